@@ -1,0 +1,38 @@
+# Hive: `make run` for a demo on this machine, `make test` for the suite. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Tests run on PostgreSQL and Redis; these defaults match a local install with trust auth.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hive
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test install lint worker beat
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Demo: SQLite file and in-process tasks unless DATABASE_URL / REDIS_URL are set.
+run: install
+	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=true $(PY) manage.py seed_demo
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	DJANGO_SECRET_KEY=test-only-secret DJANGO_DEBUG=false \
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	DJANGO_ALLOWED_HOSTS=testserver,localhost DJANGO_SECURE_SSL_REDIRECT=false \
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+
+worker: install
+	$(PY) -m celery -A config worker --loglevel=INFO
+
+beat: install
+	$(PY) -m celery -A config beat --loglevel=INFO

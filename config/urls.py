@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.health import healthz
+
+admin.site.site_header = "Hive administration"
+admin.site.site_title = "Hive admin"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("feed.urls")),
+    path("people/", include("profiles.urls")),
+    path("skills/", include("expertise.urls")),
+    path("kudos/", include("recognition.urls")),
+    path("moderation/", include("moderation.urls")),
+    path("analytics/", include("analytics.urls")),
+]

@@ -1,0 +1,54 @@
+from django.contrib import admin
+
+from feed.models import Comment, DigestDelivery, Post, Reaction
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "author",
+        "kind",
+        "short_body",
+        "created_at",
+        "comment_count",
+        "reaction_count",
+        "removed_at",
+    ]
+    list_filter = ["kind", "created_at", ("removed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["body", "author__display_name"]
+    list_select_related = ["author"]
+    raw_id_fields = ["author", "removed_by"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["comment_count", "reaction_count"]
+
+    @admin.display(description="body")
+    def short_body(self, obj) -> str:
+        return obj.body[:80]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["id", "author", "post", "created_at", "removed_at"]
+    list_filter = ["created_at", ("removed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["body", "author__display_name"]
+    list_select_related = ["author", "post__author"]
+    raw_id_fields = ["post", "author", "removed_by"]
+
+
+@admin.register(Reaction)
+class ReactionAdmin(admin.ModelAdmin):
+    list_display = ["post", "profile", "kind", "created_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["profile__display_name"]
+    list_select_related = ["post__author", "profile"]
+    raw_id_fields = ["post", "profile"]
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["day", "profile", "post_count", "sent_at"]
+    list_filter = ["day"]
+    search_fields = ["profile__display_name", "profile__user__email"]
+    list_select_related = ["profile"]
+    raw_id_fields = ["profile"]

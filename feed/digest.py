@@ -1,0 +1,118 @@
+"""The daily digest: the day's top posts, emailed once to each opted-in employee."""
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+
+from common.days import day_bounds
+from common.email import email_build
+from feed.models import DigestDelivery, Post
+from profiles.models import Profile
+
+log = logging.getLogger(__name__)
+
+TOP_POSTS = 5
+UNSUBSCRIBE_SALT = "feed.digest.unsubscribe"
+
+
+def digest_top_posts(*, day: date, limit: int = TOP_POSTS) -> list[Post]:
+    """The day's most engaged-with visible posts; a comment weighs twice a reaction."""
+    start, end = day_bounds(day)
+
+    return list(
+        Post.objects.filter(removed_at__isnull=True, created_at__gte=start, created_at__lt=end)
+        .select_related("author")
+        .annotate(score=F("reaction_count") + 2 * F("comment_count"))
+        .order_by("-score", "-created_at", "-id")[:limit]
+    )
+
+
+def digest_recipient_ids(*, day: date) -> list[int]:
+    """Opted-in, active people who have not had this day's digest yet."""
+    return list(
+        Profile.objects.filter(digest_opt_in=True, user__is_active=True)
+        .exclude(digests__day=day)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+
+
+def unsubscribe_token(profile_id: int) -> str:
+    return signing.dumps(profile_id, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_profile_id(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT))
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+
+
+def digest_send_batch(*, day: date, profile_ids: list[int]) -> int:
+    """Send the day's digest to these people; returns how many were sent now.
+
+    Each batch claims its recipients by inserting their DigestDelivery rows in the transaction that
+    sends the mail: if sending fails the claim rolls back and a retry sends; if the rows already
+    exist (a rerun, or a second worker) nobody is mailed twice.
+    """
+    posts = digest_top_posts(day=day)
+    if not posts:
+        return 0
+    with transaction.atomic():
+        already = set(
+            DigestDelivery.objects.filter(day=day, profile_id__in=profile_ids).values_list(
+                "profile_id", flat=True
+            )
+        )
+        recipients = list(
+            Profile.objects.filter(
+                pk__in=set(profile_ids) - already, digest_opt_in=True, user__is_active=True
+            )
+            .select_related("user")
+            .order_by("id")
+        )
+        if not recipients:
+            return 0
+        try:
+            with transaction.atomic():
+                DigestDelivery.objects.bulk_create(
+                    [DigestDelivery(profile=p, day=day, post_count=len(posts)) for p in recipients]
+                )
+        except IntegrityError:
+            log.info("digest %s: batch already claimed by another worker", day)
+            return 0
+        messages = [_digest_message(profile=p, day=day, posts=posts) for p in recipients]
+        with get_connection() as connection:
+            connection.send_messages(messages)
+    return len(messages)
+
+
+def _digest_message(*, profile: Profile, day: date, posts: list[Post]):
+    unsubscribe_url = settings.HIVE_BASE_URL + reverse(
+        "feed:digest_unsubscribe", args=[unsubscribe_token(profile.pk)]
+    )
+    return email_build(
+        name="digest",
+        to=profile.user.email,
+        context={
+            "profile": profile,
+            "day": day,
+            "items": [{"post": p, "url": settings.HIVE_BASE_URL + p.get_absolute_url()} for p in posts],
+            "unsubscribe_url": unsubscribe_url,
+        },
+        headers={"List-Unsubscribe": f"<{unsubscribe_url}>"},
+    )
+
+
+def digest_unsubscribe(*, profile_id: int) -> Profile | None:
+    profile = Profile.objects.filter(pk=profile_id).first()
+    if profile is not None and profile.digest_opt_in:
+        profile.digest_opt_in = False
+        profile.save(update_fields=["digest_opt_in"])
+    return profile

@@ -1,0 +1,28 @@
+from django import forms
+from django.conf import settings
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(
+        label="Share something with your colleagues",
+        max_length=settings.HIVE_POST_MAX_LENGTH,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "What are you working on? Ask, share, celebrate…"}
+        ),
+        error_messages={"required": "Your post is empty: write something first."},
+    )
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("Your post is empty: write something first.")
+        return body
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=settings.HIVE_COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Add a comment…"}),
+        error_messages={"required": "Your comment is empty: write something first."},
+    )

@@ -1,0 +1,113 @@
+"""The company feed: posts, comments, reactions, and the record of digests sent."""
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from profiles.models import Profile
+
+
+class Post(models.Model):
+    class Kind(models.TextChoices):
+        UPDATE = "update", "Update"
+        KUDOS = "kudos", "Kudos"
+
+    author = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="posts")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UPDATE)
+    body = models.TextField(validators=[MaxLengthValidator(settings.HIVE_POST_MAX_LENGTH)])
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # Kept up to date by feed.services in the same transaction as the comment or reaction,
+    # so the feed never counts rows per post.
+    comment_count = models.PositiveIntegerField(default=0)
+    reaction_count = models.PositiveIntegerField(default=0)
+    # Set by the author's delete or a moderator's removal: the row stays, nobody sees it.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [
+            # The company feed: newest first, visible posts only.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="post_feed_idx",
+                condition=models.Q(removed_at__isnull=True),
+            ),
+            models.Index(fields=["author", "-created_at"], name="post_author_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("feed:post", args=[self.pk])
+
+    def moderation_excerpt(self) -> str:
+        return self.body[:1000]
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="comments")
+    body = models.TextField(validators=[MaxLengthValidator(settings.HIVE_COMMENT_MAX_LENGTH)])
+    created_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["post", "created_at", "id"], name="comment_thread_idx"),
+            models.Index(fields=["created_at"], name="comment_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.post_id}: {self.body[:40]}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+
+    def moderation_excerpt(self) -> str:
+        return self.body[:1000]
+
+
+class Reaction(models.Model):
+    class Kind(models.TextChoices):
+        LIKE = "like", "👍 Like"
+        CELEBRATE = "celebrate", "🎉 Celebrate"
+        INSIGHTFUL = "insightful", "💡 Insightful"
+        SUPPORT = "support", "🤝 Support"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="reactions")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "profile"], name="reaction_one_per_person")]
+        indexes = [models.Index(fields=["created_at"], name="reaction_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.profile} {self.kind} {self.post_id}"
+
+
+class DigestDelivery(models.Model):
+    """One row per person per day a digest went out: a rerun of the task sends nobody a second one."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="digests")
+    day = models.DateField()
+    post_count = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "digest deliveries"
+        constraints = [models.UniqueConstraint(fields=["profile", "day"], name="digest_once_per_day")]
+        indexes = [models.Index(fields=["day"], name="digest_day_idx")]
+
+    def __str__(self) -> str:
+        return f"digest {self.day} to {self.profile}"

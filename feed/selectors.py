@@ -1,0 +1,51 @@
+"""Reads of the feed, each a fixed number of queries whatever the data size."""
+
+from django.db.models import Prefetch, QuerySet
+
+from common.pagination import Page, keyset_page
+from feed.models import Comment, Post, Reaction
+from profiles.models import Profile
+
+
+def visible_posts() -> QuerySet[Post]:
+    return Post.objects.filter(removed_at__isnull=True)
+
+
+def _for_display(qs: QuerySet[Post], *, viewer: Profile) -> QuerySet[Post]:
+    return qs.select_related(
+        "author__department",
+        # A kudos post shows its recipient and value (recognition's partial renders them);
+        # joined here so the feed stays one query however many kudos it holds.
+        "kudos__recipient",
+        "kudos__value",
+    ).prefetch_related(
+        Prefetch("reactions", queryset=Reaction.objects.filter(profile=viewer), to_attr="viewer_reactions")
+    )
+
+
+def company_feed_page(*, viewer: Profile, cursor: str | None, size: int = 20) -> Page:
+    return keyset_page(
+        _for_display(visible_posts(), viewer=viewer),
+        keys=("created_at", "id"),
+        cursor=cursor,
+        size=size,
+        descending=True,
+    )
+
+
+def author_posts(*, viewer: Profile, author: Profile, limit: int = 10) -> list[Post]:
+    return list(
+        _for_display(visible_posts().filter(author=author), viewer=viewer).order_by("-created_at")[:limit]
+    )
+
+
+def post_detail(*, viewer: Profile, post_id: int) -> Post | None:
+    return _for_display(visible_posts().filter(pk=post_id), viewer=viewer).first()
+
+
+def post_comments(*, post: Post, limit: int = 200) -> list[Comment]:
+    return list(
+        Comment.objects.filter(post=post, removed_at__isnull=True)
+        .select_related("author")
+        .order_by("created_at", "id")[:limit]
+    )

@@ -1,0 +1,93 @@
+"""Every change to the feed: posts, comments and reactions."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from feed.models import Comment, Post, Reaction
+from moderation.services import audit_record
+from profiles.models import Profile
+
+
+def _clean_text(body: str, *, limit: int, what: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(f"Your {what} is empty: write something first.")
+    if len(body) > limit:
+        raise ValidationError(f"Your {what} is {len(body)} characters long; the limit is {limit}.")
+    return body
+
+
+def post_body_clean(body: str) -> str:
+    return _clean_text(body, limit=settings.HIVE_POST_MAX_LENGTH, what="post")
+
+
+@transaction.atomic
+def post_create(*, author: Profile, body: str, kind: str = Post.Kind.UPDATE) -> Post:
+    return Post.objects.create(author=author, body=post_body_clean(body), kind=kind)
+
+
+def _own_visible_post(*, post_id: int, actor: Profile) -> Post:
+    post = Post.objects.select_for_update().filter(pk=post_id, removed_at__isnull=True).first()
+    if post is None:
+        raise ValidationError("That post no longer exists.")
+    if post.author_id != actor.pk:
+        raise PermissionDenied("You can only change your own posts.")
+    return post
+
+
+@transaction.atomic
+def post_edit(*, post_id: int, editor: Profile, body: str) -> Post:
+    post = _own_visible_post(post_id=post_id, actor=editor)
+    if post.kind != Post.Kind.UPDATE:
+        raise ValidationError("Kudos can't be edited once given.")
+    post.body = post_body_clean(body)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "edited_at"])
+    return post
+
+
+@transaction.atomic
+def post_delete(*, post_id: int, actor: Profile) -> Post:
+    """The author's delete hides the post; the row stays for moderation and the audit trail."""
+    post = _own_visible_post(post_id=post_id, actor=actor)
+    post.removed_at = timezone.now()
+    post.removed_by = actor
+    post.save(update_fields=["removed_at", "removed_by"])
+    audit_record(actor=actor, action="post.delete", target=post)
+    return post
+
+
+@transaction.atomic
+def comment_create(*, post_id: int, author: Profile, body: str) -> Comment:
+    body = _clean_text(body, limit=settings.HIVE_COMMENT_MAX_LENGTH, what="comment")
+    updated = Post.objects.filter(pk=post_id, removed_at__isnull=True).update(
+        comment_count=F("comment_count") + 1
+    )
+    if not updated:
+        raise ValidationError("That post no longer exists.")
+    return Comment.objects.create(post_id=post_id, author=author, body=body)
+
+
+@transaction.atomic
+def reaction_toggle(*, post_id: int, profile: Profile, kind: str) -> Reaction | None:
+    """React with `kind`; the same kind again takes the reaction back, another kind replaces it."""
+    if kind not in Reaction.Kind.values:
+        raise ValidationError("Unknown reaction.")
+    post = Post.objects.select_for_update().filter(pk=post_id, removed_at__isnull=True).first()
+    if post is None:
+        raise ValidationError("That post no longer exists.")
+    existing = Reaction.objects.filter(post=post, profile=profile).first()
+    if existing and existing.kind == kind:
+        existing.delete()
+        Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") - 1)
+        return None
+    if existing:
+        existing.kind = kind
+        existing.created_at = timezone.now()
+        existing.save(update_fields=["kind", "created_at"])
+        return existing
+    Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") + 1)
+    return Reaction.objects.create(post=post, profile=profile, kind=kind)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from feed import views
+
+app_name = "feed"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("posts/<int:post_id>/", views.post_detail, name="post"),
+    path("posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),
+    path("posts/<int:post_id>/delete/", views.post_delete, name="post_delete"),
+    path("posts/<int:post_id>/react/", views.react, name="react"),
+    path("digest/unsubscribe/<str:token>/", views.digest_unsubscribe, name="digest_unsubscribe"),
+]

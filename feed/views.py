@@ -1,0 +1,124 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from common.pagination import BadCursor
+from feed import digest, selectors, services
+from feed.forms import CommentForm, PostForm
+from profiles.selectors import viewer_profile
+
+
+def _form_errors_from(exc: ValidationError, form, field: str = "body") -> None:
+    for message in exc.messages:
+        form.add_error(field, message)
+
+
+@require_http_methods(["GET", "POST"])
+def home(request):
+    viewer = viewer_profile(request)
+    form = PostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_create(author=viewer, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, "Posted.")
+            return redirect("feed:home")
+    try:
+        page = selectors.company_feed_page(viewer=viewer, cursor=request.GET.get("cursor"))
+    except BadCursor:
+        return HttpResponseBadRequest("That page link is not valid.")
+    template = "feed/_post_page.html" if request.headers.get("HX-Request") else "feed/home.html"
+    return render(request, template, {"form": form, "page": page}, status=400 if form.errors else 200)
+
+
+def _post_or_404(request, post_id: int):
+    post = selectors.post_detail(viewer=viewer_profile(request), post_id=post_id)
+    if post is None:
+        raise Http404("That post doesn't exist or was removed.")
+    return post
+
+
+@require_http_methods(["GET", "POST"])
+def post_detail(request, post_id: int):
+    post = _post_or_404(request, post_id)
+    form = CommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_create(
+                post_id=post.pk, author=viewer_profile(request), body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            return redirect(post)
+    return render(
+        request,
+        "feed/post_detail.html",
+        {"post": post, "comments": selectors.post_comments(post=post), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def post_edit(request, post_id: int):
+    post = _post_or_404(request, post_id)
+    viewer = viewer_profile(request)
+    if post.author_id != viewer.pk:
+        raise PermissionDenied("You can only edit your own posts.")
+    form = PostForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_edit(post_id=post.pk, editor=viewer, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, "Post updated.")
+            return redirect(post)
+    return render(
+        request, "feed/post_edit.html", {"post": post, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+def post_delete(request, post_id: int):
+    try:
+        services.post_delete(post_id=post_id, actor=viewer_profile(request))
+    except ValidationError as exc:
+        raise Http404(" ".join(exc.messages)) from exc
+    messages.success(request, "Post deleted.")
+    return redirect("feed:home")
+
+
+@require_POST
+def react(request, post_id: int):
+    viewer = viewer_profile(request)
+    try:
+        services.reaction_toggle(post_id=post_id, profile=viewer, kind=request.POST.get("kind", ""))
+    except ValidationError as exc:
+        if request.headers.get("HX-Request"):
+            return HttpResponseBadRequest(" ".join(exc.messages))
+        messages.error(request, " ".join(exc.messages))
+        return redirect("feed:home")
+    if request.headers.get("HX-Request"):
+        post = _post_or_404(request, post_id)
+        return render(request, "feed/_reactions.html", {"post": post})
+    return redirect(request.POST.get("next") or "feed:home")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def digest_unsubscribe(request, token: str):
+    """From the digest's link: works signed out, and only a POST changes anything."""
+    profile_id = digest.unsubscribe_profile_id(token)
+    if profile_id is None:
+        return render(request, "feed/unsubscribe.html", {"invalid": True}, status=400)
+    done = False
+    if request.method == "POST":
+        digest.digest_unsubscribe(profile_id=profile_id)
+        done = True
+    return render(request, "feed/unsubscribe.html", {"done": done})

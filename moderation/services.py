@@ -1,0 +1,86 @@
+"""Every moderation state change: flags raised, cases decided, and the audit row for each."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from moderation.models import AuditEntry, Case, Flag, FlagReason
+from moderation.protocol import Moderatable, is_moderatable
+from profiles import roles
+from profiles.models import Profile
+
+
+def audit_record(
+    *, actor: Profile | None, action: str, target: models.Model | None = None, **detail
+) -> AuditEntry:
+    """Call inside the transaction that makes the change: the change and its record stand or fall together."""
+    return AuditEntry.objects.create(
+        actor=actor,
+        action=action,
+        content_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        object_id=target.pk if target is not None else None,
+        detail=detail,
+    )
+
+
+def is_moderator(user) -> bool:
+    return roles.MODERATORS in roles.user_roles(user)
+
+
+@transaction.atomic
+def flag_create(*, flagger: Profile, content: Moderatable, reason: str, note: str = "") -> Flag:
+    content_type = ContentType.objects.get_for_model(content)
+    if not is_moderatable(content_type):
+        raise ValidationError("That can't be flagged.")
+    if reason not in FlagReason.values:
+        raise ValidationError("Choose a reason for the flag.")
+    if getattr(content, "removed_at", None) is not None:
+        raise ValidationError("That has already been removed.")
+    if content.author_id == flagger.pk:
+        raise ValidationError("You can't flag your own post.")
+    case, created = Case.objects.select_for_update().get_or_create(
+        content_type=content_type,
+        object_id=content.pk,
+        defaults={"content_author_id": content.author_id, "excerpt": content.moderation_excerpt()},
+    )
+    if not created and case.status == Case.Status.KEPT:
+        # A moderator kept it before; a fresh flag puts it back in front of them.
+        case.status = Case.Status.OPEN
+    try:
+        with transaction.atomic():
+            flag = Flag.objects.create(case=case, flagger=flagger, reason=reason, note=note.strip()[:500])
+    except IntegrityError as exc:
+        raise ValidationError("You have already flagged this post; a moderator will review it.") from exc
+    case.flag_count = models.F("flag_count") + 1
+    case.save(update_fields=["flag_count", "status"])
+    audit_record(actor=flagger, action="flag.create", target=case, reason=reason)
+    return flag
+
+
+@transaction.atomic
+def case_decide(*, case_id: int, moderator: Profile, decision: str, note: str = "") -> Case:
+    """Keep the content, or remove it: removal hides it from everyone and keeps the row."""
+    if not is_moderator(moderator.user):
+        raise PermissionDenied("Only moderators can decide on flagged content.")
+    if decision not in ("keep", "remove"):
+        raise ValidationError("Choose keep or remove.")
+    case = Case.objects.select_for_update().select_related("content_type", "decided_by").get(pk=case_id)
+    if case.status != Case.Status.OPEN:
+        who = case.decided_by.display_name if case.decided_by else "another moderator"
+        raise ValidationError(
+            f"This case was already decided ({case.get_status_display().lower()}) by {who}."
+        )
+    now = timezone.now()
+    if decision == "remove":
+        model = case.content_type.model_class()
+        model.objects.filter(pk=case.object_id).update(removed_at=now, removed_by=moderator)
+        case.status = Case.Status.REMOVED
+    else:
+        case.status = Case.Status.KEPT
+    case.decided_by = moderator
+    case.decided_at = now
+    case.decision_note = note.strip()[:1000]
+    case.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_record(actor=moderator, action=f"case.{decision}", target=case, note=case.decision_note)
+    return case

@@ -1,0 +1,20 @@
+"""The flag button any moderatable content's page can include."""
+
+from django import template
+from django.contrib.contenttypes.models import ContentType
+
+from moderation.forms import FlagForm
+
+register = template.Library()
+
+
+@register.inclusion_tag("moderation/_flag_form.html", takes_context=True)
+def flag_form(context, content):
+    viewer = context.get("viewer")
+    return {
+        "content": content,
+        "content_type_id": ContentType.objects.get_for_model(content).pk,  # cached by Django after first use
+        "form": FlagForm(),
+        "can_flag": viewer is not None and viewer.pk != content.author_id,
+        "next": context["request"].get_full_path(),
+    }

@@ -1,0 +1,18 @@
+"""The groups that carry a role in Hive. Admins put people in them through Django admin."""
+
+MODERATORS = "Moderators"
+COMMUNICATIONS = "Communications"
+ROLE_GROUPS = (MODERATORS, COMMUNICATIONS)
+
+
+def user_roles(user) -> set[str]:
+    """The role groups this user is in; superusers hold every role."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return set(ROLE_GROUPS)
+    cached = getattr(user, "_hive_roles", None)
+    if cached is None:
+        cached = set(user.groups.filter(name__in=ROLE_GROUPS).values_list("name", flat=True))
+        user._hive_roles = cached
+    return cached

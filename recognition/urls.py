@@ -1,0 +1,6 @@
+from django.urls import path
+
+from recognition import views
+
+app_name = "recognition"
+urlpatterns = [path("give/", views.give, name="give")]

@@ -1,0 +1,72 @@
+"""Shared fixtures: named people with clear roles, and a guard that the suite runs on PostgreSQL."""
+
+import pytest
+from django.db import connection
+
+from profiles import roles
+from tests.factories import DepartmentFactory, ProfileFactory, in_group
+
+
+def pytest_collection_finish(session):
+    """The system of record is PostgreSQL: refuse to run the suite anywhere else, loudly."""
+    if connection.vendor != "postgresql" and session.items:
+        pytest.exit(
+            f"Hive's tests run on PostgreSQL, but DATABASE_URL points at {connection.vendor}. "
+            "Run `make test` (it sets DATABASE_URL) or export DATABASE_URL=postgres://...",
+            returncode=3,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Production's hashed-manifest storage needs `collectstatic` first; tests render pages without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def author(db):
+    return ProfileFactory(display_name="Ada Author", user__email="ada@example.com")
+
+
+@pytest.fixture
+def colleague(db):
+    return ProfileFactory(display_name="Colin Colleague", user__email="colin@example.com")
+
+
+@pytest.fixture
+def outsider(db):
+    """Someone in another department, with no role."""
+    return ProfileFactory(
+        display_name="Olga Outsider",
+        user__email="olga@example.com",
+        department=DepartmentFactory(name="Finance"),
+    )
+
+
+@pytest.fixture
+def moderator(db):
+    return in_group(
+        ProfileFactory(display_name="Mona Moderator", user__email="mona@example.com"), roles.MODERATORS
+    )
+
+
+@pytest.fixture
+def comms(db):
+    return in_group(
+        ProfileFactory(display_name="Cora Comms", user__email="cora@example.com"), roles.COMMUNICATIONS
+    )
+
+
+def client_for(client, profile):
+    client.force_login(profile.user)
+    return client
+
+
+@pytest.fixture
+def author_client(client, author):
+    return client_for(client, author)

@@ -1,0 +1,101 @@
+"""Factories for Hive's models: named roles in tests come from these."""
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from feed.models import Comment, Post, Reaction
+from profiles.models import Department, Location, Profile, User
+from recognition.models import CompanyValue, Kudos
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Department {n}")
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Location
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Office {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profile
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.Sequence(lambda n: f"Person {n:04d}")
+    job_title = "Engineer"
+    department = factory.SubFactory(DepartmentFactory, name="Engineering")
+    location = factory.SubFactory(LocationFactory, name="Lisbon")
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    author = factory.SubFactory(ProfileFactory)
+    body = factory.Sequence(lambda n: f"Post number {n}")
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    post = factory.SubFactory(PostFactory)
+    author = factory.SubFactory(ProfileFactory)
+    body = "Nice one"
+
+
+class ReactionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reaction
+
+    post = factory.SubFactory(PostFactory)
+    profile = factory.SubFactory(ProfileFactory)
+    kind = Reaction.Kind.LIKE
+
+
+class CompanyValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompanyValue
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Value {n}")
+
+
+class KudosFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Kudos
+
+    giver = factory.SubFactory(ProfileFactory)
+    recipient = factory.SubFactory(ProfileFactory)
+    value = factory.SubFactory(CompanyValueFactory)
+    message = "Thanks for the help"
+    post = factory.LazyAttribute(lambda o: PostFactory(author=o.giver, body=o.message, kind=Post.Kind.KUDOS))
+
+
+def in_group(profile: Profile, name: str) -> Profile:
+    profile.user.groups.add(Group.objects.get_or_create(name=name)[0])
+    return profile
