@@ -25,7 +25,7 @@ run: install
 test: install
 	DJANGO_SECRET_KEY=test-only-secret DJANGO_DEBUG=false \
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	DJANGO_ALLOWED_HOSTS=testserver,localhost DJANGO_SECURE_SSL_REDIRECT=false \
+	DJANGO_ALLOWED_HOSTS=testserver,localhost DJANGO_SECURE_SSL_REDIRECT=false CELERY_TASK_ALWAYS_EAGER=true \
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

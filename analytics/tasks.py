@@ -1,12 +1,13 @@
 """Celery adapters for analytics."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from celery import shared_task
 from django.db import OperationalError
 
+from analytics import reports
 from analytics.services import rollup_fill
-from common.days import company_yesterday
+from common.days import company_today, company_yesterday
 
 
 @shared_task(
@@ -20,3 +21,22 @@ def rollup_day(day_iso: str) -> int:
 @shared_task(name="analytics.rollup_yesterday")
 def rollup_yesterday() -> None:
     rollup_day.delay(company_yesterday().isoformat())
+
+
+@shared_task(
+    name="analytics.weekly_report_send",
+    acks_late=True,
+    autoretry_for=(OperationalError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def weekly_report_send(week_start_iso: str) -> int:
+    return reports.weekly_report_send(week_start=date.fromisoformat(week_start_iso))
+
+
+@shared_task(name="analytics.weekly_report_last_week")
+def weekly_report_last_week() -> None:
+    """Beat's Monday job: the week (Monday to Sunday) that just ended."""
+    today = company_today()
+    last_monday = today - timedelta(days=today.weekday() + 7)
+    weekly_report_send.delay(last_monday.isoformat())

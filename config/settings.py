@@ -188,6 +188,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=30),
     },
     "feed-daily-digest": {"task": "feed.digest_send_daily", "schedule": crontab(hour=7, minute=0)},
+    "analytics-weekly-report": {
+        "task": "analytics.weekly_report_last_week",
+        "schedule": crontab(day_of_week="mon", hour=8, minute=0),
+    },
 }
 HIVE_DIGEST_BATCH_SIZE = env_int("HIVE_DIGEST_BATCH_SIZE", 500)
 
