@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 
@@ -54,7 +55,11 @@ def keyset_page(
             for prior, value in zip(keys[:i], values[:i], strict=False):
                 step &= Q(**{prior: value})
             condition |= step
-        qs = qs.filter(condition)
+        try:
+            qs = qs.filter(condition)
+        except (TypeError, ValueError, ValidationError) as exc:
+            # Well-formed JSON, but not values of these keys (an edited link): "id": "x", a bad date.
+            raise BadCursor("That page link is not valid.") from exc
     rows = list(qs[: size + 1])
     items = rows[:size]
     next_cursor = None

@@ -11,10 +11,20 @@ from taggit.models import TagBase, TaggedItemBase
 
 from profiles.models import Profile
 
+# Slugs that would not reach the skill page: "mine/" is the edit page, and an empty slug has no URL.
+_UNREACHABLE_SLUGS = {"", "mine"}
+
 
 class Skill(TagBase):
     class Meta:
         ordering = ["name"]
+
+    def slugify(self, tag: str, i: int | None = None) -> str:
+        # Names made only of symbols ("++", "🙂") slugify to nothing; they still need a page.
+        slug = super().slugify(tag)
+        if slug in _UNREACHABLE_SLUGS:
+            slug = f"skill-{slug}".rstrip("-")
+        return slug if i is None else f"{slug}_{i}"
 
     def get_absolute_url(self) -> str:
         return reverse("expertise:skill", args=[self.slug])

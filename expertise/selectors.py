@@ -1,6 +1,6 @@
 """Reads of expertise: who knows a skill, what someone knows, the most listed skills."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from common.pagination import Page, keyset_page
 from expertise.models import Skill
@@ -22,8 +22,10 @@ def skills_of(*, profile: Profile) -> list[Skill]:
 
 
 def skills_popular(*, limit: int = 60) -> list[Skill]:
+    # Count only people still here, so the number matches the list on the skill's page.
+    active = Q(profile_items__content_object__user__is_active=True)
     return list(
-        Skill.objects.annotate(people=Count("profile_items"))
+        Skill.objects.annotate(people=Count("profile_items", filter=active))
         .filter(people__gt=0)
         .order_by("-people", "name")[:limit]
     )

@@ -6,5 +6,6 @@ app_name = "expertise"
 urlpatterns = [
     path("", views.index, name="index"),
     path("mine/", views.edit_mine, name="edit_mine"),
-    path("<slug:slug>/", views.skill, name="skill"),
+    # str, not slug: taggit keeps non-ASCII letters in slugs ("Français" -> "français").
+    path("<str:slug>/", views.skill, name="skill"),
 ]

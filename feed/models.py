@@ -70,7 +70,8 @@ class Comment(models.Model):
         return f"{self.author} on {self.post_id}: {self.body[:40]}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+        # From post_id, not self.post: lists of comments (the review queue) would load each post.
+        return f"{reverse('feed:post', args=[self.post_id])}#comment-{self.pk}"
 
     def moderation_excerpt(self) -> str:
         return self.body[:1000]

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.pagination import BadCursor
@@ -107,7 +108,11 @@ def react(request, post_id: int):
     if request.headers.get("HX-Request"):
         post = _post_or_404(request, post_id)
         return render(request, "feed/_reactions.html", {"post": post})
-    return redirect(request.POST.get("next") or "feed:home")
+    # `next` comes from the form, so it may have been pointed at another site.
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "feed:home"
+    return redirect(target)
 
 
 @login_not_required

@@ -65,7 +65,12 @@ def case_decide(*, case_id: int, moderator: Profile, decision: str, note: str = 
         raise PermissionDenied("Only moderators can decide on flagged content.")
     if decision not in ("keep", "remove"):
         raise ValidationError("Choose keep or remove.")
-    case = Case.objects.select_for_update().select_related("content_type", "decided_by").get(pk=case_id)
+    # Lock only the case row: PostgreSQL refuses FOR UPDATE on the outer join to a null decided_by.
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("content_type", "decided_by")
+        .get(pk=case_id)
+    )
     if case.status != Case.Status.OPEN:
         who = case.decided_by.display_name if case.decided_by else "another moderator"
         raise ValidationError(
@@ -74,7 +79,10 @@ def case_decide(*, case_id: int, moderator: Profile, decision: str, note: str = 
     now = timezone.now()
     if decision == "remove":
         model = case.content_type.model_class()
-        model.objects.filter(pk=case.object_id).update(removed_at=now, removed_by=moderator)
+        # If the author deleted it meanwhile, their delete stays on record.
+        model.objects.filter(pk=case.object_id, removed_at__isnull=True).update(
+            removed_at=now, removed_by=moderator
+        )
         case.status = Case.Status.REMOVED
     else:
         case.status = Case.Status.KEPT
