@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "feed",
     "recognition",
     "analytics",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,894 @@
+"""Builds the demo company: people, skills, a month of feed activity, kudos, flags and analytics.
+
+The whole company is planned in memory first, with one seeded random generator so it comes out the
+same every time, and then written with a few large bulk inserts: a query per row would make a
+240-person company take minutes on SQLite. Counters (Post.comment_count, reaction_count) are set
+from the planned rows, so they agree with the tables without a recount.
+"""
+
+import math
+import random
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from analytics.models import ActiveDay
+from analytics.services import rollup_fill
+from demo import content
+from expertise.models import ProfileSkill
+from expertise.services import skills_get_or_create
+from feed.models import Comment, Post, Reaction
+from moderation.models import AuditEntry
+from moderation.services import flag_create
+from profiles.models import Department, Location, Profile, User
+from recognition.models import CompanyValue, Kudos
+
+SEED = 2026
+PASSWORD = "hive-demo-2026"
+ADMIN_EMAIL = "admin@example.com"
+DEMO_EMAILS = [account["email"] for account in content.DEMO_ACCOUNTS]
+DEFAULT_EMPLOYEES = 240
+# A CEO, a head per department, and at least a lead and one member in every department.
+MIN_EMPLOYEES = 25
+# Days of activity; the analytics rollup is filled for the DAYS days up to yesterday, as the dashboard shows.
+DAYS = 30
+BATCH_SIZE = 1000
+
+CEO, HEAD, LEAD, MEMBER = range(4)
+# Engagement: how often someone shows up, posts, reacts. Lurkers, regulars, enthusiasts.
+ENGAGEMENT_LEVELS = ([0.25, 1.0, 3.0], [35, 45, 20])
+ACTIVE_ON_WEEKDAY = {0.25: 0.25, 1.0: 0.5, 3.0: 0.85}
+WEEKEND_FACTOR = 0.12
+
+Progress = Callable[[str], None]
+
+
+def demo_present() -> bool:
+    """The demo admin account marks a database that has been seeded."""
+    return User.objects.filter(email__iexact=ADMIN_EMAIL).exists()
+
+
+def demo_conflicting_emails() -> list[str]:
+    """Demo addresses already taken by real accounts: seeding would collide with them."""
+    return sorted(User.objects.filter(email__in=DEMO_EMAILS).values_list("email", flat=True))
+
+
+def demo_accounts() -> list[dict]:
+    """The demo sign-ins that exist, with name, title and role, for the console."""
+    profiles = {
+        p.user.email: p for p in Profile.objects.select_related("user").filter(user__email__in=DEMO_EMAILS)
+    }
+    return [
+        {
+            "email": account["email"],
+            "name": profiles[account["email"]].display_name,
+            "title": profiles[account["email"]].job_title,
+            "role": account["role"],
+        }
+        for account in content.DEMO_ACCOUNTS
+        if account["email"] in profiles
+    ]
+
+
+@transaction.atomic
+def demo_company_create(
+    *, employees: int = DEFAULT_EMPLOYEES, progress: Progress = lambda line: None
+) -> dict[str, int]:
+    """Creates the whole demo company, or nothing if anything fails."""
+    if employees < MIN_EMPLOYEES:
+        raise ValueError(f"A demo company needs at least {MIN_EMPLOYEES} employees.")
+    return _Builder(employees=employees, progress=progress).run()
+
+
+# --- Plans: what will be written --------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Person:
+    first: str
+    last: str
+    email: str
+    level: int
+    department: str
+    team: str | None
+    title: str
+    office: str
+    start_date: date
+    engagement: float
+    manager: "_Person | None" = None
+    demo: dict | None = None
+    skills: list[str] = field(default_factory=list)
+    profile: Profile | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.first} {self.last}"
+
+    @property
+    def team_label(self) -> str:
+        return self.team or self.department
+
+
+@dataclass(eq=False)
+class _Comment:
+    author: _Person
+    at: datetime
+    body: str
+    flag: tuple[str, str] | None = None
+    flaggers: list[_Person] = field(default_factory=list)
+    row: Comment | None = None
+
+
+@dataclass(eq=False)
+class _Post:
+    author: _Person
+    at: datetime
+    category: str
+    body: str
+    kind: str = Post.Kind.UPDATE
+    subject: _Person | None = None  # who a welcome or kudos is about
+    value: CompanyValue | None = None  # kudos only
+    comments: list[_Comment] = field(default_factory=list)
+    reactions: list[tuple[_Person, datetime, str]] = field(default_factory=list)
+    flag: tuple[str, str] | None = None
+    flaggers: list[_Person] = field(default_factory=list)
+    row: Post | None = None
+
+
+class _Deck:
+    """Draws every item once, in shuffled order, before repeating any: fewer identical posts in a row."""
+
+    def __init__(self, rng: random.Random, items: list):
+        self.rng, self.items, self.pile = rng, list(items), []
+
+    def draw(self):
+        if not self.pile:
+            self.pile = self.items[:]
+            self.rng.shuffle(self.pile)
+        return self.pile.pop()
+
+
+_TRANSLITERATE = str.maketrans(
+    {"ß": "ss", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "đ": "d", "ı": "i"}
+)
+
+
+def _email_part(name: str) -> str:
+    """'Müller-Łukasz' -> 'muller-lukasz': the ASCII letters of a name, for the email address."""
+    ascii_name = unicodedata.normalize("NFKD", name.translate(_TRANSLITERATE)).encode("ascii", "ignore")
+    return re.sub(r"[^a-z-]", "", ascii_name.decode().lower()).strip("-") or "colleague"
+
+
+def _allocate(total: int, weights: list[float], minimum: int) -> list[int]:
+    """Split `total` in proportion to `weights`, each share at least `minimum` (largest remainder)."""
+    rest = total - minimum * len(weights)
+    shares = [rest * w / sum(weights) for w in weights]
+    counts = [int(s) for s in shares]
+    by_remainder = sorted(range(len(weights)), key=lambda i: shares[i] - counts[i], reverse=True)
+    for i in by_remainder[: rest - sum(counts)]:
+        counts[i] += 1
+    return [minimum + c for c in counts]
+
+
+class _Builder:
+    def __init__(self, *, employees: int, progress: Progress):
+        self.size = employees
+        self.progress = progress
+        self.rng = random.Random(SEED)
+        self.now = timezone.now()
+        self.today = timezone.localdate(self.now)
+        self.first_day = self.today - timedelta(days=DAYS)
+        self.days = [self.first_day + timedelta(days=i) for i in range(DAYS + 1)]
+        self.zones = {office: ZoneInfo(tz) for office, (tz, _) in content.LOCATIONS.items()}
+        self.fakers: dict[str, Faker] = {}
+        self.company = settings.HIVE_COMPANY_NAME
+        self.people: list[_Person] = []
+        self.posts: list[_Post] = []
+        self.decks: dict = {}
+        self.comments: list[_Comment] = []
+        self.counts: dict[str, int] = {}
+
+    def run(self) -> dict[str, int]:
+        self._plan_people()
+        self._write_people()
+        self._write_skills()
+        self._plan_feed()
+        self._write_feed()
+        self._write_flags()
+        self._write_activity()
+        self._fill_rollups()
+        return self.counts
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _deck(self, key, items) -> _Deck:
+        if key not in self.decks:
+            self.decks[key] = _Deck(self.rng, items)
+        return self.decks[key]
+
+    def _weighted(self, options: dict):
+        return self.rng.choices(list(options), weights=list(options.values()))[0]
+
+    def _poisson(self, mean: float) -> int:
+        limit, k, p = math.exp(-mean), 0, 1.0
+        while True:
+            p *= self.rng.random()
+            if p < limit:
+                return k
+            k += 1
+
+    def _moment(
+        self, person: _Person, day: date, earliest: int = 8 * 60 + 30, latest: int = 18 * 60 + 30
+    ) -> datetime:
+        """A plausible time on `day` in the person's office: working hours, later on weekends."""
+        if day.weekday() < 5:
+            minutes = self.rng.randint(earliest, latest)
+        else:
+            minutes = self.rng.randint(10 * 60, 21 * 60)
+        return datetime.combine(day, clock(minutes // 60, minutes % 60), tzinfo=self.zones[person.office])
+
+    def _in_window(self, at: datetime) -> bool:
+        return at <= self.now and timezone.localdate(at) >= self.first_day
+
+    def _later(self, at: datetime, mean_minutes: float, person: _Person) -> datetime:
+        """When `person` answers something said at `at`: mostly within hours, and most leave the
+        weekend alone and catch up on Monday morning."""
+        later = at + timedelta(minutes=min(1 + self.rng.expovariate(1 / mean_minutes), 36 * 60))
+        local = later.astimezone(self.zones[person.office])
+        if local.weekday() >= 5 and self.rng.random() < 0.75:
+            monday = local.date() + timedelta(days=7 - local.weekday())
+            later = self._moment(person, monday, latest=10 * 60 + 30)
+        return max(later, at + timedelta(minutes=1))
+
+    def _colleague(self, person: _Person) -> _Person:
+        for pool in (self.by_team.get(person.team, []), self.by_department[person.department], self.people):
+            others = [p for p in pool if p is not person]
+            if others:
+                return self.rng.choice(others)
+        return person
+
+    def _fill(self, text: str, writer: _Person, /, **extra) -> str:
+        """The template with numbers, names and places filled in as `writer` would write them."""
+        values = {
+            "n": self.rng.randint(2, 9),
+            "big": self.rng.randint(12, 60),
+            "pct": self.rng.randint(8, 40),
+            "version": f"4.{self.rng.randint(2, 19)}",
+            "weekday": self.rng.choice(content.WEEKDAYS),
+            "customer": self.rng.choice(content.CUSTOMERS),
+            "book": self.rng.choice(content.BOOKS),
+            "office": writer.office,
+            "other_office": self.rng.choice([o for o in content.LOCATIONS if o != writer.office]),
+            "team": writer.team_label,
+            "dept": writer.department,
+            "colleague": self._colleague(writer).first,
+            "company": self.company,
+        }
+        values.update(extra)
+        return text.format(**values)
+
+    def _faker(self, locale: str) -> Faker:
+        if locale not in self.fakers:
+            fake = Faker(locale)
+            fake.seed_instance(SEED + len(self.fakers))
+            self.fakers[locale] = fake
+        return self.fakers[locale]
+
+    def _stage(self, line: str) -> None:
+        self.progress(line)
+
+    # --- people -----------------------------------------------------------------------------
+
+    def _plan_people(self) -> None:
+        departments = content.DEPARTMENTS
+        demo_by_department = {a["department"]: a for a in content.DEMO_ACCOUNTS}
+        self.taken_emails = {e.lower() for e in User.objects.values_list("email", flat=True)}
+        self.taken_emails.update(DEMO_EMAILS)
+        self.taken_names: set[str] = set()
+        founded = self.today - timedelta(days=8 * 365)
+
+        ceo = self._person(
+            level=CEO,
+            department=content.CEO_DEPARTMENT,
+            team=None,
+            title=content.CEO_TITLE,
+            office=content.HEADQUARTERS,
+            start_date=founded,
+            manager=None,
+        )
+        members_per_department = _allocate(
+            self.size - 1 - len(departments), [d["weight"] for d in departments], minimum=2
+        )
+        for spec, size in zip(departments, members_per_department, strict=True):
+            head = self._person(
+                level=HEAD,
+                department=spec["name"],
+                team=None,
+                title=spec["head_title"],
+                office=self._weighted(spec["offices"]),
+                manager=ceo,
+                start_date=self._started(days_ago=(2 * 365, 7 * 365)),
+            )
+            team_count = max(1, min(len(spec["teams"]), round(size / 7)))
+            for team, team_size in zip(
+                spec["teams"][:team_count], _allocate(size, [1] * team_count, minimum=2), strict=True
+            ):
+                lead = self._person(
+                    level=LEAD,
+                    department=spec["name"],
+                    team=team["name"],
+                    title=team["lead"],
+                    office=team["home"] if self.rng.random() < 0.8 else self._weighted(spec["offices"]),
+                    manager=head,
+                    start_date=self._started(days_ago=(365, 6 * 365)),
+                )
+                for seat in range(team_size - 1):
+                    demo = demo_by_department.pop(spec["name"], None) if seat == 0 else None
+                    self._member(spec, team, lead, demo)
+        self.by_team: dict[str, list[_Person]] = {}
+        self.by_department: dict[str, list[_Person]] = {}
+        for person in self.people:
+            if person.team:
+                self.by_team.setdefault(person.team, []).append(person)
+            self.by_department.setdefault(person.department, []).append(person)
+            self._plan_skills(person, departments)
+
+    def _member(self, spec: dict, team: dict, lead: _Person, demo: dict | None) -> None:
+        if demo:
+            start = self.today - timedelta(days=int(demo["years"] * 365))
+            self._person(
+                level=MEMBER,
+                department=spec["name"],
+                team=team["name"],
+                title=demo["title"],
+                office=demo["office"],
+                manager=lead,
+                start_date=start - timedelta(days=start.weekday()),
+                demo=demo,
+                engagement=3.0,
+            )
+            return
+        if self.rng.random() < 0.04:
+            # A recent hire, starting on a Monday this month: their manager will welcome them in the feed.
+            mondays = [d for d in self.days if d.weekday() == 0]
+            start = self.rng.choice(mondays)
+        else:
+            start = self._started(days_ago=(45, 6 * 365), recent=240)
+        self._person(
+            level=MEMBER,
+            department=spec["name"],
+            team=team["name"],
+            title=self.rng.choice(team["titles"]),
+            office=team["home"] if self.rng.random() < 0.8 else self._weighted(spec["offices"]),
+            manager=lead,
+            start_date=start,
+        )
+
+    def _started(self, *, days_ago: tuple[int, int], recent: int | None = None) -> date:
+        """A start date that many days ago, on a Monday; `recent` makes that many days ago most likely."""
+        low, high = days_ago
+        days = int(self.rng.triangular(low, high, recent if recent is not None else (low + high) / 2))
+        start = self.today - timedelta(days=days)
+        return start - timedelta(days=start.weekday())
+
+    def _person(
+        self, *, level, department, team, title, office, start_date, manager, demo=None, engagement=None
+    ):
+        if demo:
+            first, last, email = demo["first"], demo["last"], demo["email"]
+        else:
+            first, last = self._name(office)
+            email = self._email(first, last)
+        if engagement is None:
+            levels, weights = ENGAGEMENT_LEVELS
+            engagement = self.rng.choices(levels, weights=weights if level == MEMBER else [0, 50, 50])[0]
+        person = _Person(
+            first=first,
+            last=last,
+            email=email,
+            level=level,
+            department=department,
+            team=team,
+            title=title,
+            office=office,
+            start_date=start_date,
+            engagement=engagement,
+            manager=manager,
+            demo=demo,
+        )
+        self.people.append(person)
+        return person
+
+    def _name(self, office: str) -> tuple[str, str]:
+        locales = dict(content.LOCATIONS[office][1])
+        for _ in range(20):
+            fake = self._faker(self._weighted(locales))
+            if fake.locales[0] == "zh_CN":
+                first, last = fake.first_romanized_name(), fake.last_romanized_name()
+            else:
+                first, last = fake.first_name(), fake.last_name()
+            if f"{first} {last}" not in self.taken_names:
+                break
+        self.taken_names.add(f"{first} {last}")
+        return first, last
+
+    def _email(self, first: str, last: str) -> str:
+        local = f"{_email_part(first)}.{_email_part(last)}"
+        email, n = f"{local}@example.com", 1
+        while email in self.taken_emails:
+            n += 1
+            email = f"{local}{n}@example.com"
+        self.taken_emails.add(email)
+        return email
+
+    def _plan_skills(self, person: _Person, departments: list[dict]) -> None:
+        spec = next(d for d in departments if d["name"] == person.department)
+        if person.level == CEO:
+            person.skills = ["Leadership", "Fundraising", "Strategy", "Public speaking"]
+            return
+        team = next((t for t in spec["teams"] if t["name"] == person.team), None)
+        own = team["skills"] if team else [s for t in spec["teams"] for s in t["skills"]]
+        skills = self.rng.sample(own, min(len(own), self.rng.randint(2, 5)))
+        skills += self.rng.sample(spec["skills"], 1)
+        if person.level in (HEAD, LEAD):
+            skills += self.rng.sample(["People management", "Hiring", "Mentoring", "Leadership"], 2)
+        if self.rng.random() < 0.3:
+            skills.append(content.LANGUAGE_SKILLS[person.office])
+        person.skills = list(dict.fromkeys(skills))
+
+    def _bio(self, person: _Person) -> str:
+        hobby, hobby_topic = self.rng.choice(content.HOBBIES)
+        skill_a, skill_b = (person.skills + ["teamwork", "planning"])[:2]
+        values = {
+            "title": person.title,
+            "team": person.team_label,
+            "office": person.office,
+            "dept": person.department,
+            "company": self.company,
+            "start_year": person.start_date.year,
+            "background": self.rng.choice(content.BACKGROUNDS),
+            "background_short": self.rng.choice(content.BACKGROUND_SHORT),
+            "hobby": hobby,
+            "hobby_topic": hobby_topic,
+            "skill_a": skill_a,
+            "skill_b": skill_b,
+        }
+        if person.level == CEO:
+            template = content.CEO_BIO
+        elif person.level == HEAD:
+            template = self.rng.choice(content.LEADER_BIOS)
+        elif person.level == LEAD:
+            template = self.rng.choice(content.LEAD_BIOS)
+        else:
+            template = self.rng.choice(content.BIOS)
+        return template.format(**values)
+
+    def _joined(self, person: _Person) -> datetime:
+        """When the account was made: Hive's launch for people already here, else their first morning."""
+        launch = self.today - timedelta(days=75)
+        day = max(person.start_date, launch)
+        minutes = self.rng.randint(9 * 60, 11 * 60)
+        return datetime.combine(day, clock(minutes // 60, minutes % 60), tzinfo=self.zones[person.office])
+
+    def _write_people(self) -> None:
+        departments = {}
+        for spec in content.DEPARTMENTS:
+            departments[spec["name"]], _ = Department.objects.get_or_create(name=spec["name"])
+        locations = {}
+        for office, (tz, _) in content.LOCATIONS.items():
+            locations[office], _ = Location.objects.get_or_create(name=office, defaults={"time_zone": tz})
+
+        password = make_password(PASSWORD)  # once: hashing per user would take minutes
+        joined = {person: self._joined(person) for person in self.people}
+        users = User.objects.bulk_create(
+            [
+                User(
+                    email=p.email,
+                    password=password,
+                    is_staff=p.email == ADMIN_EMAIL,
+                    is_superuser=p.email == ADMIN_EMAIL,
+                    date_joined=joined[p],
+                )
+                for p in self.people
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        user_of = dict(zip(self.people, users, strict=True))
+        for person in self.people:
+            if person.demo and person.demo["group"]:
+                group, _ = Group.objects.get_or_create(name=person.demo["group"])
+                user_of[person].groups.add(group)
+
+        # Level by level, so every manager has a primary key before their reports are inserted.
+        for level in (CEO, HEAD, LEAD, MEMBER):
+            batch = [p for p in self.people if p.level == level]
+            profiles = Profile.objects.bulk_create(
+                [
+                    Profile(
+                        user=user_of[p],
+                        display_name=p.name,
+                        job_title=p.title,
+                        department=departments[p.department],
+                        location=locations[p.office],
+                        manager=p.manager.profile if p.manager else None,
+                        bio=self._bio(p),
+                        start_date=p.start_date,
+                        digest_opt_in=self.rng.random() < 0.85,
+                        created_at=joined[p],
+                    )
+                    for p in batch
+                ],
+                batch_size=BATCH_SIZE,
+            )
+            for person, profile in zip(batch, profiles, strict=True):
+                person.profile = profile
+        leads = sum(p.level == LEAD for p in self.people)
+        self._stage(
+            f"people: {len(self.people)} accounts and profiles in {len(departments)} departments and "
+            f"{len(locations)} offices (a CEO, {len(departments)} department heads, {leads} team leads)"
+        )
+        self.counts.update(people=len(self.people), departments=len(departments), locations=len(locations))
+
+    def _write_skills(self) -> None:
+        names = sorted({s for p in self.people for s in p.skills})
+        skills = {s.name.lower(): s for s in skills_get_or_create(names=names)}
+        rows = [
+            ProfileSkill(content_object=p.profile, tag=skills[name.lower()], added_at=p.profile.created_at)
+            for p in self.people
+            for name in p.skills
+        ]
+        ProfileSkill.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        self._stage(f"skills: {len(rows)} listed on profiles, {len(skills)} distinct")
+        self.counts["profile_skills"] = len(rows)
+
+    # --- the feed ---------------------------------------------------------------------------
+
+    def _started_by(self, day: date) -> list[_Person]:
+        return [p for p in self.people if p.start_date <= day]
+
+    def _post(self, author: _Person, at: datetime, category: str, body: str, **extra) -> _Post | None:
+        if not self._in_window(at) or author.start_date > at.date():
+            return None
+        post = _Post(author=author, at=at, category=category, body=body, **extra)
+        self.posts.append(post)
+        return post
+
+    def _post_text(self, author: _Person) -> tuple[str, str]:
+        role, topic = self.rng.random(), self.rng.random()
+        if author.demo and author.demo["email"] == "comms@example.com" and role < 0.5:
+            category, text = self._deck("comms", content.COMMS_POSTS).draw()
+        elif author.level in (CEO, HEAD) and role < 0.4:
+            category, text = self._leader_post(author)
+        elif topic < 0.62:
+            deck = self._deck(author.department, content.DEPARTMENT_POSTS[author.department])
+            category, text = deck.draw()
+        elif topic < 0.75:
+            category, text = "social", self._deck(author.office, content.SOCIAL_POSTS[author.office]).draw()
+        else:
+            category, text = self._deck("general", content.GENERAL_POSTS).draw()
+        return category, self._fill(text, author)
+
+    def _leader_post(self, author: _Person) -> tuple[str, str]:
+        if author.level == CEO:
+            return self._deck("ceo", content.LEADERSHIP_POSTS).draw()
+        return self._deck("heads", content.HEAD_POSTS).draw()
+
+    def _plan_feed(self) -> None:
+        values = list(CompanyValue.objects.filter(is_active=True))
+        leaders = [p for p in self.people if p.level in (CEO, HEAD)]
+        for day in self.days:
+            weekday = day.weekday() < 5
+            here = self._started_by(day)
+            weights = [p.engagement for p in here]
+            for author in self.rng.choices(
+                here, weights=weights, k=self._poisson(self.size * (0.045 if weekday else 0.006))
+            ):
+                category, body = self._post_text(author)
+                self._post(author, self._moment(author, day), category, body)
+            if weekday and self.rng.random() < 0.3:
+                author = self.rng.choices(leaders, weights=[3] + [1] * (len(leaders) - 1))[0]
+                category, text = self._leader_post(author)
+                self._post(author, self._moment(author, day), category, self._fill(text, author))
+            if values:
+                for giver in self.rng.choices(
+                    here, weights=weights, k=self._poisson(self.size * (0.016 if weekday else 0.002))
+                ):
+                    self._plan_kudos(giver, self._recipient(giver, day), day, values)
+            for newcomer in (p for p in here if p.start_date == day and p.manager):
+                self._plan_welcome(newcomer, day)
+        self._plan_demo_content(values)
+        self._plan_flag_bait()
+        for post in self.posts:
+            self._plan_reactions(post)
+            self._plan_comments(post)
+
+    def _recipient(self, giver: _Person, day: date) -> _Person | None:
+        roll = self.rng.random()
+        if roll < 0.5:
+            pool = self.by_team.get(giver.team, []) + ([giver.manager] if giver.manager else [])
+        elif roll < 0.8:
+            pool = self.by_department[giver.department]
+        else:
+            pool = self.people
+        pool = [p for p in pool if p is not giver and p.start_date <= day]
+        return self.rng.choice(pool) if pool else None
+
+    def _plan_kudos(self, giver: _Person, recipient: _Person | None, day: date, values: list) -> None:
+        if recipient is None:
+            return
+        value = self.rng.choice(values)
+        templates = content.KUDOS_MESSAGES.get(value.name, content.KUDOS_GENERIC)
+        text = self.rng.choice(templates + content.KUDOS_GENERIC[:1])
+        body = self._fill(text, giver, r=recipient.first)
+        self._post(
+            giver,
+            self._moment(giver, day),
+            "kudos",
+            body,
+            kind=Post.Kind.KUDOS,
+            subject=recipient,
+            value=value,
+        )
+
+    def _plan_welcome(self, newcomer: _Person, day: date) -> None:
+        lead = newcomer.manager
+        text = self._deck("welcome", content.WELCOME_POSTS).draw()
+        hobby_topic = self.rng.choice(content.HOBBIES)[1]
+        body = self._fill(
+            text,
+            lead,
+            subject=newcomer.name,
+            subject_first=newcomer.first,
+            subject_title=newcomer.title,
+            subject_office=newcomer.office,
+            team=newcomer.team_label,
+            background=self.rng.choice(content.BACKGROUNDS),
+            hobby_topic=hobby_topic,
+        )
+        self._post(lead, self._moment(lead, day, earliest=9 * 60 + 30), "welcome", body, subject=newcomer)
+
+    def _plan_demo_content(self, values: list) -> None:
+        """The demo employee has posts of their own and kudos to show on their profile."""
+        demo = next(p for p in self.people if p.demo and p.demo["email"] == "demo@example.com")
+        weekdays = [d for d in self.days[:-1] if d.weekday() < 5]
+        own = sum(1 for post in self.posts if post.author is demo and post.kind == Post.Kind.UPDATE)
+        for day in self.rng.sample(weekdays, max(0, 4 - own)):
+            category, text = self._deck(demo.department, content.DEPARTMENT_POSTS[demo.department]).draw()
+            self._post(demo, self._moment(demo, day), category, self._fill(text, demo))
+        received = sum(1 for post in self.posts if post.subject is demo and post.kind == Post.Kind.KUDOS)
+        givers = [p for p in self.by_team[demo.team] + self.people[:3] if p is not demo]
+        for day in self.rng.sample(weekdays, max(0, 4 - received)) if values else []:
+            self._plan_kudos(self.rng.choice(givers), demo, day, values)
+
+    def _plan_flag_bait(self) -> None:
+        """A few posts and a comment that colleagues flag: an open moderation queue to look at."""
+        ordinary = [
+            p for p in self.people if p.level == MEMBER and not p.demo and p.start_date < self.first_day
+        ]
+        sales = [p for p in ordinary if p.department == "Sales"] or ordinary
+        recent = [d for d in self.days[-6:-1] if d.weekday() < 5] or self.days[-6:-1]
+        for i, (reason, note, text) in enumerate(content.FLAG_BAIT_POSTS):
+            author = self.rng.choice(sales if reason == "confidential" else ordinary)
+            day = recent[i % len(recent)]
+            post = self._post(author, self._moment(author, day), "flagged", self._fill(text, author))
+            if post:
+                post.flag = (reason, note)
+                post.flaggers = self.rng.sample(
+                    [p for p in ordinary if p is not author], self.rng.randint(1, 3)
+                )
+        reason, note, text = content.FLAG_BAIT_COMMENT
+        # A jab at an engineering team, under a support post: the kind of thing colleagues flag.
+        last_week = [
+            p
+            for p in self.posts
+            if p.kind == Post.Kind.UPDATE
+            and not p.flag
+            and p.author.department != "Engineering"
+            and self.days[-7] <= timezone.localdate(p.at) < self.today
+        ]
+        targets = [p for p in last_week if p.author.department == "Customer Success"] or last_week
+        if targets:
+            post = self.rng.choice(targets)
+            author = self.rng.choice(
+                [p for p in ordinary if p is not post.author and p.department == post.author.department]
+                or [p for p in ordinary if p is not post.author]
+            )
+            shipping = {"Platform", "Payments", "Web", "Mobile"} & set(self.by_team)
+            team = self.rng.choice(sorted(shipping) or ["Engineering"])
+            comment = _Comment(
+                author=author, at=self._later(post.at, 60, author), body=text.format(team=team)
+            )
+            if comment.at <= self.now:
+                comment.flag = (reason, note)
+                comment.flaggers = self.rng.sample(
+                    [p for p in ordinary if p is not author], self.rng.randint(1, 2)
+                )
+                post.comments.append(comment)
+
+    def _audience(self, post: _Post, count: int) -> list[_Person]:
+        """`count` people likely to see and answer this post: its author's team first, then department."""
+        if count <= 0:
+            return []
+        author, day = post.author, post.at.date()
+        keyed = []
+        for p in self.people:
+            if p is author or p.start_date > day:
+                continue
+            weight = p.engagement
+            weight *= 4 if p.team and p.team == author.team else 2 if p.department == author.department else 1
+            weight *= 1.5 if p.office == author.office else 1
+            weight *= 8 if p is post.subject else 1
+            # Efraimidis-Spirakis: a weighted sample without replacement in one pass.
+            keyed.append((self.rng.random() ** (1 / weight), p))
+        keyed.sort(key=lambda pair: pair[0], reverse=True)
+        return [p for _, p in keyed[:count]]
+
+    def _scaled(self, bounds: tuple[int, int]) -> int:
+        low, high = bounds
+        return round(self.rng.randint(low, high) * min(2.0, self.size / DEFAULT_EMPLOYEES) + 0.2)
+
+    def _plan_reactions(self, post: _Post) -> None:
+        reaction_bounds, _ = content.ENGAGEMENT[post.category]
+        kinds = content.REACTION_KINDS[post.category]
+        for person in self._audience(post, self._scaled(reaction_bounds)):
+            at = self._later(post.at, 240, person)
+            if at <= self.now:
+                post.reactions.append((person, at, self._weighted(kinds)))
+
+    def _plan_comments(self, post: _Post) -> None:
+        _, comment_bounds = content.ENGAGEMENT[post.category]
+        deck = self._deck(("comments", post.category), content.COMMENTS[post.category])
+        subject = post.subject or post.author
+        for person in self._audience(post, self._scaled(comment_bounds)):
+            at = self._later(post.at, 180, person)
+            if at > self.now:
+                continue
+            body = self._fill(deck.draw(), person, author=post.author.first, subject=subject.first)
+            post.comments.append(_Comment(author=person, at=at, body=body))
+        post.comments.sort(key=lambda c: c.at)
+        if not post.comments:
+            return
+        last = post.comments[-1].at
+        if post.category == "welcome" and post.subject:
+            reply = _Comment(
+                post.subject, self._later(last, 30, post.subject), self.rng.choice(content.NEW_HIRE_REPLIES)
+            )
+        elif len(post.comments) >= 2 and self.rng.random() < 0.3:
+            reply = _Comment(
+                post.author, self._later(last, 60, post.author), self.rng.choice(content.AUTHOR_REPLIES)
+            )
+        else:
+            return
+        if reply.at <= self.now:
+            post.comments.append(reply)
+
+    def _write_feed(self) -> None:
+        self.posts.sort(key=lambda p: p.at)
+        for post in self.posts:
+            post.row = Post(
+                author=post.author.profile,
+                kind=post.kind,
+                body=post.body,
+                created_at=post.at,
+                comment_count=len(post.comments),
+                reaction_count=len(post.reactions),
+            )
+        Post.objects.bulk_create([p.row for p in self.posts], batch_size=BATCH_SIZE)
+
+        kudos_posts = [p for p in self.posts if p.kind == Post.Kind.KUDOS]
+        kudos = Kudos.objects.bulk_create(
+            [
+                Kudos(
+                    giver=p.author.profile,
+                    recipient=p.subject.profile,
+                    value=p.value,
+                    message=p.body,
+                    post=p.row,
+                    created_at=p.at,
+                )
+                for p in kudos_posts
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        # recognition.services.kudos_give writes this audit row with every kudos; so does the demo.
+        kudos_type = ContentType.objects.get_for_model(Kudos)
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    actor=k.giver,
+                    action="kudos.give",
+                    content_type=kudos_type,
+                    object_id=k.pk,
+                    detail={"recipient": k.recipient_id},
+                    created_at=k.created_at,
+                )
+                for k in kudos
+            ],
+            batch_size=BATCH_SIZE,
+        )
+
+        comments = sorted((c for p in self.posts for c in p.comments), key=lambda c: c.at)
+        post_of = {id(c): p for p in self.posts for c in p.comments}
+        for comment in comments:
+            comment.row = Comment(
+                post=post_of[id(comment)].row,
+                author=comment.author.profile,
+                body=comment.body,
+                created_at=comment.at,
+            )
+        Comment.objects.bulk_create([c.row for c in comments], batch_size=BATCH_SIZE)
+        reactions = [
+            Reaction(post=p.row, profile=person.profile, kind=kind, created_at=at)
+            for p in self.posts
+            for person, at, kind in p.reactions
+        ]
+        Reaction.objects.bulk_create(reactions, batch_size=BATCH_SIZE)
+        self._stage(
+            f"feed: {len(self.posts) - len(kudos)} posts, {len(kudos)} kudos, {len(comments)} comments, "
+            f"{len(reactions)} reactions over {DAYS} days"
+        )
+        self.counts.update(
+            posts=len(self.posts) - len(kudos),
+            kudos=len(kudos),
+            comments=len(comments),
+            reactions=len(reactions),
+        )
+        self.comments = comments
+
+    def _write_flags(self) -> None:
+        """Through moderation's own service, so each case, its flag count and audit trail agree."""
+        flagged = [(p.row, p.flag, p.flaggers) for p in self.posts if p.flag]
+        flagged += [(c.row, c.flag, c.flaggers) for c in self.comments if c.flag]
+        flags = 0
+        for row, (reason, note), flaggers in flagged:
+            for flagger in flaggers:
+                flag_create(flagger=flagger.profile, content=row, reason=reason, note=note)
+                flags += 1
+        self._stage(f"moderation: {len(flagged)} open cases from {flags} flags")
+        self.counts.update(cases=len(flagged), flags=flags)
+
+    # --- analytics --------------------------------------------------------------------------
+
+    def _write_activity(self) -> None:
+        """Everyone who did something on a day was active that day; others drop by and only read."""
+        active: set[tuple[int, date]] = set()
+
+        def seen(person: _Person, at: datetime) -> None:
+            active.add((person.profile.pk, timezone.localdate(at)))
+
+        for post in self.posts:
+            seen(post.author, post.at)
+            for comment in post.comments:
+                seen(comment.author, comment.at)
+            for person, at, _ in post.reactions:
+                seen(person, at)
+            for flagger in post.flaggers + [f for c in post.comments for f in c.flaggers]:
+                seen(flagger, self.now)
+        for day in self.days:
+            factor = 1 if day.weekday() < 5 else WEEKEND_FACTOR
+            for person in self._started_by(day):
+                if self.rng.random() < ACTIVE_ON_WEEKDAY[person.engagement] * factor:
+                    active.add((person.profile.pk, day))
+        rows = [ActiveDay(profile_id=pk, day=day) for pk, day in sorted(active) if day >= self.first_day]
+        ActiveDay.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        self._stage(f"activity: {len(rows)} active days")
+        self.counts["active_days"] = len(rows)
+
+    def _fill_rollups(self) -> None:
+        days = self.days[:-1]  # up to yesterday: today is not over, the nightly job will count it
+        for day in days:
+            rollup_fill(day=day)
+        self._stage(f"analytics: rollups for {len(days)} days, {days[0]} to {days[-1]}")
+        self.counts["rollup_days"] = len(days)

@@ -1,0 +1,226 @@
+"""seed_demo: a believable company in one command, consistent with itself, and safe to run twice."""
+
+import re
+from datetime import timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.test import override_settings
+from django.utils import timezone
+
+from analytics.models import ActiveDay, DailyRollup
+from common.days import company_today, company_yesterday
+from expertise.models import ProfileSkill, Skill
+from feed.models import Comment, Post, Reaction
+from moderation.models import AuditEntry, Case, Flag
+from profiles import roles
+from profiles.models import Department, Location, Profile, User
+from recognition.models import Kudos
+from tests.factories import ProfileFactory
+
+# Small enough to keep each seed well under a second, big enough for every department to have a team.
+EMPLOYEES = 30
+PASSWORD = "hive-demo-2026"
+DEMO_EMAILS = ["demo@example.com", "moderator@example.com", "comms@example.com", "admin@example.com"]
+SEEDED_MODELS = [
+    User, Profile, Department, Location, Skill, ProfileSkill, Post, Comment, Reaction, Kudos,
+    Case, Flag, AuditEntry, ActiveDay, DailyRollup,
+]  # fmt: skip
+
+
+def seed(employees: int = EMPLOYEES) -> str:
+    out = StringIO()
+    call_command("seed_demo", employees=employees, stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in SEEDED_MODELS}
+
+
+@pytest.fixture(scope="class")
+def company(django_db_setup, django_db_blocker) -> str:
+    """Seeded once for the read-only tests of a class, in a transaction rolled back after them.
+
+    Each test still runs in its own savepoint (pytest-django's `db`), so one test can't leak into
+    the next. The value is what the command printed.
+    """
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield seed()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def profile_of(email: str) -> Profile:
+    return Profile.objects.select_related("user").get(user__email=email)
+
+
+@pytest.mark.django_db
+class TestSeededCompany:
+    """One seeded company, looked at from every side."""
+
+    def test_company_has_the_size_asked_for_and_a_profile_per_account(self, company):
+        assert Profile.objects.count() == EMPLOYEES
+        assert User.objects.count() == EMPLOYEES
+        assert not User.objects.filter(profile__isnull=True).exists()
+
+    def test_demo_accounts_sign_in_with_the_shared_password_and_their_roles(self, company):
+        users = {u.email: u for u in User.objects.filter(email__in=DEMO_EMAILS)}
+        assert sorted(users) == sorted(DEMO_EMAILS)
+        assert all(u.check_password(PASSWORD) for u in users.values())
+        assert roles.user_roles(users["demo@example.com"]) == set()
+        assert roles.user_roles(users["moderator@example.com"]) == {roles.MODERATORS}
+        assert roles.user_roles(users["comms@example.com"]) == {roles.COMMUNICATIONS}
+        admin = users["admin@example.com"]
+        assert admin.is_superuser and admin.is_staff
+        assert not any(u.is_staff or u.is_superuser for e, u in users.items() if e != "admin@example.com")
+
+    def test_console_shows_each_stage_then_the_accounts_and_the_password(self, company):
+        for stage in ("people:", "skills:", "feed:", "moderation:", "activity:", "analytics:"):
+            assert stage in company
+        assert PASSWORD in company
+        for email in DEMO_EMAILS:
+            assert email in company
+
+    def test_other_employees_have_unique_firstname_lastname_addresses(self, company):
+        emails = list(User.objects.exclude(email__in=DEMO_EMAILS).values_list("email", flat=True))
+        assert len(emails) == len(set(emails)) == EMPLOYEES - len(DEMO_EMAILS)
+        assert all(re.fullmatch(r"[a-z-]+\.[a-z-]+\d*@example\.com", e) for e in emails), emails
+
+    def test_company_spans_departments_and_offices_in_real_time_zones(self, company):
+        departments = Department.objects.annotate(n=Count("members")).filter(n__gt=0)
+        assert departments.count() >= 5
+        locations = Location.objects.annotate(n=Count("members")).filter(n__gt=0)
+        assert locations.count() >= 3
+        for location in locations:
+            ZoneInfo(location.time_zone)  # raises for a zone that doesn't exist
+            assert location.time_zone != "UTC"
+
+    def test_everyone_but_the_ceo_reports_up_to_the_ceo(self, company):
+        ceo = Profile.objects.get(manager__isnull=True)
+        assert "Chief Executive Officer" in ceo.job_title
+        managers = dict(Profile.objects.values_list("pk", "manager_id"))
+        for pk in managers:
+            chain, current = [], pk
+            while managers[current] is not None:
+                chain.append(current)
+                current = managers[current]
+                assert len(chain) <= 3, "employee -> team lead -> department head -> CEO at most"
+            assert current == ceo.pk
+        heads = Profile.objects.filter(manager=ceo)
+        assert heads.values("department").distinct().count() >= 5
+
+    def test_profiles_have_titles_start_dates_bios_and_skills(self, company):
+        assert not Profile.objects.filter(Q(job_title="") | Q(bio="") | Q(start_date__isnull=True)).exists()
+        assert not Profile.objects.filter(start_date__gt=company_today()).exists()
+        assert not Profile.objects.annotate(n=Count("skill_items")).filter(n__lt=2).exists()
+        engineers = ProfileSkill.objects.filter(content_object__department__name="Engineering")
+        assert engineers.filter(tag__name__in=["Python", "Kubernetes", "Go", "Terraform", "AWS"]).exists()
+
+    def test_post_counters_match_their_comments_and_reactions(self, company):
+        assert Comment.objects.exists() and Reaction.objects.exists()
+        mismatched = Post.objects.annotate(
+            comments_n=Count("comments", distinct=True), reactions_n=Count("reactions", distinct=True)
+        ).filter(~Q(comments_n=F("comment_count")) | ~Q(reactions_n=F("reaction_count")))
+        assert list(mismatched) == []
+
+    def test_content_is_from_the_last_month_and_replies_follow_their_posts(self, company):
+        now = timezone.now()
+        assert not Post.objects.filter(
+            Q(created_at__gt=now) | Q(created_at__lt=now - timedelta(days=32))
+        ).exists()
+        assert not Comment.objects.filter(created_at__lt=F("post__created_at")).exists()
+        assert not Reaction.objects.filter(created_at__lt=F("post__created_at")).exists()
+        assert not Reaction.objects.filter(profile=F("post__author")).exists()
+        assert all(timezone.is_aware(p.created_at) for p in Post.objects.all()[:20])
+
+    def test_kudos_come_with_their_feed_post(self, company):
+        assert Kudos.objects.exists()
+        for kudos in Kudos.objects.select_related("post"):
+            assert kudos.post.kind == Post.Kind.KUDOS
+            assert kudos.post.author_id == kudos.giver_id != kudos.recipient_id
+            assert kudos.post.body == kudos.message
+        assert Post.objects.filter(kind=Post.Kind.KUDOS).count() == Kudos.objects.count()
+
+    def test_demo_employee_has_posts_and_kudos_received(self, company):
+        demo = profile_of("demo@example.com")
+        assert demo.posts.filter(kind=Post.Kind.UPDATE).count() >= 3
+        assert demo.kudos_received.count() >= 3
+
+    def test_flags_leave_open_cases_with_consistent_counts(self, company):
+        cases = Case.objects.annotate(n=Count("flags"))
+        assert cases.filter(status=Case.Status.OPEN).count() >= 3
+        assert all(case.flag_count == case.n >= 1 for case in cases)
+        assert AuditEntry.objects.filter(action="flag.create").count() == Flag.objects.count()
+        assert not Flag.objects.filter(flagger=F("case__content_author")).exists()
+
+    def test_everyone_who_posted_was_active_that_day_and_rollups_cover_the_month(self, company):
+        active = set(ActiveDay.objects.values_list("profile_id", "day"))
+        for author_id, created_at in Post.objects.values_list("author_id", "created_at"):
+            assert (author_id, timezone.localdate(created_at)) in active
+
+        yesterday = company_yesterday()
+        company_rows = DailyRollup.objects.filter(department__isnull=True)
+        assert sorted(company_rows.values_list("day", flat=True)) == [
+            yesterday - timedelta(days=n) for n in range(29, -1, -1)
+        ]
+        assert sum(company_rows.values_list("active_users", flat=True)) > 0
+        since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=30)
+        until = since + timedelta(days=30)
+        updates = Post.objects.filter(kind=Post.Kind.UPDATE, created_at__gte=since, created_at__lt=until)
+        assert sum(company_rows.values_list("posts", flat=True)) == updates.count()
+
+    def test_second_run_changes_nothing(self, company):
+        before = row_counts()
+        output = seed()
+        assert "Demo data already present" in output
+        assert PASSWORD in output
+        assert row_counts() == before
+
+
+def test_same_company_every_time(db):
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        seed()
+        first = list(Profile.objects.order_by("user__email").values_list("display_name", "job_title"))
+        raise Rollback
+    assert not User.objects.exists()
+    seed()
+    assert list(Profile.objects.order_by("user__email").values_list("display_name", "job_title")) == first
+
+
+def test_refuses_a_company_too_small_to_have_every_department(db):
+    with pytest.raises(CommandError, match="at least"):
+        seed(employees=10)
+    assert not User.objects.exists()
+
+
+def test_refuses_when_a_demo_address_already_belongs_to_someone(db):
+    ProfileFactory(user__email="demo@example.com")
+    with pytest.raises(CommandError, match="demo@example.com"):
+        seed()
+    assert User.objects.count() == 1
+
+
+def test_a_crash_half_way_leaves_nothing_behind(db, monkeypatch):
+    def broken_rollup(*, day):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("demo.services.rollup_fill", broken_rollup)
+    with pytest.raises(RuntimeError, match="disk full"):
+        seed()
+    assert set(row_counts().values()) == {0}
