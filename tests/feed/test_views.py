@@ -1,0 +1,383 @@
+"""The feed as people use it through the browser: posting, editing, deleting, commenting, reacting, paging."""
+
+import base64
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from feed.models import Comment, Post, Reaction
+from tests.factories import (
+    CommentFactory,
+    KudosFactory,
+    PostFactory,
+    ProfileFactory,
+    ReactionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Fixed, whatever the amount of data: session, user, viewer profile, roles, feed page, viewer's reactions.
+HOME_FEED_MAX_QUERIES = 6
+# Session, user, viewer profile, roles, the post, viewer's reactions, comments.
+POST_PAGE_MAX_QUERIES = 7
+
+
+@pytest.fixture
+def post(author):
+    return PostFactory(author=author, body="Shipped the new onboarding flow")
+
+
+def _post_ids_on(page) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<article[^>]*\bid="post-(\d+)"', page.content.decode())]
+
+
+def _older_link(page) -> str | None:
+    match = re.search(r'href="(\?cursor=[^"]+)"', page.content.decode())
+    return match.group(1) if match else None
+
+
+def _cursor(values) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+# --- Posting -------------------------------------------------------------------------------
+
+
+def test_author_posts_and_sees_it_in_feed(author_client, author):
+    response = author_client.post("/", {"body": "Hello Hive"})
+
+    assert response.status_code == 302
+    page = author_client.get("/")
+    assert page.status_code == 200
+    assert "Hello Hive" in page.content.decode()
+    assert Post.objects.get().author == author
+
+
+def test_colleague_sees_the_post_in_their_feed(colleague_client, post):
+    page = colleague_client.get("/")
+
+    assert _post_ids_on(page) == [post.pk]
+    assert "Shipped the new onboarding flow" in page.content.decode()
+
+
+@pytest.mark.parametrize("body", ["", "   \n  "])
+def test_empty_post_shows_a_clear_message_and_saves_nothing(author_client, body):
+    response = author_client.post("/", {"body": body})
+
+    assert response.status_code == 400
+    assert "Your post is empty: write something first." in response.content.decode()
+    assert not Post.objects.exists()
+
+
+def test_post_over_5000_characters_shows_a_clear_message_and_saves_nothing(author_client):
+    response = author_client.post("/", {"body": "x" * 5001})
+
+    assert response.status_code == 400
+    assert "at most 5000 characters (it has 5001)" in response.content.decode()
+    assert not Post.objects.exists()
+
+
+def test_signed_out_visitor_is_sent_to_sign_in_and_cannot_post(client):
+    response = client.post("/", {"body": "Anonymous"})
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+    assert not Post.objects.exists()
+
+
+# --- Editing -------------------------------------------------------------------------------
+
+
+def test_author_edits_own_post_through_the_edit_page(author_client, post):
+    form = author_client.get(f"/posts/{post.pk}/edit/")
+    assert form.status_code == 200
+    assert "Shipped the new onboarding flow" in form.content.decode()
+
+    response = author_client.post(f"/posts/{post.pk}/edit/", {"body": "Shipped it, with docs"})
+
+    assert response.status_code == 302
+    assert response.url == f"/posts/{post.pk}/"
+    page = author_client.get(response.url).content.decode()
+    assert "Shipped it, with docs" in page
+    assert "edited" in page
+
+
+def test_edit_to_an_empty_body_shows_a_clear_message_and_changes_nothing(author_client, post):
+    response = author_client.post(f"/posts/{post.pk}/edit/", {"body": "  "})
+
+    assert response.status_code == 400
+    assert "Your post is empty: write something first." in response.content.decode()
+    post.refresh_from_db()
+    assert post.body == "Shipped the new onboarding flow"
+    assert post.edited_at is None
+
+
+def test_outsider_cannot_edit_someone_elses_post(outsider_client, post):
+    assert outsider_client.get(f"/posts/{post.pk}/edit/").status_code == 403
+
+    response = outsider_client.post(f"/posts/{post.pk}/edit/", {"body": "Hijacked"})
+
+    assert response.status_code == 403
+    post.refresh_from_db()
+    assert post.body == "Shipped the new onboarding flow"
+    assert post.edited_at is None
+
+
+def test_only_the_author_sees_edit_and_delete_on_the_post_page(author_client, outsider_client, post):
+    assert f"/posts/{post.pk}/edit/" in author_client.get(f"/posts/{post.pk}/").content.decode()
+    assert f"/posts/{post.pk}/edit/" not in outsider_client.get(f"/posts/{post.pk}/").content.decode()
+    assert f"/posts/{post.pk}/delete/" not in outsider_client.get(f"/posts/{post.pk}/").content.decode()
+
+
+# --- Deleting ------------------------------------------------------------------------------
+
+
+def test_author_deletes_own_post_and_it_is_gone_from_feed_and_page(author_client, colleague_client, post):
+    response = author_client.post(f"/posts/{post.pk}/delete/")
+
+    assert response.status_code == 302
+    assert "Shipped the new onboarding flow" not in colleague_client.get("/").content.decode()
+    assert colleague_client.get(f"/posts/{post.pk}/").status_code == 404
+    assert author_client.get(f"/posts/{post.pk}/").status_code == 404
+    post.refresh_from_db()  # soft delete: the row stays
+    assert post.removed_at is not None
+
+
+def test_outsider_cannot_delete_someone_elses_post(outsider_client, colleague_client, post):
+    response = outsider_client.post(f"/posts/{post.pk}/delete/")
+
+    assert response.status_code == 403
+    post.refresh_from_db()
+    assert post.removed_at is None
+    assert colleague_client.get(f"/posts/{post.pk}/").status_code == 200
+
+
+def test_delete_needs_a_post_request(author_client, post):
+    assert author_client.get(f"/posts/{post.pk}/delete/").status_code == 405
+    post.refresh_from_db()
+    assert post.removed_at is None
+
+
+def test_deleting_an_already_deleted_post_is_404(author_client, post):
+    author_client.post(f"/posts/{post.pk}/delete/")
+
+    assert author_client.post(f"/posts/{post.pk}/delete/").status_code == 404
+    assert author_client.post(f"/posts/{post.pk}/edit/", {"body": "Revived"}).status_code == 404
+
+
+# --- Comments ------------------------------------------------------------------------------
+
+
+def test_colleague_comments_and_everyone_sees_it(colleague_client, author_client, post):
+    response = colleague_client.post(f"/posts/{post.pk}/", {"body": "Congrats, team!"})
+
+    assert response.status_code == 302
+    page = author_client.get(f"/posts/{post.pk}/").content.decode()
+    assert "Congrats, team!" in page
+    assert "Colin Colleague" in page
+    assert "1 comment" in author_client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("body", ["", "   "])
+def test_empty_comment_shows_a_clear_message_and_saves_nothing(colleague_client, post, body):
+    response = colleague_client.post(f"/posts/{post.pk}/", {"body": body})
+
+    assert response.status_code == 400
+    assert "Your comment is empty: write something first." in response.content.decode()
+    assert not Comment.objects.exists()
+    post.refresh_from_db()
+    assert post.comment_count == 0
+
+
+def test_commenting_on_a_deleted_post_is_404(author_client, colleague_client, post):
+    author_client.post(f"/posts/{post.pk}/delete/")
+
+    assert colleague_client.post(f"/posts/{post.pk}/", {"body": "Hello?"}).status_code == 404
+    assert not Comment.objects.exists()
+
+
+# --- Reactions -----------------------------------------------------------------------------
+
+
+def test_reacting_toggles_and_switches_with_the_count_kept_right(colleague_client, author_client, post):
+    url = f"/posts/{post.pk}/react/"
+
+    colleague_client.post(url, {"kind": "like"})
+    author_client.post(url, {"kind": "support"})
+    post.refresh_from_db()
+    assert post.reaction_count == 2
+
+    colleague_client.post(url, {"kind": "celebrate"})  # switch kind
+    post.refresh_from_db()
+    assert post.reaction_count == 2
+    assert set(Reaction.objects.values_list("kind", flat=True)) == {"celebrate", "support"}
+
+    colleague_client.post(url, {"kind": "celebrate"})  # same kind again: taken back
+    post.refresh_from_db()
+    assert post.reaction_count == 1
+    assert list(Reaction.objects.values_list("kind", flat=True)) == ["support"]
+
+
+def test_feed_shows_which_reaction_is_mine(colleague_client, post):
+    colleague_client.post(f"/posts/{post.pk}/react/", {"kind": "insightful"})
+
+    page = colleague_client.get("/").content.decode()
+    assert re.search(r'value="insightful" aria-pressed="true"', page)
+    assert re.search(r'value="like" aria-pressed="false"', page)
+    assert "1 reaction " in page
+
+
+def test_htmx_reaction_returns_the_updated_reactions_fragment(colleague_client, post):
+    response = colleague_client.post(f"/posts/{post.pk}/react/", {"kind": "like"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith(f'<div class="reactions" id="reactions-{post.pk}">')
+    assert "1 reaction " in body
+
+
+def test_reacting_to_a_removed_post_fails_with_a_message(author, colleague_client, post):
+    post.removed_at = timezone.now()
+    post.removed_by = author
+    post.save()
+
+    response = colleague_client.post(f"/posts/{post.pk}/react/", {"kind": "like"}, follow=True)
+
+    assert "That post no longer exists." in response.content.decode()
+    htmx = colleague_client.post(f"/posts/{post.pk}/react/", {"kind": "like"}, HTTP_HX_REQUEST="true")
+    assert htmx.status_code == 400
+    assert not Reaction.objects.exists()
+    post.refresh_from_db()
+    assert post.reaction_count == 0
+
+
+def test_reacting_returns_to_the_page_the_person_was_on(colleague_client, post):
+    response = colleague_client.post(
+        f"/posts/{post.pk}/react/", {"kind": "like", "next": f"/posts/{post.pk}/"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == f"/posts/{post.pk}/"
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/phish", "//evil.example/phish"])
+def test_reacting_never_redirects_to_another_site(colleague_client, post, next_url):
+    response = colleague_client.post(f"/posts/{post.pk}/react/", {"kind": "like", "next": next_url})
+
+    assert response.status_code == 302
+    assert response.url == "/"
+
+
+# --- Paging --------------------------------------------------------------------------------
+
+
+def test_feed_pages_through_older_posts_without_duplicates_or_gaps(colleague_client, author):
+    now = timezone.now()
+    posts = [PostFactory(author=author, created_at=now - timedelta(minutes=i)) for i in range(45)]
+    # Several posts in the same instant straddle a page boundary: the id breaks the tie.
+    same_instant = now - timedelta(minutes=19, seconds=30)
+    posts += [PostFactory(author=author, created_at=same_instant) for _ in range(4)]
+    deleted = PostFactory(author=author, created_at=now - timedelta(minutes=3), removed_at=now)
+    expected = [p.pk for p in sorted(posts, key=lambda p: (p.created_at, p.pk), reverse=True)]
+
+    first = colleague_client.get("/")
+    seen = _post_ids_on(first)
+    assert len(seen) == 20
+    link = _older_link(first)
+    pages = 1
+    while link:
+        page = colleague_client.get("/" + link)
+        assert page.status_code == 200
+        seen += _post_ids_on(page)
+        link = _older_link(page)
+        pages += 1
+
+    assert pages == 3
+    assert seen == expected  # newest first, each post exactly once
+    assert deleted.pk not in seen
+
+
+def test_second_page_shows_only_posts_older_than_the_first(colleague_client, author):
+    now = timezone.now()
+    for i in range(25):
+        PostFactory(author=author, body=f"Update {i:02d}", created_at=now - timedelta(hours=i))
+
+    first = colleague_client.get("/").content.decode()
+    second = colleague_client.get("/" + _older_link(colleague_client.get("/"))).content.decode()
+
+    assert "Update 00" in first and "Update 19" in first and "Update 20" not in first
+    assert "Update 20" in second and "Update 24" in second and "Update 19" not in second
+
+
+def test_last_page_has_no_older_link(colleague_client, author):
+    PostFactory.create_batch(3, author=author)
+
+    assert _older_link(colleague_client.get("/")) is None
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    ["garbage", "!!!!", "%%%", _cursor({}), _cursor([1]), _cursor(["2024-01-01T00:00:00+00:00", 1, 2])],
+)
+def test_garbage_cursor_is_a_bad_request_not_a_server_error(colleague_client, post, cursor):
+    response = colleague_client.get("/", {"cursor": cursor})
+
+    assert response.status_code == 400
+    assert "That page link is not valid." in response.content.decode()
+
+
+@pytest.mark.parametrize("values", [["x", 1], [None, None], ["2024-01-01T00:00:00+00:00", "abc"], [1, 2]])
+def test_forged_cursor_with_wrong_types_is_a_bad_request(colleague_client, post, values):
+    response = colleague_client.get("/", {"cursor": _cursor(values)})
+
+    assert response.status_code == 400
+
+
+# --- Query counts --------------------------------------------------------------------------
+
+
+def _busy_feed(*, size: int, viewer) -> None:
+    """`size` posts by different people, each commented on and reacted to, a third of them kudos."""
+    for i in range(size):
+        if i % 3 == 0:
+            post = KudosFactory(giver=ProfileFactory(), recipient=ProfileFactory()).post
+        else:
+            post = PostFactory(author=ProfileFactory())
+        CommentFactory(post=post)
+        ReactionFactory(post=post)
+        if i % 2 == 0:
+            ReactionFactory(post=post, profile=viewer, kind=Reaction.Kind.CELEBRATE)
+
+
+@pytest.mark.parametrize("size", [5, 40])
+def test_home_feed_query_count_does_not_grow_with_the_feed(
+    colleague, colleague_client, django_assert_max_num_queries, size
+):
+    _busy_feed(size=size, viewer=colleague)
+    colleague_client.get("/")  # first visit of the day records activity; measure a normal visit
+
+    with django_assert_max_num_queries(HOME_FEED_MAX_QUERIES):
+        page = colleague_client.get("/")
+
+    assert len(_post_ids_on(page)) == min(size, 20)
+    assert "Kudos to" in page.content.decode()
+
+
+@pytest.mark.parametrize("size", [5, 40])
+def test_post_page_query_count_does_not_grow_with_comments_and_reactions(
+    colleague, colleague_client, django_assert_max_num_queries, size
+):
+    post = KudosFactory(giver=ProfileFactory(), recipient=ProfileFactory()).post
+    for _ in range(size):
+        CommentFactory(post=post, author=ProfileFactory())
+        ReactionFactory(post=post)
+    ReactionFactory(post=post, profile=colleague)
+    colleague_client.get(f"/posts/{post.pk}/")
+
+    with django_assert_max_num_queries(POST_PAGE_MAX_QUERIES):
+        page = colleague_client.get(f"/posts/{post.pk}/")
+
+    assert page.content.decode().count('id="comment-') == size

@@ -1,0 +1,23 @@
+"""Recognition test fixtures: company values to give kudos for."""
+
+import pytest
+from django.test import Client
+
+from tests.factories import CompanyValueFactory
+
+
+@pytest.fixture
+def teamwork(db):
+    return CompanyValueFactory(name="Teamwork", emoji="🤝")
+
+
+@pytest.fixture
+def retired_value(db):
+    return CompanyValueFactory(name="Synergy", is_active=False)
+
+
+@pytest.fixture
+def colleague_client(colleague):
+    client = Client()
+    client.force_login(colleague.user)
+    return client
