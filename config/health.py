@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from config.celery import app as celery_app
 
@@ -43,7 +43,7 @@ def _broker() -> str | None:
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     checks = {"database": _database(), "broker": _broker()}
     failing = {name: error for name, error in checks.items() if error}

@@ -242,8 +242,6 @@ LOGGING = {
 HIVE_POST_MAX_LENGTH = 5000
 HIVE_COMMENT_MAX_LENGTH = 2000
 HIVE_PAGE_SIZE = 20
-# Content that people can flag and moderators can remove (see moderation/protocol.py).
-HIVE_MODERATABLE_MODELS = ["feed.Post", "feed.Comment"]
 # The rollup's (day, department) constraint treats "no department" as a value; SQLite (demo only)
 # cannot express that, and rollup_fill replaces a day's rows in one transaction anyway.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]

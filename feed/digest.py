@@ -106,7 +106,10 @@ def _digest_message(*, profile: Profile, day: date, posts: list[Post]):
             "items": [{"post": p, "url": settings.HIVE_BASE_URL + p.get_absolute_url()} for p in posts],
             "unsubscribe_url": unsubscribe_url,
         },
-        headers={"List-Unsubscribe": f"<{unsubscribe_url}>"},
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
 
 

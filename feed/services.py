@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from feed.models import Comment, Post, Reaction
-from moderation.services import audit_record
+from moderation.services import audit_record, cases_withdraw
 from profiles.models import Profile
 
 
@@ -57,7 +57,28 @@ def post_delete(*, post_id: int, actor: Profile) -> Post:
     post.removed_by = actor
     post.save(update_fields=["removed_at", "removed_by"])
     audit_record(actor=actor, action="post.delete", target=post)
+    cases_withdraw(content=post, author=actor)
     return post
+
+
+# Called by moderation (registered in FeedConfig.ready) when a moderator removes flagged content.
+
+
+@transaction.atomic
+def post_remove_by_moderator(*, object_id: int, moderator: Profile, at) -> None:
+    Post.objects.filter(pk=object_id, removed_at__isnull=True).update(removed_at=at, removed_by=moderator)
+
+
+@transaction.atomic
+def comment_remove_by_moderator(*, object_id: int, moderator: Profile, at) -> None:
+    comment = Comment.objects.select_for_update().filter(pk=object_id, removed_at__isnull=True).first()
+    if comment is None:
+        return
+    comment.removed_at = at
+    comment.removed_by = moderator
+    comment.save(update_fields=["removed_at", "removed_by"])
+    # The thread no longer shows it, so the count on the post must not either.
+    Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
 
 
 @transaction.atomic

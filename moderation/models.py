@@ -24,6 +24,7 @@ class Case(models.Model):
         OPEN = "open", "Open"
         KEPT = "kept", "Kept"
         REMOVED = "removed", "Removed"
+        WITHDRAWN = "withdrawn", "Deleted by its author"
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()

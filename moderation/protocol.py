@@ -1,15 +1,17 @@
 """What moderation needs of any content it works on, so it never imports the apps that own it.
 
-A moderatable model has an `author` (a Profile), `removed_at` / `removed_by` fields that hide it
-from everyone when set, `get_absolute_url()`, and `moderation_excerpt()` returning plain text.
-Which models take part is the setting HIVE_MODERATABLE_MODELS ("app_label.ModelName").
+A moderatable model has an `author` (a Profile), a `removed_at` field (set: hidden from everyone),
+`get_absolute_url()`, and `moderation_excerpt()` returning plain text. The app that owns the model
+registers it from its AppConfig.ready() with the function that removes one, so that app keeps
+its own bookkeeping (a post's comment count, say) when a moderator removes something.
 """
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Protocol
 
-from django.apps import apps
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 
 
 class Moderatable(Protocol):
@@ -21,12 +23,23 @@ class Moderatable(Protocol):
     def moderation_excerpt(self) -> str: ...
 
 
-def moderatable_content_types() -> list[ContentType]:
-    models = [apps.get_model(label) for label in settings.HIVE_MODERATABLE_MODELS]
-    return list(ContentType.objects.get_for_models(*models).values())
+# remove(object_id=..., moderator=..., at=...) hides the content; a no-op if it is already hidden.
+RemoveFunction = Callable[..., None]
+_registry: dict[str, RemoveFunction] = {}
+
+
+def _label(model: type[models.Model]) -> str:
+    return model._meta.label_lower
+
+
+def moderatable_register(model: type[models.Model], *, remove: RemoveFunction) -> None:
+    _registry[_label(model)] = remove
 
 
 def is_moderatable(content_type: ContentType) -> bool:
-    return (
-        f"{content_type.app_label}.{content_type.model_class().__name__}" in settings.HIVE_MODERATABLE_MODELS
-    )
+    model = content_type.model_class()
+    return model is not None and _label(model) in _registry
+
+
+def content_remove(content_type: ContentType, *, object_id: int, moderator, at: datetime) -> None:
+    _registry[_label(content_type.model_class())](object_id=object_id, moderator=moderator, at=at)

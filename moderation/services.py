@@ -6,7 +6,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from moderation.models import AuditEntry, Case, Flag, FlagReason
-from moderation.protocol import Moderatable, is_moderatable
+from moderation.protocol import Moderatable, content_remove, is_moderatable
 from profiles import roles
 from profiles.models import Profile
 
@@ -35,25 +35,42 @@ def flag_create(*, flagger: Profile, content: Moderatable, reason: str, note: st
         raise ValidationError("That can't be flagged.")
     if reason not in FlagReason.values:
         raise ValidationError("Choose a reason for the flag.")
+    what = content._meta.verbose_name
     if getattr(content, "removed_at", None) is not None:
-        raise ValidationError("That has already been removed.")
+        raise ValidationError(f"That {what} has already been removed.")
     if content.author_id == flagger.pk:
-        raise ValidationError("You can't flag your own post.")
+        raise ValidationError(f"You can't flag your own {what}.")
     case, created = Case.objects.select_for_update().get_or_create(
         content_type=content_type,
         object_id=content.pk,
         defaults={"content_author_id": content.author_id, "excerpt": content.moderation_excerpt()},
     )
-    if not created and case.status == Case.Status.KEPT:
-        # A moderator kept it before; a fresh flag puts it back in front of them.
+    if not created and case.status != Case.Status.OPEN:
+        # Kept before: a fresh flag puts it back in front of moderators as a new case, with the
+        # content as it reads now. The earlier decision stays in the audit trail.
         case.status = Case.Status.OPEN
+        case.opened_at = timezone.now()
+        case.excerpt = content.moderation_excerpt()
+        case.decided_by = None
+        case.decided_at = None
+        case.decision_note = ""
     try:
         with transaction.atomic():
             flag = Flag.objects.create(case=case, flagger=flagger, reason=reason, note=note.strip()[:500])
     except IntegrityError as exc:
-        raise ValidationError("You have already flagged this post; a moderator will review it.") from exc
+        raise ValidationError(f"You have already flagged this {what}; a moderator will review it.") from exc
     case.flag_count = models.F("flag_count") + 1
-    case.save(update_fields=["flag_count", "status"])
+    case.save(
+        update_fields=[
+            "flag_count",
+            "status",
+            "opened_at",
+            "excerpt",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+    )
     audit_record(actor=flagger, action="flag.create", target=case, reason=reason)
     return flag
 
@@ -78,11 +95,8 @@ def case_decide(*, case_id: int, moderator: Profile, decision: str, note: str = 
         )
     now = timezone.now()
     if decision == "remove":
-        model = case.content_type.model_class()
-        # If the author deleted it meanwhile, their delete stays on record.
-        model.objects.filter(pk=case.object_id, removed_at__isnull=True).update(
-            removed_at=now, removed_by=moderator
-        )
+        # The owning app hides it (a no-op if its author deleted it meanwhile: their delete stays on record).
+        content_remove(case.content_type, object_id=case.object_id, moderator=moderator, at=now)
         case.status = Case.Status.REMOVED
     else:
         case.status = Case.Status.KEPT
@@ -92,3 +106,25 @@ def case_decide(*, case_id: int, moderator: Profile, decision: str, note: str = 
     case.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     audit_record(actor=moderator, action=f"case.{decision}", target=case, note=case.decision_note)
     return case
+
+
+@transaction.atomic
+def cases_withdraw(*, content: Moderatable, author: Profile) -> int:
+    """The author deleted flagged content: its open case leaves the queue, recorded as withdrawn."""
+    case = (
+        Case.objects.select_for_update()
+        .filter(
+            content_type=ContentType.objects.get_for_model(content),
+            object_id=content.pk,
+            status=Case.Status.OPEN,
+        )
+        .first()
+    )
+    if case is None:
+        return 0
+    case.status = Case.Status.WITHDRAWN
+    case.decided_by = author
+    case.decided_at = timezone.now()
+    case.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(actor=author, action="case.withdrawn", target=case)
+    return 1

@@ -1,5 +1,6 @@
 from django import forms
 
+from profiles.models import Profile
 from profiles.selectors import active_profiles
 from recognition.models import CompanyValue
 from recognition.services import MESSAGE_MAX
@@ -25,12 +26,12 @@ class KudosForm(forms.Form):
 
     def clean_recipient(self):
         raw = self.cleaned_data["recipient"].strip()
-        people = active_profiles().select_related("user")
         # The picker fills in "Name <email>"; people may also type just the email.
         email = raw[raw.rfind("<") + 1 : raw.rfind(">")] if raw.endswith(">") and "<" in raw else raw
-        match = people.filter(user__email__iexact=email).first()
+        # By email, anyone who ever worked here: kudos_give then says clearly that they have left.
+        match = Profile.objects.select_related("user").filter(user__email__iexact=email).first()
         if match is None:
-            named = list(people.filter(display_name__iexact=raw)[:2])
+            named = list(active_profiles().select_related("user").filter(display_name__iexact=raw)[:2])
             if len(named) == 1:
                 match = named[0]
             elif len(named) > 1:

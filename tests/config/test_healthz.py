@@ -81,5 +81,6 @@ def test_healthz_is_not_redirected_to_https(client, settings):
     assert client.get("/accounts/login/").status_code == 301
 
 
-def test_healthz_only_answers_get(client):
+def test_healthz_answers_get_and_head_only(client):
+    assert client.head("/healthz").status_code == 200  # some load balancers probe with HEAD
     assert client.post("/healthz").status_code == 405

@@ -199,3 +199,57 @@ def test_unknown_decision_is_refused(colleague, moderator, post):
 
     case.refresh_from_db()
     assert case.status == Case.Status.OPEN
+
+
+def test_removing_a_flagged_comment_takes_it_off_the_posts_comment_count(
+    colleague, outsider, moderator, post
+):
+    from feed.services import comment_create
+
+    comment = comment_create(post_id=post.pk, author=outsider, body="You are all idiots")
+    comment_create(post_id=post.pk, author=colleague, body="Great point")
+    case = _flag(colleague, comment).case
+
+    services.case_decide(case_id=case.pk, moderator=moderator, decision="remove")
+
+    post.refresh_from_db()
+    comment.refresh_from_db()
+    assert comment.removed_at is not None and comment.removed_by == moderator
+    assert post.comment_count == 1
+
+
+def test_flagging_a_comment_speaks_of_a_comment(colleague, post):
+    comment = CommentFactory(post=post, author=colleague)
+
+    with pytest.raises(ValidationError, match="You can't flag your own comment."):
+        _flag(colleague, comment)
+
+
+def test_a_kept_post_flagged_again_returns_as_a_fresh_case(colleague, outsider, moderator, post):
+    case = _flag(colleague, post).case
+    services.case_decide(case_id=case.pk, moderator=moderator, decision="keep", note="Satire")
+    decided = Case.objects.get(pk=case.pk)
+
+    _flag(outsider, post, reason=FlagReason.HARASSMENT)
+
+    case.refresh_from_db()
+    assert case.status == Case.Status.OPEN
+    assert case.decided_by is None and case.decided_at is None and case.decision_note == ""
+    assert case.opened_at > decided.opened_at
+    assert case.flag_count == 2
+    assert AuditEntry.objects.filter(action="case.keep", detail__note="Satire").exists()
+
+
+def test_authors_delete_withdraws_the_open_case_from_the_queue(colleague, author, post):
+    from feed.services import post_delete
+    from moderation.selectors import queue_page
+
+    case = _flag(colleague, post).case
+
+    post_delete(post_id=post.pk, actor=author)
+
+    case.refresh_from_db()
+    assert case.status == Case.Status.WITHDRAWN
+    assert case.decided_by == author
+    assert queue_page(cursor=None).items == []
+    assert AuditEntry.objects.filter(action="case.withdrawn", actor=author).count() == 1

@@ -115,7 +115,7 @@ def test_kudos_to_a_deactivated_colleague_shows_an_error_and_saves_nothing(
     response = _give(author_client, teamwork, "Colin Colleague <colin@example.com>")
 
     assert response.status_code == 400
-    assert "works here" in _text(response)
+    assert "Colin Colleague no longer works here." in _text(response)
     assert _nothing_saved()
 
 

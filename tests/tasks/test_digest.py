@@ -249,3 +249,18 @@ def test_tampered_unsubscribe_link_is_refused_and_changes_nothing(author, collea
         assert response.status_code == 400
         assert "That link is not valid" in response.content.decode()
     assert set(Profile.objects.values_list("digest_opt_in", flat=True)) == {True}
+
+
+def test_mail_clients_one_click_unsubscribe_needs_no_browser_session(busy_day, author, mailoutbox):
+    """RFC 8058: the mail client POSTs to the List-Unsubscribe address itself, with no cookies."""
+    digest_send_day.delay(DAY.isoformat())
+    message = next(m for m in mailoutbox if m.to == ["ada@example.com"])
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    response = Client(enforce_csrf_checks=True).post(
+        _unsubscribe_path(message), {"List-Unsubscribe": "One-Click"}
+    )
+
+    assert response.status_code == 200
+    author.refresh_from_db()
+    assert author.digest_opt_in is False
