@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "moderation",
     "feed",
     "recognition",
+    "projects",
     "analytics",
     "demo",
 ]
@@ -245,3 +246,10 @@ HIVE_PAGE_SIZE = 20
 # The rollup's (day, department) constraint treats "no department" as a value; SQLite (demo only)
 # cannot express that, and rollup_fill replaces a day's rows in one transaction anyway.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
+
+# --- Uploads ---------------------------------------------------------------------------------
+# Profile photos. Served by Hive itself to signed-in people only (profiles/views.py: media).
+MEDIA_ROOT = Path(env_str("HIVE_MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
+HIVE_PHOTO_MAX_BYTES = env_int("HIVE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

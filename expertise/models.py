@@ -31,10 +31,53 @@ class Skill(TagBase):
 
 
 class ProfileSkill(TaggedItemBase):
+    class Level(models.IntegerChoices):
+        LEARNING = 1, "Learning"
+        PRACTISED = 2, "Practised"
+        ADVANCED = 3, "Advanced"
+        EXPERT = 4, "Expert"
+
     tag = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="profile_items")
     content_object = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="skill_items")
+    # Self-rated; endorsements from colleagues are the outside view.
+    level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.PRACTISED)
+    # Kept equal to this item's Endorsement rows by expertise.services, so rankings never count rows.
+    endorsement_count = models.PositiveIntegerField(default=0)
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tag", "content_object"], name="profile_skill_once")]
         indexes = [models.Index(fields=["tag", "content_object"], name="skill_people_idx")]
+
+
+class Endorsement(models.Model):
+    """A colleague vouches for someone's skill: once per skill, never for oneself (checked in services)."""
+
+    profile_skill = models.ForeignKey(ProfileSkill, on_delete=models.CASCADE, related_name="endorsements")
+    endorser = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="endorsements_given")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile_skill", "endorser"], name="endorse_once_per_skill")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endorser_id} endorses {self.profile_skill_id}"
+
+
+class Interest(TagBase):
+    """What people care about beyond their job (running, photography): for meeting people."""
+
+    class Meta:
+        ordering = ["name"]
+
+
+class ProfileInterest(TaggedItemBase):
+    tag = models.ForeignKey(Interest, on_delete=models.CASCADE, related_name="profile_items")
+    content_object = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="interest_items")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "content_object"], name="profile_interest_once")
+        ]

@@ -83,7 +83,15 @@ class Profile(models.Model):
     manager = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
     )
+    pronouns = models.CharField(max_length=40, blank=True)
+    photo = models.ImageField(upload_to="profile-photos/%Y/%m/", blank=True)
+    # Markdown, rendered through common.markdown (sanitised).
     bio = models.TextField(blank=True, max_length=2000)
+    # ["English", "Portuguese"]: a list, so the directory can show and later filter them.
+    languages = models.JSONField(default=list, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    # [{"label": "GitHub", "url": "https://github.com/ada"}]; http(s) URLs only (checked in services).
+    links = models.JSONField(default=list, blank=True)
     start_date = models.DateField(null=True, blank=True)
     digest_opt_in = models.BooleanField(default=True, help_text="Receives the daily digest email.")
     created_at = models.DateTimeField(default=timezone.now)
@@ -93,6 +101,8 @@ class Profile(models.Model):
             # Directory: alphabetical, cursor-paginated on (display_name, id), optionally per department.
             models.Index(fields=["display_name", "id"], name="profile_directory_idx"),
             models.Index(fields=["department", "display_name", "id"], name="profile_dept_directory_idx"),
+            models.Index(fields=["location", "display_name", "id"], name="profile_loc_directory_idx"),
+            models.Index(fields=["start_date"], name="profile_start_date_idx"),
         ]
 
     def __str__(self) -> str:
