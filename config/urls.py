@@ -14,6 +14,8 @@ urlpatterns = [
     path("people/", include("profiles.urls")),
     path("skills/", include("expertise.urls")),
     path("kudos/", include("recognition.urls")),
+    path("projects/", include("projects.urls")),
+    path("search/", include("search.urls")),
     path("moderation/", include("moderation.urls")),
     path("analytics/", include("analytics.urls")),
 ]
