@@ -26,13 +26,14 @@ from faker import Faker
 
 from analytics.models import ActiveDay
 from analytics.services import rollup_fill
-from demo import content
-from expertise.models import ProfileSkill
+from demo import content, projects_content
+from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill
 from expertise.services import skills_get_or_create
 from feed.models import Comment, Post, Reaction
 from moderation.models import AuditEntry
 from moderation.services import flag_create
 from profiles.models import Department, Location, Profile, User
+from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
 from recognition.models import CompanyValue, Kudos
 
 SEED = 2026
@@ -110,6 +111,7 @@ class _Person:
     manager: "_Person | None" = None
     demo: dict | None = None
     skills: list[str] = field(default_factory=list)
+    interest: str = ""
     profile: Profile | None = None
 
     @property
@@ -204,6 +206,8 @@ class _Builder:
         self._plan_people()
         self._write_people()
         self._write_skills()
+        self._write_interests_and_endorsements()
+        self._write_projects()
         self._plan_feed()
         self._write_feed()
         self._write_flags()
@@ -450,6 +454,7 @@ class _Builder:
 
     def _bio(self, person: _Person) -> str:
         hobby, hobby_topic = self.rng.choice(content.HOBBIES)
+        person.interest = hobby_topic.removeprefix("the ").capitalize()
         skill_a, skill_b = (person.skills + ["teamwork", "planning"])[:2]
         values = {
             "title": person.title,
@@ -524,6 +529,12 @@ class _Builder:
                         location=locations[p.office],
                         manager=p.manager.profile if p.manager else None,
                         bio=self._bio(p),
+                        pronouns=self.rng.choice(projects_content.PRONOUNS)
+                        if self.rng.random() < 0.4
+                        else "",
+                        languages=["English", projects_content.LANGUAGES[p.office]]
+                        if self.rng.random() < 0.6
+                        else ["English"],
                         start_date=p.start_date,
                         digest_opt_in=self.rng.random() < 0.85,
                         created_at=joined[p],
@@ -544,14 +555,102 @@ class _Builder:
     def _write_skills(self) -> None:
         names = sorted({s for p in self.people for s in p.skills})
         skills = {s.name.lower(): s for s in skills_get_or_create(names=names)}
+        # Seniority shows in the self-rating: members mostly "practised", leads and heads "advanced".
+        floor = {CEO: 3, HEAD: 3, LEAD: 2, MEMBER: 1}
         rows = [
-            ProfileSkill(content_object=p.profile, tag=skills[name.lower()], added_at=p.profile.created_at)
+            ProfileSkill(
+                content_object=p.profile,
+                tag=skills[name.lower()],
+                level=self.rng.randint(floor[p.level], 4),
+                added_at=p.profile.created_at,
+            )
             for p in self.people
             for name in p.skills
         ]
         ProfileSkill.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        self.skill_rows = rows
         self._stage(f"skills: {len(rows)} listed on profiles, {len(skills)} distinct")
         self.counts["profile_skills"] = len(rows)
+
+    def _write_interests_and_endorsements(self) -> None:
+        """Interests from what people wrote in their bios; teammates endorse some of each other's skills."""
+        names = sorted({p.interest for p in self.people if p.interest})
+        interests = {i.name.lower(): i for i in Interest.objects.filter(name__in=names)}
+        for name in names:
+            if name.lower() not in interests:
+                interests[name.lower()] = Interest(name=name)
+                interests[name.lower()].save()  # TagBase.save picks a unique slug
+        ProfileInterest.objects.bulk_create(
+            [
+                ProfileInterest(content_object=p.profile, tag=interests[p.interest.lower()])
+                for p in self.people
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        person_of = {p.profile.pk: p for p in self.people}
+        endorsements = []
+        for item in self.skill_rows:
+            owner = person_of[item.content_object_id]
+            pool = [c for c in self.by_team.get(owner.team, []) if c is not owner]
+            if not pool:
+                continue
+            endorsers = self.rng.sample(pool, min(len(pool), self._poisson(item.level * 0.8)))
+            item.endorsement_count = len(endorsers)
+            endorsements += [Endorsement(profile_skill=item, endorser=e.profile) for e in endorsers]
+        ProfileSkill.objects.bulk_update(self.skill_rows, ["endorsement_count"], batch_size=BATCH_SIZE)
+        Endorsement.objects.bulk_create(endorsements, batch_size=BATCH_SIZE)
+        self._stage(f"expertise: {len(endorsements)} endorsements, {len(interests)} interests")
+        self.counts["endorsements"] = len(endorsements)
+
+    def _write_projects(self) -> None:
+        by_department: dict[str, list[_Person]] = {}
+        for person in self.people:
+            by_department.setdefault(person.department, []).append(person)
+        departments = {d.name: d for d in Department.objects.all()}
+        names = sorted({t for spec in projects_content.PROJECTS for t in spec[3]})
+        tags = {s.name.lower(): s for s in skills_get_or_create(names=names)}
+        created = 0
+        for name, department, status, tag_names, summary, updates in projects_content.PROJECTS:
+            team = by_department[department]
+            lead = next((p for p in team if p.level == LEAD), team[0])
+            members = [lead] + self.rng.sample([p for p in team if p is not lead], min(len(team) - 1, 4))
+            if status == "idea":
+                members = [lead]
+            started = self.today - timedelta(days=self.rng.randint(20, 200))
+            project = Project.objects.create(
+                name=name,
+                summary=summary,
+                status=status,
+                start_date=started,
+                department=departments[department],
+                created_by=lead.profile,
+                member_count=len(members),
+                created_at=self._moment(lead, started),
+                updated_at=self.now - timedelta(hours=self.rng.randint(1, 240)),
+            )
+            ProjectTag.objects.bulk_create(
+                [ProjectTag(content_object=project, tag=tags[t.lower()]) for t in tag_names]
+            )
+            ProjectMember.objects.bulk_create(
+                [
+                    ProjectMember(project=project, profile=m.profile, role="lead" if m is lead else "member")
+                    for m in members
+                ]
+            )
+            ProjectUpdate.objects.bulk_create(
+                [
+                    ProjectUpdate(
+                        project=project,
+                        author=lead.profile,
+                        body=body,
+                        created_at=self.now - timedelta(days=len(updates) - i, hours=self.rng.randint(1, 8)),
+                    )
+                    for i, body in enumerate(updates)
+                ]
+            )
+            created += 1
+        self._stage(f"projects: {created} with members and updates")
+        self.counts["projects"] = created
 
     # --- the feed ---------------------------------------------------------------------------
 

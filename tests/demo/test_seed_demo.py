@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from analytics.models import ActiveDay, DailyRollup
 from common.days import company_today, company_yesterday
-from expertise.models import ProfileSkill, Skill
+from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill
 from feed.models import Comment, Post, Reaction
 from moderation.models import AuditEntry, Case, Flag
 from profiles import roles
 from profiles.models import Department, Location, Profile, User
+from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
 from recognition.models import Kudos
 from tests.factories import ProfileFactory
 
@@ -29,7 +30,8 @@ PASSWORD = "hive-demo-2026"
 DEMO_EMAILS = ["demo@example.com", "moderator@example.com", "comms@example.com", "admin@example.com"]
 SEEDED_MODELS = [
     User, Profile, Department, Location, Skill, ProfileSkill, Post, Comment, Reaction, Kudos,
-    Case, Flag, AuditEntry, ActiveDay, DailyRollup,
+    Case, Flag, AuditEntry, ActiveDay, DailyRollup, Endorsement, Interest, ProfileInterest,
+    Project, ProjectMember, ProjectTag, ProjectUpdate,
 ]  # fmt: skip
 
 
@@ -88,7 +90,16 @@ class TestSeededCompany:
         assert not any(u.is_staff or u.is_superuser for e, u in users.items() if e != "admin@example.com")
 
     def test_console_shows_each_stage_then_the_accounts_and_the_password(self, company):
-        for stage in ("people:", "skills:", "feed:", "moderation:", "activity:", "analytics:"):
+        for stage in (
+            "people:",
+            "skills:",
+            "expertise:",
+            "projects:",
+            "feed:",
+            "moderation:",
+            "activity:",
+            "analytics:",
+        ):
             assert stage in company
         assert PASSWORD in company
         for email in DEMO_EMAILS:
@@ -98,6 +109,22 @@ class TestSeededCompany:
         emails = list(User.objects.exclude(email__in=DEMO_EMAILS).values_list("email", flat=True))
         assert len(emails) == len(set(emails)) == EMPLOYEES - len(DEMO_EMAILS)
         assert all(re.fullmatch(r"[a-z-]+\.[a-z-]+\d*@example\.com", e) for e in emails), emails
+
+    def test_endorsement_counters_match_the_rows_and_nobody_endorses_themselves(self, company):
+        assert Endorsement.objects.exists()
+        mismatched = ProfileSkill.objects.annotate(n=Count("endorsements")).exclude(n=F("endorsement_count"))
+        assert not mismatched.exists()
+        assert not Endorsement.objects.filter(endorser=F("profile_skill__content_object")).exists()
+        assert ProfileSkill.objects.values("level").distinct().count() > 1
+        assert ProfileInterest.objects.count() == EMPLOYEES
+
+    def test_projects_have_a_lead_members_tags_and_a_true_member_count(self, company):
+        assert Project.objects.count() >= 5
+        for project in Project.objects.annotate(n=Count("memberships")):
+            assert project.n == project.member_count >= 1
+            assert project.memberships.filter(role="lead").exists()
+            assert project.tags.exists()
+        assert ProjectUpdate.objects.exists()
 
     def test_company_spans_departments_and_offices_in_real_time_zones(self, company):
         departments = Department.objects.annotate(n=Count("members")).filter(n__gt=0)

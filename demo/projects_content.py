@@ -1,0 +1,81 @@
+"""Demo projects: believable work across departments, including two that are the same work in other
+words (so the duplicate-project suggestions have something to find) and one idea nobody joined yet."""
+
+# name, department, status, tags, summary, updates
+PROJECTS = [
+    (
+        "Kubernetes platform migration",
+        "Engineering",
+        "active",
+        ["Kubernetes", "Terraform", "AWS"],
+        "Moving our remaining VM-hosted services onto the shared **Kubernetes** platform, with Terraform "
+        "modules every team can reuse. Goal: no hand-built servers by the end of Q2.",
+        [
+            "Payments and search are migrated. Next up: the reporting jobs.",
+            "Terraform module v2 is out: one file per service instead of four.",
+        ],
+    ),
+    (
+        "Customer health score",
+        "Customer Success",
+        "active",
+        ["Customer success", "SQL", "Data analysis"],
+        "One score per account from product usage, support tickets and NPS, refreshed nightly, so CSMs "
+        "see who needs a call before renewal season.",
+        ["First version live for the enterprise segment. Feedback welcome in the CS channel."],
+    ),
+    (
+        "Account churn early warning",
+        "Sales",
+        "idea",
+        ["Salesforce", "Data analysis"],
+        "A model that flags customer accounts likely to churn, using how much they use the product, "
+        "their support tickets and survey scores, so account managers can act before the renewal.",
+        [],
+    ),
+    (
+        "New hire onboarding revamp",
+        "People & Culture",
+        "active",
+        ["Onboarding", "Employee experience"],
+        "Rebuilding the first 90 days: a buddy for every newcomer, a checklist their manager can see, and "
+        "one welcome page instead of twelve documents.",
+        ["Buddy programme pilot starts Monday in Lisbon and Toronto."],
+    ),
+    (
+        "Quarter-end close automation",
+        "Finance",
+        "active",
+        ["Excel", "SQL", "Forecasting"],
+        "Automating the reconciliations that take the finance team three days every quarter end.",
+        ["Bank reconciliations now run overnight; accruals are next."],
+    ),
+    (
+        "Brand refresh 2027",
+        "Marketing",
+        "active",
+        ["Brand", "Design", "Copywriting"],
+        "New visual identity, tone of voice guide and templates, rolled out to the website, decks and "
+        "product by spring.",
+        ["Three logo directions are pinned in the Marketing space. Vote by Friday!"],
+    ),
+    (
+        "Office energy savings",
+        "Operations",
+        "done",
+        ["Facilities", "Sustainability"],
+        "Smart thermostats and LED lighting in all four offices; target a 20% cut in energy use.",
+        ["Done: Berlin and Lisbon are down 23% year on year."],
+    ),
+    (
+        "Self-serve analytics for sales",
+        "Engineering",
+        "paused",
+        ["SQL", "Data analysis", "Python"],
+        "Dashboards sales managers can slice themselves, instead of asking the data team for every "
+        "pipeline question.",
+        ["Paused until the warehouse migration lands."],
+    ),
+]
+PRONOUNS = ["she/her", "he/him", "they/them", "she/they", "he/they"]
+LANGUAGES = {"Lisbon": "Portuguese", "Berlin": "German", "Toronto": "French", "Singapore": "Mandarin"}
