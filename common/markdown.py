@@ -4,6 +4,8 @@ Raw HTML in the source is escaped by Markdown's own rules and whatever survives 
 script, style, event handler or javascript: URL reaches a page.
 """
 
+import re
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -14,8 +16,14 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
+# A bare address people paste ("see https://example.com/x"), not one already in Markdown link syntax.
+_BARE_URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
+
+
 def markdown_render(text: str) -> SafeString:
-    html = markdown_lib.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    # <url> is Markdown's autolink; pasted addresses become links like in any chat tool.
+    text = _BARE_URL.sub(lambda m: f"<{m.group(0)}>", text or "")
+    html = markdown_lib.markdown(text, extensions=["sane_lists"], output_format="html")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

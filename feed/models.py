@@ -112,3 +112,19 @@ class DigestDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"digest {self.day} to {self.profile}"
+
+
+class PostRevision(models.Model):
+    """What a post said before an edit: the history behind the visible "edited" mark."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    # When the replaced text had been written (the post's creation or its previous edit).
+    written_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["post", "-replaced_at"], name="post_revision_idx")]
+
+    def __str__(self) -> str:
+        return f"revision of {self.post_id} at {self.replaced_at:%Y-%m-%d %H:%M}"

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from common.pagination import Page, keyset_page
-from feed.models import Comment, Post, Reaction
+from feed.models import Comment, Post, PostRevision, Reaction
 from profiles.models import Profile
 
 
@@ -49,3 +49,16 @@ def post_comments(*, post: Post, limit: int = 200) -> list[Comment]:
         .select_related("author")
         .order_by("created_at", "id")[:limit]
     )
+
+
+def post_revisions(*, post: Post, limit: int = 50) -> list[PostRevision]:
+    """Earlier versions, newest first. Only called for posts the viewer can already see."""
+    return list(post.revisions.order_by("-replaced_at")[:limit])
+
+
+def author_recent_posts(*, author: Profile, limit: int = 5) -> list[Post]:
+    """An author's latest visible posts for their profile page: one query on post_author_idx.
+
+    Lighter than author_posts: the profile shows excerpts and links, not reactions or kudos cards.
+    """
+    return list(visible_posts().filter(author=author).order_by("-created_at", "-id")[:limit])

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from feed.models import Comment, Post, Reaction
+from feed.models import Comment, Post, PostRevision, Reaction
 from moderation.services import audit_record, cases_withdraw
 from profiles.models import Profile
 
@@ -43,8 +43,15 @@ def post_edit(*, post_id: int, editor: Profile, body: str) -> Post:
     post = _own_visible_post(post_id=post_id, actor=editor)
     if post.kind != Post.Kind.UPDATE:
         raise ValidationError("Kudos can't be edited once given.")
-    post.body = post_body_clean(body)
-    post.edited_at = timezone.now()
+    body = post_body_clean(body)
+    if body == post.body:
+        return post  # nothing changed: no "edited" mark, no revision
+    now = timezone.now()
+    PostRevision.objects.create(
+        post=post, body=post.body, written_at=post.edited_at or post.created_at, replaced_at=now
+    )
+    post.body = body
+    post.edited_at = now
     post.save(update_fields=["body", "edited_at"])
     return post
 

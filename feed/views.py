@@ -61,7 +61,12 @@ def post_detail(request, post_id: int):
     return render(
         request,
         "feed/post_detail.html",
-        {"post": post, "comments": selectors.post_comments(post=post), "form": form},
+        {
+            "post": post,
+            "comments": selectors.post_comments(post=post),
+            "revisions": selectors.post_revisions(post=post) if post.edited_at else [],
+            "form": form,
+        },
         status=400 if form.errors else 200,
     )
 

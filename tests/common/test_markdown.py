@@ -30,3 +30,10 @@ def test_ordinary_markdown_keeps_its_formatting_and_safe_links():
     assert "<strong>Bold</strong>" in html and "<em>em</em>" in html
     assert "<li>one</li>" in html
     assert '<a href="https://example.com/docs" rel="nofollow noopener noreferrer">docs</a>' in html
+
+
+def test_a_pasted_address_becomes_a_link_but_markdown_links_stay_as_written():
+    html = markdown_render("See https://example.com/a?b=1. And [the wiki](https://wiki.example.com).")
+    assert '<a href="https://example.com/a?b=1" rel="nofollow noopener noreferrer">' in html
+    assert "https://example.com/a?b=1</a>." in html
+    assert '<a href="https://wiki.example.com" rel="nofollow noopener noreferrer">the wiki</a>' in html

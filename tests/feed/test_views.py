@@ -381,3 +381,70 @@ def test_post_page_query_count_does_not_grow_with_comments_and_reactions(
         page = colleague_client.get(f"/posts/{post.pk}/")
 
     assert page.content.decode().count('id="comment-') == size
+
+
+# --- Markdown and edit history ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<script>alert('x')</script>",
+        '<img src=x onerror="alert(1)">',
+        "[win a prize](javascript:alert(1))",
+        '<a href="javascript:alert(1)" onclick="alert(2)">link</a>',
+    ],
+)
+def test_script_in_a_post_or_comment_renders_inert(author_client, colleague_client, body):
+    author_client.post("/", {"body": body})
+    post = Post.objects.get()
+    colleague_client.post(f"/posts/{post.pk}/", {"body": body})
+
+    for page in (colleague_client.get("/"), colleague_client.get(f"/posts/{post.pk}/")):
+        html = page.content.decode().lower()
+        assert "<script>alert" not in html
+        assert "javascript:alert" not in html
+        assert "onerror=" not in html and "onclick=" not in html
+
+
+def test_markdown_in_a_post_shows_as_formatting(author_client, colleague_client):
+    author_client.post("/", {"body": "**Launch** is _today_: https://example.com/launch"})
+
+    html = colleague_client.get("/").content.decode()
+
+    assert "<strong>Launch</strong> is <em>today</em>" in html
+    assert 'href="https://example.com/launch"' in html
+
+
+def test_edit_keeps_the_earlier_text_in_a_visible_history(author_client, colleague_client, post):
+    author_client.post(f"/posts/{post.pk}/edit/", {"body": "Shipped the new onboarding flow (v2)"})
+    author_client.post(f"/posts/{post.pk}/edit/", {"body": "Shipped the new onboarding flow (v3)"})
+
+    page = colleague_client.get(f"/posts/{post.pk}/").content.decode()
+
+    assert "Edit history (2 earlier versions)" in page
+    assert page.index("(v2)") < page.rindex("Shipped the new onboarding flow</p>")
+    assert "(v3)" in page
+    assert f'href="/posts/{post.pk}/#history">edited</a>' in colleague_client.get("/").content.decode()
+
+
+def test_saving_the_same_text_is_not_an_edit(author_client, post):
+    author_client.post(f"/posts/{post.pk}/edit/", {"body": "Shipped the new onboarding flow"})
+
+    post.refresh_from_db()
+    assert post.edited_at is None
+    assert not post.revisions.exists()
+
+
+def test_post_page_queries_stay_fixed_however_long_the_edit_history(
+    author, colleague_client, post, django_assert_max_num_queries
+):
+    from feed.services import post_edit
+
+    for i in range(15):
+        post_edit(post_id=post.pk, editor=author, body=f"Version {i}")
+    colleague_client.get(f"/posts/{post.pk}/")  # the day's first request also records activity
+
+    with django_assert_max_num_queries(POST_PAGE_MAX_QUERIES + 1):  # + the history
+        response = colleague_client.get(f"/posts/{post.pk}/")
+    assert response.content.decode().count("Written ") == 15
