@@ -62,3 +62,11 @@ def author_recent_posts(*, author: Profile, limit: int = 5) -> list[Post]:
     Lighter than author_posts: the profile shows excerpts and links, not reactions or kudos cards.
     """
     return list(visible_posts().filter(author=author).order_by("-created_at", "-id")[:limit])
+
+
+def posts_newer_than_count(*, post_id: int, cap: int = 99) -> int:
+    """How many visible posts arrived after `post_id` (the newest one the viewer has), up to `cap`."""
+    newest = Post.objects.filter(pk=post_id).values_list("created_at", flat=True).first()
+    if newest is None:
+        return 0
+    return visible_posts().filter(created_at__gt=newest).order_by()[:cap].count()

@@ -5,6 +5,7 @@ from feed import views
 app_name = "feed"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("new-posts/", views.new_posts, name="new_posts"),
     path("posts/<int:post_id>/", views.post_detail, name="post"),
     path("posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:post_id>/delete/", views.post_delete, name="post_delete"),

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.pagination import BadCursor
 from feed import digest, selectors, services
@@ -36,6 +36,17 @@ def home(request):
         return HttpResponseBadRequest("That page link is not valid.")
     template = "feed/_post_page.html" if request.headers.get("HX-Request") else "feed/home.html"
     return render(request, template, {"form": form, "page": page}, status=400 if form.errors else 200)
+
+
+@require_GET
+def new_posts(request):
+    """htmx poll from the feed: a prompt when colleagues posted since the page was loaded."""
+    try:
+        newest_id = int(request.GET.get("after", ""))
+    except ValueError:
+        return HttpResponseBadRequest("Missing or bad 'after'.")
+    count = selectors.posts_newer_than_count(post_id=newest_id)
+    return render(request, "feed/_new_posts.html", {"count": count, "newest_id": newest_id})
 
 
 def _post_or_404(request, post_id: int):

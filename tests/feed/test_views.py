@@ -448,3 +448,28 @@ def test_post_page_queries_stay_fixed_however_long_the_edit_history(
     with django_assert_max_num_queries(POST_PAGE_MAX_QUERIES + 1):  # + the history
         response = colleague_client.get(f"/posts/{post.pk}/")
     assert response.content.decode().count("Written ") == 15
+
+
+# --- New posts while the feed is open --------------------------------------------------------
+
+
+def test_open_feed_learns_of_new_posts_without_a_reload(author_client, colleague_client, post):
+    page = colleague_client.get("/").content.decode()
+    assert f'hx-get="/new-posts/?after={post.pk}"' in page
+
+    assert "new post" not in colleague_client.get(f"/new-posts/?after={post.pk}").content.decode()
+    author_client.post("/", {"body": "Coffee in the kitchen"})
+    author_client.post("/", {"body": "And cake"})
+
+    prompt = colleague_client.get(f"/new-posts/?after={post.pk}").content.decode()
+    assert "2 new posts: show" in prompt
+
+
+def test_removed_posts_are_not_announced_as_new(author, colleague_client, post):
+    PostFactory(author=author, removed_at=timezone.now())
+
+    assert "new post" not in colleague_client.get(f"/new-posts/?after={post.pk}").content.decode()
+
+
+def test_new_posts_poll_with_a_bad_parameter_is_a_bad_request(colleague_client):
+    assert colleague_client.get("/new-posts/?after=abc").status_code == 400
