@@ -26,3 +26,4 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Add a comment…"}),
         error_messages={"required": "Your comment is empty: write something first."},
     )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -54,6 +54,10 @@ class Post(models.Model):
 
 class Comment(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    # One level of replies: a reply's parent is always a top-level comment (feed.services checks).
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
     author = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="comments")
     body = models.TextField(validators=[MaxLengthValidator(settings.HIVE_COMMENT_MAX_LENGTH)])
     created_at = models.DateTimeField(default=timezone.now)

@@ -43,12 +43,26 @@ def post_detail(*, viewer: Profile, post_id: int) -> Post | None:
     return _for_display(visible_posts().filter(pk=post_id), viewer=viewer).first()
 
 
-def post_comments(*, post: Post, limit: int = 200) -> list[Comment]:
-    return list(
-        Comment.objects.filter(post=post, removed_at__isnull=True)
-        .select_related("author")
-        .order_by("created_at", "id")[:limit]
+def post_comments(*, post: Post, limit: int = 500) -> list[Comment]:
+    """Top-level comments in order, each with `.thread_replies`; one query for the whole thread.
+
+    A deleted comment that has replies stays as a placeholder (its `removed_at` is set) so the
+    replies keep their context; other deleted comments are left out.
+    """
+    rows = list(
+        Comment.objects.filter(post=post).select_related("author").order_by("created_at", "id")[:limit]
     )
+    replies: dict[int, list[Comment]] = {}
+    for row in rows:
+        if row.parent_id is not None and row.removed_at is None:
+            replies.setdefault(row.parent_id, []).append(row)
+    thread = []
+    for row in rows:
+        if row.parent_id is None:
+            row.thread_replies = replies.get(row.pk, [])
+            if row.removed_at is None or row.thread_replies:
+                thread.append(row)
+    return thread
 
 
 def post_revisions(*, post: Post, limit: int = 50) -> list[PostRevision]:

@@ -89,14 +89,38 @@ def comment_remove_by_moderator(*, object_id: int, moderator: Profile, at) -> No
 
 
 @transaction.atomic
-def comment_create(*, post_id: int, author: Profile, body: str) -> Comment:
+def comment_create(*, post_id: int, author: Profile, body: str, parent_id: int | None = None) -> Comment:
+    """A comment on a post, or a reply to one of its top-level comments (one level deep)."""
     body = _clean_text(body, limit=settings.HIVE_COMMENT_MAX_LENGTH, what="comment")
+    if parent_id is not None:
+        parent = Comment.objects.filter(pk=parent_id, post_id=post_id, removed_at__isnull=True).first()
+        if parent is None:
+            raise ValidationError("The comment you replied to no longer exists.")
+        if parent.parent_id is not None:
+            parent_id = parent.parent_id  # a reply to a reply joins the same thread
     updated = Post.objects.filter(pk=post_id, removed_at__isnull=True).update(
         comment_count=F("comment_count") + 1
     )
     if not updated:
         raise ValidationError("That post no longer exists.")
-    return Comment.objects.create(post_id=post_id, author=author, body=body)
+    return Comment.objects.create(post_id=post_id, parent_id=parent_id, author=author, body=body)
+
+
+@transaction.atomic
+def comment_delete(*, comment_id: int, actor: Profile) -> Comment:
+    """The author's delete hides the comment (replies to it stay); the row stays for the record."""
+    comment = Comment.objects.select_for_update().filter(pk=comment_id, removed_at__isnull=True).first()
+    if comment is None:
+        raise ValidationError("That comment no longer exists.")
+    if comment.author_id != actor.pk:
+        raise PermissionDenied("You can only delete your own comments.")
+    comment.removed_at = timezone.now()
+    comment.removed_by = actor
+    comment.save(update_fields=["removed_at", "removed_by"])
+    Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
+    audit_record(actor=actor, action="comment.delete", target=comment)
+    cases_withdraw(content=comment, author=actor)
+    return comment
 
 
 @transaction.atomic

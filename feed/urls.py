@@ -10,5 +10,6 @@ urlpatterns = [
     path("posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:post_id>/delete/", views.post_delete, name="post_delete"),
     path("posts/<int:post_id>/react/", views.react, name="react"),
+    path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
     path("digest/unsubscribe/<str:token>/", views.digest_unsubscribe, name="digest_unsubscribe"),
 ]

@@ -63,7 +63,10 @@ def post_detail(request, post_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.comment_create(
-                post_id=post.pk, author=viewer_profile(request), body=form.cleaned_data["body"]
+                post_id=post.pk,
+                author=viewer_profile(request),
+                body=form.cleaned_data["body"],
+                parent_id=form.cleaned_data["parent"],
             )
         except ValidationError as exc:
             _form_errors_from(exc, form)
@@ -110,6 +113,16 @@ def post_delete(request, post_id: int):
         raise Http404(" ".join(exc.messages)) from exc
     messages.success(request, "Post deleted.")
     return redirect("feed:home")
+
+
+@require_POST
+def comment_delete(request, comment_id: int):
+    try:
+        comment = services.comment_delete(comment_id=comment_id, actor=viewer_profile(request))
+    except ValidationError as exc:
+        raise Http404(" ".join(exc.messages)) from exc
+    messages.success(request, "Comment deleted.")
+    return redirect(comment.post)
 
 
 @require_POST

@@ -473,3 +473,87 @@ def test_removed_posts_are_not_announced_as_new(author, colleague_client, post):
 
 def test_new_posts_poll_with_a_bad_parameter_is_a_bad_request(colleague_client):
     assert colleague_client.get("/new-posts/?after=abc").status_code == 400
+
+
+# --- Replies and deleting comments -----------------------------------------------------------
+
+
+def _comment(client, post, body, parent=None):
+    data = {"body": body} if parent is None else {"body": body, "parent": parent.pk}
+    return client.post(f"/posts/{post.pk}/", data)
+
+
+def test_reply_appears_under_the_comment_it_answers(author_client, colleague_client, post):
+    _comment(colleague_client, post, "Which teams use it?")
+    question = Comment.objects.get()
+
+    _comment(author_client, post, "Sales and support so far", parent=question)
+
+    reply = Comment.objects.get(parent=question)
+    page = colleague_client.get(f"/posts/{post.pk}/").content.decode()
+    thread = page[page.index(f'id="comment-{question.pk}"') :]
+    assert f'id="comment-{reply.pk}" class="comment reply"' in thread
+    post.refresh_from_db()
+    assert post.comment_count == 2
+
+
+def test_a_reply_to_a_reply_joins_the_same_thread_one_level_deep(author_client, colleague_client, post):
+    _comment(colleague_client, post, "Top")
+    top = Comment.objects.get()
+    _comment(author_client, post, "First reply", parent=top)
+    first = Comment.objects.get(parent=top)
+
+    _comment(colleague_client, post, "Reply to the reply", parent=first)
+
+    assert Comment.objects.get(body="Reply to the reply").parent == top
+
+
+def test_replying_to_a_comment_on_another_post_is_refused(author, colleague_client, post):
+    elsewhere = CommentFactory(post=PostFactory(author=author))
+
+    response = _comment(colleague_client, post, "Hijack", parent=elsewhere)
+
+    assert response.status_code == 400
+    assert "The comment you replied to no longer exists." in response.content.decode()
+    assert not Comment.objects.filter(body="Hijack").exists()
+
+
+def test_author_deletes_own_comment_and_replies_keep_their_place(author_client, colleague_client, post):
+    _comment(colleague_client, post, "Ill-judged joke")
+    joke = Comment.objects.get()
+    _comment(author_client, post, "Ha", parent=joke)
+
+    response = colleague_client.post(f"/comments/{joke.pk}/delete/")
+
+    assert response.status_code == 302
+    joke.refresh_from_db()
+    assert joke.removed_at is not None
+    page = author_client.get(f"/posts/{post.pk}/").content.decode()
+    assert "Ill-judged joke" not in page
+    assert "This comment was deleted." in page and "Ha" in page
+    post.refresh_from_db()
+    assert post.comment_count == 1
+
+
+def test_nobody_deletes_someone_elses_comment(author_client, colleague, post):
+    comment = CommentFactory(post=post, author=colleague)
+
+    response = author_client.post(f"/comments/{comment.pk}/delete/")
+
+    assert response.status_code == 403
+    comment.refresh_from_db()
+    assert comment.removed_at is None
+
+
+def test_post_page_queries_stay_fixed_however_many_threads_and_replies(
+    author, colleague, colleague_client, post, django_assert_max_num_queries
+):
+    for i in range(12):
+        top = CommentFactory(post=post, author=author if i % 2 else colleague)
+        for _ in range(3):
+            CommentFactory(post=post, author=colleague, parent=top)
+    colleague_client.get(f"/posts/{post.pk}/")
+
+    with django_assert_max_num_queries(POST_PAGE_MAX_QUERIES):
+        response = colleague_client.get(f"/posts/{post.pk}/")
+    assert response.content.decode().count('class="comment reply"') == 36
