@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "taggit",
     "common",
     "profiles",
+    "communities",
     "expertise",
     "moderation",
     "feed",

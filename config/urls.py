@@ -14,6 +14,7 @@ urlpatterns = [
     path("people/", include("profiles.urls")),
     path("skills/", include("expertise.urls")),
     path("kudos/", include("recognition.urls")),
+    path("groups/", include("communities.urls")),
     path("projects/", include("projects.urls")),
     path("search/", include("search.urls")),
     path("moderation/", include("moderation.urls")),

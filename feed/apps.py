@@ -5,9 +5,11 @@ class FeedConfig(AppConfig):
     name = "feed"
 
     def ready(self) -> None:
-        from feed import services
+        from feed import selectors, services
         from feed.models import Comment, Post
         from moderation.protocol import moderatable_register
 
-        moderatable_register(Post, remove=services.post_remove_by_moderator)
-        moderatable_register(Comment, remove=services.comment_remove_by_moderator)
+        moderatable_register(Post, remove=services.post_remove_by_moderator, readable=selectors.post_readable)
+        moderatable_register(
+            Comment, remove=services.comment_remove_by_moderator, readable=selectors.comment_readable
+        )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from common.days import day_bounds
 from common.email import email_build
 from feed.models import DigestDelivery, Post
+from feed.selectors import public_posts
 from profiles.models import Profile
 
 log = logging.getLogger(__name__)
@@ -22,11 +23,12 @@ UNSUBSCRIBE_SALT = "feed.digest.unsubscribe"
 
 
 def digest_top_posts(*, day: date, limit: int = TOP_POSTS) -> list[Post]:
-    """The day's most engaged-with visible posts; a comment weighs twice a reaction."""
+    """The day's most engaged-with posts everyone may read (never a private group's); a comment
+    weighs twice a reaction."""
     start, end = day_bounds(day)
-
     return list(
-        Post.objects.filter(removed_at__isnull=True, created_at__gte=start, created_at__lt=end)
+        public_posts()
+        .filter(created_at__gte=start, created_at__lt=end)
         .select_related("author")
         .annotate(score=F("reaction_count") + 2 * F("comment_count"))
         .order_by("-score", "-created_at", "-id")[:limit]

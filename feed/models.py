@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from communities.models import Community
 from profiles.models import Profile
 
 
@@ -15,6 +16,11 @@ class Post(models.Model):
         KUDOS = "kudos", "Kudos"
 
     author = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="posts")
+    # Empty: the company feed. A private group's posts are read by its members only
+    # (communities.selectors.readable_q is the one rule every read applies).
+    community = models.ForeignKey(
+        Community, null=True, blank=True, on_delete=models.PROTECT, related_name="posts"
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UPDATE)
     body = models.TextField(validators=[MaxLengthValidator(settings.HIVE_POST_MAX_LENGTH)])
     created_at = models.DateTimeField(default=timezone.now)
@@ -36,6 +42,11 @@ class Post(models.Model):
                 condition=models.Q(removed_at__isnull=True),
             ),
             models.Index(fields=["author", "-created_at"], name="post_author_idx"),
+            models.Index(
+                fields=["community", "-created_at", "-id"],
+                name="post_community_feed_idx",
+                condition=models.Q(removed_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,17 +3,31 @@
 from django.db.models import Prefetch, QuerySet
 
 from common.pagination import Page, keyset_page
+from communities.models import Community
+from communities.selectors import member_community_ids, readable_q
 from feed.models import Comment, Post, PostRevision, Reaction
 from profiles.models import Profile
 
 
 def visible_posts() -> QuerySet[Post]:
+    """Not deleted or removed. Not yet filtered for the viewer: use readable_posts for pages."""
     return Post.objects.filter(removed_at__isnull=True)
+
+
+def readable_posts(*, viewer: Profile) -> QuerySet[Post]:
+    """What this viewer may read: company posts, public groups' posts, and their own groups' posts."""
+    return visible_posts().filter(readable_q(member_ids=member_community_ids(profile=viewer)))
+
+
+def public_posts() -> QuerySet[Post]:
+    """What everyone may read (company feed and public groups): for emails and other shared views."""
+    return visible_posts().filter(readable_q(member_ids=frozenset()))
 
 
 def _for_display(qs: QuerySet[Post], *, viewer: Profile) -> QuerySet[Post]:
     return qs.select_related(
         "author__department",
+        "community",
         # A kudos post shows its recipient and value (recognition's partial renders them);
         # joined here so the feed stays one query however many kudos it holds.
         "kudos__recipient",
@@ -25,7 +39,7 @@ def _for_display(qs: QuerySet[Post], *, viewer: Profile) -> QuerySet[Post]:
 
 def company_feed_page(*, viewer: Profile, cursor: str | None, size: int = 20) -> Page:
     return keyset_page(
-        _for_display(visible_posts(), viewer=viewer),
+        _for_display(readable_posts(viewer=viewer), viewer=viewer),
         keys=("created_at", "id"),
         cursor=cursor,
         size=size,
@@ -35,12 +49,25 @@ def company_feed_page(*, viewer: Profile, cursor: str | None, size: int = 20) ->
 
 def author_posts(*, viewer: Profile, author: Profile, limit: int = 10) -> list[Post]:
     return list(
-        _for_display(visible_posts().filter(author=author), viewer=viewer).order_by("-created_at")[:limit]
+        _for_display(readable_posts(viewer=viewer).filter(author=author), viewer=viewer).order_by(
+            "-created_at"
+        )[:limit]
     )
 
 
 def post_detail(*, viewer: Profile, post_id: int) -> Post | None:
-    return _for_display(visible_posts().filter(pk=post_id), viewer=viewer).first()
+    return _for_display(readable_posts(viewer=viewer).filter(pk=post_id), viewer=viewer).first()
+
+
+def community_feed_page(*, viewer: Profile, community: Community, cursor: str | None, size: int = 20) -> Page:
+    """A group's own feed; the caller has checked the viewer may read the group."""
+    return keyset_page(
+        _for_display(visible_posts().filter(community=community), viewer=viewer),
+        keys=("created_at", "id"),
+        cursor=cursor,
+        size=size,
+        descending=True,
+    )
 
 
 def post_comments(*, post: Post, limit: int = 500) -> list[Comment]:
@@ -70,17 +97,33 @@ def post_revisions(*, post: Post, limit: int = 50) -> list[PostRevision]:
     return list(post.revisions.order_by("-replaced_at")[:limit])
 
 
-def author_recent_posts(*, author: Profile, limit: int = 5) -> list[Post]:
-    """An author's latest visible posts for their profile page: one query on post_author_idx.
+def author_recent_posts(*, viewer: Profile, author: Profile, limit: int = 5) -> list[Post]:
+    """An author's latest posts that this viewer may read, for the author's profile page.
 
     Lighter than author_posts: the profile shows excerpts and links, not reactions or kudos cards.
+    Served by post_author_idx; a private group's posts show only to its members.
     """
-    return list(visible_posts().filter(author=author).order_by("-created_at", "-id")[:limit])
+    return list(
+        readable_posts(viewer=viewer).filter(author=author).order_by("-created_at", "-id")[:limit]
+    )
 
 
-def posts_newer_than_count(*, post_id: int, cap: int = 99) -> int:
-    """How many visible posts arrived after `post_id` (the newest one the viewer has), up to `cap`."""
+def posts_newer_than_count(*, viewer: Profile, post_id: int, cap: int = 99) -> int:
+    """How many posts the viewer may read arrived after `post_id` (the newest they have), up to `cap`."""
     newest = Post.objects.filter(pk=post_id).values_list("created_at", flat=True).first()
     if newest is None:
         return 0
-    return visible_posts().filter(created_at__gt=newest).order_by()[:cap].count()
+    return readable_posts(viewer=viewer).filter(created_at__gt=newest).order_by()[:cap].count()
+
+
+def post_readable(*, object_id: int, viewer: Profile) -> bool:
+    return readable_posts(viewer=viewer).filter(pk=object_id).exists()
+
+
+def comment_readable(*, object_id: int, viewer: Profile) -> bool:
+    member_ids = member_community_ids(profile=viewer)
+    return Comment.objects.filter(
+        readable_q(member_ids=member_ids, prefix="post__community"),
+        pk=object_id,
+        post__removed_at__isnull=True,
+    ).exists()

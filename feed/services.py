@@ -6,6 +6,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from communities.models import Community
+from communities.selectors import member_community_ids, readable_q
 from feed.models import Comment, Post, PostRevision, Reaction
 from moderation.services import audit_record, cases_withdraw
 from profiles.models import Profile
@@ -25,8 +27,28 @@ def post_body_clean(body: str) -> str:
 
 
 @transaction.atomic
-def post_create(*, author: Profile, body: str, kind: str = Post.Kind.UPDATE) -> Post:
-    return Post.objects.create(author=author, body=post_body_clean(body), kind=kind)
+def post_create(
+    *, author: Profile, body: str, kind: str = Post.Kind.UPDATE, community: Community | None = None
+) -> Post:
+    """A post to the company feed, or to a group the author belongs to."""
+    body = post_body_clean(body)
+    if community is not None and community.pk not in member_community_ids(profile=author):
+        raise PermissionDenied(f"Join {community.name} to post in it.")
+    return Post.objects.create(author=author, body=body, kind=kind, community=community)
+
+
+def _readable_post_for_update(*, post_id: int, viewer: Profile) -> Post:
+    """Lock the post someone comments on or reacts to; a private group's post is 'gone' to outsiders."""
+    post = (
+        # of=self: the group is outer-joined for the check, and PostgreSQL locks no outer join.
+        Post.objects.select_for_update(of=("self",))
+        .filter(readable_q(member_ids=member_community_ids(profile=viewer)))
+        .filter(pk=post_id, removed_at__isnull=True)
+        .first()
+    )
+    if post is None:
+        raise ValidationError("That post no longer exists.")
+    return post
 
 
 def _own_visible_post(*, post_id: int, actor: Profile) -> Post:
@@ -92,17 +114,14 @@ def comment_remove_by_moderator(*, object_id: int, moderator: Profile, at) -> No
 def comment_create(*, post_id: int, author: Profile, body: str, parent_id: int | None = None) -> Comment:
     """A comment on a post, or a reply to one of its top-level comments (one level deep)."""
     body = _clean_text(body, limit=settings.HIVE_COMMENT_MAX_LENGTH, what="comment")
+    post = _readable_post_for_update(post_id=post_id, viewer=author)
     if parent_id is not None:
         parent = Comment.objects.filter(pk=parent_id, post_id=post_id, removed_at__isnull=True).first()
         if parent is None:
             raise ValidationError("The comment you replied to no longer exists.")
         if parent.parent_id is not None:
             parent_id = parent.parent_id  # a reply to a reply joins the same thread
-    updated = Post.objects.filter(pk=post_id, removed_at__isnull=True).update(
-        comment_count=F("comment_count") + 1
-    )
-    if not updated:
-        raise ValidationError("That post no longer exists.")
+    Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     return Comment.objects.create(post_id=post_id, parent_id=parent_id, author=author, body=body)
 
 
@@ -128,9 +147,7 @@ def reaction_toggle(*, post_id: int, profile: Profile, kind: str) -> Reaction | 
     """React with `kind`; the same kind again takes the reaction back, another kind replaces it."""
     if kind not in Reaction.Kind.values:
         raise ValidationError("Unknown reaction.")
-    post = Post.objects.select_for_update().filter(pk=post_id, removed_at__isnull=True).first()
-    if post is None:
-        raise ValidationError("That post no longer exists.")
+    post = _readable_post_for_update(post_id=post_id, viewer=profile)
     existing = Reaction.objects.filter(post=post, profile=profile).first()
     if existing and existing.kind == kind:
         existing.delete()

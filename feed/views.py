@@ -45,7 +45,7 @@ def new_posts(request):
         newest_id = int(request.GET.get("after", ""))
     except ValueError:
         return HttpResponseBadRequest("Missing or bad 'after'.")
-    count = selectors.posts_newer_than_count(post_id=newest_id)
+    count = selectors.posts_newer_than_count(viewer=viewer_profile(request), post_id=newest_id)
     return render(request, "feed/_new_posts.html", {"count": count, "newest_id": newest_id})
 
 

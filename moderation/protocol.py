@@ -25,15 +25,26 @@ class Moderatable(Protocol):
 
 # remove(object_id=..., moderator=..., at=...) hides the content; a no-op if it is already hidden.
 RemoveFunction = Callable[..., None]
+# readable(object_id=..., viewer=...) -> bool: may this person see it (private groups)?
+ReadableFunction = Callable[..., bool]
 _registry: dict[str, RemoveFunction] = {}
+_readable: dict[str, ReadableFunction] = {}
 
 
 def _label(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
 
-def moderatable_register(model: type[models.Model], *, remove: RemoveFunction) -> None:
+def moderatable_register(
+    model: type[models.Model], *, remove: RemoveFunction, readable: ReadableFunction
+) -> None:
     _registry[_label(model)] = remove
+    _readable[_label(model)] = readable
+
+
+def content_readable(content_type: ContentType, *, object_id: int, viewer) -> bool:
+    """Only what a person can see can be flagged by them: private group content stays invisible."""
+    return _readable[_label(content_type.model_class())](object_id=object_id, viewer=viewer)
 
 
 def is_moderatable(content_type: ContentType) -> bool:

@@ -10,7 +10,7 @@ from common.pagination import BadCursor
 from moderation import selectors, services
 from moderation.forms import DecisionForm, FlagForm
 from moderation.models import Case
-from moderation.protocol import is_moderatable
+from moderation.protocol import content_readable, is_moderatable
 from profiles.selectors import viewer_profile
 
 
@@ -35,7 +35,9 @@ def flag(request, content_type_id: int, object_id: int):
     if not is_moderatable(content_type):
         raise Http404
     content = content_type.model_class().objects.filter(pk=object_id, removed_at__isnull=True).first()
-    if content is None:
+    if content is None or not content_readable(
+        content_type, object_id=object_id, viewer=viewer_profile(request)
+    ):
         raise Http404("That post is gone.")
     form = FlagForm(request.POST)
     if not form.is_valid():

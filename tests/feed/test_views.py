@@ -19,10 +19,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Fixed, whatever the amount of data: session, user, viewer profile, roles, feed page, viewer's reactions.
-HOME_FEED_MAX_QUERIES = 6
-# Session, user, viewer profile, roles, the post, viewer's reactions, comments.
-POST_PAGE_MAX_QUERIES = 7
+# Fixed, whatever the amount of data: session, user, viewer profile, roles, viewer's groups, feed page,
+# viewer's reactions.
+HOME_FEED_MAX_QUERIES = 7
+# Session, user, viewer profile, roles, viewer's groups, the post, viewer's reactions, comments.
+POST_PAGE_MAX_QUERIES = 8
 
 
 @pytest.fixture

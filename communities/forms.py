@@ -1,0 +1,16 @@
+from django import forms
+
+from communities.models import Community
+
+
+class CommunityForm(forms.Form):
+    name = forms.CharField(max_length=100, error_messages={"required": "Give the group a name."})
+    description = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    category = forms.ChoiceField(choices=Community.Category.choices, initial=Community.Category.WORK)
+    visibility = forms.ChoiceField(
+        choices=Community.Visibility.choices, initial=Community.Visibility.PUBLIC, widget=forms.RadioSelect
+    )
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(max_length=300, required=False, label="Why would you like to join? (optional)")

@@ -1,0 +1,94 @@
+"""Groups (called communities in code, to stay clear of django.contrib.auth's Group)."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from profiles.models import Profile
+
+
+class Community(models.Model):
+    class Category(models.TextChoices):
+        WORK = "work", "Work"
+        SOCIAL = "social", "Social"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public: anyone can read and join"
+        PRIVATE = "private", "Private: members only; others ask to join"
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=110, unique=True, allow_unicode=True)
+    description = models.TextField(max_length=2000, blank=True)
+    category = models.CharField(max_length=10, choices=Category.choices, default=Category.WORK)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    created_by = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="communities_created")
+    created_at = models.DateTimeField(default=timezone.now)
+    # Kept equal to the active memberships by communities.services.
+    member_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "communities"
+        indexes = [models.Index(fields=["-member_count", "id"], name="community_popular_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("communities:detail", args=[self.slug])
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == self.Visibility.PRIVATE
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Admin"
+        MEMBER = "member", "Member"
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="community_memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "profile"], name="membership_once")]
+        indexes = [
+            # "My groups" and the visibility check: which communities is this person in?
+            models.Index(fields=["profile", "community"], name="membership_profile_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} in {self.community_id} ({self.role})"
+
+
+class JoinRequest(models.Model):
+    """Someone asked to join a private group; an admin of the group decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="join_requests")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="join_requests")
+    message = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "profile"],
+                condition=models.Q(status="pending"),
+                name="one_pending_request",
+            )
+        ]
+        indexes = [models.Index(fields=["community", "status", "created_at"], name="join_request_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} asks to join {self.community_id} ({self.status})"

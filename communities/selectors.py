@@ -1,0 +1,81 @@
+"""Reads of groups, and the one rule for who may read a group's content."""
+
+from django.db.models import Q, QuerySet
+
+from common.pagination import Page, keyset_page
+from communities.models import Community, JoinRequest, Membership
+from profiles.models import Profile
+
+
+def member_community_ids(*, profile: Profile) -> frozenset[int]:
+    """The groups this person belongs to: one indexed query, reused for every visibility check of a page."""
+    return frozenset(Membership.objects.filter(profile=profile).values_list("community_id", flat=True))
+
+
+def readable_q(*, member_ids: frozenset[int], prefix: str = "community") -> Q:
+    """Content with no group, in a public group, or in a group the viewer belongs to.
+
+    `prefix` is the path from the queried model to its community (e.g. "post__community").
+    """
+    return (
+        Q(**{f"{prefix}__isnull": True})
+        | Q(**{f"{prefix}__visibility": Community.Visibility.PUBLIC})
+        | Q(**{f"{prefix}_id__in": member_ids})
+    )
+
+
+def can_read(*, community: Community | None, member_ids: frozenset[int]) -> bool:
+    return community is None or not community.is_private or community.pk in member_ids
+
+
+def community_by_slug(*, slug: str) -> Community | None:
+    return Community.objects.select_related("created_by").filter(slug=slug).first()
+
+
+def communities_page(*, cursor: str | None, category: str | None = None, size: int = 30) -> Page:
+    """Every group, the most joined first; private ones are listed (name, description) but not their posts."""
+    qs: QuerySet = Community.objects.all()
+    if category:
+        qs = qs.filter(category=category)
+    return keyset_page(qs, keys=("member_count", "id"), cursor=cursor, size=size, descending=True)
+
+
+def communities_of(*, profile: Profile, limit: int = 50) -> list[Community]:
+    return list(Community.objects.filter(memberships__profile=profile).order_by("name")[:limit])
+
+
+def membership_of(*, community: Community, profile: Profile) -> Membership | None:
+    return Membership.objects.filter(community=community, profile=profile).first()
+
+
+def community_admins(*, community: Community) -> list[Profile]:
+    return list(
+        Profile.objects.filter(
+            community_memberships__community=community, community_memberships__role=Membership.Role.ADMIN
+        ).order_by("display_name")[:20]
+    )
+
+
+def community_members_page(*, community: Community, cursor: str | None, size: int = 40) -> Page:
+    qs = Profile.objects.filter(
+        community_memberships__community=community, user__is_active=True
+    ).select_related("department")
+    return keyset_page(qs, keys=("display_name", "id"), cursor=cursor, size=size, descending=False)
+
+
+def pending_requests(*, community: Community, limit: int = 100) -> list[JoinRequest]:
+    return list(
+        JoinRequest.objects.filter(community=community, status=JoinRequest.Status.PENDING)
+        .select_related("profile__department")
+        .order_by("created_at")[:limit]
+    )
+
+
+def has_pending_request(*, community: Community, profile: Profile) -> bool:
+    return JoinRequest.objects.filter(
+        community=community, profile=profile, status=JoinRequest.Status.PENDING
+    ).exists()
+
+
+def readable_filter(queryset: QuerySet, *, viewer: Profile, prefix: str = "community") -> QuerySet:
+    return queryset.filter(readable_q(member_ids=member_community_ids(profile=viewer), prefix=prefix))

@@ -1,0 +1,146 @@
+"""Every change to groups: creating them, joining, asking to join, admins' decisions, leaving."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from communities.models import Community, JoinRequest, Membership
+from profiles.models import Profile
+
+NAME_MAX = 100
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name, allow_unicode=True)[:100] or "group"
+    taken = set(Community.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _add_member(*, community: Community, profile: Profile, role: str) -> Membership:
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(community=community, profile=profile, role=role)
+    except IntegrityError as exc:
+        raise ValidationError(f"You are already a member of {community.name}.") from exc
+    Community.objects.filter(pk=community.pk).update(member_count=F("member_count") + 1)
+    return membership
+
+
+@transaction.atomic
+def community_create(
+    *, creator: Profile, name: str, description: str = "", category: str, visibility: str
+) -> Community:
+    """The creator becomes the group's first admin."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError("Give the group a name.")
+    if len(name) > NAME_MAX:
+        raise ValidationError(f"A group name is at most {NAME_MAX} characters.")
+    if category not in Community.Category.values:
+        raise ValidationError("Choose whether the group is about work or social.")
+    if visibility not in Community.Visibility.values:
+        raise ValidationError("Choose public or private.")
+    if Community.objects.filter(name__iexact=name).exists():
+        raise ValidationError(f"There is already a group called {name}: join it, or pick another name.")
+    community = Community.objects.create(
+        name=name,
+        slug=_unique_slug(name),
+        description=(description or "").strip()[:2000],
+        category=category,
+        visibility=visibility,
+        created_by=creator,
+    )
+    _add_member(community=community, profile=creator, role=Membership.Role.ADMIN)
+    community.refresh_from_db(fields=["member_count"])
+    return community
+
+
+@transaction.atomic
+def community_join(*, community: Community, profile: Profile) -> Membership:
+    if community.is_private:
+        raise ValidationError(f"{community.name} is private: ask to join and an admin will decide.")
+    return _add_member(community=community, profile=profile, role=Membership.Role.MEMBER)
+
+
+@transaction.atomic
+def join_request_create(*, community: Community, profile: Profile, message: str = "") -> JoinRequest:
+    if not community.is_private:
+        raise ValidationError(f"{community.name} is public: join it directly.")
+    if Membership.objects.filter(community=community, profile=profile).exists():
+        raise ValidationError(f"You are already a member of {community.name}.")
+    try:
+        with transaction.atomic():
+            return JoinRequest.objects.create(
+                community=community, profile=profile, message=message.strip()[:300]
+            )
+    except IntegrityError as exc:
+        raise ValidationError("You have already asked to join; an admin will decide soon.") from exc
+
+
+def _require_admin(*, community: Community, profile: Profile) -> None:
+    is_admin = Membership.objects.filter(
+        community=community, profile=profile, role=Membership.Role.ADMIN
+    ).exists()
+    if not (is_admin or profile.user.is_superuser):
+        raise PermissionDenied(f"Only admins of {community.name} can do that.")
+
+
+@transaction.atomic
+def join_request_decide(*, request_id: int, admin: Profile, approve: bool) -> JoinRequest:
+    request = (
+        JoinRequest.objects.select_for_update(of=("self",))
+        .select_related("community", "profile")
+        .get(pk=request_id)
+    )
+    _require_admin(community=request.community, profile=admin)
+    if request.status != JoinRequest.Status.PENDING:
+        raise ValidationError("Someone has already answered this request.")
+    request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.DECLINED
+    request.decided_by = admin
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    if (
+        approve
+        and not Membership.objects.filter(community=request.community, profile=request.profile).exists()
+    ):
+        _add_member(community=request.community, profile=request.profile, role=Membership.Role.MEMBER)
+    return request
+
+
+@transaction.atomic
+def community_leave(*, community: Community, profile: Profile) -> None:
+    membership = Membership.objects.select_for_update().filter(community=community, profile=profile).first()
+    if membership is None:
+        raise ValidationError(f"You are not a member of {community.name}.")
+    if membership.role == Membership.Role.ADMIN:
+        admins = Membership.objects.filter(community=community, role=Membership.Role.ADMIN).count()
+        others = Membership.objects.filter(community=community).exclude(pk=membership.pk).exists()
+        if admins == 1 and others:
+            raise ValidationError(
+                "You are the group's only admin: make another member an admin before leaving."
+            )
+    membership.delete()
+    Community.objects.filter(pk=community.pk).update(member_count=F("member_count") - 1)
+
+
+@transaction.atomic
+def membership_role_set(*, community: Community, admin: Profile, member_id: int, role: str) -> Membership:
+    _require_admin(community=community, profile=admin)
+    if role not in Membership.Role.values:
+        raise ValidationError("Unknown role.")
+    membership = (
+        Membership.objects.select_for_update().filter(community=community, profile_id=member_id).first()
+    )
+    if membership is None:
+        raise ValidationError("That person is not a member.")
+    if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
+        if Membership.objects.filter(community=community, role=Membership.Role.ADMIN).count() == 1:
+            raise ValidationError("A group needs at least one admin.")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership

@@ -1,0 +1,172 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from common.pagination import BadCursor
+from communities import selectors, services
+from communities.forms import CommunityForm, JoinRequestForm
+from communities.models import Community, JoinRequest, Membership
+from feed.forms import PostForm
+from feed.selectors import community_feed_page
+from feed.services import post_create
+from profiles.selectors import viewer_profile
+
+
+def _community_or_404(slug: str) -> Community:
+    community = selectors.community_by_slug(slug=slug)
+    if community is None:
+        raise Http404("No such group.")
+    return community
+
+
+@require_GET
+def index(request):
+    category = request.GET.get("category") or None
+    if category not in (None, *Community.Category.values):
+        return HttpResponseBadRequest("Unknown category.")
+    try:
+        page = selectors.communities_page(cursor=request.GET.get("cursor"), category=category)
+    except BadCursor:
+        return HttpResponseBadRequest("That page link is not valid.")
+    viewer = viewer_profile(request)
+    return render(
+        request,
+        "communities/index.html",
+        {
+            "page": page,
+            "category": category,
+            "mine": selectors.communities_of(profile=viewer),
+            "member_ids": selectors.member_community_ids(profile=viewer),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def create(request):
+    form = CommunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            community = services.community_create(creator=viewer_profile(request), **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"{community.name} is ready. Invite colleagues by sharing its page.")
+            return redirect(community)
+    return render(request, "communities/create.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def detail(request, slug: str):
+    community = _community_or_404(slug)
+    viewer = viewer_profile(request)
+    membership = selectors.membership_of(community=community, profile=viewer)
+    readable = membership is not None or not community.is_private
+    form = PostForm(request.POST or None)
+    if request.method == "POST":
+        if membership is None:
+            raise PermissionDenied(f"Join {community.name} to post in it.")
+        if form.is_valid():
+            try:
+                post_create(author=viewer, body=form.cleaned_data["body"], community=community)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error("body", message)
+            else:
+                messages.success(request, "Posted.")
+                return redirect(community)
+    context = {
+        "community": community,
+        "membership": membership,
+        "readable": readable,
+        "form": form,
+        "admins": selectors.community_admins(community=community),
+        "requested": membership is None
+        and community.is_private
+        and selectors.has_pending_request(community=community, profile=viewer),
+        "join_form": JoinRequestForm(),
+    }
+    if readable:
+        try:
+            context["page"] = community_feed_page(
+                viewer=viewer, community=community, cursor=request.GET.get("cursor")
+            )
+        except BadCursor:
+            return HttpResponseBadRequest("That page link is not valid.")
+    if membership is not None and membership.role == Membership.Role.ADMIN and community.is_private:
+        context["pending"] = selectors.pending_requests(community=community)
+    return render(request, "communities/detail.html", context, status=400 if form.errors else 200)
+
+
+def _act(request, action, success: str) -> None:
+    """Run a service call; its ValidationError becomes the page's error message."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+
+
+@require_POST
+def join(request, slug: str):
+    community = _community_or_404(slug)
+    viewer = viewer_profile(request)
+    if community.is_private:
+        form = JoinRequestForm(request.POST)
+        note = form.cleaned_data["message"] if form.is_valid() else ""
+        _act(
+            request,
+            lambda: services.join_request_create(community=community, profile=viewer, message=note),
+            "Request sent: a group admin will decide.",
+        )
+    else:
+        _act(
+            request,
+            lambda: services.community_join(community=community, profile=viewer),
+            f"Welcome to {community.name}!",
+        )
+    return redirect(community)
+
+
+@require_POST
+def leave(request, slug: str):
+    community = _community_or_404(slug)
+    viewer = viewer_profile(request)
+    _act(
+        request,
+        lambda: services.community_leave(community=community, profile=viewer),
+        f"You left {community.name}.",
+    )
+    return redirect(community)
+
+
+@require_POST
+def decide(request, slug: str, request_id: int):
+    community = _community_or_404(slug)
+    if not JoinRequest.objects.filter(pk=request_id, community=community).exists():
+        raise Http404("No such request.")
+    approve = request.POST.get("decision") == "approve"
+    _act(
+        request,
+        lambda: services.join_request_decide(
+            request_id=request_id, admin=viewer_profile(request), approve=approve
+        ),
+        "Approved: they are a member now." if approve else "Declined.",
+    )
+    return redirect(community)
+
+
+@require_GET
+def members(request, slug: str):
+    community = _community_or_404(slug)
+    viewer = viewer_profile(request)
+    if community.is_private and community.pk not in selectors.member_community_ids(profile=viewer):
+        raise PermissionDenied("The members of a private group are visible to its members only.")
+    try:
+        page = selectors.community_members_page(community=community, cursor=request.GET.get("cursor"))
+    except BadCursor:
+        return HttpResponseBadRequest("That page link is not valid.")
+    return render(request, "communities/members.html", {"community": community, "page": page})
