@@ -79,3 +79,48 @@ PROJECTS = [
 ]
 PRONOUNS = ["she/her", "he/him", "they/them", "she/they", "he/they"]
 LANGUAGES = {"Lisbon": "Portuguese", "Berlin": "German", "Toronto": "French", "Singapore": "Mandarin"}
+
+# name, category, visibility, who joins ("all", a department name, or "heads"), description, posts
+GROUPS = [
+    (
+        "Running club",
+        "social",
+        "public",
+        "all",
+        "Lunchtime runs from every office, and a shared leaderboard nobody takes seriously.",
+        [
+            "Thursday 12:30 from the Lisbon lobby: 5 km along the river, all paces welcome.",
+            "Berlin crew did the Tempelhof loop in the rain. Respect.",
+        ],
+    ),
+    (
+        "Data guild",
+        "work",
+        "public",
+        "Engineering",
+        "SQL tips, dashboards and the occasional rant about spreadsheets. Everyone who works with data.",
+        [
+            "Window functions cheat sheet pinned in the wiki. Ask here if anything is unclear.",
+            "Who owns the revenue dashboard now? Two teams are building the same one.",
+        ],
+    ),
+    (
+        "Parents at work",
+        "social",
+        "public",
+        "all",
+        "School runs, sick days and swapping tips with other working parents.",
+        ["Any tips for the first week of daycare? Asking for a very tired friend (me)."],
+    ),
+    (
+        "Leadership forum",
+        "work",
+        "private",
+        "heads",
+        "Department heads: planning, hiring and the things that are not ready to share yet.",
+        [
+            "Draft headcount plan for next year is in the shared folder. Comments by Friday please.",
+            "Reorg of the support tiers: not for wider sharing until the all-hands.",
+        ],
+    ),
+]

@@ -22,10 +22,12 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from faker import Faker
 
 from analytics.models import ActiveDay
 from analytics.services import rollup_fill
+from communities.models import Community, Membership
 from demo import content, projects_content
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill
 from expertise.services import skills_get_or_create
@@ -211,6 +213,7 @@ class _Builder:
         self._plan_feed()
         self._write_feed()
         self._write_flags()
+        self._write_groups()
         self._write_activity()
         self._fill_rollups()
         return self.counts
@@ -958,6 +961,47 @@ class _Builder:
         self._stage(f"moderation: {len(flagged)} open cases from {flags} flags")
         self.counts.update(cases=len(flagged), flags=flags)
 
+    def _write_groups(self) -> None:
+        """A few groups for work and for fun; the heads' forum is private and its posts stay there."""
+        posts = 0
+        self.group_activity: list[tuple[_Person, datetime]] = []
+        for name, category, visibility, audience, description, bodies in projects_content.GROUPS:
+            if audience == "all":
+                people = self.rng.sample(self.people, max(3, len(self.people) // 4))
+            elif audience == "heads":
+                people = [p for p in self.people if p.level in (CEO, HEAD)]
+            else:
+                people = [p for p in self.people if p.department == audience]
+            admin = people[0]
+            community = Community.objects.create(
+                name=name,
+                slug=slugify(name),
+                description=description,
+                category=category,
+                visibility=visibility,
+                created_by=admin.profile,
+                created_at=self.now - timedelta(days=DAYS + 10),
+                member_count=len(people),
+            )
+            Membership.objects.bulk_create(
+                [
+                    Membership(
+                        community=community, profile=p.profile, role="admin" if p is admin else "member"
+                    )
+                    for p in people
+                ]
+            )
+            rows = []
+            for body in bodies:
+                writer = self.rng.choice(people)
+                at = self.now - timedelta(days=self.rng.randint(0, DAYS - 1), hours=self.rng.randint(1, 9))
+                self.group_activity.append((writer, at))
+                rows.append(Post(author=writer.profile, community=community, body=body, created_at=at))
+            Post.objects.bulk_create(rows)
+            posts += len(bodies)
+        self._stage(f"groups: {len(projects_content.GROUPS)} groups with {posts} posts")
+        self.counts["groups"] = len(projects_content.GROUPS)
+
     # --- analytics --------------------------------------------------------------------------
 
     def _write_activity(self) -> None:
@@ -975,6 +1019,8 @@ class _Builder:
                 seen(person, at)
             for flagger in post.flaggers + [f for c in post.comments for f in c.flaggers]:
                 seen(flagger, self.now)
+        for person, at in self.group_activity:
+            seen(person, at)
         for day in self.days:
             factor = 1 if day.weekday() < 5 else WEEKEND_FACTOR
             for person in self._started_by(day):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from analytics.models import ActiveDay, DailyRollup
 from common.days import company_today, company_yesterday
+from communities.models import Community, Membership
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill
 from feed.models import Comment, Post, Reaction
 from moderation.models import AuditEntry, Case, Flag
@@ -31,7 +32,7 @@ DEMO_EMAILS = ["demo@example.com", "moderator@example.com", "comms@example.com",
 SEEDED_MODELS = [
     User, Profile, Department, Location, Skill, ProfileSkill, Post, Comment, Reaction, Kudos,
     Case, Flag, AuditEntry, ActiveDay, DailyRollup, Endorsement, Interest, ProfileInterest,
-    Project, ProjectMember, ProjectTag, ProjectUpdate,
+    Project, ProjectMember, ProjectTag, ProjectUpdate, Community, Membership,
 ]  # fmt: skip
 
 
@@ -125,6 +126,15 @@ class TestSeededCompany:
             assert project.memberships.filter(role="lead").exists()
             assert project.tags.exists()
         assert ProjectUpdate.objects.exists()
+
+    def test_groups_have_members_and_a_private_one_keeps_its_posts_inside(self, company):
+        groups = Community.objects.annotate(n=Count("memberships"))
+        assert groups.count() >= 3
+        assert all(g.n == g.member_count >= 1 for g in groups)
+        private = Community.objects.get(visibility="private")
+        outsiders = Profile.objects.exclude(community_memberships__community=private)
+        assert Post.objects.filter(community=private).exists()
+        assert not Post.objects.filter(community=private, author__in=outsiders).exists()
 
     def test_company_spans_departments_and_offices_in_real_time_zones(self, company):
         departments = Department.objects.annotate(n=Count("members")).filter(n__gt=0)
