@@ -5,6 +5,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import Tag, TaggedItemBase
 
 from communities.models import Community
 from profiles.models import Profile
@@ -29,6 +31,8 @@ class Post(models.Model):
     # so the feed never counts rows per post.
     comment_count = models.PositiveIntegerField(default=0)
     reaction_count = models.PositiveIntegerField(default=0)
+    # #tags written in the body, kept in step by feed.services on every create and edit.
+    tags = TaggableManager(through="PostTag", blank=True)
     # Set by the author's delete or a moderator's removal: the row stays, nobody sees it.
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_by = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -110,6 +114,42 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile} {self.kind} {self.post_id}"
+
+
+class PostTag(TaggedItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="post_items")
+    content_object = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="tag_items")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tag", "content_object"], name="post_tag_once")]
+        indexes = [models.Index(fields=["tag", "content_object"], name="post_tag_idx")]
+
+
+class FollowPerson(models.Model):
+    follower = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="following_people")
+    followee = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="followers")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followee"], name="follow_person_once"),
+            models.CheckConstraint(condition=~models.Q(follower=models.F("followee")), name="no_self_follow"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.follower_id} follows person {self.followee_id}"
+
+
+class FollowTag(models.Model):
+    follower = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="following_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="followers")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["follower", "tag"], name="follow_tag_once")]
+
+    def __str__(self) -> str:
+        return f"{self.follower_id} follows tag {self.tag_id}"
 
 
 class DigestDelivery(models.Model):

@@ -1,11 +1,12 @@
 """Reads of the feed, each a fixed number of queries whatever the data size."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from taggit.models import Tag
 
 from common.pagination import Page, keyset_page
 from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
-from feed.models import Comment, Post, PostRevision, Reaction
+from feed.models import Comment, FollowPerson, FollowTag, Post, PostRevision, PostTag, Reaction
 from profiles.models import Profile
 
 
@@ -45,6 +46,56 @@ def company_feed_page(*, viewer: Profile, cursor: str | None, size: int = 20) ->
         size=size,
         descending=True,
     )
+
+
+def followed_ids(*, viewer: Profile) -> tuple[frozenset[int], frozenset[int]]:
+    """(people, tags) the viewer follows: two small indexed queries."""
+    people = frozenset(FollowPerson.objects.filter(follower=viewer).values_list("followee_id", flat=True))
+    tags = frozenset(FollowTag.objects.filter(follower=viewer).values_list("tag_id", flat=True))
+    return people, tags
+
+
+def home_posts(*, viewer: Profile) -> QuerySet[Post] | None:
+    """What the viewer follows: people, their groups and tags, plus their own posts.
+
+    None when they follow no person and no tag yet: their home is then all company.
+    """
+    people, tags = followed_ids(viewer=viewer)
+    if not people and not tags:
+        return None
+    member_ids = member_community_ids(profile=viewer)
+    mine = Q(author_id__in=people | {viewer.pk}) | Q(community_id__in=member_ids)
+    if tags:
+        mine |= Exists(PostTag.objects.filter(content_object=OuterRef("pk"), tag_id__in=tags))
+    return visible_posts().filter(readable_q(member_ids=member_ids)).filter(mine)
+
+
+def home_feed_page(*, viewer: Profile, cursor: str | None, size: int = 20) -> Page | None:
+    qs = home_posts(viewer=viewer)
+    if qs is None:
+        return None
+    return keyset_page(
+        _for_display(qs, viewer=viewer), keys=("created_at", "id"), cursor=cursor, size=size, descending=True
+    )
+
+
+def tag_by_name(*, name: str) -> Tag | None:
+    return Tag.objects.filter(name=name.lower()).first()
+
+
+def tag_feed_page(*, viewer: Profile, tag: Tag, cursor: str | None, size: int = 20) -> Page:
+    qs = readable_posts(viewer=viewer).filter(tag_items__tag=tag)
+    return keyset_page(
+        _for_display(qs, viewer=viewer), keys=("created_at", "id"), cursor=cursor, size=size, descending=True
+    )
+
+
+def follows_person(*, viewer: Profile, person: Profile) -> bool:
+    return FollowPerson.objects.filter(follower=viewer, followee=person).exists()
+
+
+def follows_tag(*, viewer: Profile, tag: Tag) -> bool:
+    return FollowTag.objects.filter(follower=viewer, tag=tag).exists()
 
 
 def author_posts(*, viewer: Profile, author: Profile, limit: int = 10) -> list[Post]:
@@ -103,17 +154,16 @@ def author_recent_posts(*, viewer: Profile, author: Profile, limit: int = 5) -> 
     Lighter than author_posts: the profile shows excerpts and links, not reactions or kudos cards.
     Served by post_author_idx; a private group's posts show only to its members.
     """
-    return list(
-        readable_posts(viewer=viewer).filter(author=author).order_by("-created_at", "-id")[:limit]
-    )
+    return list(readable_posts(viewer=viewer).filter(author=author).order_by("-created_at", "-id")[:limit])
 
 
-def posts_newer_than_count(*, viewer: Profile, post_id: int, cap: int = 99) -> int:
-    """How many posts the viewer may read arrived after `post_id` (the newest they have), up to `cap`."""
+def posts_newer_than_count(*, viewer: Profile, post_id: int, home: bool = False, cap: int = 99) -> int:
+    """How many posts of the viewer's feed (home, or all they may read) arrived after `post_id`."""
     newest = Post.objects.filter(pk=post_id).values_list("created_at", flat=True).first()
     if newest is None:
         return 0
-    return readable_posts(viewer=viewer).filter(created_at__gt=newest).order_by()[:cap].count()
+    qs = (home_posts(viewer=viewer) if home else None) or readable_posts(viewer=viewer)
+    return qs.filter(created_at__gt=newest).order_by()[:cap].count()
 
 
 def post_readable(*, object_id: int, viewer: Profile) -> bool:

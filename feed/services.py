@@ -5,10 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from taggit.models import Tag
 
 from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
-from feed.models import Comment, Post, PostRevision, Reaction
+from feed.hashtags import hashtags_find
+from feed.models import Comment, FollowPerson, FollowTag, Post, PostRevision, Reaction
 from moderation.services import audit_record, cases_withdraw
 from profiles.models import Profile
 
@@ -34,7 +36,17 @@ def post_create(
     body = post_body_clean(body)
     if community is not None and community.pk not in member_community_ids(profile=author):
         raise PermissionDenied(f"Join {community.name} to post in it.")
-    return Post.objects.create(author=author, body=body, kind=kind, community=community)
+    post = Post.objects.create(author=author, body=body, kind=kind, community=community)
+    _post_tags_sync(post)
+    return post
+
+
+def _post_tags_sync(post: Post) -> None:
+    """The post's tags are exactly the #tags in its body."""
+    names = hashtags_find(post.body)
+    existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
+    tags = [existing.get(name) or Tag.objects.create(name=name) for name in names]
+    post.tags.set(tags, clear=True)
 
 
 def _readable_post_for_update(*, post_id: int, viewer: Profile) -> Post:
@@ -75,6 +87,7 @@ def post_edit(*, post_id: int, editor: Profile, body: str) -> Post:
     post.body = body
     post.edited_at = now
     post.save(update_fields=["body", "edited_at"])
+    _post_tags_sync(post)
     return post
 
 
@@ -160,3 +173,29 @@ def reaction_toggle(*, post_id: int, profile: Profile, kind: str) -> Reaction | 
         return existing
     Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") + 1)
     return Reaction.objects.create(post=post, profile=profile, kind=kind)
+
+
+# --- Following -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def follow_person_toggle(*, follower: Profile, followee: Profile) -> bool:
+    """Follow, or stop following; returns whether `follower` now follows `followee`."""
+    if follower.pk == followee.pk:
+        raise ValidationError("You can't follow yourself.")
+    deleted, _ = FollowPerson.objects.filter(follower=follower, followee=followee).delete()
+    if deleted:
+        return False
+    if not followee.user.is_active:
+        raise ValidationError(f"{followee.display_name} no longer works here.")
+    FollowPerson.objects.get_or_create(follower=follower, followee=followee)
+    return True
+
+
+@transaction.atomic
+def follow_tag_toggle(*, follower: Profile, tag: Tag) -> bool:
+    deleted, _ = FollowTag.objects.filter(follower=follower, tag=tag).delete()
+    if deleted:
+        return False
+    FollowTag.objects.get_or_create(follower=follower, tag=tag)
+    return True

@@ -5,6 +5,10 @@ from feed import views
 app_name = "feed"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("all/", views.all_company, name="all"),
+    path("tags/<str:name>/", views.tag, name="tag"),
+    path("tags/<str:name>/follow/", views.tag_follow, name="tag_follow"),
+    path("follow/people/<int:profile_id>/", views.person_follow, name="person_follow"),
     path("new-posts/", views.new_posts, name="new_posts"),
     path("posts/<int:post_id>/", views.post_detail, name="post"),
     path("posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),

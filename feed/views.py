@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.pagination import BadCursor
 from feed import digest, selectors, services
 from feed.forms import CommentForm, PostForm
+from profiles.models import Profile
 from profiles.selectors import viewer_profile
 
 
@@ -18,8 +19,8 @@ def _form_errors_from(exc: ValidationError, form, field: str = "body") -> None:
         form.add_error(field, message)
 
 
-@require_http_methods(["GET", "POST"])
-def home(request):
+def _feed(request, *, scope: str):
+    """Home (what you follow) and All company share the page: compose box, posts, new-post prompt."""
     viewer = viewer_profile(request)
     form = PostForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -29,13 +30,28 @@ def home(request):
             _form_errors_from(exc, form)
         else:
             messages.success(request, "Posted.")
-            return redirect("feed:home")
+            return redirect(request.path)
+    cursor = request.GET.get("cursor")
     try:
-        page = selectors.company_feed_page(viewer=viewer, cursor=request.GET.get("cursor"))
+        page = selectors.home_feed_page(viewer=viewer, cursor=cursor) if scope == "home" else None
+        following_nothing = scope == "home" and page is None
+        if page is None:
+            page = selectors.company_feed_page(viewer=viewer, cursor=cursor)
     except BadCursor:
         return HttpResponseBadRequest("That page link is not valid.")
     template = "feed/_post_page.html" if request.headers.get("HX-Request") else "feed/home.html"
-    return render(request, template, {"form": form, "page": page}, status=400 if form.errors else 200)
+    context = {"form": form, "page": page, "scope": scope, "following_nothing": following_nothing}
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def home(request):
+    return _feed(request, scope="home")
+
+
+@require_http_methods(["GET", "POST"])
+def all_company(request):
+    return _feed(request, scope="all")
 
 
 @require_GET
@@ -45,8 +61,52 @@ def new_posts(request):
         newest_id = int(request.GET.get("after", ""))
     except ValueError:
         return HttpResponseBadRequest("Missing or bad 'after'.")
-    count = selectors.posts_newer_than_count(viewer=viewer_profile(request), post_id=newest_id)
-    return render(request, "feed/_new_posts.html", {"count": count, "newest_id": newest_id})
+    home = request.GET.get("scope") == "home"
+    count = selectors.posts_newer_than_count(viewer=viewer_profile(request), post_id=newest_id, home=home)
+    return render(
+        request,
+        "feed/_new_posts.html",
+        {"count": count, "newest_id": newest_id, "scope": "home" if home else "all"},
+    )
+
+
+@require_GET
+def tag(request, name: str):
+    found = selectors.tag_by_name(name=name)
+    if found is None:
+        raise Http404("Nobody has used that tag yet.")
+    viewer = viewer_profile(request)
+    try:
+        page = selectors.tag_feed_page(viewer=viewer, tag=found, cursor=request.GET.get("cursor"))
+    except BadCursor:
+        return HttpResponseBadRequest("That page link is not valid.")
+    following = selectors.follows_tag(viewer=viewer, tag=found)
+    return render(request, "feed/tag.html", {"tag": found, "page": page, "following": following})
+
+
+@require_POST
+def tag_follow(request, name: str):
+    found = selectors.tag_by_name(name=name)
+    if found is None:
+        raise Http404("Nobody has used that tag yet.")
+    now_following = services.follow_tag_toggle(follower=viewer_profile(request), tag=found)
+    messages.success(request, f"{'Following' if now_following else 'No longer following'} #{found.name}.")
+    return redirect("feed:tag", name=found.name)
+
+
+@require_POST
+def person_follow(request, profile_id: int):
+    person = Profile.objects.select_related("user").filter(pk=profile_id).first()
+    if person is None:
+        raise Http404("No such person.")
+    try:
+        now_following = services.follow_person_toggle(follower=viewer_profile(request), followee=person)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        verb = "You follow" if now_following else "You no longer follow"
+        messages.success(request, f"{verb} {person.display_name}.")
+    return redirect(person)
 
 
 def _post_or_404(request, post_id: int):

@@ -19,9 +19,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Fixed, whatever the amount of data: session, user, viewer profile, roles, viewer's groups, feed page,
-# viewer's reactions.
-HOME_FEED_MAX_QUERIES = 7
+# Fixed, whatever the amount of data: session, user, viewer profile, roles, people and tags followed,
+# viewer's groups, feed page, viewer's reactions.
+HOME_FEED_MAX_QUERIES = 9
 # Session, user, viewer profile, roles, viewer's groups, the post, viewer's reactions, comments.
 POST_PAGE_MAX_QUERIES = 8
 
@@ -456,7 +456,7 @@ def test_post_page_queries_stay_fixed_however_long_the_edit_history(
 
 def test_open_feed_learns_of_new_posts_without_a_reload(author_client, colleague_client, post):
     page = colleague_client.get("/").content.decode()
-    assert f'hx-get="/new-posts/?after={post.pk}"' in page
+    assert f'hx-get="/new-posts/?after={post.pk}&amp;scope=home"' in page
 
     assert "new post" not in colleague_client.get(f"/new-posts/?after={post.pk}").content.decode()
     author_client.post("/", {"body": "Coffee in the kitchen"})

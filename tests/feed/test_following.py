@@ -1,0 +1,112 @@
+"""#tags, following people and tags, and the Home feed built from what you follow."""
+
+import pytest
+from taggit.models import Tag
+
+from communities import services as communities
+from feed import services
+from feed.models import Post
+from tests.factories import PostFactory, ProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_hashtags_in_a_post_become_its_tags_and_links(author, colleague_client):
+    post = services.post_create(author=author, body="Kick-off for #Onboarding v2 and #été, not C# or a #")
+
+    assert sorted(post.tags.names()) == ["onboarding", "été"]
+    html = colleague_client.get("/all/").content.decode()
+    assert '<a href="/tags/onboarding/" rel="nofollow noopener noreferrer">#Onboarding</a>' in html
+
+
+def test_editing_a_post_updates_its_tags(author):
+    post = services.post_create(author=author, body="Notes on #hiring")
+    services.post_edit(post_id=post.pk, editor=author, body="Notes on #interviews")
+
+    assert list(post.tags.names()) == ["interviews"]
+
+
+def test_tag_page_lists_readable_posts_with_the_tag(author, colleague_client, outsider):
+    services.post_create(author=author, body="Great #retro today")
+    group = communities.community_create(creator=author, name="Secret", category="work", visibility="private")
+    services.post_create(author=author, body="Private #retro notes", community=group)
+    PostFactory(author=outsider, body="No tag here")
+
+    html = colleague_client.get("/tags/retro/").content.decode()
+
+    assert "Great" in html
+    assert "Private" not in html and "No tag here" not in html
+
+
+def test_unknown_tag_page_is_404(colleague_client):
+    assert colleague_client.get("/tags/nothing-here/").status_code == 404
+
+
+def test_home_shows_followed_people_groups_tags_and_own_posts_only(
+    author, colleague, outsider, colleague_client
+):
+    stranger = ProfileFactory(display_name="Sven Stranger")
+    services.post_create(author=author, body="From Ada, whom Colin follows")
+    services.post_create(author=stranger, body="Stranger on #security")
+    services.post_create(author=stranger, body="Stranger small talk")
+    group = communities.community_create(
+        creator=outsider, name="Book club", category="social", visibility="public"
+    )
+    communities.community_join(community=group, profile=colleague)
+    services.post_create(author=outsider, body="Book club pick", community=group)
+    services.post_create(author=colleague, body="Colin's own")
+    services.follow_person_toggle(follower=colleague, followee=author)
+    services.follow_tag_toggle(follower=colleague, tag=Tag.objects.get(name="security"))
+
+    home = colleague_client.get("/").content.decode()
+    everything = colleague_client.get("/all/").content.decode()
+
+    for shown in ("From Ada", "Stranger on", "Book club pick", "Colin&#x27;s own"):
+        assert shown in home or shown.replace("&#x27;", "'") in home
+    assert "Stranger small talk" not in home
+    assert "Stranger small talk" in everything
+
+
+def test_home_is_all_company_with_a_hint_until_you_follow_someone(author, colleague_client):
+    services.post_create(author=author, body="Hello everyone")
+
+    html = colleague_client.get("/").content.decode()
+
+    assert "Hello everyone" in html
+    assert "You don't follow anyone or any #tag yet" in html
+
+
+def test_follow_and_unfollow_from_the_profile_button(author, colleague, colleague_client):
+    colleague_client.post(f"/follow/people/{author.pk}/")
+    assert colleague.following_people.filter(followee=author).exists()
+
+    colleague_client.post(f"/follow/people/{author.pk}/")
+    assert not colleague.following_people.exists()
+
+
+def test_you_cannot_follow_yourself(author, author_client):
+    response = author_client.post(f"/follow/people/{author.pk}/", follow=True)
+
+    assert "You can&#x27;t follow yourself." in response.content.decode()
+    assert not author.following_people.exists()
+
+
+def test_home_feed_queries_stay_fixed_however_much_you_follow(
+    author, colleague, colleague_client, django_assert_max_num_queries
+):
+    def follow_more(n):
+        for i in range(n):
+            person = ProfileFactory()
+            services.follow_person_toggle(follower=colleague, followee=person)
+            services.post_create(author=person, body=f"Post {i} #topic{i}")
+            services.follow_tag_toggle(follower=colleague, tag=Tag.objects.get(name=f"topic{i}"))
+
+    follow_more(3)
+    colleague_client.get("/")
+    with django_assert_max_num_queries(10) as small:
+        colleague_client.get("/")
+    follow_more(30)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = colleague_client.get("/")
+    assert response.content.decode().count("<article") == 20
+    assert Post.objects.count() == 33
