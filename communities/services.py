@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from communities.models import Community, JoinRequest, Membership
+from notifications.models import Kind
+from notifications.services import notify
 from profiles.models import Profile
 
 NAME_MAX = 100
@@ -75,11 +77,24 @@ def join_request_create(*, community: Community, profile: Profile, message: str 
         raise ValidationError(f"You are already a member of {community.name}.")
     try:
         with transaction.atomic():
-            return JoinRequest.objects.create(
+            request = JoinRequest.objects.create(
                 community=community, profile=profile, message=message.strip()[:300]
             )
     except IntegrityError as exc:
         raise ValidationError("You have already asked to join; an admin will decide soon.") from exc
+    admins = list(
+        Profile.objects.filter(
+            community_memberships__community=community, community_memberships__role=Membership.Role.ADMIN
+        )
+    )
+    notify(
+        recipients=admins,
+        kind=Kind.GROUP,
+        actor=profile,
+        summary=f"{profile.display_name} asks to join {community.name}",
+        url=community.get_absolute_url(),
+    )
+    return request
 
 
 def _require_admin(*, community: Community, profile: Profile) -> None:
@@ -109,6 +124,14 @@ def join_request_decide(*, request_id: int, admin: Profile, approve: bool) -> Jo
         and not Membership.objects.filter(community=request.community, profile=request.profile).exists()
     ):
         _add_member(community=request.community, profile=request.profile, role=Membership.Role.MEMBER)
+    outcome = "approved: welcome!" if approve else "declined"
+    notify(
+        recipients=[request.profile],
+        kind=Kind.GROUP,
+        actor=admin,
+        summary=f"Your request to join {request.community.name} was {outcome}",
+        url=request.community.get_absolute_url(),
+    )
     return request
 
 

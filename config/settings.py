@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "recognition",
     "projects",
     "search",
+    "notifications",
     "analytics",
     "demo",
 ]

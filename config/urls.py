@@ -15,6 +15,7 @@ urlpatterns = [
     path("skills/", include("expertise.urls")),
     path("kudos/", include("recognition.urls")),
     path("groups/", include("communities.urls")),
+    path("notifications/", include("notifications.urls")),
     path("projects/", include("projects.urls")),
     path("search/", include("search.urls")),
     path("moderation/", include("moderation.urls")),

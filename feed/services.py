@@ -9,6 +9,7 @@ from taggit.models import Tag
 
 from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
+from feed import notify as feed_notify
 from feed.hashtags import hashtags_find
 from feed.models import Comment, FollowPerson, FollowTag, Post, PostRevision, Reaction
 from moderation.services import audit_record, cases_withdraw
@@ -38,6 +39,7 @@ def post_create(
         raise PermissionDenied(f"Join {community.name} to post in it.")
     post = Post.objects.create(author=author, body=body, kind=kind, community=community)
     _post_tags_sync(post)
+    feed_notify.mentions_notify(post=post, actor=author, text=body, url=post.get_absolute_url())
     return post
 
 
@@ -84,6 +86,9 @@ def post_edit(*, post_id: int, editor: Profile, body: str) -> Post:
     PostRevision.objects.create(
         post=post, body=post.body, written_at=post.edited_at or post.created_at, replaced_at=now
     )
+    feed_notify.mentions_notify(
+        post=post, actor=editor, text=body, url=post.get_absolute_url(), previous_text=post.body
+    )
     post.body = body
     post.edited_at = now
     post.save(update_fields=["body", "edited_at"])
@@ -128,14 +133,21 @@ def comment_create(*, post_id: int, author: Profile, body: str, parent_id: int |
     """A comment on a post, or a reply to one of its top-level comments (one level deep)."""
     body = _clean_text(body, limit=settings.HIVE_COMMENT_MAX_LENGTH, what="comment")
     post = _readable_post_for_update(post_id=post_id, viewer=author)
+    parent = None
     if parent_id is not None:
-        parent = Comment.objects.filter(pk=parent_id, post_id=post_id, removed_at__isnull=True).first()
+        parent = (
+            Comment.objects.select_related("author", "parent__author")
+            .filter(pk=parent_id, post_id=post_id, removed_at__isnull=True)
+            .first()
+        )
         if parent is None:
             raise ValidationError("The comment you replied to no longer exists.")
         if parent.parent_id is not None:
-            parent_id = parent.parent_id  # a reply to a reply joins the same thread
+            parent = parent.parent  # a reply to a reply joins the same thread
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
-    return Comment.objects.create(post_id=post_id, parent_id=parent_id, author=author, body=body)
+    comment = Comment.objects.create(post=post, parent=parent, author=author, body=body)
+    feed_notify.comment_notify(comment=comment, post=post, parent=parent)
+    return comment
 
 
 @transaction.atomic
@@ -172,7 +184,9 @@ def reaction_toggle(*, post_id: int, profile: Profile, kind: str) -> Reaction | 
         existing.save(update_fields=["kind", "created_at"])
         return existing
     Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") + 1)
-    return Reaction.objects.create(post=post, profile=profile, kind=kind)
+    reaction = Reaction.objects.create(post=post, profile=profile, kind=kind)
+    feed_notify.reaction_notify(post=post, actor=profile, label=reaction.get_kind_display())
+    return reaction
 
 
 # --- Following -------------------------------------------------------------------------------

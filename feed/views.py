@@ -94,6 +94,19 @@ def tag_follow(request, name: str):
     return redirect("feed:tag", name=found.name)
 
 
+@require_GET
+def mention(request, handle: str):
+    """Where an @mention link leads: the colleague whose work email starts with the handle."""
+    person = (
+        Profile.objects.filter(user__email__istartswith=f"{handle}@")
+        .order_by("-user__is_active", "id")
+        .first()
+    )
+    if person is None:
+        raise Http404("Nobody goes by that name here.")
+    return redirect(person)
+
+
 @require_POST
 def person_follow(request, profile_id: int):
     person = Profile.objects.select_related("user").filter(pk=profile_id).first()

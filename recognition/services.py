@@ -6,6 +6,8 @@ from django.db import transaction
 from feed.models import Post
 from feed.services import post_create
 from moderation.services import audit_record
+from notifications.models import Kind
+from notifications.services import notify
 from profiles.models import Profile
 from recognition.models import CompanyValue, Kudos
 
@@ -29,4 +31,11 @@ def kudos_give(*, giver: Profile, recipient: Profile, value: CompanyValue, messa
     post = post_create(author=giver, body=message, kind=Post.Kind.KUDOS)
     kudos = Kudos.objects.create(giver=giver, recipient=recipient, value=value, message=message, post=post)
     audit_record(actor=giver, action="kudos.give", target=kudos, recipient=recipient.pk)
+    notify(
+        recipients=[recipient],
+        kind=Kind.KUDOS,
+        actor=giver,
+        summary=f"{giver.display_name} gave you kudos for {value.name}: “{message[:80]}”",
+        url=post.get_absolute_url(),
+    )
     return kudos

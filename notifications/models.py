@@ -1,0 +1,59 @@
+"""What people are told about: one row per recipient and event, with its text written when it happened."""
+
+from django.db import models
+from django.utils import timezone
+
+from profiles.models import Profile
+
+
+class Kind(models.TextChoices):
+    MENTION = "mention", "Someone mentions you"
+    REPLY = "reply", "Someone comments on your post or replies to your comment"
+    REACTION = "reaction", "Someone reacts to your post"
+    KUDOS = "kudos", "Someone gives you kudos"
+    GROUP = "group", "Group requests and approvals"
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", "In Hive"
+    EMAIL = "email", "In Hive and by email"
+    OFF = "off", "Off"
+
+
+# What a kind does until the person chooses: everything in the app, kudos and mentions by email too.
+DEFAULT_CHANNELS = {Kind.MENTION: Channel.EMAIL, Kind.KUDOS: Channel.EMAIL}
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Written at the time, so the list is one query: "Ada replied to your post", and where it leads.
+    summary = models.CharField(max_length=300)
+    url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_list_idx"),
+            models.Index(
+                fields=["recipient"], name="notification_unread_idx", condition=models.Q(read_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"to {self.recipient_id}: {self.summary[:50]}"
+
+
+class Preference(models.Model):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="notification_preferences")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["profile", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} {self.kind}: {self.channel}"

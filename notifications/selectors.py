@@ -1,0 +1,17 @@
+from common.pagination import Page, keyset_page
+from notifications.models import DEFAULT_CHANNELS, Channel, Kind, Notification, Preference
+from profiles.models import Profile
+
+
+def unread_count(*, recipient: Profile) -> int:
+    return Notification.objects.filter(recipient=recipient, read_at__isnull=True).count()
+
+
+def notifications_page(*, recipient: Profile, cursor: str | None, size: int = 30) -> Page:
+    qs = Notification.objects.filter(recipient=recipient).select_related("actor")
+    return keyset_page(qs, keys=("created_at", "id"), cursor=cursor, size=size, descending=True)
+
+
+def preferences_of(*, profile: Profile) -> dict[str, str]:
+    chosen = dict(Preference.objects.filter(profile=profile).values_list("kind", "channel"))
+    return {kind: chosen.get(kind, DEFAULT_CHANNELS.get(kind, Channel.IN_APP)) for kind in Kind.values}

@@ -1,0 +1,56 @@
+"""Telling people: in the app at once, by email after commit when they asked for it."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.models import DEFAULT_CHANNELS, Channel, Kind, Notification, Preference
+from profiles.models import Profile
+
+
+def channels_for(*, profile_ids: set[int], kind: str) -> dict[int, str]:
+    """Each person's channel for `kind`: their choice, else the default. One query."""
+    chosen = dict(
+        Preference.objects.filter(profile_id__in=profile_ids, kind=kind).values_list("profile_id", "channel")
+    )
+    default = DEFAULT_CHANNELS.get(kind, Channel.IN_APP)
+    return {pk: chosen.get(pk, default) for pk in profile_ids}
+
+
+def notify(*, recipients: list[Profile], kind: str, actor: Profile | None, summary: str, url: str) -> int:
+    """Call inside the transaction that made the event; nobody is told of their own action.
+
+    Returns how many notifications were written.
+    """
+    ids = {p.pk for p in recipients if actor is None or p.pk != actor.pk}
+    if not ids:
+        return 0
+    channels = channels_for(profile_ids=ids, kind=kind)
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=pk, kind=kind, actor=actor, summary=summary[:300], url=url)
+            for pk in sorted(ids)
+            if channels[pk] != Channel.OFF
+        ]
+    )
+    emailed = [n.pk for n in rows if channels[n.recipient_id] == Channel.EMAIL]
+    if emailed:
+        from notifications.tasks import notifications_email
+
+        transaction.on_commit(lambda: notifications_email.delay(emailed))
+    return len(rows)
+
+
+def notifications_mark_read(*, recipient: Profile, notification_id: int | None = None) -> int:
+    """Mark one (or, with no id, all) of the recipient's notifications read; returns how many changed."""
+    qs = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def preferences_set(*, profile: Profile, choices: dict[str, str]) -> None:
+    for kind, channel in choices.items():
+        if kind not in Kind.values or channel not in Channel.values:
+            raise ValueError(f"Unknown notification setting {kind}={channel}.")
+        Preference.objects.update_or_create(profile=profile, kind=kind, defaults={"channel": channel})
