@@ -11,6 +11,16 @@ class PostForm(forms.Form):
         ),
         error_messages={"required": "Your post is empty: write something first."},
     )
+    kind = forms.ChoiceField(
+        choices=[("update", "Share an update"), ("question", "Ask a question")],
+        initial="update",
+        required=False,
+        widget=forms.RadioSelect,
+        label="Kind of post",
+    )
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or "update"
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].strip()

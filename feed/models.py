@@ -15,6 +15,7 @@ from profiles.models import Profile
 class Post(models.Model):
     class Kind(models.TextChoices):
         UPDATE = "update", "Update"
+        QUESTION = "question", "Question"
         KUDOS = "kudos", "Kudos"
 
     author = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="posts")
@@ -31,6 +32,10 @@ class Post(models.Model):
     # so the feed never counts rows per post.
     comment_count = models.PositiveIntegerField(default=0)
     reaction_count = models.PositiveIntegerField(default=0)
+    # A question's chosen answer, marked by its author (or an admin of its group).
+    best_answer = models.ForeignKey(
+        "Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # #tags written in the body, kept in step by feed.services on every create and edit.
     tags = TaggableManager(through="PostTag", blank=True)
     # Set by the author's delete or a moderator's removal: the row stays, nobody sees it.
@@ -46,6 +51,12 @@ class Post(models.Model):
                 condition=models.Q(removed_at__isnull=True),
             ),
             models.Index(fields=["author", "-created_at"], name="post_author_idx"),
+            # The Questions page: open questions, newest first.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="post_open_questions_idx",
+                condition=models.Q(kind="question", best_answer__isnull=True, removed_at__isnull=True),
+            ),
             models.Index(
                 fields=["community", "-created_at", "-id"],
                 name="post_community_feed_idx",
@@ -61,6 +72,10 @@ class Post(models.Model):
 
     def moderation_excerpt(self) -> str:
         return self.body[:1000]
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == self.Kind.QUESTION
 
     @property
     def is_removed(self) -> bool:

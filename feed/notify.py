@@ -70,3 +70,13 @@ def reaction_notify(*, post: Post, actor: Profile, label: str) -> None:
         summary=f"{actor.display_name} reacted {label} to your post {_quote(post.body)}",
         url=post.get_absolute_url(),
     )
+
+
+def answer_notify(*, post: Post, answer: Comment, actor: Profile) -> None:
+    notify(
+        recipients=[answer.author],
+        kind=Kind.ANSWER,
+        actor=actor,
+        summary=f"{actor.display_name} chose your answer as the best one: {_quote(answer.body)}",
+        url=answer.get_absolute_url(),
+    )

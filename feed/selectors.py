@@ -29,6 +29,7 @@ def _for_display(qs: QuerySet[Post], *, viewer: Profile) -> QuerySet[Post]:
     return qs.select_related(
         "author__department",
         "community",
+        "best_answer__author",
         # A kudos post shows its recipient and value (recognition's partial renders them);
         # joined here so the feed stays one query however many kudos it holds.
         "kudos__recipient",
@@ -177,3 +178,44 @@ def comment_readable(*, object_id: int, viewer: Profile) -> bool:
         pk=object_id,
         post__removed_at__isnull=True,
     ).exists()
+
+
+def _open_questions(*, viewer: Profile) -> QuerySet[Post]:
+    return readable_posts(viewer=viewer).filter(kind=Post.Kind.QUESTION, best_answer__isnull=True)
+
+
+def open_questions_page(*, viewer: Profile, cursor: str | None, size: int = 20) -> Page:
+    return keyset_page(
+        _for_display(_open_questions(viewer=viewer), viewer=viewer),
+        keys=("created_at", "id"),
+        cursor=cursor,
+        size=size,
+        descending=True,
+    )
+
+
+def questions_for_expertise(*, viewer: Profile, limit: int = 5) -> list[Post]:
+    """Open questions tagged with a skill the viewer lists, newest first.
+
+    The skills are read through the reverse relation expertise adds to Profile ("skill_items"),
+    so feed names no expertise model.
+    """
+    skill_names = [n.lower() for n in viewer.skill_items.values_list("tag__name", flat=True)]
+    if not skill_names:
+        return []
+    qs = _open_questions(viewer=viewer).filter(
+        Exists(PostTag.objects.filter(content_object=OuterRef("pk"), tag__name__in=skill_names))
+    )
+    return list(_for_display(qs, viewer=viewer).order_by("-created_at", "-id")[:limit])
+
+
+def answer_choosable_by(*, post: Post, viewer: Profile) -> bool:
+    """Whoever asked, or an admin of the question's group, chooses its best answer."""
+    if not post.is_question:
+        return False
+    if post.author_id == viewer.pk:
+        return True
+    return (
+        post.community_id is not None
+        and post.community.memberships.filter(profile=viewer, role="admin").exists()
+    )

@@ -12,6 +12,7 @@ from communities.selectors import member_community_ids, readable_q
 from feed import notify as feed_notify
 from feed.hashtags import hashtags_find
 from feed.models import Comment, FollowPerson, FollowTag, Post, PostRevision, Reaction
+from feed.selectors import answer_choosable_by
 from moderation.services import audit_record, cases_withdraw
 from profiles.models import Profile
 
@@ -94,6 +95,33 @@ def post_edit(*, post_id: int, editor: Profile, body: str) -> Post:
     post.save(update_fields=["body", "edited_at"])
     _post_tags_sync(post)
     return post
+
+
+@transaction.atomic
+def answer_mark(*, post_id: int, comment_id: int | None, actor: Profile) -> Post:
+    """The question's author (or an admin of its group) marks the best answer, or clears it (None)."""
+    post = _readable_post_for_update(post_id=post_id, viewer=actor)
+    if not post.is_question:
+        raise ValidationError("Only a question has a best answer.")
+    if not answer_choosable_by(post=post, viewer=actor):
+        raise PermissionDenied("Only whoever asked (or an admin of the group) chooses the best answer.")
+    comment = None
+    if comment_id is not None:
+        comment = Comment.objects.filter(pk=comment_id, post=post, removed_at__isnull=True).first()
+        if comment is None:
+            raise ValidationError("That answer no longer exists.")
+    post.best_answer = comment
+    post.save(update_fields=["best_answer"])
+    if comment is not None:
+        feed_notify.answer_notify(post=post, answer=comment, actor=actor)
+    return post
+
+
+def _is_group_admin(*, post: Post, profile: Profile) -> bool:
+    return (
+        post.community_id is not None
+        and post.community.memberships.filter(profile=profile, role="admin").exists()
+    )
 
 
 @transaction.atomic

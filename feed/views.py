@@ -25,7 +25,9 @@ def _feed(request, *, scope: str):
     form = PostForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.post_create(author=viewer, body=form.cleaned_data["body"])
+            services.post_create(
+                author=viewer, body=form.cleaned_data["body"], kind=form.cleaned_data["kind"]
+            )
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:
@@ -152,6 +154,7 @@ def post_detail(request, post_id: int):
             "post": post,
             "comments": selectors.post_comments(post=post),
             "revisions": selectors.post_revisions(post=post) if post.edited_at else [],
+            "can_choose_answer": selectors.answer_choosable_by(post=post, viewer=viewer_profile(request)),
             "form": form,
         },
         status=400 if form.errors else 200,
@@ -186,6 +189,30 @@ def post_delete(request, post_id: int):
         raise Http404(" ".join(exc.messages)) from exc
     messages.success(request, "Post deleted.")
     return redirect("feed:home")
+
+
+@require_POST
+def answer_mark(request, post_id: int):
+    raw = request.POST.get("comment", "")
+    comment_id = int(raw) if raw.isdigit() else None
+    try:
+        services.answer_mark(post_id=post_id, comment_id=comment_id, actor=viewer_profile(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Best answer marked." if comment_id else "Best answer cleared.")
+    return redirect("feed:post", post_id=post_id)
+
+
+@require_GET
+def questions(request):
+    viewer = viewer_profile(request)
+    try:
+        page = selectors.open_questions_page(viewer=viewer, cursor=request.GET.get("cursor"))
+    except BadCursor:
+        return HttpResponseBadRequest("That page link is not valid.")
+    for_you = [] if request.GET.get("cursor") else selectors.questions_for_expertise(viewer=viewer)
+    return render(request, "feed/questions.html", {"page": page, "for_you": for_you})
 
 
 @require_POST

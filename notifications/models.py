@@ -10,6 +10,7 @@ class Kind(models.TextChoices):
     MENTION = "mention", "Someone mentions you"
     REPLY = "reply", "Someone comments on your post or replies to your comment"
     REACTION = "reaction", "Someone reacts to your post"
+    ANSWER = "answer", "Your answer is chosen as the best one"
     KUDOS = "kudos", "Someone gives you kudos"
     GROUP = "group", "Group requests and approvals"
 

@@ -1,6 +1,7 @@
 """#tags, following people and tags, and the Home feed built from what you follow."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from taggit.models import Tag
 
 from communities import services as communities
@@ -110,3 +111,68 @@ def test_home_feed_queries_stay_fixed_however_much_you_follow(
         response = colleague_client.get("/")
     assert response.content.decode().count("<article") == 20
     assert Post.objects.count() == 33
+
+
+# --- Questions -------------------------------------------------------------------------------
+
+
+def test_asker_marks_the_best_answer_and_its_author_is_told(author, colleague, author_client):
+    from notifications.models import Notification
+
+    author_client.post("/all/", {"body": "How do I book a meeting room in Berlin?", "kind": "question"})
+    question = Post.objects.get(kind="question")
+    answer = services.comment_create(post_id=question.pk, author=colleague, body="Use the Rooms app")
+
+    author_client.post(f"/posts/{question.pk}/answer/", {"comment": answer.pk})
+
+    question.refresh_from_db()
+    assert question.best_answer == answer
+    assert Notification.objects.filter(recipient=colleague, kind="answer").exists()
+    assert "✔ Answered by Colin Colleague" in author_client.get("/all/").content.decode()
+
+
+def test_only_the_asker_or_a_group_admin_chooses_the_answer(author, colleague, outsider, colleague_client):
+    question = services.post_create(author=author, body="Where is the style guide?", kind="question")
+    answer = services.comment_create(post_id=question.pk, author=outsider, body="In the wiki")
+
+    colleague_client.post(f"/posts/{question.pk}/answer/", {"comment": answer.pk})
+    question.refresh_from_db()
+    assert question.best_answer is None
+
+    group = communities.community_create(
+        creator=colleague, name="Design", category="work", visibility="public"
+    )
+    communities.community_join(community=group, profile=author)
+    in_group = services.post_create(author=author, body="Fonts?", kind="question", community=group)
+    reply = services.comment_create(post_id=in_group.pk, author=outsider, body="Inter")
+    services.answer_mark(post_id=in_group.pk, comment_id=reply.pk, actor=colleague)  # group admin
+    in_group.refresh_from_db()
+    assert in_group.best_answer == reply
+
+
+def test_questions_page_lists_open_questions_with_expertise_matches_first(
+    author, colleague, colleague_client
+):
+    from expertise.services import profile_skills_set
+
+    profile_skills_set(profile=colleague, names=["Kubernetes"])
+    services.post_create(author=author, body="Who can review my #kubernetes manifests?", kind="question")
+    services.post_create(author=author, body="Best lunch spot near the office?", kind="question")
+    answered = services.post_create(author=author, body="Answered already?", kind="question")
+    answer = services.comment_create(post_id=answered.pk, author=colleague, body="Yes")
+    services.answer_mark(post_id=answered.pk, comment_id=answer.pk, actor=author)
+    services.post_create(author=author, body="Just an update")
+
+    html = colleague_client.get("/questions/").content.decode()
+
+    assert "Matching your expertise" in html
+    assert html.index("manifests") < html.index("All open questions") < html.index("lunch spot")
+    assert "Answered already" not in html and "Just an update" not in html
+
+
+def test_a_non_question_has_no_best_answer(author):
+    post = services.post_create(author=author, body="Update")
+    comment = services.comment_create(post_id=post.pk, author=author, body="self")
+
+    with pytest.raises(ValidationError, match="Only a question"):
+        services.answer_mark(post_id=post.pk, comment_id=comment.pk, actor=author)
