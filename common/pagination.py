@@ -55,6 +55,9 @@ def keyset_page(
             for prior, value in zip(keys[:i], values[:i], strict=False):
                 step &= Q(**{prior: value})
             condition |= step
+        # The same bound on the leading key alone, which the planner can use as an index range
+        # (the OR above it cannot): a deep page then reads ~one page of rows, not all before it.
+        condition &= Q(**{f"{keys[0]}__{op}e": values[0]})
         try:
             qs = qs.filter(condition)
         except (TypeError, ValueError, ValidationError) as exc:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from profiles.views import media
 
 admin.site.site_header = "Hive administration"
 admin.site.site_title = "Hive admin"
@@ -9,6 +10,8 @@ admin.site.site_title = "Hive admin"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Uploaded photos, for signed-in people only (never served by the web server directly).
+    path("media/<path:path>", media, name="media"),
     path("accounts/", include("allauth.urls")),
     path("", include("feed.urls")),
     path("people/", include("profiles.urls")),

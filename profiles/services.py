@@ -1,8 +1,38 @@
 """Every change to a profile."""
 
+import io
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from profiles.models import Profile, User
+from profiles.validators import validate_languages, validate_links, validate_phone
+
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+PHOTO_SIDE = 400
+# Refuse decompression bombs (a tiny file that unpacks to gigapixels) before decoding any pixels.
+PHOTO_MAX_PIXELS = 40_000_000
+
+# What the owner may change on their own profile; start_date is the company's record (admins only).
+OWNER_FIELDS = {
+    "display_name",
+    "pronouns",
+    "job_title",
+    "department",
+    "location",
+    "bio",
+    "languages",
+    "phone",
+    "links",
+    "digest_opt_in",
+}
+ADMIN_FIELDS = OWNER_FIELDS | {"start_date"}
 
 
 def _name_from_email(email: str) -> str:
@@ -19,18 +49,160 @@ def profile_ensure(*, user: User) -> Profile:
     return profile
 
 
-@transaction.atomic
-def profile_update(*, profile: Profile, editor: User, **fields) -> Profile:
-    """Only the owner or an admin edits a profile."""
-    from django.core.exceptions import PermissionDenied
-
+def _check_editor(*, profile: Profile, editor: User) -> None:
     if editor.pk != profile.user_id and not editor.is_superuser:
         raise PermissionDenied("You can only edit your own profile.")
-    allowed = {"display_name", "job_title", "department", "location", "bio", "digest_opt_in"}
-    for name, value in fields.items():
+
+
+@transaction.atomic
+def profile_update(*, profile: Profile, editor: User, **fields) -> Profile:
+    """Only the owner or an admin edits a profile; links must be http(s), start date is for admins."""
+    _check_editor(profile=profile, editor=editor)
+    allowed = ADMIN_FIELDS if editor.is_superuser else OWNER_FIELDS
+    for name in fields:
         if name not in allowed:
             raise ValueError(f"{name} is not an editable profile field.")
+    if "links" in fields:
+        fields["links"] = _field_clean("links", validate_links, fields["links"])
+    if "languages" in fields:
+        fields["languages"] = _field_clean("languages", validate_languages, fields["languages"])
+    if "phone" in fields:
+        fields["phone"] = _field_clean("phone", validate_phone, fields["phone"])
+    for name, value in fields.items():
         setattr(profile, name, value)
-    profile.full_clean()
-    profile.save(update_fields=list(fields))
+    profile.full_clean(exclude=["photo"])
+    if fields:
+        profile.save(update_fields=list(fields))
+    return profile
+
+
+def _field_clean(name: str, check, value):
+    try:
+        return check(value)
+    except ValidationError as exc:
+        raise ValidationError({name: exc.messages}) from exc
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """A checked upload, already cropped and re-encoded: nothing of the original file is kept."""
+
+    content: bytes
+    extension: str
+
+
+def profile_photo_prepare(*, upload) -> PreparedPhoto:
+    """Checks that the upload is a real JPEG, PNG, WebP or GIF image within the size limit and
+    returns it as a square of at most PHOTO_SIDE pixels (PNG when it has transparency, else JPEG).
+
+    Re-encoding drops EXIF (location) metadata and anything hidden in the file besides the pixels.
+    """
+    limit = settings.HIVE_PHOTO_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            {"photo": f"That photo is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}."}
+        )
+    not_an_image = ValidationError(
+        {"photo": "That file is not an image we can read (use JPEG, PNG, WebP or GIF)."}
+    )
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            image_format = probe.format
+            width, height = probe.size
+            probe.verify()  # reads the whole file: catches truncated or corrupt images
+        if image_format not in PHOTO_FORMATS:
+            raise not_an_image
+        if width * height > PHOTO_MAX_PIXELS:
+            raise ValidationError(
+                {"photo": "That image is too large in pixels; use one under 40 megapixels."}
+            )
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+                image.mode == "P" and "transparency" in image.info
+            )
+            image = image.convert("RGBA" if has_alpha else "RGB")
+            side = min(PHOTO_SIDE, image.width, image.height)
+            image = ImageOps.fit(image, (side, side), method=Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            if has_alpha:
+                image.save(out, format="PNG", optimize=True)
+                extension = "png"
+            else:
+                image.save(out, format="JPEG", quality=85, optimize=True)
+                extension = "jpg"
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+        raise not_an_image from exc
+    return PreparedPhoto(content=out.getvalue(), extension=extension)
+
+
+def _photo_delete_later(name: str) -> None:
+    if name:
+        storage = Profile._meta.get_field("photo").storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def profile_photo_set(
+    *, profile: Profile, editor: User, upload=None, prepared: PreparedPhoto | None = None
+) -> Profile:
+    """Replaces the photo; the old file is deleted once the change is committed."""
+    _check_editor(profile=profile, editor=editor)
+    if prepared is None:
+        prepared = profile_photo_prepare(upload=upload)
+    old_name = profile.photo.name
+    # A random part in the name: a new photo gets a new URL (no stale caches) that nobody can guess.
+    filename = f"{profile.pk}-{secrets.token_urlsafe(8)}.{prepared.extension}"
+    profile.photo.save(filename, ContentFile(prepared.content), save=False)
+    new_name = profile.photo.name
+    try:
+        profile.save(update_fields=["photo"])
+    except Exception:
+        profile.photo.storage.delete(new_name)
+        raise
+    _photo_delete_later(old_name)
+    return profile
+
+
+@transaction.atomic
+def profile_photo_remove(*, profile: Profile, editor: User) -> Profile:
+    """Back to the initials avatar; the file is deleted once the change is committed."""
+    _check_editor(profile=profile, editor=editor)
+    old_name = profile.photo.name
+    if old_name:
+        profile.photo = ""
+        profile.save(update_fields=["photo"])
+        _photo_delete_later(old_name)
+    return profile
+
+
+def profile_edit(
+    *, profile: Profile, editor: User, fields: dict, photo=None, photo_remove: bool = False
+) -> Profile:
+    """The edit page's save: fields and photo together, or nothing at all.
+
+    The photo is checked before anything is written, and the fields and photo are saved in one
+    transaction, so a bad photo or a bad field leaves the profile exactly as it was.
+    """
+    _check_editor(profile=profile, editor=editor)
+    prepared = profile_photo_prepare(upload=photo) if photo is not None else None
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            profile_update(profile=profile, editor=editor, **fields)
+            if prepared is not None:
+                profile_photo_set(profile=profile, editor=editor, prepared=prepared)
+                written.append(profile.photo.name)
+            elif photo_remove:
+                profile_photo_remove(profile=profile, editor=editor)
+    except Exception:
+        # The database rolled back; take the new file with it.
+        for name in written:
+            Profile._meta.get_field("photo").storage.delete(name)
+        raise
     return profile

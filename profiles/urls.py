@@ -8,4 +8,5 @@ urlpatterns = [
     path("suggest/", views.suggest, name="suggest"),
     path("<int:profile_id>/", views.detail, name="detail"),
     path("<int:profile_id>/edit/", views.edit, name="edit"),
+    path("<int:profile_id>/org/", views.org_chart, name="org_chart"),
 ]

@@ -14,11 +14,13 @@ from tests.factories import DepartmentFactory, KudosFactory, ProfileFactory, Use
 pytestmark = pytest.mark.django_db
 
 # Measured once the viewer's first request of the day has recorded them as active (analytics).
-# Session, user, viewer profile, roles (context processor), departments, one page of people.
-DIRECTORY_MAX_QUERIES = 6
+# Session, user, viewer profile, roles (context processor), departments, locations, the skill
+# filtered on (only with ?skill=), one page of people.
+DIRECTORY_MAX_QUERIES = 8
 # Session, user, viewer profile, roles, the profile with manager, direct reports, skills,
-# kudos received, kudos count.
-PROFILE_PAGE_MAX_QUERIES = 9
+# kudos received, kudos count, the viewer's groups and recent posts (feed's recent_activity tag),
+# whether the viewer follows them (feed's follow button), their projects (projects' partial).
+PROFILE_PAGE_MAX_QUERIES = 13
 PAGE_SIZE = 30  # profiles.selectors.directory_page
 
 
