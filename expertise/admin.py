@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from expertise.models import ProfileSkill, Skill
+from expertise import services
+from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill
 
 
 @admin.register(Skill)
@@ -20,7 +21,54 @@ class SkillAdmin(admin.ModelAdmin):
 
 @admin.register(ProfileSkill)
 class ProfileSkillAdmin(admin.ModelAdmin):
-    list_display = ["content_object", "tag", "added_at"]
+    list_display = ["content_object", "tag", "level", "endorsement_count", "added_at"]
+    list_filter = ["level", "tag"]
+    search_fields = ["content_object__display_name", "tag__name"]
+    list_select_related = ["content_object", "tag"]
+    autocomplete_fields = ["content_object", "tag"]
+    # Kept equal to the Endorsement rows by expertise.services; editing it by hand would break that.
+    readonly_fields = ["endorsement_count"]
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(admin.ModelAdmin):
+    """Read and remove only: endorsements are given by colleagues, and removal keeps counts exact."""
+
+    list_display = ["endorser", "profile_skill", "created_at"]
+    search_fields = ["endorser__display_name", "profile_skill__content_object__display_name"]
+    list_select_related = ["endorser", "profile_skill__content_object", "profile_skill__tag"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj) -> None:
+        services.endorsements_delete(endorsement_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset) -> None:
+        services.endorsements_delete(endorsement_ids=list(queryset.values_list("pk", flat=True)))
+
+
+@admin.register(Interest)
+class InterestAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "people"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_people=Count("profile_items"))
+
+    @admin.display(ordering="_people")
+    def people(self, obj) -> int:
+        return obj._people
+
+
+@admin.register(ProfileInterest)
+class ProfileInterestAdmin(admin.ModelAdmin):
+    list_display = ["content_object", "tag"]
     list_filter = ["tag"]
     search_fields = ["content_object__display_name", "tag__name"]
     list_select_related = ["content_object", "tag"]

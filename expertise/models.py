@@ -11,8 +11,9 @@ from taggit.models import TagBase, TaggedItemBase
 
 from profiles.models import Profile
 
-# Slugs that would not reach the skill page: "mine/" is the edit page, and an empty slug has no URL.
-_UNREACHABLE_SLUGS = {"", "mine"}
+# Slugs that would not reach the skill page: "mine/" and "meet/" are pages of their own, and an empty
+# slug has no URL.
+_UNREACHABLE_SLUGS = {"", "mine", "meet"}
 
 
 class Skill(TagBase):
@@ -47,7 +48,16 @@ class ProfileSkill(TaggedItemBase):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tag", "content_object"], name="profile_skill_once")]
-        indexes = [models.Index(fields=["tag", "content_object"], name="skill_people_idx")]
+        indexes = [
+            models.Index(fields=["tag", "content_object"], name="skill_people_idx"),
+            # A skill's page lists its people most endorsed first, then by level; "people you should
+            # meet" reads only the top rows of a very common skill. Both walk this index in order, and
+            # the trailing person column lets the latter read the index alone.
+            models.Index(
+                fields=["tag", "-endorsement_count", "-level", "content_object"],
+                name="skill_people_ranked_idx",
+            ),
+        ]
 
 
 class Endorsement(models.Model):
@@ -60,6 +70,10 @@ class Endorsement(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["profile_skill", "endorser"], name="endorse_once_per_skill")
+        ]
+        # A profile names each skill's latest endorsers: a few rows off this index, however many.
+        indexes = [
+            models.Index(fields=["profile_skill", "-created_at", "-id"], name="endorsement_latest_idx")
         ]
 
     def __str__(self) -> str:

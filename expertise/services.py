@@ -1,58 +1,212 @@
-"""Every change to someone's listed skills."""
+"""Every change to someone's listed skills, interests and the endorsements of their skills."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.db.models.functions import Lower
+from taggit.models import TagBase
 from taggit.utils import parse_tags
 
-from expertise.models import ProfileSkill, Skill
+from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill
 from profiles.models import Profile
 
 MAX_SKILLS = 30
 MAX_SKILL_LENGTH = 50
+MAX_INTERESTS = 30
+MAX_INTEREST_LENGTH = 50
 
 
-def skill_names_parse(raw: str) -> list[str]:
-    """'Python, "Data science", kubernetes' -> distinct names, as taggit parses tag input."""
+def _names_parse(raw: str, *, noun: str, max_count: int, max_length: int) -> list[str]:
     names = []
     seen = set()
     for name in parse_tags(raw):
         name = " ".join(name.split())
-        if len(name) > MAX_SKILL_LENGTH:
+        if len(name) > max_length:
             raise ValidationError(
-                f"“{name[:20]}…” is too long: a skill is at most {MAX_SKILL_LENGTH} characters."
+                f"“{name[:20]}…” is too long: a{'n' if noun[0] in 'aeiou' else ''} {noun} "
+                f"is at most {max_length} characters."
             )
         if name.lower() not in seen:
             seen.add(name.lower())
             names.append(name)
-    if len(names) > MAX_SKILLS:
-        raise ValidationError(f"List at most {MAX_SKILLS} skills.")
+    if len(names) > max_count:
+        raise ValidationError(f"List at most {max_count} {noun}s.")
     return names
+
+
+def skill_names_parse(raw: str) -> list[str]:
+    """'Python, "Data science", kubernetes' -> distinct names, as taggit parses tag input."""
+    return _names_parse(raw, noun="skill", max_count=MAX_SKILLS, max_length=MAX_SKILL_LENGTH)
+
+
+def interest_names_parse(raw: str) -> list[str]:
+    """'Running, photography' -> distinct names, parsed like skills."""
+    return _names_parse(raw, noun="interest", max_count=MAX_INTERESTS, max_length=MAX_INTEREST_LENGTH)
+
+
+def _tags_get_or_create(model: type[TagBase], names: list[str]) -> list:
+    lowered = [n.lower() for n in names]
+    existing = {t.lname: t for t in model.objects.annotate(lname=Lower("name")).filter(lname__in=lowered)}
+    tags = []
+    for name in names:
+        tag = existing.get(name.lower())
+        if tag is None:
+            tag = model(name=name)
+            tag.save()  # TagBase.save picks a unique slug
+            existing[name.lower()] = tag
+        tags.append(tag)
+    return tags
 
 
 def skills_get_or_create(*, names: list[str]) -> list[Skill]:
     """One Skill per name, matched case-insensitively so "python" joins "Python"."""
-    lowered = [n.lower() for n in names]
-    existing = {s.lname: s for s in Skill.objects.annotate(lname=Lower("name")).filter(lname__in=lowered)}
-    skills = []
-    for name in names:
-        skill = existing.get(name.lower())
-        if skill is None:
-            skill = Skill(name=name)
-            skill.save()  # TagBase.save picks a unique slug
-            existing[name.lower()] = skill
-        skills.append(skill)
+    return _tags_get_or_create(Skill, names)
+
+
+def interests_get_or_create(*, names: list[str]) -> list[Interest]:
+    """One Interest per name, matched case-insensitively like skills."""
+    return _tags_get_or_create(Interest, names)
+
+
+def _profile_lock(profile: Profile) -> None:
+    # Two tabs saving the same person's skills at once would otherwise race to insert the same rows.
+    Profile.objects.select_for_update().filter(pk=profile.pk).exists()
+
+
+@transaction.atomic
+def profile_skills_set(
+    *,
+    profile: Profile,
+    names: list[str],
+    levels: dict[int, int] | None = None,
+    new_level: int = ProfileSkill.Level.PRACTISED,
+) -> list[Skill]:
+    """Replace the skills listed on a profile.
+
+    `levels` maps a skill's id to the self-rated level for a skill already listed; skills new to the
+    profile get `new_level`. Removing a skill removes its endorsements with it.
+    """
+    if len(names) > MAX_SKILLS:
+        raise ValidationError(f"List at most {MAX_SKILLS} skills.")
+    valid_levels = set(ProfileSkill.Level.values)
+    levels = levels or {}
+    if new_level not in valid_levels or any(v not in valid_levels for v in levels.values()):
+        raise ValidationError("Choose a level between Learning and Expert.")
+    _profile_lock(profile)
+    skills = skills_get_or_create(names=names)
+    keep = {s.pk for s in skills}
+    # Locked so an endorsement being added right now either lands before the delete (and goes with
+    # it) or waits and finds the skill gone, instead of pointing at a deleted row.
+    current = {
+        item.tag_id: item for item in ProfileSkill.objects.select_for_update().filter(content_object=profile)
+    }
+    gone = [item.pk for tag_id, item in current.items() if tag_id not in keep]
+    if gone:
+        ProfileSkill.objects.filter(pk__in=gone).delete()
+    changed = []
+    for tag_id, item in current.items():
+        level = levels.get(tag_id)
+        if tag_id in keep and level is not None and level != item.level:
+            item.level = level
+            changed.append(item)
+    ProfileSkill.objects.bulk_update(changed, ["level"])
+    ProfileSkill.objects.bulk_create(
+        [ProfileSkill(content_object=profile, tag=s, level=new_level) for s in skills if s.pk not in current]
+    )
     return skills
 
 
 @transaction.atomic
-def profile_skills_set(*, profile: Profile, names: list[str]) -> list[Skill]:
-    """Replace the skills listed on a profile."""
-    skills = skills_get_or_create(names=names)
-    keep = {s.pk for s in skills}
-    ProfileSkill.objects.filter(content_object=profile).exclude(tag_id__in=keep).delete()
-    have = set(ProfileSkill.objects.filter(content_object=profile).values_list("tag_id", flat=True))
-    ProfileSkill.objects.bulk_create(
-        [ProfileSkill(content_object=profile, tag=s) for s in skills if s.pk not in have]
+def profile_interests_set(*, profile: Profile, names: list[str]) -> list[Interest]:
+    """Replace the interests listed on a profile."""
+    if len(names) > MAX_INTERESTS:
+        raise ValidationError(f"List at most {MAX_INTERESTS} interests.")
+    _profile_lock(profile)
+    interests = interests_get_or_create(names=names)
+    keep = {i.pk for i in interests}
+    ProfileInterest.objects.filter(content_object=profile).exclude(tag_id__in=keep).delete()
+    have = set(ProfileInterest.objects.filter(content_object=profile).values_list("tag_id", flat=True))
+    ProfileInterest.objects.bulk_create(
+        [ProfileInterest(content_object=profile, tag=i) for i in interests if i.pk not in have]
     )
-    return skills
+    return interests
+
+
+@transaction.atomic
+def profile_expertise_set(
+    *,
+    profile: Profile,
+    skill_names: list[str],
+    levels: dict[int, int],
+    new_level: int,
+    interest_names: list[str],
+) -> None:
+    """The "Your skills and interests" form: skills with their levels and interests, all or nothing."""
+    profile_skills_set(profile=profile, names=skill_names, levels=levels, new_level=new_level)
+    profile_interests_set(profile=profile, names=interest_names)
+
+
+def _profile_skill_lock(profile_skill_id: int) -> ProfileSkill:
+    # The row lock serialises endorsements of one skill, so the check-then-insert below and the
+    # counter update cannot interleave with another endorsement or the owner removing the skill.
+    item = (
+        ProfileSkill.objects.select_for_update(of=("self",))
+        .select_related("tag", "content_object__user")
+        .filter(pk=profile_skill_id)
+        .first()
+    )
+    if item is None:
+        raise ValidationError("That skill is no longer listed.")
+    return item
+
+
+@transaction.atomic
+def endorsement_create(*, endorser: Profile, profile_skill_id: int) -> Endorsement:
+    """`endorser` vouches for a colleague's skill: once per skill, never their own."""
+    item = _profile_skill_lock(profile_skill_id)
+    owner = item.content_object
+    if owner.pk == endorser.pk:
+        raise ValidationError("You can't endorse your own skill.")
+    if not endorser.user.is_active:
+        raise ValidationError("Your account is deactivated, so you can't endorse skills.")
+    if not owner.user.is_active:
+        raise ValidationError(
+            f"{owner.display_name} no longer works here, so their skills can't be endorsed."
+        )
+    already = f"You have already endorsed {owner.display_name} for {item.tag.name}."
+    if Endorsement.objects.filter(profile_skill=item, endorser=endorser).exists():
+        raise ValidationError(already)
+    try:
+        with transaction.atomic():
+            endorsement = Endorsement.objects.create(profile_skill=item, endorser=endorser)
+    except IntegrityError as exc:  # the unique constraint, should the lock ever be bypassed
+        raise ValidationError(already) from exc
+    ProfileSkill.objects.filter(pk=item.pk).update(endorsement_count=F("endorsement_count") + 1)
+    return endorsement
+
+
+@transaction.atomic
+def endorsement_withdraw(*, endorser: Profile, profile_skill_id: int) -> None:
+    """Takes back `endorser`'s endorsement of a skill."""
+    item = _profile_skill_lock(profile_skill_id)
+    deleted, _ = Endorsement.objects.filter(profile_skill=item, endorser=endorser).delete()
+    if not deleted:
+        raise ValidationError(f"You had not endorsed {item.content_object.display_name} for {item.tag.name}.")
+    ProfileSkill.objects.filter(pk=item.pk).update(endorsement_count=F("endorsement_count") - 1)
+
+
+@transaction.atomic
+def endorsements_delete(*, endorsement_ids: list[int]) -> int:
+    """Removes endorsements by id (admins), keeping each skill's count equal to its rows."""
+    rows = list(
+        Endorsement.objects.select_for_update()
+        .filter(pk__in=endorsement_ids)
+        .values_list("pk", "profile_skill_id")
+    )
+    per_item: dict[int, int] = {}
+    for _pk, item_id in rows:
+        per_item[item_id] = per_item.get(item_id, 0) + 1
+    Endorsement.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+    for item_id, removed in per_item.items():
+        ProfileSkill.objects.filter(pk=item_id).update(endorsement_count=F("endorsement_count") - removed)
+    return len(rows)

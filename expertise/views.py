@@ -1,11 +1,14 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.pagination import BadCursor
 from expertise import selectors, services
 from expertise.forms import SkillsForm
+from expertise.models import ProfileSkill
 from profiles.selectors import viewer_profile
 
 
@@ -29,12 +32,74 @@ def skill(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def edit_mine(request):
     profile = viewer_profile(request)
-    current = ", ".join(
-        s.name if "," not in s.name else f'"{s.name}"' for s in selectors.skills_of(profile=profile)
+    form = SkillsForm(
+        request.POST or None,
+        items=selectors.skill_items_of(profile=profile),
+        interest_names=[i.name for i in selectors.interests_of(profile=profile)],
     )
-    form = SkillsForm(request.POST or None, initial={"skills": current})
     if request.method == "POST" and form.is_valid():
-        services.profile_skills_set(profile=profile, names=form.cleaned_data["skills"])
-        messages.success(request, "Skills saved.")
-        return redirect(profile)
-    return render(request, "expertise/edit.html", {"form": form})
+        try:
+            services.profile_expertise_set(
+                profile=profile,
+                skill_names=form.cleaned_data["skills"],
+                levels=form.cleaned_data["levels"],
+                new_level=form.cleaned_data["new_level"],
+                interest_names=form.cleaned_data["interests"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Skills saved.")
+            return redirect(profile)
+    return render(request, "expertise/edit.html", {"form": form, "levels": ProfileSkill.Level})
+
+
+@require_GET
+def meet(request):
+    viewer = viewer_profile(request)
+    suggestions = selectors.people_to_meet(viewer=viewer)
+    # Only when there is nothing to show: tell people without skills or interests what to do.
+    has_tags = bool(suggestions) or viewer.skill_items.exists() or viewer.interest_items.exists()
+    return render(request, "expertise/meet.html", {"suggestions": suggestions, "has_tags": has_tags})
+
+
+def _endorsement_change(request, item_id: int, *, withdraw: bool):
+    """Endorse or withdraw; htmx swaps the skill's row in place, plain forms go back to the profile."""
+    viewer = viewer_profile(request)
+    error = None
+    try:
+        if withdraw:
+            services.endorsement_withdraw(endorser=viewer, profile_skill_id=item_id)
+        else:
+            services.endorsement_create(endorser=viewer, profile_skill_id=item_id)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    item = selectors.profile_skill_for_viewer(profile_skill_id=item_id, viewer=viewer)
+    if request.headers.get("HX-Request"):
+        if item is None:
+            return render(request, "expertise/_skill_gone.html", {"error": error}, status=200)
+        return render(request, "expertise/_skill_item.html", {"item": item, "viewer": viewer, "error": error})
+    if error:
+        messages.error(request, error)
+    elif item is not None:
+        owner, name = item.content_object.display_name, item.tag.name
+        messages.success(
+            request,
+            f"You withdrew your endorsement of {owner} for {name}."
+            if withdraw
+            else f"You endorsed {owner} for {name}.",
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = item.content_object.get_absolute_url() if item is not None else "expertise:index"
+    return redirect(target)
+
+
+@require_POST
+def endorse(request, item_id: int):
+    return _endorsement_change(request, item_id, withdraw=False)
+
+
+@require_POST
+def endorsement_withdraw(request, item_id: int):
+    return _endorsement_change(request, item_id, withdraw=True)
