@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from profiles.admin_import import hr_import_urls
 from profiles.models import Department, Location, Profile, User
 
 
@@ -39,3 +40,7 @@ class ProfileAdmin(admin.ModelAdmin):
     list_select_related = ["department", "location", "manager"]
     autocomplete_fields = ["manager", "user"]
     raw_id_fields = []
+
+    def get_urls(self):
+        # The HR export upload lives at /admin/profiles/profile/import/ (profiles/admin_import.py).
+        return hr_import_urls(self) + super().get_urls()
