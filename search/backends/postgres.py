@@ -1,0 +1,191 @@
+"""PostgreSQL search: full-text search (the 'simple' configuration) and pg_trgm, served by GIN indexes.
+
+Every query filters only with operators a GIN index answers (@@, % and <%), and ranks just the rows
+that matched, so its cost follows the number of matches rather than the size of the company.
+The expressions below must stay identical to the indexed ones in search/migrations/0001_search_indexes
+(a SearchVector renders as to_tsvector('simple'::regconfig, COALESCE(col, '') || ' ' || ...)),
+or PostgreSQL silently falls back to reading every row.
+
+'simple' rather than 'english': names and skills must not be stemmed ("Jones" is not "Jone"), and
+the company writes in more than one language.
+"""
+
+from contextlib import contextmanager
+
+from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramSimilarity,
+    TrigramWordSimilarity,
+)
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, FloatField, Q, Value, When
+from django.db.models.functions import Greatest
+
+from expertise.models import Skill
+from feed.models import Post
+from feed.selectors import public_posts
+from profiles.models import Profile
+from profiles.selectors import active_profiles
+from projects.models import Project
+from search.text import tsquery_text
+
+CONFIG = "simple"
+# Short skill names lose most of their trigrams to one slip: "pyhton" shares 3 of 7 with "python"
+# (similarity 0.27), under pg_trgm's default bar of 0.3. The skill vocabulary is small and every
+# match is ranked, so skills are searched with a lower bar.
+SKILL_SIMILARITY_THRESHOLD = 0.25
+# Rows ranked per query. A word half the company shares ("engineer", a common first name) matches
+# tens of thousands of rows; ranking them all would cost far more than anyone reads. The index finds
+# at most this many, in no particular order, and only those are ranked.
+CANDIDATE_CAP = 500
+
+
+@contextmanager
+def session():
+    """One transaction for a page's search queries, planned to read through the indexes.
+
+    With a LIMIT in a candidate query, PostgreSQL's estimates favour walking the table and
+    re-computing to_tsvector() row by row until enough rows match: 60 µs a row, so a common word
+    costs tens of milliseconds. Bitmap scans of the GIN indexes cost a millisecond or two whatever
+    the word. SET LOCAL keeps these settings to this transaction.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        yield
+
+
+def _tsquery(text: str) -> SearchQuery:
+    # search_type="raw": the text comes from search.text.tsquery_text, which only lets words through.
+    return SearchQuery(text, search_type="raw", config=CONFIG)
+
+
+def _exact(field: str, query: str) -> Case:
+    return Case(
+        When(**{f"{field}__iexact": query}, then=Value(3.0)), default=Value(0.0), output_field=FloatField()
+    )
+
+
+def _similar(field: str, query: str) -> Q:
+    # field % query (similarity) or query <% field (query close to a word run inside field):
+    # both answered by the field's gin_trgm_ops index. Typos live here: "kubernets" ~ "Kubernetes".
+    return Q(TrigramSimilar(F(field), query)) | Q(TrigramWordSimilar(F(field), query))
+
+
+def skills_matching(query: str, *, limit: int, count_people: bool) -> list[Skill]:
+    """Skills named like the query, closest first.
+
+    Each has `.similarity` (the rank: 3 or more when exact) and, with count_people, `.people`
+    (active people listing it).
+    """
+    similarity = _exact("name", query) + Greatest(
+        TrigramSimilarity("name", query), TrigramWordSimilarity(query, "name")
+    )
+    order = ("-similarity", "name")
+    qs = Skill.objects.filter(_similar("name", query)).annotate(similarity=similarity)
+    if count_people:
+        # Count people for the skills shown only, not for every skill that matched ("engineer"
+        # matches hundreds of "... engineering" skills).
+        top = qs.order_by(*order).values("id")[:limit]
+        qs = Skill.objects.filter(id__in=top).annotate(
+            similarity=similarity,
+            people=Count("profile_items", filter=Q(profile_items__content_object__user__is_active=True)),
+        )
+    with connection.cursor() as cursor:
+        # Inside session()'s transaction: the lower bar applies to this query only.
+        cursor.execute(f"SET LOCAL pg_trgm.similarity_threshold = {SKILL_SIMILARITY_THRESHOLD}")
+        try:
+            return list(qs.order_by(*order)[:limit])
+        finally:
+            cursor.execute("SET LOCAL pg_trgm.similarity_threshold TO DEFAULT")
+
+
+def people_matching(query: str, *, limit: int) -> list[Profile]:
+    """Active people by name (typos forgiven) or by the words of their name and job title."""
+    # Names similar to the query are few even in a big company, and all of them are ranked, so the
+    # right "John Smith" is never cut; words of names and titles can match thousands: capped.
+    candidates = active_profiles().filter(_similar("display_name", query)).values("id")
+    ts = tsquery_text(query, prefix=True)
+    if ts:
+        by_words = (
+            active_profiles()
+            .alias(doc=SearchVector("display_name", "job_title", config=CONFIG))
+            .filter(doc=_tsquery(ts))
+            .values("id")[:CANDIDATE_CAP]
+        )
+        candidates = candidates.union(by_words)
+    rank = (
+        _exact("display_name", query)
+        + TrigramSimilarity("display_name", query)
+        + TrigramWordSimilarity(query, "display_name")
+        # A title that fits counts, less than a name: "designer" lists designers after anyone named so.
+        + TrigramWordSimilarity(query, "job_title") * Value(0.5)
+    )
+    return list(
+        Profile.objects.filter(id__in=candidates)
+        .annotate(rank=rank)
+        .select_related("department", "location")
+        # What the results show and nothing else: no phone, bio or links leave the database.
+        .only("id", "display_name", "job_title", "department__name", "location__name", "location__time_zone")
+        .order_by("-rank", "display_name", "id")[:limit]
+    )
+
+
+def projects_matching(query: str, *, also: list[str], limit: int) -> list[Project]:
+    """Projects by name (typos forgiven) or by words of the name and summary.
+
+    `also` are corrected spellings (skill names close to the query), so "kubernets" also finds a
+    summary that says "Kubernetes". A match in the name ranks above one only in the summary; ties
+    go to the project updated most recently. The summary is not ranked word by word: that would
+    re-read up to 3,000 characters per matching row.
+    """
+    candidates = Project.objects.filter(_similar("name", query)).values("id")
+    ts = tsquery_text(query, prefix=True, alternatives=also)
+    rank = _exact("name", query) + TrigramSimilarity("name", query) + TrigramWordSimilarity(query, "name")
+    if ts:
+        tsq = _tsquery(ts)
+        by_words = (
+            Project.objects.alias(doc=SearchVector("name", "summary", config=CONFIG))
+            .filter(doc=tsq)
+            .values("id")[:CANDIDATE_CAP]
+        )
+        candidates = candidates.union(by_words)
+        rank = rank + SearchRank(SearchVector("name", config=CONFIG), tsq)
+    return list(
+        Project.objects.filter(id__in=candidates)
+        .annotate(rank=rank)
+        .select_related("department")
+        .only("id", "name", "summary", "status", "member_count", "updated_at", "department__name")
+        .order_by("-rank", "-updated_at", "-id")[:limit]
+    )
+
+
+def post_authors(topic: str, *, also: list[str], recent: int, limit: int) -> dict[int, int]:
+    """{author id: posts about the topic} among the `recent` newest visible matching updates.
+
+    One aggregated query. The cap keeps a topic everyone mentions ("meeting") as cheap as a rare
+    one, and recent writing is the better sign of what someone knows now. Authors who left are
+    not filtered here (that would join every matching post to its author): the caller keeps
+    active people only.
+    """
+    ts = tsquery_text(topic, prefix=False, alternatives=also)
+    if not ts:
+        return {}
+    newest = (
+        # Only what everyone may read: a private group's posts must not show who wrote what there.
+        public_posts()
+        .filter(kind=Post.Kind.UPDATE)
+        .alias(doc=SearchVector("body", config=CONFIG))
+        .filter(doc=_tsquery(ts))
+        .order_by("-created_at")
+        .values("id")[:recent]
+    )
+    rows = (
+        Post.objects.filter(id__in=newest)
+        .values("author_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "author_id")[:limit]
+    )
+    return {row["author_id"]: row["n"] for row in rows}

@@ -1,0 +1,117 @@
+"""Search without PostgreSQL (the SQLite demo): case-insensitive containment, and difflib for typos.
+
+Good enough for a demo company of a few hundred people; production runs search.backends.postgres.
+"""
+
+import difflib
+from contextlib import nullcontext
+
+from django.db.models import Count, Q
+
+from expertise.models import Skill
+from feed.models import Post
+from feed.selectors import public_posts
+from profiles.models import Profile
+from profiles.selectors import active_profiles
+from projects.models import Project
+from search.text import words_of
+
+# The typo pass reads every name into Python, so it is limited to the size of a demo company.
+_TYPO_SCAN_LIMIT = 5000
+
+
+def session():
+    return nullcontext()
+
+
+def _closeness(query: str, name: str) -> float:
+    """difflib's ratio against the whole name or its best word: "kubernets" ~ "Kubernetes operators"."""
+    query, name = query.lower(), name.lower()
+    candidates = [name, *name.split()]
+    return max(difflib.SequenceMatcher(None, query, c).ratio() for c in candidates)
+
+
+def _rank(query: str, text: str) -> float:
+    q, t = query.lower(), text.lower()
+    if t == q:
+        return 3.0 + 1.0
+    if t.startswith(q):
+        return 2.0 + _closeness(q, t)
+    return _closeness(q, t)
+
+
+def skills_matching(query: str, *, limit: int, count_people: bool) -> list[Skill]:
+    names = list(Skill.objects.values_list("id", "name")[:_TYPO_SCAN_LIMIT])
+    scored = {}
+    for skill_id, name in names:
+        score = _rank(query, name) + (1.0 if query.lower() in name.lower() else 0.0)
+        if query.lower() in name.lower() or _closeness(query, name) >= 0.75:
+            scored[skill_id] = score
+    qs = Skill.objects.filter(id__in=sorted(scored, key=lambda i: -scored[i])[:limit])
+    if count_people:
+        qs = qs.annotate(
+            people=Count("profile_items", filter=Q(profile_items__content_object__user__is_active=True))
+        )
+    skills = list(qs)
+    for skill in skills:
+        skill.similarity = scored[skill.id]
+    return sorted(skills, key=lambda s: (-s.similarity, s.name))
+
+
+def people_matching(query: str, *, limit: int) -> list[Profile]:
+    words = words_of(query)
+    base = (
+        active_profiles()
+        .select_related("department", "location")
+        .only("id", "display_name", "job_title", "department__name", "location__name", "location__time_zone")
+    )
+    every = Q()
+    for word in words:
+        every &= Q(display_name__icontains=word) | Q(job_title__icontains=word)
+    found = list(base.filter(every)[: limit * 5]) if words else []
+    if not found:
+        # Typos: the closest names in a demo-sized company.
+        people = list(base[:_TYPO_SCAN_LIMIT])
+        found = [p for p in people if _closeness(query, p.display_name) >= 0.6]
+    for person in found:
+        person.rank = _rank(query, person.display_name)
+    return sorted(found, key=lambda p: (-p.rank, p.display_name, p.id))[:limit]
+
+
+def projects_matching(query: str, *, also: list[str], limit: int) -> list[Project]:
+    match = Q()
+    for text in [query, *also]:
+        every = Q()
+        for word in words_of(text):
+            every &= Q(name__icontains=word) | Q(summary__icontains=word)
+        if every:
+            match |= every
+    if not match:
+        return []
+    found = list(
+        Project.objects.filter(match)
+        .select_related("department")
+        .only("id", "name", "summary", "status", "member_count", "updated_at", "department__name")
+        .order_by("-updated_at", "-id")[: limit * 5]
+    )
+    return sorted(found, key=lambda p: -_rank(query, p.name))[:limit]
+
+
+def post_authors(topic: str, *, also: list[str], recent: int, limit: int) -> dict[int, int]:
+    match = Q()
+    for text in [topic, *also]:
+        if text.strip():
+            match |= Q(body__icontains=text.strip())
+    if not match:
+        return {}
+    newest = (
+        # Only what everyone may read: a private group's posts must not show who wrote what there.
+        public_posts().filter(match, kind=Post.Kind.UPDATE).order_by("-created_at").values("id")[:recent]
+    )
+    rows = (
+        Post.objects.filter(id__in=newest)
+        .values("author_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "author_id")[:limit]
+    )
+    return {row["author_id"]: row["n"] for row in rows}

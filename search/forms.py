@@ -1,0 +1,28 @@
+"""What the search box and the expert finder accept."""
+
+from django import forms
+
+from search.text import MAX_QUERY_LENGTH
+
+_TOO_LONG = (
+    f"Searches are limited to {MAX_QUERY_LENGTH} characters (yours has %(show_value)d). "
+    "Try the few words that matter most."
+)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search people, skills and projects",
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={"max_length": _TOO_LONG},
+    )
+
+
+class ExpertForm(forms.Form):
+    topic = forms.CharField(
+        label="Who knows…",
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={"max_length": _TOO_LONG},
+    )
