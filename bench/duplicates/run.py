@@ -1,0 +1,359 @@
+# ruff: noqa: E501  (a bench script with long data and report lines)
+"""Measure Hive's duplicate-project suggestions on a hand-labelled set.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hive .venv/bin/python bench/duplicates/run.py
+    ... run.py --distractors 20000      # the same, with 20,000 other projects (timing at scale)
+    ... run.py --sweep                  # precision/recall per threshold, to choose THRESHOLD
+
+What it does: creates a scratch PostgreSQL database (hive_dupbench_<pid>, migrated from scratch,
+dropped at the end), loads the "existing" side of every pair in pairs.json plus generated distractor
+projects, then types the "query" side of every pair into the real suggestion service
+(projects.selectors.similar_projects, the code behind /projects/similar/) and compares the top 3
+suggestions with the labels.
+
+Definitions (over the pairs of the chosen split):
+  recall    = share of "same" pairs whose existing partner is among the suggestions shown for the
+              query (at most 3, only those scoring at least the threshold).
+  precision = share of all suggestions shown, for every query of both labels, that are the query's
+              true partner. A "different" query should show nothing: anything it shows counts
+              against precision, as does any wrong project shown for a "same" query.
+  timing    = wall time of one similar_projects() call (candidate queries, loading, scoring),
+              median and 95th percentile over all queries.
+
+pairs.json has a dev/test split (alternating pairs). THRESHOLD and the weights in
+projects/similarity.py were chosen looking at the dev split only; the test split is the held-out
+check. Figures are printed for dev, test and all.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+PAIRS = HERE / "pairs.json"
+
+
+# --- Pure helpers (unit-tested in tests/projects/test_bench_duplicates.py) ---------------------
+
+
+@dataclass
+class QueryResult:
+    pair_id: str
+    label: str  # "same" or "different"
+    split: str
+    partner_id: int  # the existing project of this pair
+    suggestions: list[tuple[int, float]] = field(default_factory=list)  # (project id, score), best first
+    seconds: float = 0.0
+
+
+@dataclass
+class Metrics:
+    precision: float
+    recall: float
+    shown: int
+    correct: int
+    same_pairs: int
+    found: int
+    negatives_with_suggestions: int
+    negatives: int
+
+
+def shown_at(result: QueryResult, threshold: float, *, limit: int = 3) -> list[int]:
+    """The project ids the form would show: the best `limit` whose score reaches `threshold`."""
+    return [pid for pid, score in result.suggestions if score >= threshold][:limit]
+
+
+def evaluate(results: list[QueryResult], threshold: float) -> Metrics:
+    shown = correct = same = found = neg = neg_shown = 0
+    for r in results:
+        ids = shown_at(r, threshold)
+        shown += len(ids)
+        if r.label == "same":
+            same += 1
+            if r.partner_id in ids:
+                found += 1
+                correct += 1
+        else:
+            neg += 1
+            neg_shown += bool(ids)
+    return Metrics(
+        # Nothing shown at all is vacuously precise.
+        precision=correct / shown if shown else 1.0,
+        recall=found / same if same else 0.0,
+        shown=shown,
+        correct=correct,
+        same_pairs=same,
+        found=found,
+        negatives_with_suggestions=neg_shown,
+        negatives=neg,
+    )
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile (pct in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * pct // 100))  # ceil without floats drifting
+    return ordered[int(rank) - 1]
+
+
+_CITIES = [
+    "Lisbon",
+    "Porto",
+    "Lyon",
+    "Berlin",
+    "Warsaw",
+    "Austin",
+    "Toronto",
+    "Singapore",
+    "Nairobi",
+    "Leeds",
+]
+_TOOLS = ["Atlas", "Beacon", "Compass", "Delta", "Ember", "Falcon", "Granite", "Harbor", "Iris", "Juniper"]
+_DOMAINS = [
+    ("order management", "Orders"), ("warehouse slotting", "Logistics"), ("loyalty programme", "Marketing"),
+    ("shop floor scheduling", "Manufacturing"), ("claims handling", "Insurance"), ("store audits", "Retail"),
+    ("treasury reporting", "Finance"), ("price list publishing", "Sales"), ("tender management", "Procurement"),
+    ("lab sample tracking", "Quality"), ("fleet maintenance", "Fleet"), ("event ticketing", "Events"),
+]  # fmt: skip
+_EVENTS = [
+    ("summer party", "Food, music and games for everyone in the {city} office in July."),
+    ("charity run", "Colleagues in {city} run 10 km together to raise money for a local charity."),
+    ("fire evacuation drill", "Plan and run the yearly evacuation drill for the {city} building with the wardens."),
+    ("volunteering day", "A day of volunteering with local schools and food banks around {city}."),
+    ("office plant care", "A rota for watering the plants and keeping the {city} office green."),
+    ("book club", "A monthly book club for colleagues in {city}, alternating fiction and non-fiction."),
+    ("blood donation day", "The blood bank's van visits the {city} site; sign-ups and reminders."),
+    ("kitchen refurbishment", "Renovate the shared kitchen on the second floor of the {city} office."),
+]  # fmt: skip
+_TEAM_WORK = [
+    ("{dept} team charter {year}", "Agree the {dept} team's goals, ways of working and decision rights for {year}."),
+    ("{dept} offsite {year}", "Two days away for the {dept} team in {year}: agenda, venue and travel."),
+    ("{dept} quarterly business review Q{q}", "Prepare the Q{q} numbers, wins and risks for the {dept} leadership review."),
+    ("{dept} hiring plan {year}", "Which roles the {dept} team opens in {year}, in which order and where."),
+]  # fmt: skip
+_DEPTS = [
+    "Finance",
+    "Legal",
+    "Marketing",
+    "Engineering",
+    "Operations",
+    "Sales",
+    "HR",
+    "Support",
+    "Design",
+    "IT",
+]
+
+
+def distractors(n: int, *, seed: int = 7) -> list[dict]:
+    """`n` ordinary projects that are nobody's duplicate: tool releases, office events, team work.
+
+    Names repeat on purpose (every office has a summer party): a realistic near-duplicate haze.
+    """
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        kind = i % 3
+        if kind == 0:
+            tool = rng.choice(_TOOLS)
+            domain, tag = rng.choice(_DOMAINS)
+            version = f"{rng.randint(1, 9)}.{rng.randint(0, 20)}"
+            out.append({
+                "name": f"{tool} {version} release",
+                "summary": f"Scope, testing and roll-out of version {version} of {tool}, our internal {domain} tool.",
+                "tags": [tag, tool],
+            })  # fmt: skip
+        elif kind == 1:
+            city = rng.choice(_CITIES)
+            event, summary = rng.choice(_EVENTS)
+            out.append(
+                {
+                    "name": f"{city} {event} {2020 + i % 7}",
+                    "summary": summary.format(city=city),
+                    "tags": [city],
+                }
+            )
+        else:
+            dept = rng.choice(_DEPTS)
+            name, summary = rng.choice(_TEAM_WORK)
+            values = {"dept": dept, "year": 2020 + i % 7, "q": 1 + i % 4}
+            out.append({"name": name.format(**values), "summary": summary.format(**values), "tags": [dept]})
+    return out
+
+
+def load_pairs(path: Path = PAIRS) -> list[dict]:
+    return json.loads(path.read_text())["pairs"]
+
+
+# --- The run -------------------------------------------------------------------------------------
+
+
+def _setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-not-for-production-use-0123456789abcdef")
+    import django
+
+    django.setup()
+
+
+def _load_projects(rows: list[dict]) -> list[int]:
+    """Bulk-inserts projects with their tags; returns their ids in order."""
+    from django.utils import timezone
+
+    from expertise.services import skills_get_or_create
+    from profiles.models import Profile, User
+    from projects.models import Project, ProjectMember, ProjectTag
+
+    user = User.objects.create_user(email="bench@example.com")
+    creator = Profile.objects.create(user=user, display_name="Bench Author")
+    now = timezone.now()
+    projects = Project.objects.bulk_create(
+        [
+            Project(
+                name=r["name"],
+                summary=r["summary"],
+                created_by=creator,
+                created_at=now,
+                updated_at=now,
+                member_count=1,
+            )
+            for r in rows
+        ],
+        batch_size=2000,
+    )
+    names = sorted({t for r in rows for t in r["tags"]}, key=str.lower)
+    skills = {s.name.lower(): s for s in skills_get_or_create(names=names)}
+    tags, seen = [], set()
+    for project, r in zip(projects, rows, strict=True):
+        for t in r["tags"]:
+            key = (project.pk, skills[t.lower()].pk)
+            if key not in seen:
+                seen.add(key)
+                tags.append(ProjectTag(content_object=project, tag=skills[t.lower()]))
+    ProjectTag.objects.bulk_create(tags, batch_size=5000)
+    ProjectMember.objects.bulk_create(
+        [ProjectMember(project=p, profile=creator, role=ProjectMember.Role.LEAD) for p in projects],
+        batch_size=5000,
+    )
+    return [p.pk for p in projects]
+
+
+def _run_queries(pairs: list[dict], partner_ids: list[int]) -> list[QueryResult]:
+    from projects.selectors import similar_projects
+
+    results = []
+    for pair, partner in zip(pairs, partner_ids, strict=True):
+        q = pair["query"]
+        started = time.perf_counter()
+        # threshold 0: keep the scores of the top 3 so any threshold can be evaluated afterwards;
+        # shown_at() then applies the threshold exactly as the form does.
+        found = similar_projects(name=q["name"], summary=q["summary"], tags=q["tags"], threshold=0.0)
+        elapsed = time.perf_counter() - started
+        results.append(
+            QueryResult(
+                pair_id=pair["id"],
+                label=pair["label"],
+                split=pair["split"],
+                partner_id=partner,
+                suggestions=[(s.project.pk, s.score) for s in found],
+                seconds=elapsed,
+            )
+        )
+    return results
+
+
+def _print_metrics(title: str, m: Metrics) -> None:
+    print(
+        f"{title:<6} precision {m.precision:.3f} ({m.correct}/{m.shown} shown)   "
+        f"recall {m.recall:.3f} ({m.found}/{m.same_pairs})   "
+        f"'different' queries with any suggestion: {m.negatives_with_suggestions}/{m.negatives}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--distractors", type=int, default=400, help="other projects to load (default 400)")
+    parser.add_argument("--threshold", type=float, default=None, help="override similarity.THRESHOLD")
+    parser.add_argument("--sweep", action="store_true", help="print dev-split metrics per threshold")
+    parser.add_argument("--verbose", action="store_true", help="print every miss and false suggestion")
+    args = parser.parse_args(argv)
+
+    _setup_django()
+    from django.conf import settings
+    from django.db import connection
+
+    from projects import similarity
+
+    if connection.vendor != "postgresql":
+        print("This bench needs PostgreSQL: set DATABASE_URL=postgres://...", file=sys.stderr)
+        return 2
+    threshold = similarity.THRESHOLD if args.threshold is None else args.threshold
+    scratch = f"hive_dupbench_{os.getpid()}"
+    settings.DATABASES["default"]["TEST"]["NAME"] = scratch
+    old_name = settings.DATABASES["default"]["NAME"]
+    print(f"Creating scratch database {scratch} and migrating…", flush=True)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        pairs = load_pairs()
+        extra = distractors(args.distractors)
+        started = time.perf_counter()
+        ids = _load_projects([p["existing"] for p in pairs] + extra)
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE projects_project")
+        print(
+            f"Loaded {len(ids)} projects ({len(pairs)} labelled, {len(extra)} distractors) in {time.perf_counter() - started:.1f}s"
+        )
+        similar_warmup = pairs[0]["query"]
+        from projects.selectors import similar_projects
+
+        similar_projects(
+            name=similar_warmup["name"], summary=similar_warmup["summary"], tags=similar_warmup["tags"]
+        )
+        results = _run_queries(pairs, ids[: len(pairs)])
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    print(
+        f"\nTop-3 suggestions at threshold {threshold:.2f} (weights text {similarity.W_TEXT}, tags {similarity.W_TAGS}, name {similarity.W_NAME}):"
+    )
+    for split in ("dev", "test"):
+        _print_metrics(split, evaluate([r for r in results if r.split == split], threshold))
+    _print_metrics("all", evaluate(results, threshold))
+    times_ms = [r.seconds * 1000 for r in results]
+    print(
+        f"\nOne suggestion call over {len(ids)} projects: median {statistics.median(times_ms):.1f} ms, p95 {percentile(times_ms, 95):.1f} ms"
+    )
+
+    if args.sweep:
+        print("\nDev split by threshold:")
+        dev = [r for r in results if r.split == "dev"]
+        for t in [x / 100 for x in range(10, 60, 2)]:
+            _print_metrics(f"{t:.2f}", evaluate(dev, t))
+    if args.verbose:
+        by_id = {p["id"]: p for p in pairs}
+        print("\nMisses and false suggestions:")
+        for r in results:
+            shown = shown_at(r, threshold)
+            top = ", ".join(f"{pid}:{score:.2f}" for pid, score in r.suggestions)
+            if r.label == "same" and r.partner_id not in shown:
+                print(
+                    f"  MISS  {r.pair_id} [{r.split}] {by_id[r.pair_id]['query']['name']!r} partner={r.partner_id} top={top}"
+                )
+            wrong = [pid for pid in shown if pid != r.partner_id or r.label != "same"]
+            if wrong:
+                print(
+                    f"  FALSE {r.pair_id} [{r.split}] {by_id[r.pair_id]['query']['name']!r} shown={wrong} top={top}"
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from projects.models import Project, ProjectMember, ProjectUpdate
+
+
+class ProjectMemberInline(admin.TabularInline):
+    model = ProjectMember
+    raw_id_fields = ["profile"]
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "department", "member_count", "updated_at"]
+    list_filter = ["status", "department"]
+    search_fields = ["name", "summary"]
+    raw_id_fields = ["created_by"]
+    readonly_fields = ["member_count", "created_at", "updated_at"]
+    inlines = [ProjectMemberInline]
+    # Members are edited inline here; member_count is kept by projects.services, so an admin
+    # edit of memberships is followed by a recount in save_related.
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        project = form.instance
+        Project.objects.filter(pk=project.pk).update(member_count=project.memberships.count())
+
+
+@admin.register(ProjectUpdate)
+class ProjectUpdateAdmin(admin.ModelAdmin):
+    list_display = ["project", "author", "created_at"]
+    raw_id_fields = ["project", "author"]
+    search_fields = ["body"]

@@ -1,0 +1,398 @@
+"""Scoring "is this the same work?" between a project being written and existing projects.
+
+Pure functions (no database), so the scoring is unit-tested and measured by bench/duplicates/run.py.
+projects.selectors.similar_projects narrows the candidates with the database and calls `rank` here.
+
+The score of a candidate, between 0 and 1:
+
+    score = W_TEXT * cosine(tf-idf of query words, tf-idf of candidate words)
+          + W_TAGS * Jaccard(query tags, candidate tags)
+          + W_NAME * trigram similarity of the two names (as pg_trgm computes it; weight 0 now)
+
+Words of name and summary are lower-cased, stop words (English and the filler of project
+write-ups: "project", "initiative", "new") are dropped, common synonyms are folded onto one word
+("k8s" -> "kubernetes", "staff" -> "employee"), a light suffix-stripper folds
+"migrating"/"migration" and words are cut to PREFIX letters. The inverse document
+frequency comes from the candidate pool plus the corpus size, so words every candidate shares
+("platform", "data") weigh little and the rare shared word ("payroll") weighs a lot.
+A candidate is suggested only when its score reaches THRESHOLD, so unrelated work shows nothing.
+"""
+
+import functools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+# Chosen on the dev half of bench/duplicates/pairs.json through the real database path (run.py
+# --sweep): the threshold with the best recall at precision >= 0.8 there. The
+# name trigram and a larger tag weight added more false matches than found duplicates, so the
+# trigram only finds candidates (projects.selectors) and scores nothing.
+W_TEXT = 0.9
+W_TAGS = 0.1
+W_NAME = 0.0
+THRESHOLD = 0.25
+NAME_WEIGHT = 1
+# Words are cut to this many letters after suffix stripping ("localise"/"localisation",
+# "digitise"/"digitisation"); measured better than 6, 7 or no cut on the dev half.
+PREFIX = 5
+
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers him his how i if in into is it its itself just let me more most
+    my no nor not now of off on once only or other our ours out over own same she should so some such
+    than that the their theirs them then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours
+    project projects initiative programme program work workstream new team teams our company use
+    using used via across within based etc per every one two first make making build building
+    improve improving better help helps get set up way ways
+    """.split()
+)
+
+# Different words people use for the same thing. Kept short and general: each line is a synonym
+# an employee would recognise, not a patch for one pair of the bench set.
+SYNONYMS = {
+    "k8s": "kubernetes",
+    "kube": "kubernetes",
+    "eks": "kubernetes",
+    "aks": "kubernetes",
+    "gke": "kubernetes",
+    "staff": "employee",
+    "employees": "employee",
+    "workforce": "employee",
+    "people": "employee",
+    "personnel": "employee",
+    "hire": "hiring",
+    "recruit": "hiring",
+    "recruitment": "hiring",
+    "recruiting": "hiring",
+    "talent": "hiring",
+    "customer": "client",
+    "customers": "client",
+    "clients": "client",
+    "app": "application",
+    "apps": "application",
+    "mobile": "phone",
+    "smartphone": "phone",
+    "ios": "phone",
+    "android": "phone",
+    "bot": "chatbot",
+    "assistant": "chatbot",
+    "ml": "machine-learning",
+    "ai": "machine-learning",
+    "llm": "machine-learning",
+    "genai": "machine-learning",
+    "cloud": "cloud",
+    "aws": "cloud",
+    "azure": "cloud",
+    "gcp": "cloud",
+    "datacenter": "datacentre",
+    "datacentres": "datacentre",
+    "onprem": "datacentre",
+    "cost": "spend",
+    "costs": "spend",
+    "spending": "spend",
+    "expenses": "spend",
+    "expense": "spend",
+    "finops": "spend",
+    "dashboard": "report",
+    "dashboards": "report",
+    "reporting": "report",
+    "reports": "report",
+    "analytics": "report",
+    "bi": "report",
+    "invoice": "billing",
+    "invoices": "billing",
+    "invoicing": "billing",
+    "bills": "billing",
+    "login": "sign-in",
+    "logon": "sign-in",
+    "signin": "sign-in",
+    "sso": "sign-in",
+    "authentication": "sign-in",
+    "auth": "sign-in",
+    "onboard": "onboarding",
+    "induction": "onboarding",
+    "newcomers": "onboarding",
+    "joiners": "onboarding",
+    "laptop": "device",
+    "laptops": "device",
+    "computers": "device",
+    "devices": "device",
+    "migrate": "migration",
+    "move": "migration",
+    "moving": "migration",
+    "transition": "migration",
+    "replatform": "migration",
+    "lift": "migration",
+    "translate": "translation",
+    "localisation": "translation",
+    "localization": "translation",
+    "l10n": "translation",
+    "i18n": "translation",
+    "warehouse": "warehouse",
+    "lakehouse": "warehouse",
+    "supplier": "vendor",
+    "suppliers": "vendor",
+    "vendors": "vendor",
+    "procurement": "purchasing",
+    "purchase": "purchasing",
+    "buying": "purchasing",
+    "carbon": "emission",
+    "co2": "emission",
+    "emissions": "emission",
+    "greenhouse": "emission",
+    "wiki": "knowledge",
+    "intranet": "knowledge",
+    "documentation": "knowledge",
+    "docs": "knowledge",
+    "survey": "feedback",
+    "surveys": "feedback",
+    "poll": "feedback",
+    "pulse": "feedback",
+    "outage": "incident",
+    "outages": "incident",
+    "incidents": "incident",
+    "downtime": "incident",
+    "alerting": "monitoring",
+    "observability": "monitoring",
+    "alerts": "monitoring",
+    "expense-claims": "spend",
+    "automate": "automation",
+    "automated": "automation",
+    "automating": "automation",
+    "rpa": "automation",
+    "pipeline": "pipeline",
+    "ci": "pipeline",
+    "cicd": "pipeline",
+    "deploy": "deployment",
+    "deploys": "deployment",
+    "release": "deployment",
+    "releases": "deployment",
+    "shipping": "delivery",
+    "logistics": "delivery",
+    "courier": "delivery",
+    "fraud": "fraud",
+    "scam": "fraud",
+    "chat": "messaging",
+    "slack": "messaging",
+    "teams-chat": "messaging",
+    "office": "workplace",
+    "offices": "workplace",
+    "desk": "workplace",
+    "desks": "workplace",
+    "hotdesking": "workplace",
+    "payroll": "payroll",
+    "salary": "payroll",
+    "salaries": "payroll",
+    "pay": "payroll",
+    "contract": "agreement",
+    "contracts": "agreement",
+    "agreements": "agreement",
+    "gdpr": "privacy",
+    "compliance": "compliance",
+    "regulatory": "compliance",
+    "audit": "compliance",
+    "training": "learning",
+    "course": "learning",
+    "courses": "learning",
+    "elearning": "learning",
+    "upskilling": "learning",
+    "mentoring": "mentorship",
+    "mentor": "mentorship",
+    "mentors": "mentorship",
+    "website": "site",
+    "web": "site",
+    "portal": "site",
+    "ticket": "helpdesk",
+    "tickets": "helpdesk",
+    "ticketing": "helpdesk",
+    "servicedesk": "helpdesk",
+    "support": "helpdesk",
+    "crm": "salesforce",
+    "energy": "power",
+    "electricity": "power",
+    "test": "testing",
+    "tests": "testing",
+    "qa": "testing",
+    "forecast": "forecasting",
+    "prediction": "forecasting",
+    "predict": "forecasting",
+    "demand": "forecasting",
+    "inventory": "stock",
+    "stocks": "stock",
+    "backup": "backup",
+    "backups": "backup",
+    "recovery": "backup",
+    "dr": "backup",
+    "password": "credential",
+    "passwords": "credential",
+    "secrets": "credential",
+    "vault": "credential",
+}
+
+# Ordered: the first suffix that leaves a stem of at least 4 letters is stripped.
+_SUFFIXES = (
+    "isations", "izations", "isation", "ization", "ations", "ation", "ating", "ated", "ates", "ate",
+    "ments", "ment", "ings", "ing", "ities", "ity", "ers", "er", "ies", "ied", "ed", "es", "ly", "s",
+)  # fmt: skip
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9+#-]*")
+
+
+def stem(word: str) -> str:
+    """'migrating', 'migration', 'migrates' -> 'migr'; 'localise', 'localisation' -> 'local'."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word[:PREFIX]
+
+
+@functools.lru_cache(maxsize=50_000)
+def normalise(word: str) -> str:
+    """One word as scored: synonym-folded, then suffix-stripped. '' for a stop word."""
+    word = word.strip("-")
+    if not word or word in STOP_WORDS or (len(word) < 2 and not word.isdigit()):
+        return ""
+    word = SYNONYMS.get(word, word)
+    return stem(word)
+
+
+def tokens(text: str) -> list[str]:
+    """'Migrating our K8s clusters' -> ['migration', 'kubernetes', 'cluster']."""
+    out = []
+    for raw in _WORD.findall((text or "").lower()):
+        word = normalise(raw)
+        if word:
+            out.append(word)
+    return out
+
+
+def search_words(text: str, *, limit: int = 24) -> list[str]:
+    """The significant words of `text` for the database's candidate filter: surface words plus the
+    synonym each folds onto, ASCII letters and digits only (safe inside to_tsquery), distinct."""
+    seen: dict[str, None] = {}
+    for raw in _WORD.findall((text or "").lower()):
+        raw = raw.strip("-")
+        if not raw or raw in STOP_WORDS or len(raw) < 2:
+            continue
+        for word in (raw, SYNONYMS.get(raw, raw)):
+            for part in re.split(r"[^a-z0-9]+", word):
+                if len(part) >= 2 and part not in STOP_WORDS:
+                    seen.setdefault(part, None)
+    return list(seen)[:limit]
+
+
+def tag_set(names: Iterable[str]) -> set[str]:
+    return {" ".join(n.lower().split()) for n in names if n and n.strip()}
+
+
+def trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams: each word lower-cased, padded with two spaces before and one after."""
+    grams: set[str] = set()
+    for word in re.findall(r"[a-z0-9]+", (text or "").lower()):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    ta, tb = trigrams(a), trigrams(b)
+    if not ta or not tb:
+        return 0.0
+    return len(ta & tb) / len(ta | tb)
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def document_words(name: str, summary: str) -> Counter:
+    """Word counts of a project, its name counted NAME_WEIGHT times."""
+    counts = Counter(tokens(summary))
+    for word in tokens(name):
+        counts[word] += NAME_WEIGHT
+    return counts
+
+
+def idf_weights(documents: list[Counter], *, corpus_size: int) -> dict[str, float]:
+    """Smoothed inverse document frequency over the candidate pool, scaled to the corpus size."""
+    df: Counter = Counter()
+    for doc in documents:
+        df.update(doc.keys())
+    pool = max(len(documents), 1)
+    scale = max(corpus_size, pool) / pool
+    return {word: math.log((1 + max(corpus_size, pool)) / (1 + n * scale)) + 1.0 for word, n in df.items()}
+
+
+def cosine(a: Counter, b: Counter, idf: dict[str, float], *, default_idf: float) -> float:
+    def weigh(counts: Counter) -> dict[str, float]:
+        return {w: (1 + math.log(c)) * idf.get(w, default_idf) for w, c in counts.items()}
+
+    wa, wb = weigh(a), weigh(b)
+    dot = sum(v * wb[w] for w, v in wa.items() if w in wb)
+    if not dot:
+        return 0.0
+    na = math.sqrt(sum(v * v for v in wa.values()))
+    nb = math.sqrt(sum(v * v for v in wb.values()))
+    return dot / (na * nb)
+
+
+@dataclass
+class Candidate:
+    id: int
+    name: str
+    summary: str
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Scored:
+    candidate: Candidate
+    score: float
+    text: float
+    tags: float
+    name: float
+
+
+def score_all(
+    *, name: str, summary: str, tags: Iterable[str], candidates: list[Candidate], corpus_size: int
+) -> list[Scored]:
+    """Every candidate with its score parts, best first (ties: newest id first)."""
+    query_words = document_words(name, summary)
+    query_tags = tag_set(tags)
+    docs = [document_words(c.name, c.summary) for c in candidates]
+    idf = idf_weights([*docs, query_words], corpus_size=corpus_size + 1)
+    default_idf = math.log(1 + max(corpus_size, 1)) + 1.0
+    scored = []
+    for cand, doc in zip(candidates, docs, strict=True):
+        text = cosine(query_words, doc, idf, default_idf=default_idf) if query_words else 0.0
+        tag = jaccard(query_tags, tag_set(cand.tags))
+        nm = trigram_similarity(name, cand.name) if W_NAME else 0.0
+        total = W_TEXT * text + W_TAGS * tag + W_NAME * nm
+        scored.append(Scored(candidate=cand, score=total, text=text, tags=tag, name=nm))
+    scored.sort(key=lambda s: (-s.score, -s.candidate.id))
+    return scored
+
+
+def rank(
+    *,
+    name: str,
+    summary: str,
+    tags: Iterable[str],
+    candidates: list[Candidate],
+    corpus_size: int,
+    limit: int = 3,
+    threshold: float = THRESHOLD,
+) -> list[Scored]:
+    """The best `limit` candidates that reach `threshold`."""
+    scored = score_all(name=name, summary=summary, tags=tags, candidates=candidates, corpus_size=corpus_size)
+    return [s for s in scored if s.score >= threshold][:limit]

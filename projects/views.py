@@ -1,0 +1,229 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from common.pagination import BadCursor
+from expertise.services import skill_names_parse
+from profiles.models import Profile
+from profiles.selectors import viewer_profile
+from projects import selectors, services
+from projects.forms import ProjectCreateForm, ProjectForm, RoleForm, UpdateForm
+from projects.models import Project, ProjectMember
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Puts a service's ValidationError on the form, field by field when it names fields."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _project_or_404(project_id: int) -> Project:
+    project = selectors.project_detail(project_id=project_id)
+    if project is None:
+        raise Http404("No such project.")
+    return project
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    return int(raw) if raw else None
+
+
+@require_GET
+def index(request):
+    status = request.GET.get("status") or None
+    if status not in (None, *Project.Status.values):
+        status = None
+    tag = request.GET.get("tag") or None
+    try:
+        department_id = _int_or_none(request.GET.get("department"))
+        page = selectors.projects_page(
+            cursor=request.GET.get("cursor"), status=status, department_id=department_id, tag_slug=tag
+        )
+    except (ValueError, BadCursor):
+        return HttpResponseBadRequest("That page link is not valid.")
+    filters = {"status": status or "", "department": department_id or "", "tag": tag or ""}
+    extra_query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    return render(
+        request,
+        "projects/index.html",
+        {
+            "page": page,
+            "departments": selectors.departments(),
+            "statuses": Project.Status.choices,
+            "filters": filters,
+            "extra_query": extra_query,
+        },
+    )
+
+
+def _detail_context(request, project: Project, *, update_form: UpdateForm | None = None) -> dict:
+    viewer = viewer_profile(request)
+    members = selectors.project_members(project=project, viewer=viewer)
+    updates = selectors.project_updates_page(project=project, cursor=request.GET.get("cursor"))
+    membership = members.viewer_membership
+    is_lead = membership is not None and membership.role == membership.Role.LEAD
+    return {
+        "project": project,
+        "members": members,
+        "updates": updates,
+        "membership": membership,
+        "can_edit": request.user.is_superuser or is_lead or project.created_by_id == viewer.pk,
+        "can_manage_roles": is_lead or request.user.is_superuser,
+        "roles": ProjectMember.Role.choices,
+        "update_form": update_form or UpdateForm(),
+    }
+
+
+@require_GET
+def detail(request, project_id: int):
+    project = _project_or_404(project_id)
+    try:
+        context = _detail_context(request, project)
+    except BadCursor:
+        return HttpResponseBadRequest("That page link is not valid.")
+    return render(request, "projects/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def create(request):
+    viewer = viewer_profile(request)
+    form = ProjectCreateForm(request.POST or None, initial={"department": viewer.department_id})
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                project = services.project_create(
+                    creator=viewer,
+                    name=data["name"],
+                    summary=data["summary"],
+                    status=data["status"],
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                    tags=data["tags"],
+                    department=data["department"],
+                    members=data["initial_members"],
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, "Project created.")
+                return redirect(project)
+    suggestions = []
+    if request.method == "POST":
+        # The same look-alikes the form showed while typing: a last chance to join instead.
+        suggestions = selectors.similar_projects(
+            name=request.POST.get("name", ""),
+            summary=request.POST.get("summary", ""),
+            tags=_tag_list(request.POST.get("tags", "")),
+        )
+    return render(request, "projects/form.html", {"form": form, "creating": True, "suggestions": suggestions})
+
+
+def _tag_list(raw: str) -> list[str]:
+    try:
+        return skill_names_parse(raw or "")
+    except ValidationError:
+        return []
+
+
+@require_GET
+def similar(request):
+    """htmx: up to three existing projects that look like the draft on /projects/new/."""
+    suggestions = selectors.similar_projects(
+        name=request.GET.get("name", ""),
+        summary=request.GET.get("summary", ""),
+        tags=_tag_list(request.GET.get("tags", "")),
+    )
+    return render(request, "projects/_similar.html", {"suggestions": suggestions})
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, project_id: int):
+    project = _project_or_404(project_id)
+    if not services.project_can_edit(project=project, user=request.user):
+        raise PermissionDenied("Only the project's creator and leads can edit it.")
+    initial = {
+        "name": project.name,
+        "summary": project.summary,
+        "status": project.status,
+        "start_date": project.start_date,
+        "end_date": project.end_date,
+        "department": project.department_id,
+        "tags": ", ".join(t.name if "," not in t.name else f'"{t.name}"' for t in project.tags.all()),
+    }
+    form = ProjectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_edit(project=project, editor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Project saved.")
+            return redirect(project)
+    return render(request, "projects/form.html", {"form": form, "project": project, "creating": False})
+
+
+def _run(request, action, success: str):
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, success)
+    return True
+
+
+@require_POST
+def join(request, project_id: int):
+    project = get_object_or_404(Project, pk=project_id)
+    viewer = viewer_profile(request)
+    _run(request, lambda: services.project_join(project=project, profile=viewer), "You joined the project.")
+    return redirect(project)
+
+
+@require_POST
+def leave(request, project_id: int):
+    project = get_object_or_404(Project, pk=project_id)
+    viewer = viewer_profile(request)
+    _run(request, lambda: services.project_leave(project=project, profile=viewer), "You left the project.")
+    return redirect(project)
+
+
+@require_POST
+def member_role(request, project_id: int, profile_id: int):
+    project = get_object_or_404(Project, pk=project_id)
+    person = get_object_or_404(Profile.objects.select_related("user"), pk=profile_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a role from the list.")
+        return redirect(project)
+    _run(
+        request,
+        lambda: services.project_member_role_set(
+            project=project, actor=request.user, profile=person, role=form.cleaned_data["role"]
+        ),
+        f"{person.display_name} is now {form.cleaned_data['role']}.",
+    )
+    return redirect(project)
+
+
+@require_POST
+def update_create(request, project_id: int):
+    project = _project_or_404(project_id)
+    viewer = viewer_profile(request)
+    form = UpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.project_update_create(project=project, author=viewer, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Update posted.")
+            return redirect(project)
+    context = _detail_context(request, project, update_form=form)
+    return render(request, "projects/detail.html", context, status=400)

@@ -1,0 +1,126 @@
+"""The duplicate-project scoring (projects.similarity) and the bench's metric helpers."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from projects import similarity as sim
+
+_RUN = Path(__file__).resolve().parents[2] / "bench" / "duplicates" / "run.py"
+_spec = importlib.util.spec_from_file_location("bench_duplicates_run", _RUN)
+bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench)
+
+
+def test_tokens_fold_synonyms_suffixes_and_drop_stop_words():
+    assert sim.tokens("Migrating our K8s clusters") == sim.tokens("migration of the kubernetes cluster")
+    assert sim.tokens("Localising the site") == sim.tokens("localise the website")
+    assert "the" not in sim.tokens("the project") and sim.tokens("the new project") == []
+
+
+def test_search_words_are_safe_for_tsquery_and_include_synonyms():
+    words = sim.search_words("K8s & clusters | 'drop table'; staff!")
+    assert "kubernetes" in words and "employee" in words
+    assert all(w.isalnum() for w in words)
+
+
+def test_trigram_similarity_matches_pg_trgm_on_simple_cases():
+    assert sim.trigram_similarity("word", "word") == 1.0
+    assert sim.trigram_similarity("", "word") == 0.0
+    # pg_trgm: similarity('word', 'two words') = 0.363636
+    assert sim.trigram_similarity("word", "two words") == pytest.approx(4 / 11)
+
+
+def test_jaccard():
+    assert sim.jaccard({"a", "b"}, {"b", "c"}) == pytest.approx(1 / 3)
+    assert sim.jaccard(set(), {"a"}) == 0.0
+
+
+def test_rare_shared_words_weigh_more_than_common_ones():
+    common = sim.Candidate(id=1, name="Data platform", summary="data data platform")
+    rare = sim.Candidate(id=2, name="Payroll", summary="payroll consolidation")
+    filler = [sim.Candidate(id=10 + i, name=f"Data thing {i}", summary="data") for i in range(20)]
+    ranked = sim.score_all(
+        name="Payroll data", summary="", tags=[], candidates=[common, rare, *filler], corpus_size=22
+    )
+    assert ranked[0].candidate.id == 2
+
+
+def test_rank_finds_the_paraphrase_and_not_the_same_domain_project():
+    existing = [
+        sim.Candidate(
+            id=1,
+            name="Kubernetes migration",
+            summary="Move our services from VMware virtual machines onto the shared Kubernetes clusters.",
+            tags=["Kubernetes", "VMware"],
+        ),
+        sim.Candidate(
+            id=2,
+            name="Kubernetes cost dashboard",
+            summary="Turn per-namespace CPU and memory requests into a monthly cost figure per team.",
+            tags=["Kubernetes", "FinOps"],
+        ),
+    ]
+    ranked = sim.rank(
+        name="Migrating services to k8s",
+        summary="Take the services off the VMware virtual machines and run them on the Kubernetes clusters.",
+        tags=["Docker"],
+        candidates=existing,
+        corpus_size=500,
+    )
+    assert [s.candidate.id for s in ranked] == [1]
+
+
+def test_rank_shows_nothing_below_threshold_and_at_most_limit():
+    cands = [sim.Candidate(id=i, name="Summer party", summary="Food and music in July") for i in range(5)]
+    assert sim.rank(name="Payroll", summary="New payroll", tags=[], candidates=cands, corpus_size=5) == []
+    same = sim.rank(
+        name="Summer party", summary="Food and music in July", tags=[], candidates=cands, corpus_size=50
+    )
+    assert len(same) == 3
+
+
+def _result(label, partner, suggestions):
+    return bench.QueryResult(
+        pair_id="x", label=label, split="dev", partner_id=partner, suggestions=suggestions
+    )
+
+
+def test_bench_precision_and_recall_definitions():
+    results = [
+        _result("same", 1, [(1, 0.9), (7, 0.5)]),  # found, plus one wrong suggestion
+        _result("same", 2, [(8, 0.6)]),  # missed, one wrong
+        _result("same", 3, [(3, 0.1)]),  # below threshold: nothing shown, missed
+        _result("different", 4, [(4, 0.7)]),  # a negative that shows something
+        _result("different", 5, [(5, 0.2)]),  # below threshold: correctly silent
+    ]
+    m = bench.evaluate(results, 0.4)
+    assert (m.shown, m.correct, m.found, m.same_pairs) == (4, 1, 1, 3)
+    assert m.precision == pytest.approx(1 / 4)
+    assert m.recall == pytest.approx(1 / 3)
+    assert (m.negatives_with_suggestions, m.negatives) == (1, 2)
+
+
+def test_bench_shows_top_three_above_threshold_only():
+    r = _result("same", 1, [(5, 0.9), (6, 0.8), (7, 0.7), (1, 0.6)])
+    assert bench.shown_at(r, 0.5) == [5, 6, 7]
+    assert bench.shown_at(r, 0.75) == [5, 6]
+
+
+def test_bench_nothing_shown_is_vacuously_precise():
+    assert bench.evaluate([_result("different", 1, [])], 0.3).precision == 1.0
+
+
+def test_bench_percentile_nearest_rank():
+    values = list(range(1, 101))
+    assert bench.percentile(values, 50) == 50
+    assert bench.percentile(values, 95) == 95
+    assert bench.percentile([7.0], 95) == 7.0
+
+
+def test_bench_data_has_enough_labelled_pairs_and_distinct_distractors():
+    pairs = bench.load_pairs()
+    assert sum(p["label"] == "same" for p in pairs) >= 50
+    assert sum(p["label"] == "different" for p in pairs) >= 50
+    assert len(bench.distractors(300)) == 300
