@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 from profiles.models import Department, Location, Profile
+from profiles.services import ADMIN_FIELDS, OWNER_FIELDS
 from profiles.validators import (
     MAX_LINK_LABEL,
     MAX_LINKS,
@@ -127,18 +128,5 @@ class ProfileForm(forms.ModelForm):
 
     def profile_fields(self) -> dict:
         """The cleaned values for profiles.services.profile_update."""
-        names = [
-            "display_name",
-            "pronouns",
-            "job_title",
-            "department",
-            "location",
-            "bio",
-            "languages",
-            "phone",
-            "links",
-            "digest_opt_in",
-        ]
-        if self.admin_edit:
-            names.append("start_date")
+        names = ADMIN_FIELDS if self.admin_edit else OWNER_FIELDS
         return {name: self.cleaned_data[name] for name in names}

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from profiles import roles
 from tests.factories import DepartmentFactory, ProfileFactory, in_group
@@ -67,6 +68,26 @@ def client_for(client, profile):
     return client
 
 
+def signed_in(profile) -> Client:
+    """A browser of its own for `profile`, so two people can act in one test."""
+    return client_for(Client(), profile)
+
+
 @pytest.fixture
 def author_client(client, author):
     return client_for(client, author)
+
+
+@pytest.fixture
+def colleague_client(colleague):
+    return signed_in(colleague)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return signed_in(outsider)
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    return signed_in(moderator)

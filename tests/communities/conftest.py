@@ -1,15 +1,8 @@
 import pytest
-from django.test import Client
 
 from communities import services
 from communities.models import Community
 from feed.services import post_create
-
-
-def signed_in(profile) -> Client:
-    client = Client()
-    client.force_login(profile.user)
-    return client
 
 
 @pytest.fixture
@@ -38,18 +31,3 @@ def private_group(author, colleague):
 @pytest.fixture
 def secret_post(author, private_group):
     return post_create(author=author, body="Project Falcon: we are buying Acme", community=private_group)
-
-
-@pytest.fixture
-def author_client(author):
-    return signed_in(author)
-
-
-@pytest.fixture
-def colleague_client(colleague):
-    return signed_in(colleague)
-
-
-@pytest.fixture
-def outsider_client(outsider):
-    return signed_in(outsider)

@@ -2,16 +2,10 @@
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client
 
 from feed.models import Post
+from tests.conftest import signed_in
 from tests.factories import PostFactory, ProfileFactory, UserFactory
-
-
-def signed_in(profile) -> Client:
-    client = Client()
-    client.force_login(profile.user)
-    return client
 
 
 @pytest.fixture
@@ -27,21 +21,6 @@ def flag_url(post):
 @pytest.fixture
 def superuser(db):
     return ProfileFactory(display_name="Sam Superuser", user=UserFactory(is_superuser=True, is_staff=True))
-
-
-@pytest.fixture
-def colleague_client(colleague):
-    return signed_in(colleague)
-
-
-@pytest.fixture
-def outsider_client(outsider):
-    return signed_in(outsider)
-
-
-@pytest.fixture
-def moderator_client(moderator):
-    return signed_in(moderator)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core import mail
-from django.test import Client
 
 from communities import services as communities
 from feed import services as feed
@@ -10,15 +9,10 @@ from notifications.emails import notifications_email_send
 from notifications.models import Kind, Notification
 from notifications.services import preferences_set
 from recognition.services import kudos_give
+from tests.conftest import signed_in
 from tests.factories import CompanyValueFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(profile) -> Client:
-    client = Client()
-    client.force_login(profile.user)
-    return client
 
 
 def kinds_for(profile) -> list[str]:
