@@ -124,3 +124,9 @@ GROUPS = [
         ],
     ),
 ]
+
+ANNOUNCEMENT = (
+    "**Open enrolment for next year's benefits starts Monday.** Everything you need is on the People "
+    "portal: compare the health plans, update your dependants and pick your pension contribution by the "
+    "end of the month. Questions? Ask them here as a comment and the People team will answer in this thread."
+)

@@ -999,7 +999,22 @@ class _Builder:
                 rows.append(Post(author=writer.profile, community=community, body=body, created_at=at))
             Post.objects.bulk_create(rows)
             posts += len(bodies)
-        self._stage(f"groups: {len(projects_content.GROUPS)} groups with {posts} posts")
+        # Leaders announce; the comms manager pins this week's company news.
+        leadership, _ = Group.objects.get_or_create(name="Leadership")
+        leadership.user_set.add(*[p.profile.user for p in self.people if p.level in (CEO, HEAD)])
+        comms = next(p for p in self.people if p.email == "comms@example.com")
+        announced = self.now - timedelta(hours=20)
+        Post.objects.create(
+            author=comms.profile,
+            kind=Post.Kind.ANNOUNCEMENT,
+            body=projects_content.ANNOUNCEMENT.format(company=self.company),
+            created_at=announced,
+            pinned_until=announced + timedelta(days=7),
+        )
+        self.group_activity.append((comms, announced))
+        self._stage(
+            f"groups: {len(projects_content.GROUPS)} groups with {posts} posts, and a pinned announcement"
+        )
         self.counts["groups"] = len(projects_content.GROUPS)
 
     # --- analytics --------------------------------------------------------------------------

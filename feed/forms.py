@@ -19,6 +19,30 @@ class PostForm(forms.Form):
         label="Kind of post",
     )
 
+    pinned_days = forms.TypedChoiceField(
+        choices=[
+            (0, "Don't pin"),
+            (1, "1 day"),
+            (3, "3 days"),
+            (7, "1 week"),
+            (14, "2 weeks"),
+            (30, "30 days"),
+        ],
+        coerce=int,
+        initial=7,
+        required=False,
+        empty_value=0,
+        label="Pin to the top of everyone's feed for",
+    )
+
+    def __init__(self, *args, can_announce: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if can_announce:
+            self.fields["kind"].choices = [
+                *self.fields["kind"].choices,
+                ("announcement", "Announce to everyone"),
+            ]
+
     def clean_kind(self) -> str:
         return self.cleaned_data.get("kind") or "update"
 

@@ -16,6 +16,7 @@ class Post(models.Model):
     class Kind(models.TextChoices):
         UPDATE = "update", "Update"
         QUESTION = "question", "Question"
+        ANNOUNCEMENT = "announcement", "Announcement"
         KUDOS = "kudos", "Kudos"
 
     author = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="posts")
@@ -24,7 +25,7 @@ class Post(models.Model):
     community = models.ForeignKey(
         Community, null=True, blank=True, on_delete=models.PROTECT, related_name="posts"
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UPDATE)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.UPDATE)
     body = models.TextField(validators=[MaxLengthValidator(settings.HIVE_POST_MAX_LENGTH)])
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -32,6 +33,8 @@ class Post(models.Model):
     # so the feed never counts rows per post.
     comment_count = models.PositiveIntegerField(default=0)
     reaction_count = models.PositiveIntegerField(default=0)
+    # An announcement stays at the top of everyone's feed until then.
+    pinned_until = models.DateTimeField(null=True, blank=True)
     # A question's chosen answer, marked by its author (or an admin of its group).
     best_answer = models.ForeignKey(
         "Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -51,6 +54,12 @@ class Post(models.Model):
                 condition=models.Q(removed_at__isnull=True),
             ),
             models.Index(fields=["author", "-created_at"], name="post_author_idx"),
+            # Pinned announcements, looked up on every feed page.
+            models.Index(
+                fields=["-pinned_until"],
+                name="post_pinned_idx",
+                condition=models.Q(pinned_until__isnull=False, removed_at__isnull=True),
+            ),
             # The Questions page: open questions, newest first.
             models.Index(
                 fields=["-created_at", "-id"],
@@ -72,6 +81,10 @@ class Post(models.Model):
 
     def moderation_excerpt(self) -> str:
         return self.body[:1000]
+
+    @property
+    def is_announcement(self) -> bool:
+        return self.kind == self.Kind.ANNOUNCEMENT
 
     @property
     def is_question(self) -> bool:
@@ -129,6 +142,20 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile} {self.kind} {self.post_id}"
+
+
+class AnnouncementView(models.Model):
+    """Someone has had this announcement on their screen: its reach is the count of these rows."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="views")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "profile"], name="announcement_seen_once")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} saw {self.post_id}"
 
 
 class PostTag(TaggedItemBase):

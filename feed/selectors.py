@@ -1,6 +1,7 @@
 """Reads of the feed, each a fixed number of queries whatever the data size."""
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from taggit.models import Tag
 
 from common.pagination import Page, keyset_page
@@ -65,7 +66,11 @@ def home_posts(*, viewer: Profile) -> QuerySet[Post] | None:
     if not people and not tags:
         return None
     member_ids = member_community_ids(profile=viewer)
-    mine = Q(author_id__in=people | {viewer.pk}) | Q(community_id__in=member_ids)
+    mine = (
+        Q(author_id__in=people | {viewer.pk})
+        | Q(community_id__in=member_ids)
+        | Q(kind=Post.Kind.ANNOUNCEMENT, community__isnull=True)  # company-wide news reaches everyone
+    )
     if tags:
         mine |= Exists(PostTag.objects.filter(content_object=OuterRef("pk"), tag_id__in=tags))
     return visible_posts().filter(readable_q(member_ids=member_ids)).filter(mine)
@@ -219,3 +224,17 @@ def answer_choosable_by(*, post: Post, viewer: Profile) -> bool:
         post.community_id is not None
         and post.community.memberships.filter(profile=viewer, role="admin").exists()
     )
+
+
+def pinned_announcements(*, viewer: Profile, limit: int = 3) -> list[Post]:
+    qs = visible_posts().filter(
+        kind=Post.Kind.ANNOUNCEMENT, community__isnull=True, pinned_until__gt=timezone.now()
+    )
+    return list(_for_display(qs, viewer=viewer).order_by("-pinned_until", "-id")[:limit])
+
+
+def announcement_reach(*, post: Post) -> dict:
+    """How many of the audience (everyone active) have had it on screen."""
+    seen = post.views.filter(profile__user__is_active=True).count()
+    audience = Profile.objects.filter(user__is_active=True).count()
+    return {"seen": seen, "audience": audience, "percent": round(100 * seen / audience) if audience else 0}

@@ -1,5 +1,7 @@
 """Every change to the feed: posts, comments and reactions."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,9 +13,10 @@ from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
 from feed import notify as feed_notify
 from feed.hashtags import hashtags_find
-from feed.models import Comment, FollowPerson, FollowTag, Post, PostRevision, Reaction
+from feed.models import AnnouncementView, Comment, FollowPerson, FollowTag, Post, PostRevision, Reaction
 from feed.selectors import answer_choosable_by
 from moderation.services import audit_record, cases_withdraw
+from profiles import roles
 from profiles.models import Profile
 
 
@@ -95,6 +98,31 @@ def post_edit(*, post_id: int, editor: Profile, body: str) -> Post:
     post.save(update_fields=["body", "edited_at"])
     _post_tags_sync(post)
     return post
+
+
+ANNOUNCEMENT_MAX_PIN_DAYS = 30
+
+
+@transaction.atomic
+def announcement_create(*, author: Profile, body: str, pinned_days: int = 0) -> Post:
+    """A company-wide announcement, only from Communications or Leadership, pinned for a while."""
+    if not roles.can_announce(author.user):
+        raise PermissionDenied("Only the Communications and Leadership groups can make announcements.")
+    if not 0 <= pinned_days <= ANNOUNCEMENT_MAX_PIN_DAYS:
+        raise ValidationError(f"Pin an announcement for 0 to {ANNOUNCEMENT_MAX_PIN_DAYS} days.")
+    post = post_create(author=author, body=body, kind=Post.Kind.ANNOUNCEMENT)
+    if pinned_days:
+        post.pinned_until = post.created_at + timedelta(days=pinned_days)
+        post.save(update_fields=["pinned_until"])
+    return post
+
+
+def announcements_seen(*, viewer: Profile, post_ids: list[int]) -> None:
+    """Record that these announcements were on the viewer's screen (once each, ever)."""
+    if post_ids:
+        AnnouncementView.objects.bulk_create(
+            [AnnouncementView(post_id=pk, profile=viewer) for pk in post_ids], ignore_conflicts=True
+        )
 
 
 @transaction.atomic

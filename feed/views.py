@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.pagination import BadCursor
 from feed import digest, selectors, services
 from feed.forms import CommentForm, PostForm
+from feed.models import Post
+from profiles import roles
 from profiles.models import Profile
 from profiles.selectors import viewer_profile
 
@@ -22,12 +24,17 @@ def _form_errors_from(exc: ValidationError, form, field: str = "body") -> None:
 def _feed(request, *, scope: str):
     """Home (what you follow) and All company share the page: compose box, posts, new-post prompt."""
     viewer = viewer_profile(request)
-    form = PostForm(request.POST or None)
+    can_announce = roles.can_announce(request.user)
+    form = PostForm(request.POST or None, can_announce=can_announce)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.post_create(
-                author=viewer, body=form.cleaned_data["body"], kind=form.cleaned_data["kind"]
-            )
+            if data["kind"] == Post.Kind.ANNOUNCEMENT:
+                services.announcement_create(
+                    author=viewer, body=data["body"], pinned_days=data["pinned_days"]
+                )
+            else:
+                services.post_create(author=viewer, body=data["body"], kind=data["kind"])
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:
@@ -41,9 +48,21 @@ def _feed(request, *, scope: str):
             page = selectors.company_feed_page(viewer=viewer, cursor=cursor)
     except BadCursor:
         return HttpResponseBadRequest("That page link is not valid.")
-    template = "feed/_post_page.html" if request.headers.get("HX-Request") else "feed/home.html"
-    context = {"form": form, "page": page, "scope": scope, "following_nothing": following_nothing}
-    return render(request, template, context, status=400 if form.errors else 200)
+    if request.headers.get("HX-Request"):
+        return render(request, "feed/_post_page.html", {"page": page})
+    pinned = [] if cursor else selectors.pinned_announcements(viewer=viewer)
+    services.announcements_seen(viewer=viewer, post_ids=[p.pk for p in pinned])
+    pinned_ids = {p.pk for p in pinned}
+    page.items = [p for p in page.items if p.pk not in pinned_ids]  # shown once, at the top
+    context = {
+        "form": form,
+        "page": page,
+        "pinned": pinned,
+        "scope": scope,
+        "following_nothing": following_nothing,
+        "can_announce": can_announce,
+    }
+    return render(request, "feed/home.html", context, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -155,10 +174,22 @@ def post_detail(request, post_id: int):
             "comments": selectors.post_comments(post=post),
             "revisions": selectors.post_revisions(post=post) if post.edited_at else [],
             "can_choose_answer": selectors.answer_choosable_by(post=post, viewer=viewer_profile(request)),
+            "reach": _reach_for(request, post),
             "form": form,
         },
         status=400 if form.errors else 200,
     )
+
+
+def _reach_for(request, post):
+    """An announcement's reach, for its author and the people who announce; it counts this view too."""
+    if not post.is_announcement:
+        return None
+    viewer = viewer_profile(request)
+    services.announcements_seen(viewer=viewer, post_ids=[post.pk])
+    if post.author_id != viewer.pk and not roles.can_announce(request.user):
+        return None
+    return selectors.announcement_reach(post=post)
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,7 +2,10 @@
 
 MODERATORS = "Moderators"
 COMMUNICATIONS = "Communications"
-ROLE_GROUPS = (MODERATORS, COMMUNICATIONS)
+LEADERSHIP = "Leadership"
+ROLE_GROUPS = (MODERATORS, COMMUNICATIONS, LEADERSHIP)
+# Who may post company-wide announcements.
+ANNOUNCERS = (COMMUNICATIONS, LEADERSHIP)
 
 
 def user_roles(user) -> set[str]:
@@ -16,3 +19,7 @@ def user_roles(user) -> set[str]:
         cached = set(user.groups.filter(name__in=ROLE_GROUPS).values_list("name", flat=True))
         user._hive_roles = cached
     return cached
+
+
+def can_announce(user) -> bool:
+    return bool(user_roles(user) & set(ANNOUNCERS))

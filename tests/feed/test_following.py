@@ -176,3 +176,53 @@ def test_a_non_question_has_no_best_answer(author):
 
     with pytest.raises(ValidationError, match="Only a question"):
         services.answer_mark(post_id=post.pk, comment_id=comment.pk, actor=author)
+
+
+# --- Announcements -------------------------------------------------------------------------
+
+
+def test_communications_pins_an_announcement_everyone_sees_first_and_reach_counts(
+    comms, author, colleague, outsider
+):
+    from tests.conftest import signed_in
+
+    services.post_create(author=author, body="Regular update")
+    comms_client = signed_in(comms)
+    comms_client.post(
+        "/all/", {"body": "Offices close at 3pm Friday", "kind": "announcement", "pinned_days": 7}
+    )
+    services.post_create(author=author, body="Newer than the announcement")
+    services.follow_person_toggle(follower=colleague, followee=author)  # Colin's Home is what he follows
+
+    for person in (colleague, outsider):
+        html = signed_in(person).get("/").content.decode()
+        assert html.index("Offices close at 3pm Friday") < html.index("Newer than the announcement")
+        assert "📣 Announcement" in html
+
+    announcement = Post.objects.get(kind="announcement")
+    page = comms_client.get(f"/posts/{announcement.pk}/").content.decode()
+    assert "seen by 3 of 4 people (75%)" in page  # Colin, Olga, and Cora herself; Ada has not looked
+    assert "Reach:" not in signed_in(colleague).get(f"/posts/{announcement.pk}/").content.decode()
+
+
+def test_only_communications_and_leadership_announce(author, author_client):
+    from django.core.exceptions import PermissionDenied
+
+    response = author_client.post("/all/", {"body": "I announce!", "kind": "announcement"})
+
+    assert response.status_code == 400
+    assert not Post.objects.exists()
+    with pytest.raises(PermissionDenied):
+        services.announcement_create(author=author, body="Sneaky")
+
+
+def test_leadership_can_announce_and_pinning_is_bounded(db):
+    from profiles import roles
+    from tests.factories import in_group
+
+    ceo = in_group(ProfileFactory(display_name="Cleo CEO"), roles.LEADERSHIP)
+    post = services.announcement_create(author=ceo, body="Results are in", pinned_days=3)
+    assert post.pinned_until is not None
+
+    with pytest.raises(ValidationError, match="0 to 30 days"):
+        services.announcement_create(author=ceo, body="Forever", pinned_days=365)
