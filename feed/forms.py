@@ -61,3 +61,26 @@ class CommentForm(forms.Form):
         error_messages={"required": "Your comment is empty: write something first."},
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class PollForm(forms.Form):
+    question = forms.CharField(
+        max_length=settings.HIVE_POST_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Ask the question the poll answers."},
+    )
+    options = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "One option per line"}),
+        help_text="One option per line: at least two, at most ten, all different.",
+        error_messages={"required": "A poll needs at least two options."},
+    )
+    multiple = forms.BooleanField(required=False, label="People may choose several options")
+    closes_in_days = forms.TypedChoiceField(
+        choices=[(1, "1 day"), (3, "3 days"), (7, "1 week"), (14, "2 weeks"), (30, "30 days")],
+        coerce=int,
+        initial=7,
+        label="Closes in",
+    )
+
+    def option_lines(self) -> list[str]:
+        return self.cleaned_data["options"].splitlines()

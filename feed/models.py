@@ -17,6 +17,7 @@ class Post(models.Model):
         UPDATE = "update", "Update"
         QUESTION = "question", "Question"
         ANNOUNCEMENT = "announcement", "Announcement"
+        POLL = "poll", "Poll"
         KUDOS = "kudos", "Kudos"
 
     author = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="posts")
@@ -142,6 +143,50 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile} {self.kind} {self.post_id}"
+
+
+class Poll(models.Model):
+    """The choices of a poll post. Results show to those who voted, and to everyone once it closes."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="poll")
+    multiple = models.BooleanField(default=False, help_text="Voters may pick several options.")
+    closes_at = models.DateTimeField()
+    voter_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"poll on {self.post_id}"
+
+    @property
+    def is_closed(self) -> bool:
+        return timezone.now() >= self.closes_at
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(max_length=120)
+    position = models.PositiveSmallIntegerField()
+    vote_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["poll", "position"], name="poll_option_position")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PollVote(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    option = models.ForeignKey(PollOption, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="poll_votes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["option", "voter"], name="vote_once_per_option")]
+        indexes = [models.Index(fields=["poll", "voter"], name="poll_voter_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.voter_id} voted {self.option_id}"
 
 
 class AnnouncementView(models.Model):

@@ -7,7 +7,7 @@ from taggit.models import Tag
 from common.pagination import Page, keyset_page
 from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
-from feed.models import Comment, FollowPerson, FollowTag, Post, PostRevision, PostTag, Reaction
+from feed.models import Comment, FollowPerson, FollowTag, PollVote, Post, PostRevision, PostTag, Reaction
 from profiles.models import Profile
 
 
@@ -31,12 +31,16 @@ def _for_display(qs: QuerySet[Post], *, viewer: Profile) -> QuerySet[Post]:
         "author__department",
         "community",
         "best_answer__author",
+        "poll",
         # A kudos post shows its recipient and value (recognition's partial renders them);
         # joined here so the feed stays one query however many kudos it holds.
         "kudos__recipient",
         "kudos__value",
     ).prefetch_related(
-        Prefetch("reactions", queryset=Reaction.objects.filter(profile=viewer), to_attr="viewer_reactions")
+        Prefetch("reactions", queryset=Reaction.objects.filter(profile=viewer), to_attr="viewer_reactions"),
+        # Only run when the page holds a poll.
+        "poll__options",
+        Prefetch("poll__votes", queryset=PollVote.objects.filter(voter=viewer), to_attr="viewer_votes"),
     )
 
 

@@ -13,7 +13,15 @@ from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
 from feed import notify as feed_notify
 from feed.hashtags import hashtags_find
-from feed.models import AnnouncementView, Comment, FollowPerson, FollowTag, Post, PostRevision, Reaction
+from feed.models import (
+    AnnouncementView,
+    Comment,
+    FollowPerson,
+    FollowTag,
+    Post,
+    PostRevision,
+    Reaction,
+)
 from feed.selectors import answer_choosable_by
 from moderation.services import audit_record, cases_withdraw
 from profiles import roles
@@ -55,7 +63,7 @@ def _post_tags_sync(post: Post) -> None:
     post.tags.set(tags, clear=True)
 
 
-def _readable_post_for_update(*, post_id: int, viewer: Profile) -> Post:
+def readable_post_for_update(*, post_id: int, viewer: Profile) -> Post:
     """Lock the post someone comments on or reacts to; a private group's post is 'gone' to outsiders."""
     post = (
         # of=self: the group is outer-joined for the check, and PostgreSQL locks no outer join.
@@ -128,7 +136,7 @@ def announcements_seen(*, viewer: Profile, post_ids: list[int]) -> None:
 @transaction.atomic
 def answer_mark(*, post_id: int, comment_id: int | None, actor: Profile) -> Post:
     """The question's author (or an admin of its group) marks the best answer, or clears it (None)."""
-    post = _readable_post_for_update(post_id=post_id, viewer=actor)
+    post = readable_post_for_update(post_id=post_id, viewer=actor)
     if not post.is_question:
         raise ValidationError("Only a question has a best answer.")
     if not answer_choosable_by(post=post, viewer=actor):
@@ -188,7 +196,7 @@ def comment_remove_by_moderator(*, object_id: int, moderator: Profile, at) -> No
 def comment_create(*, post_id: int, author: Profile, body: str, parent_id: int | None = None) -> Comment:
     """A comment on a post, or a reply to one of its top-level comments (one level deep)."""
     body = _clean_text(body, limit=settings.HIVE_COMMENT_MAX_LENGTH, what="comment")
-    post = _readable_post_for_update(post_id=post_id, viewer=author)
+    post = readable_post_for_update(post_id=post_id, viewer=author)
     parent = None
     if parent_id is not None:
         parent = (
@@ -228,7 +236,7 @@ def reaction_toggle(*, post_id: int, profile: Profile, kind: str) -> Reaction | 
     """React with `kind`; the same kind again takes the reaction back, another kind replaces it."""
     if kind not in Reaction.Kind.values:
         raise ValidationError("Unknown reaction.")
-    post = _readable_post_for_update(post_id=post_id, viewer=profile)
+    post = readable_post_for_update(post_id=post_id, viewer=profile)
     existing = Reaction.objects.filter(post=post, profile=profile).first()
     if existing and existing.kind == kind:
         existing.delete()

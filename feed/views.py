@@ -1,15 +1,18 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.pagination import BadCursor
-from feed import digest, selectors, services
-from feed.forms import CommentForm, PostForm
+from feed import digest, polls, selectors, services
+from feed.forms import CommentForm, PollForm, PostForm
 from feed.models import Post
 from profiles import roles
 from profiles.models import Profile
@@ -220,6 +223,40 @@ def post_delete(request, post_id: int):
         raise Http404(" ".join(exc.messages)) from exc
     messages.success(request, "Post deleted.")
     return redirect("feed:home")
+
+
+@require_http_methods(["GET", "POST"])
+def poll_new(request):
+    form = PollForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            post = polls.poll_create(
+                author=viewer_profile(request),
+                question=data["question"],
+                options=form.option_lines(),
+                multiple=data["multiple"],
+                closes_at=timezone.now() + timedelta(days=data["closes_in_days"]),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Poll posted.")
+            return redirect(post)
+    return render(request, "feed/poll_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_POST
+def poll_vote(request, post_id: int):
+    option_ids = [int(v) for v in request.POST.getlist("option") if v.isdigit()]
+    try:
+        polls.poll_vote(post_id=post_id, voter=viewer_profile(request), option_ids=option_ids)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Thanks for voting.")
+    return redirect("feed:post", post_id=post_id)
 
 
 @require_POST
