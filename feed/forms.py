@@ -2,6 +2,20 @@ from django import forms
 from django.conf import settings
 
 
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several files from one input; each is checked as an image by feed.services."""
+
+    def clean(self, data, initial=None) -> list:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleImageField, self).clean(one, initial) for one in files]
+
+
 class PostForm(forms.Form):
     body = forms.CharField(
         label="Share something with your colleagues",
@@ -33,6 +47,12 @@ class PostForm(forms.Form):
         required=False,
         empty_value=0,
         label="Pin to the top of everyone's feed for",
+    )
+
+    images = MultipleImageField(
+        required=False,
+        label="Pictures (up to 4)",
+        widget=MultipleImageInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
 
     def __init__(self, *args, can_announce: bool = False, **kwargs):

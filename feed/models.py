@@ -145,6 +145,25 @@ class Reaction(models.Model):
         return f"{self.profile} {self.kind} {self.post_id}"
 
 
+class PostImage(models.Model):
+    """A picture attached to a post; served through the post's own permission check, never directly."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to="post-images/%Y/%m/")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"image {self.position} of {self.post_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("feed:post_image", args=[self.post_id, self.pk])
+
+
 class Poll(models.Model):
     """The choices of a poll post. Results show to those who voted, and to everyone once it closes."""
 

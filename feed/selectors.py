@@ -38,6 +38,7 @@ def _for_display(qs: QuerySet[Post], *, viewer: Profile) -> QuerySet[Post]:
         "kudos__value",
     ).prefetch_related(
         Prefetch("reactions", queryset=Reaction.objects.filter(profile=viewer), to_attr="viewer_reactions"),
+        "images",
         # Only run when the page holds a poll.
         "poll__options",
         Prefetch("poll__votes", queryset=PollVote.objects.filter(voter=viewer), to_attr="viewer_votes"),

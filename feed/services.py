@@ -1,14 +1,17 @@
 """Every change to the feed: posts, comments and reactions."""
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from taggit.models import Tag
 
+from common.images import PreparedImage, image_prepare
 from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
 from feed import notify as feed_notify
@@ -19,6 +22,7 @@ from feed.models import (
     FollowPerson,
     FollowTag,
     Post,
+    PostImage,
     PostRevision,
     Reaction,
 )
@@ -43,16 +47,47 @@ def post_body_clean(body: str) -> str:
 
 @transaction.atomic
 def post_create(
-    *, author: Profile, body: str, kind: str = Post.Kind.UPDATE, community: Community | None = None
+    *,
+    author: Profile,
+    body: str,
+    kind: str = Post.Kind.UPDATE,
+    community: Community | None = None,
+    images: list | None = None,
 ) -> Post:
-    """A post to the company feed, or to a group the author belongs to."""
+    """A post to the company feed, or to a group the author belongs to, with up to four pictures."""
     body = post_body_clean(body)
     if community is not None and community.pk not in member_community_ids(profile=author):
         raise PermissionDenied(f"Join {community.name} to post in it.")
+    prepared = _images_prepare(images or [])  # every picture checked before anything is saved
     post = Post.objects.create(author=author, body=body, kind=kind, community=community)
+    for position, picture in enumerate(prepared):
+        attachment = PostImage(post=post, position=position, width=picture.width, height=picture.height)
+        attachment.image.save(
+            f"{secrets.token_hex(8)}.{picture.extension}", ContentFile(picture.content), save=False
+        )
+        attachment.save()  # a later rollback leaves the file behind, unreferenced: never served
+
     _post_tags_sync(post)
     feed_notify.mentions_notify(post=post, actor=author, text=body, url=post.get_absolute_url())
     return post
+
+
+POST_IMAGES_MAX = 4
+POST_IMAGE_SIDE = 1600
+
+
+def _images_prepare(uploads: list) -> list[PreparedImage]:
+    if len(uploads) > POST_IMAGES_MAX:
+        raise ValidationError(f"Attach at most {POST_IMAGES_MAX} pictures to a post.")
+    prepared = []
+    for upload in uploads:
+        try:
+            prepared.append(
+                image_prepare(upload, max_bytes=settings.HIVE_POST_IMAGE_MAX_BYTES, max_side=POST_IMAGE_SIDE)
+            )
+        except ValidationError as exc:
+            raise ValidationError(f"{upload.name}: {' '.join(exc.messages)}") from exc
+    return prepared
 
 
 def _post_tags_sync(post: Post) -> None:

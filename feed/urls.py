@@ -19,6 +19,7 @@ urlpatterns = [
     path("posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:post_id>/delete/", views.post_delete, name="post_delete"),
     path("posts/<int:post_id>/react/", views.react, name="react"),
+    path("posts/<int:post_id>/images/<int:image_id>/", views.post_image, name="post_image"),
     path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
     path("digest/unsubscribe/<str:token>/", views.digest_unsubscribe, name="digest_unsubscribe"),
 ]

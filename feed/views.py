@@ -1,9 +1,10 @@
+import mimetypes
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.pagination import BadCursor
 from feed import digest, polls, selectors, services
 from feed.forms import CommentForm, PollForm, PostForm
-from feed.models import Post
+from feed.models import Post, PostImage
 from profiles import roles
 from profiles.models import Profile
 from profiles.selectors import viewer_profile
@@ -28,7 +29,7 @@ def _feed(request, *, scope: str):
     """Home (what you follow) and All company share the page: compose box, posts, new-post prompt."""
     viewer = viewer_profile(request)
     can_announce = roles.can_announce(request.user)
-    form = PostForm(request.POST or None, can_announce=can_announce)
+    form = PostForm(request.POST or None, request.FILES or None, can_announce=can_announce)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -37,7 +38,9 @@ def _feed(request, *, scope: str):
                     author=viewer, body=data["body"], pinned_days=data["pinned_days"]
                 )
             else:
-                services.post_create(author=viewer, body=data["body"], kind=data["kind"])
+                services.post_create(
+                    author=viewer, body=data["body"], kind=data["kind"], images=data["images"]
+                )
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:
@@ -182,6 +185,21 @@ def post_detail(request, post_id: int):
         },
         status=400 if form.errors else 200,
     )
+
+
+@require_GET
+def post_image(request, post_id: int, image_id: int):
+    """A post's picture, only for people who may read the post (private groups stay private)."""
+    post = selectors.post_detail(viewer=viewer_profile(request), post_id=post_id)
+    picture = PostImage.objects.filter(pk=image_id, post_id=post_id).first() if post else None
+    if picture is None:
+        raise Http404("No such picture.")
+    response = FileResponse(
+        picture.image.open("rb"), content_type=mimetypes.guess_type(picture.image.name)[0]
+    )
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _reach_for(request, post):

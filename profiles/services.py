@@ -1,23 +1,17 @@
 """Every change to a profile."""
 
-import io
 import secrets
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from common.images import PreparedImage, image_prepare
 from profiles.models import Profile, User
 from profiles.validators import validate_languages, validate_links, validate_phone
 
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 PHOTO_SIDE = 400
-# Refuse decompression bombs (a tiny file that unpacks to gigapixels) before decoding any pixels.
-PHOTO_MAX_PIXELS = 40_000_000
 
 # What the owner may change on their own profile; start_date is the company's record (admins only).
 OWNER_FIELDS = {
@@ -83,62 +77,14 @@ def _field_clean(name: str, check, value):
         raise ValidationError({name: exc.messages}) from exc
 
 
-@dataclass(frozen=True)
-class PreparedPhoto:
-    """A checked upload, already cropped and re-encoded: nothing of the original file is kept."""
-
-    content: bytes
-    extension: str
-
-
-def profile_photo_prepare(*, upload) -> PreparedPhoto:
-    """Checks that the upload is a real JPEG, PNG, WebP or GIF image within the size limit and
-    returns it as a square of at most PHOTO_SIDE pixels (PNG when it has transparency, else JPEG).
-
-    Re-encoding drops EXIF (location) metadata and anything hidden in the file besides the pixels.
-    """
-    limit = settings.HIVE_PHOTO_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            {"photo": f"That photo is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}."}
-        )
-    not_an_image = ValidationError(
-        {"photo": "That file is not an image we can read (use JPEG, PNG, WebP or GIF)."}
-    )
+def profile_photo_prepare(*, upload) -> PreparedImage:
+    """The upload checked and cropped to a square of at most PHOTO_SIDE pixels (common.images)."""
     try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            image_format = probe.format
-            width, height = probe.size
-            probe.verify()  # reads the whole file: catches truncated or corrupt images
-        if image_format not in PHOTO_FORMATS:
-            raise not_an_image
-        if width * height > PHOTO_MAX_PIXELS:
-            raise ValidationError(
-                {"photo": "That image is too large in pixels; use one under 40 megapixels."}
-            )
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            has_alpha = image.mode in ("RGBA", "LA", "PA") or (
-                image.mode == "P" and "transparency" in image.info
-            )
-            image = image.convert("RGBA" if has_alpha else "RGB")
-            side = min(PHOTO_SIDE, image.width, image.height)
-            image = ImageOps.fit(image, (side, side), method=Image.Resampling.LANCZOS)
-            out = io.BytesIO()
-            if has_alpha:
-                image.save(out, format="PNG", optimize=True)
-                extension = "png"
-            else:
-                image.save(out, format="JPEG", quality=85, optimize=True)
-                extension = "jpg"
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
-        raise not_an_image from exc
-    return PreparedPhoto(content=out.getvalue(), extension=extension)
+        return image_prepare(
+            upload, max_bytes=settings.HIVE_PHOTO_MAX_BYTES, max_side=PHOTO_SIDE, square=True
+        )
+    except ValidationError as exc:
+        raise ValidationError({"photo": exc.messages}) from exc
 
 
 def _photo_delete_later(name: str) -> None:
@@ -149,7 +95,7 @@ def _photo_delete_later(name: str) -> None:
 
 @transaction.atomic
 def profile_photo_set(
-    *, profile: Profile, editor: User, upload=None, prepared: PreparedPhoto | None = None
+    *, profile: Profile, editor: User, upload=None, prepared: PreparedImage | None = None
 ) -> Profile:
     """Replaces the photo; the old file is deleted once the change is committed."""
     _check_editor(profile=profile, editor=editor)

@@ -136,6 +136,9 @@ def suggest(request):
     return render(request, "profiles/_suggest_options.html", {"people": people})
 
 
+PHOTO_DIRECTORY = "profile-photos/"
+
+
 @require_GET
 @login_required
 def media(request, path: str):
@@ -145,6 +148,8 @@ def media(request, path: str):
     ("../settings.py", an absolute path); anything that is not an image is sent as a download so a
     browser never renders it as a page.
     """
+    if not path.startswith(PHOTO_DIRECTORY):
+        raise Http404("No such file.")  # other uploads (post pictures) go through their own checks
     try:
         full_path = Path(safe_join(settings.MEDIA_ROOT, path))
     except (SuspiciousFileOperation, ValueError) as exc:

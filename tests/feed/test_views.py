@@ -20,10 +20,11 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Fixed, whatever the amount of data: session, user, viewer profile, roles, people and tags followed,
-# viewer's groups, feed page, viewer's reactions, pinned announcements.
-HOME_FEED_MAX_QUERIES = 10
-# Session, user, viewer profile, roles, viewer's groups, the post, viewer's reactions, comments.
-POST_PAGE_MAX_QUERIES = 8
+# viewer's groups, feed page, viewer's reactions, pictures, pinned announcements.
+HOME_FEED_MAX_QUERIES = 11
+# Session, user, viewer profile, roles, viewer's groups, the post, viewer's reactions, pictures,
+# comments.
+POST_PAGE_MAX_QUERIES = 9
 
 
 @pytest.fixture

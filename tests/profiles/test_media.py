@@ -58,9 +58,19 @@ def test_missing_file_and_folder_are_not_found(client, colleague, photo):
 
 
 def test_a_file_that_is_not_an_image_is_only_ever_downloaded(client, colleague, media_root):
-    (media_root / "page.html").write_text("<script>alert(1)</script>")
+    (media_root / "profile-photos").mkdir(exist_ok=True)
+    (media_root / "profile-photos" / "page.html").write_text("<script>alert(1)</script>")
 
-    response = client_for(client, colleague).get("/media/page.html")
+    response = client_for(client, colleague).get("/media/profile-photos/page.html")
 
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_only_profile_photos_are_served_here_other_uploads_have_their_own_checks(
+    client, colleague, media_root
+):
+    (media_root / "post-images").mkdir()
+    (media_root / "post-images" / "private.png").write_bytes(b"not served from here")
+
+    assert client_for(client, colleague).get("/media/post-images/private.png").status_code == 404

@@ -64,7 +64,7 @@ def test_profile_photo_set_and_remove(author, media_root, django_capture_on_comm
 
 
 def test_decompression_bomb_is_refused(author, monkeypatch):
-    monkeypatch.setattr(services, "PHOTO_MAX_PIXELS", 100)
+    monkeypatch.setattr("common.images.MAX_PIXELS", 100)
 
     with pytest.raises(ValidationError, match="too large in pixels"):
         services.profile_photo_prepare(upload=image_upload(size=(20, 20)))
