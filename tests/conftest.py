@@ -19,6 +19,16 @@ def pytest_collection_finish(session):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached figures (skill counts, sign-in rate limits) never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

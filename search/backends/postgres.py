@@ -25,6 +25,7 @@ from django.db.models import Case, Count, F, FloatField, Q, Value, When
 from django.db.models.functions import Greatest
 
 from expertise.models import Skill
+from expertise.selectors import skill_people_counts
 from feed.models import Post
 from feed.selectors import public_posts
 from profiles.models import Profile
@@ -85,21 +86,19 @@ def skills_matching(query: str, *, limit: int, count_people: bool) -> list[Skill
     )
     order = ("-similarity", "name")
     qs = Skill.objects.filter(_similar("name", query)).annotate(similarity=similarity)
-    if count_people:
-        # Count people for the skills shown only, not for every skill that matched ("engineer"
-        # matches hundreds of "... engineering" skills).
-        top = qs.order_by(*order).values("id")[:limit]
-        qs = Skill.objects.filter(id__in=top).annotate(
-            similarity=similarity,
-            people=Count("profile_items", filter=Q(profile_items__content_object__user__is_active=True)),
-        )
     with connection.cursor() as cursor:
         # Inside session()'s transaction: the lower bar applies to this query only.
         cursor.execute(f"SET LOCAL pg_trgm.similarity_threshold = {SKILL_SIMILARITY_THRESHOLD}")
         try:
-            return list(qs.order_by(*order)[:limit])
+            skills = list(qs.order_by(*order)[:limit])
         finally:
             cursor.execute("SET LOCAL pg_trgm.similarity_threshold TO DEFAULT")
+    if count_people:
+        # Only for the skills shown, and cached: a common skill has tens of thousands of holders.
+        counts = skill_people_counts(skill_ids=[s.pk for s in skills])
+        for skill in skills:
+            skill.people = counts[skill.pk]
+    return skills
 
 
 def people_matching(query: str, *, limit: int) -> list[Profile]:
