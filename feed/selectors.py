@@ -243,3 +243,27 @@ def announcement_reach(*, post: Post) -> dict:
     seen = post.views.filter(profile__user__is_active=True).count()
     audience = Profile.objects.filter(user__is_active=True).count()
     return {"seen": seen, "audience": audience, "percent": round(100 * seen / audience) if audience else 0}
+
+
+def mention_candidates(*, query: str, limit: int = 8) -> list[Profile]:
+    """For @mention autocomplete: active colleagues whose name (any word of it) or email starts with
+    what was typed after "@". One query; fewer than two characters match nobody, to keep lists useful.
+
+    Each carries `mention_handle`, the email local part that feed.mentions resolves back to them.
+    """
+    query = query.strip().lstrip("@")
+    if len(query) < 2:
+        return []
+    match = (
+        Q(display_name__istartswith=query)
+        | Q(display_name__icontains=f" {query}")
+        | Q(user__email__istartswith=query)
+    )
+    people = list(
+        Profile.objects.filter(match, user__is_active=True)
+        .select_related("user", "department")
+        .order_by("display_name", "id")[:limit]
+    )
+    for person in people:
+        person.mention_handle = person.user.email.split("@", 1)[0].lower()
+    return people

@@ -14,6 +14,7 @@ urlpatterns = [
     path("tags/<str:name>/follow/", views.tag_follow, name="tag_follow"),
     path("follow/people/<int:profile_id>/", views.person_follow, name="person_follow"),
     path("mention/<str:handle>/", views.mention, name="mention"),
+    path("mentions/suggest/", views.mention_suggest, name="mention_suggest"),
     path("new-posts/", views.new_posts, name="new_posts"),
     path("posts/<int:post_id>/", views.post_detail, name="post"),
     path("posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),

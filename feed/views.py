@@ -344,3 +344,10 @@ def digest_unsubscribe(request, token: str):
         digest.digest_unsubscribe(profile_id=profile_id)
         done = True
     return render(request, "feed/unsubscribe.html", {"done": done})
+
+
+@require_GET
+def mention_suggest(request):
+    """mentions.js: a listbox of up to 8 colleagues for the "@..." being typed (a GET: nothing changes)."""
+    people = selectors.mention_candidates(query=request.GET.get("q", "")[:100])
+    return render(request, "feed/_mention_suggestions.html", {"people": people})
