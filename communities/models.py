@@ -92,3 +92,38 @@ class JoinRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile_id} asks to join {self.community_id} ({self.status})"
+
+
+class GroupInvitation(models.Model):
+    """A group admin asked a colleague to join; the colleague accepts or declines.
+
+    Accepting makes them a member even of a private group: the admin's invitation is the approval.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="invitations")
+    invitee = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="group_invitations")
+    invited_by = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "invitee"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation",
+            )
+        ]
+        indexes = [
+            # The group page asks: has this visitor a pending invitation here?
+            models.Index(fields=["invitee", "community", "status"], name="invitation_invitee_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invitee_id} invited to {self.community_id} by {self.invited_by_id} ({self.status})"

@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from common.pagination import Page, keyset_page
-from communities.models import Community, JoinRequest, Membership
+from communities.models import Community, GroupInvitation, JoinRequest, Membership
 from profiles.models import Profile
 
 
@@ -79,3 +79,14 @@ def has_pending_request(*, community: Community, profile: Profile) -> bool:
 
 def readable_filter(queryset: QuerySet, *, viewer: Profile, prefix: str = "community") -> QuerySet:
     return queryset.filter(readable_q(member_ids=member_community_ids(profile=viewer), prefix=prefix))
+
+
+def pending_invitation(*, community: Community, profile: Profile) -> GroupInvitation | None:
+    """The visitor's unanswered invitation to this group, with who sent it: one query."""
+    return (
+        GroupInvitation.objects.filter(
+            community=community, invitee=profile, status=GroupInvitation.Status.PENDING
+        )
+        .select_related("invited_by")
+        .first()
+    )

@@ -1,4 +1,4 @@
-"""Every change to groups: creating them, joining, asking to join, admins' decisions, leaving."""
+"""Every change to groups: creating them, joining, asking to join, invitations, admins' decisions, leaving."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from communities.models import Community, JoinRequest, Membership
+from communities.models import Community, GroupInvitation, JoinRequest, Membership
 from notifications.models import Kind
 from notifications.services import notify
 from profiles.models import Profile
@@ -167,3 +167,67 @@ def membership_role_set(*, community: Community, admin: Profile, member_id: int,
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
+
+
+@transaction.atomic
+def invitation_create(*, community: Community, inviter: Profile, invitee: Profile) -> GroupInvitation:
+    """An admin invites a colleague; they are told in the app and decide on the group's page."""
+    _require_admin(community=community, profile=inviter)
+    if not invitee.user.is_active:
+        raise ValidationError(f"{invitee.display_name} no longer works here.")
+    if Membership.objects.filter(community=community, profile=invitee).exists():
+        raise ValidationError(f"{invitee.display_name} is already a member of {community.name}.")
+    try:
+        with transaction.atomic():
+            invitation = GroupInvitation.objects.create(
+                community=community, invitee=invitee, invited_by=inviter
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            f"{invitee.display_name} is already invited to {community.name}; they have not answered yet."
+        ) from exc
+    notify(
+        recipients=[invitee],
+        kind=Kind.GROUP,
+        actor=inviter,
+        summary=f"{inviter.display_name} invites you to join {community.name}",
+        url=community.get_absolute_url(),
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_answer(*, invitation_id: int, invitee: Profile, accept: bool) -> GroupInvitation:
+    """Only the invitee answers, once. Accepting a private group's invitation needs no join request."""
+    invitation = (
+        GroupInvitation.objects.select_for_update(of=("self",))
+        .select_related("community", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or invitation.invitee_id != invitee.pk:
+        raise PermissionDenied("That invitation is not yours.")
+    if invitation.status != GroupInvitation.Status.PENDING:
+        raise ValidationError("You have already answered this invitation.")
+    community = invitation.community
+    invitation.status = GroupInvitation.Status.ACCEPTED if accept else GroupInvitation.Status.DECLINED
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    if accept:
+        if not Membership.objects.filter(community=community, profile=invitee).exists():
+            _add_member(community=community, profile=invitee, role=Membership.Role.MEMBER)
+        # A request they had made is answered by the invitation: admins need not decide it too.
+        JoinRequest.objects.filter(
+            community=community, profile=invitee, status=JoinRequest.Status.PENDING
+        ).update(
+            status=JoinRequest.Status.APPROVED, decided_by=invitation.invited_by, decided_at=timezone.now()
+        )
+    answer = "accepted" if accept else "declined"
+    notify(
+        recipients=[invitation.invited_by],
+        kind=Kind.GROUP,
+        actor=invitee,
+        summary=f"{invitee.display_name} {answer} your invitation to {community.name}",
+        url=community.get_absolute_url(),
+    )
+    return invitation

@@ -11,4 +11,6 @@ urlpatterns = [
     path("<str:slug>/leave/", views.leave, name="leave"),
     path("<str:slug>/members/", views.members, name="members"),
     path("<str:slug>/requests/<int:request_id>/", views.decide, name="decide"),
+    path("<str:slug>/invite/", views.invite, name="invite"),
+    path("<str:slug>/invitations/<int:invitation_id>/", views.answer_invitation, name="answer_invitation"),
 ]

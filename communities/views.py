@@ -6,8 +6,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.pagination import BadCursor
 from communities import selectors, services
-from communities.forms import CommunityForm, JoinRequestForm
-from communities.models import Community, JoinRequest, Membership
+from communities.forms import CommunityForm, InviteForm, JoinRequestForm
+from communities.models import Community, GroupInvitation, JoinRequest, Membership
 from feed.forms import PostForm
 from feed.selectors import community_feed_page
 from feed.services import post_create
@@ -53,7 +53,7 @@ def create(request):
             for message in exc.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, f"{community.name} is ready. Invite colleagues by sharing its page.")
+            messages.success(request, f"{community.name} is ready. Invite colleagues from its page.")
             return redirect(community)
     return render(request, "communities/create.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -87,6 +87,10 @@ def detail(request, slug: str):
         and community.is_private
         and selectors.has_pending_request(community=community, profile=viewer),
         "join_form": JoinRequestForm(),
+        "invitation": None
+        if membership is not None
+        else selectors.pending_invitation(community=community, profile=viewer),
+        "is_admin": membership is not None and membership.role == Membership.Role.ADMIN,
     }
     if readable:
         try:
@@ -170,3 +174,37 @@ def members(request, slug: str):
     except BadCursor:
         return HttpResponseBadRequest("That page link is not valid.")
     return render(request, "communities/members.html", {"community": community, "page": page})
+
+
+@require_POST
+def invite(request, slug: str):
+    community = _community_or_404(slug)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["recipient"]))
+        return redirect(community)
+    invitee = form.cleaned_data["recipient"]
+    _act(
+        request,
+        lambda: services.invitation_create(
+            community=community, inviter=viewer_profile(request), invitee=invitee
+        ),
+        f"Invitation sent to {invitee.display_name}.",
+    )
+    return redirect(community)
+
+
+@require_POST
+def answer_invitation(request, slug: str, invitation_id: int):
+    community = _community_or_404(slug)
+    if not GroupInvitation.objects.filter(pk=invitation_id, community=community).exists():
+        raise Http404("No such invitation.")
+    accept = request.POST.get("decision") == "accept"
+    _act(
+        request,
+        lambda: services.invitation_answer(
+            invitation_id=invitation_id, invitee=viewer_profile(request), accept=accept
+        ),
+        f"Welcome to {community.name}!" if accept else "Invitation declined.",
+    )
+    return redirect(community)

@@ -12,7 +12,7 @@ class Kind(models.TextChoices):
     REACTION = "reaction", "Someone reacts to your post"
     ANSWER = "answer", "Your answer is chosen as the best one"
     KUDOS = "kudos", "Someone gives you kudos"
-    GROUP = "group", "Group requests and approvals"
+    GROUP = "group", "Group invitations, requests and approvals"
 
 
 class Channel(models.TextChoices):
