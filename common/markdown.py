@@ -5,6 +5,7 @@ script, style, event handler or javascript: URL reaches a page.
 """
 
 import re
+import threading
 
 import markdown as markdown_lib
 import nh3
@@ -20,10 +21,20 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 _BARE_URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
 
 
+_local = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    # Building a Markdown parser is most of the cost of a short post: one per thread, reset per use.
+    if not hasattr(_local, "md"):
+        _local.md = markdown_lib.Markdown(extensions=["sane_lists"], output_format="html")
+    return _local.md
+
+
 def markdown_render(text: str) -> SafeString:
     # <url> is Markdown's autolink; pasted addresses become links like in any chat tool.
     text = _BARE_URL.sub(lambda m: f"<{m.group(0)}>", text or "")
-    html = markdown_lib.markdown(text, extensions=["sane_lists"], output_format="html")
+    html = _converter().reset().convert(text)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

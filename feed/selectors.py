@@ -45,14 +45,29 @@ def _for_display(qs: QuerySet[Post], *, viewer: Profile) -> QuerySet[Post]:
     )
 
 
-def company_feed_page(*, viewer: Profile, cursor: str | None, size: int = 20) -> Page:
-    return keyset_page(
-        _for_display(readable_posts(viewer=viewer), viewer=viewer),
-        keys=("created_at", "id"),
-        cursor=cursor,
-        size=size,
-        descending=True,
+def posts_for_display(*, ids: list[int], viewer: Profile) -> list[Post]:
+    """These posts, in this order, with everything a card shows."""
+    if not ids:
+        return []
+    by_id = {p.pk: p for p in _for_display(Post.objects.filter(pk__in=ids), viewer=viewer)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _feed_page(qs: QuerySet[Post], *, viewer: Profile, cursor: str | None, size: int) -> Page:
+    """Two steps: the page's ids by keyset (a narrow query on the feed index), then the cards.
+
+    Measured at 1,000,000 posts (bench/feed): planning the one wide query with its ten joins cost
+    more than running it; the narrow one plans in a third of the time.
+    """
+    page = keyset_page(
+        qs.only("id", "created_at"), keys=("created_at", "id"), cursor=cursor, size=size, descending=True
     )
+    page.items = posts_for_display(ids=[p.pk for p in page.items], viewer=viewer)
+    return page
+
+
+def company_feed_page(*, viewer: Profile, cursor: str | None, size: int = 20) -> Page:
+    return _feed_page(readable_posts(viewer=viewer), viewer=viewer, cursor=cursor, size=size)
 
 
 def followed_ids(*, viewer: Profile) -> tuple[frozenset[int], frozenset[int]]:
@@ -85,9 +100,7 @@ def home_feed_page(*, viewer: Profile, cursor: str | None, size: int = 20) -> Pa
     qs = home_posts(viewer=viewer)
     if qs is None:
         return None
-    return keyset_page(
-        _for_display(qs, viewer=viewer), keys=("created_at", "id"), cursor=cursor, size=size, descending=True
-    )
+    return _feed_page(qs, viewer=viewer, cursor=cursor, size=size)
 
 
 def tag_by_name(*, name: str) -> Tag | None:
@@ -96,9 +109,7 @@ def tag_by_name(*, name: str) -> Tag | None:
 
 def tag_feed_page(*, viewer: Profile, tag: Tag, cursor: str | None, size: int = 20) -> Page:
     qs = readable_posts(viewer=viewer).filter(tag_items__tag=tag)
-    return keyset_page(
-        _for_display(qs, viewer=viewer), keys=("created_at", "id"), cursor=cursor, size=size, descending=True
-    )
+    return _feed_page(qs, viewer=viewer, cursor=cursor, size=size)
 
 
 def follows_person(*, viewer: Profile, person: Profile) -> bool:
@@ -123,13 +134,7 @@ def post_detail(*, viewer: Profile, post_id: int) -> Post | None:
 
 def community_feed_page(*, viewer: Profile, community: Community, cursor: str | None, size: int = 20) -> Page:
     """A group's own feed; the caller has checked the viewer may read the group."""
-    return keyset_page(
-        _for_display(visible_posts().filter(community=community), viewer=viewer),
-        keys=("created_at", "id"),
-        cursor=cursor,
-        size=size,
-        descending=True,
-    )
+    return _feed_page(visible_posts().filter(community=community), viewer=viewer, cursor=cursor, size=size)
 
 
 def post_comments(*, post: Post, limit: int = 500) -> list[Comment]:
@@ -195,13 +200,7 @@ def _open_questions(*, viewer: Profile) -> QuerySet[Post]:
 
 
 def open_questions_page(*, viewer: Profile, cursor: str | None, size: int = 20) -> Page:
-    return keyset_page(
-        _for_display(_open_questions(viewer=viewer), viewer=viewer),
-        keys=("created_at", "id"),
-        cursor=cursor,
-        size=size,
-        descending=True,
-    )
+    return _feed_page(_open_questions(viewer=viewer), viewer=viewer, cursor=cursor, size=size)
 
 
 def questions_for_expertise(*, viewer: Profile, limit: int = 5) -> list[Post]:
@@ -232,10 +231,14 @@ def answer_choosable_by(*, post: Post, viewer: Profile) -> bool:
 
 
 def pinned_announcements(*, viewer: Profile, limit: int = 3) -> list[Post]:
-    qs = visible_posts().filter(
-        kind=Post.Kind.ANNOUNCEMENT, community__isnull=True, pinned_until__gt=timezone.now()
+    """Served by post_pinned_idx; on most days it finds nothing and the page pays one small query."""
+    ids = list(
+        visible_posts()
+        .filter(kind=Post.Kind.ANNOUNCEMENT, community__isnull=True, pinned_until__gt=timezone.now())
+        .order_by("-pinned_until", "-id")
+        .values_list("id", flat=True)[:limit]
     )
-    return list(_for_display(qs, viewer=viewer).order_by("-pinned_until", "-id")[:limit])
+    return posts_for_display(ids=ids, viewer=viewer)
 
 
 def announcement_reach(*, post: Post) -> dict:

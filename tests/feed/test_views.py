@@ -20,8 +20,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Fixed, whatever the amount of data: session, user, viewer profile, roles, people and tags followed,
-# viewer's groups, feed page, viewer's reactions, pictures, pinned announcements.
-HOME_FEED_MAX_QUERIES = 11
+# viewer's groups, the page's ids, its cards, viewer's reactions, pictures, pinned announcements.
+HOME_FEED_MAX_QUERIES = 12
 # Session, user, viewer profile, roles, viewer's groups, the post, viewer's reactions, pictures,
 # comments.
 POST_PAGE_MAX_QUERIES = 9
