@@ -5,8 +5,9 @@ from expertise import services
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill
 
 
-@admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class TagWithPeopleAdmin(admin.ModelAdmin):
+    """A skill or interest, with how many profiles list it."""
+
     list_display = ["name", "slug", "people"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -17,6 +18,11 @@ class SkillAdmin(admin.ModelAdmin):
     @admin.display(ordering="_people")
     def people(self, obj) -> int:
         return obj._people
+
+
+@admin.register(Skill)
+class SkillAdmin(TagWithPeopleAdmin):
+    pass
 
 
 @admin.register(ProfileSkill)
@@ -53,17 +59,8 @@ class EndorsementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Interest)
-class InterestAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "people"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_people=Count("profile_items"))
-
-    @admin.display(ordering="_people")
-    def people(self, obj) -> int:
-        return obj._people
+class InterestAdmin(TagWithPeopleAdmin):
+    pass
 
 
 @admin.register(ProfileInterest)
