@@ -18,7 +18,6 @@ import os
 import random
 import sys
 import time
-import warnings
 from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import urlencode
@@ -27,8 +26,8 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.feed.generate import DEFAULT_DATABASE  # noqa: E402
-from bench.people.generate import DEFAULT_SERVER, configure_django, database_url  # noqa: E402
-from bench.people.measure import PageResult, Server, apply_pending_migrations, measure_page  # noqa: E402
+from bench.people.generate import DEFAULT_SERVER  # noqa: E402
+from bench.people.measure import PageResult, Server, django_for_bench, measure_page  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results.json")
 # The targets for the home feed on PostgreSQL: (median, 95th percentile) server time.
@@ -168,19 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise: no STATIC_ROOT here
-    configure_django(database_url(args.database, args.server))
-    from django.conf import settings
-    from django.test.utils import override_settings
-
-    override_settings(
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
-    if not args.no_migrate:
-        apply_pending_migrations()
+    django_for_bench(database=args.database, server=args.server, migrate=not args.no_migrate)
     viewer = find_viewer()
     if viewer is None:
         print(f"{args.database} has no benchmark viewer: run bench/feed/generate.py first.", file=sys.stderr)

@@ -313,6 +313,25 @@ def company_counts() -> dict[str, int]:
     return out
 
 
+def django_for_bench(*, database: str, server: str, migrate: bool) -> None:
+    """Django on the scratch database, production settings, static files unhashed; migrated if asked."""
+    # WhiteNoise warns that STATIC_ROOT is missing: the benchmark does not serve static files.
+    warnings.filterwarnings("ignore", message="No directory at")
+    configure_django(database_url(database, server))
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    # Production's manifest storage needs `collectstatic`; plain storage renders the same pages.
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
+    if migrate:
+        apply_pending_migrations()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -329,23 +348,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    # WhiteNoise warns that STATIC_ROOT is missing: the benchmark does not serve static files.
-    warnings.filterwarnings("ignore", message="No directory at")
-    configure_django(database_url(args.database, args.server))
-    from django.conf import settings
-    from django.test.utils import override_settings
-
+    django_for_bench(database=args.database, server=args.server, migrate=not args.no_migrate)
     from profiles.models import Profile
 
-    # Production's manifest storage needs `collectstatic`; plain storage renders the same pages.
-    override_settings(
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
-    if not args.no_migrate:
-        apply_pending_migrations()
     counts = company_counts()
     if not counts["profiles"]:
         print(f"{args.database} has no people: run bench/people/generate.py first.", file=sys.stderr)
