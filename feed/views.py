@@ -57,7 +57,7 @@ def _feed(request, *, scope: str):
     if request.headers.get("HX-Request"):
         return render(request, "feed/_post_page.html", {"page": page})
     pinned = [] if cursor else selectors.pinned_announcements(viewer=viewer)
-    services.announcements_seen(viewer=viewer, post_ids=[p.pk for p in pinned])
+    _record_announcements_seen(request, viewer, [p.pk for p in pinned])
     pinned_ids = {p.pk for p in pinned}
     page.items = [p for p in page.items if p.pk not in pinned_ids]  # shown once, at the top
     context = {
@@ -202,12 +202,24 @@ def post_image(request, post_id: int, image_id: int):
     return response
 
 
+SEEN_SESSION_KEY = "hive_announcements_seen"
+
+
+def _record_announcements_seen(request, viewer, post_ids: list[int]) -> None:
+    """Write each announcement's view once per session, not on every feed load it stays pinned."""
+    seen = request.session.get(SEEN_SESSION_KEY, [])
+    new = [pk for pk in post_ids if pk not in seen]
+    if new:
+        services.announcements_seen(viewer=viewer, post_ids=new)
+        request.session[SEEN_SESSION_KEY] = (seen + new)[-50:]
+
+
 def _reach_for(request, post):
     """An announcement's reach, for its author and the people who announce; it counts this view too."""
     if not post.is_announcement:
         return None
     viewer = viewer_profile(request)
-    services.announcements_seen(viewer=viewer, post_ids=[post.pk])
+    _record_announcements_seen(request, viewer, [post.pk])
     if post.author_id != viewer.pk and not roles.can_announce(request.user):
         return None
     return selectors.announcement_reach(post=post)

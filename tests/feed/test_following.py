@@ -226,3 +226,20 @@ def test_leadership_can_announce_and_pinning_is_bounded(db):
 
     with pytest.raises(ValidationError, match="0 to 30 days"):
         services.announcement_create(author=ceo, body="Forever", pinned_days=365)
+
+
+def test_a_pinned_announcement_is_recorded_as_seen_once_not_on_every_load(
+    comms, colleague, colleague_client, django_assert_max_num_queries
+):
+    from feed.models import AnnouncementView
+
+    services.announcement_create(author=comms, body="Offices close early", pinned_days=3)
+    colleague_client.get("/all/")  # first look: recorded
+    with django_assert_max_num_queries(30) as first_again:
+        colleague_client.get("/all/")
+    with django_assert_max_num_queries(len(first_again.captured_queries)):
+        colleague_client.get("/all/")
+
+    assert AnnouncementView.objects.filter(profile=colleague).count() == 1
+    inserts = [q for q in first_again.captured_queries if "feed_announcementview" in q["sql"]]
+    assert inserts == []
