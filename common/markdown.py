@@ -1,14 +1,17 @@
-"""User-written Markdown to HTML that is safe to show: nh3 (Ammonia) keeps only an allow-list.
+"""User-written Markdown to HTML that is safe to show: cmark-gfm renders, nh3 (Ammonia) cleans.
 
-Raw HTML in the source is escaped by Markdown's own rules and whatever survives is cleaned, so no
-script, style, event handler or javascript: URL reaches a page.
+cmark-gfm is GitHub's C implementation of CommonMark, the dialect people already write in GitHub,
+Slack-like tools and wikis; it is about twenty times faster than a pure-Python parser, which matters
+because every card of every feed page is rendered on read. It runs in its safe mode (raw HTML and
+javascript: links dropped) and nh3 then keeps only an allow-list, so no script, style, event
+handler or dangerous URL reaches a page even if one layer has a bug.
 """
 
 import re
-import threading
 
-import markdown as markdown_lib
+import cmarkgfm
 import nh3
+from cmarkgfm.cmark import Options
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -16,25 +19,18 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
+# A line break in a post is a line break on screen, as in any chat tool (CommonMark alone would
+# join the lines into one paragraph); smart punctuation stays off so code and names stay as typed.
+_OPTIONS = Options.CMARK_OPT_HARDBREAKS
 
 # A bare address people paste ("see https://example.com/x"), not one already in Markdown link syntax.
 _BARE_URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
 
 
-_local = threading.local()
-
-
-def _converter() -> markdown_lib.Markdown:
-    # Building a Markdown parser is most of the cost of a short post: one per thread, reset per use.
-    if not hasattr(_local, "md"):
-        _local.md = markdown_lib.Markdown(extensions=["sane_lists"], output_format="html")
-    return _local.md
-
-
 def markdown_render(text: str) -> SafeString:
     # <url> is Markdown's autolink; pasted addresses become links like in any chat tool.
     text = _BARE_URL.sub(lambda m: f"<{m.group(0)}>", text or "")
-    html = _converter().reset().convert(text)
+    html = cmarkgfm.markdown_to_html(text, options=_OPTIONS)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

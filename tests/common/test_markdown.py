@@ -37,3 +37,14 @@ def test_a_pasted_address_becomes_a_link_but_markdown_links_stay_as_written():
     assert '<a href="https://example.com/a?b=1" rel="nofollow noopener noreferrer">' in html
     assert "https://example.com/a?b=1</a>." in html
     assert '<a href="https://wiki.example.com" rel="nofollow noopener noreferrer">the wiki</a>' in html
+
+
+def test_a_new_line_in_a_post_is_a_new_line_on_screen():
+    html = markdown_render("Thanks all!\nSee you Friday")
+    assert html == "<p>Thanks all!<br>\nSee you Friday</p>\n"
+
+
+def test_code_keeps_angle_brackets_as_text():
+    html = markdown_render("Use `<div hidden>` here\n\n```\nif a < b && c > d:\n```")
+    assert "<code>&lt;div hidden&gt;</code>" in html
+    assert "if a &lt; b &amp;&amp; c &gt; d:" in html
