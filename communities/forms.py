@@ -1,7 +1,7 @@
 from django import forms
 
 from communities.models import Community
-from profiles.models import Profile
+from profiles.forms import ColleagueField
 
 
 class CommunityForm(forms.Form):
@@ -19,19 +19,8 @@ class JoinRequestForm(forms.Form):
 
 class InviteForm(forms.Form):
     # Named like the kudos picker's field, which profiles:suggest reads to fill the datalist.
-    recipient = forms.CharField(
-        max_length=320,
+    recipient = ColleagueField(
         label="Invite a colleague",
         help_text="Their work email, or pick them from the list as you type their name.",
         error_messages={"required": "Type the email of the colleague to invite."},
     )
-
-    def clean_recipient(self) -> Profile:
-        raw = self.cleaned_data["recipient"].strip()
-        # The people picker fills in "Name <email>"; people may also type just the email.
-        email = raw[raw.rfind("<") + 1 : raw.rfind(">")] if raw.endswith(">") and "<" in raw else raw
-        # Anyone who ever worked here: the service then says clearly that they have left.
-        match = Profile.objects.select_related("user").filter(user__email__iexact=email).first()
-        if match is None:
-            raise forms.ValidationError(f"Nobody with the email “{email}” works here.")
-        return match

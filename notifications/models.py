@@ -13,6 +13,7 @@ class Kind(models.TextChoices):
     ANSWER = "answer", "Your answer is chosen as the best one"
     KUDOS = "kudos", "Someone gives you kudos"
     GROUP = "group", "Group invitations, requests and approvals"
+    PROJECT = "project", "Someone adds you to a project"
 
 
 class Channel(models.TextChoices):

@@ -130,3 +130,31 @@ class ProfileForm(forms.ModelForm):
         """The cleaned values for profiles.services.profile_update."""
         names = ADMIN_FIELDS if self.admin_edit else OWNER_FIELDS
         return {name: self.cleaned_data[name] for name in names}
+
+
+def picked_email(raw: str) -> str:
+    """The email in what a people picker sent: "Name <email>" from the datalist, or a typed email."""
+    raw = raw.strip()
+    return raw[raw.rfind("<") + 1 : raw.rfind(">")].strip() if raw.endswith(">") and "<" in raw else raw
+
+
+class ColleagueField(forms.CharField):
+    """A person picked from the profiles:suggest datalist or typed as their work email.
+
+    Finds anyone who ever worked here, so the service can say clearly that someone has left rather
+    than "nobody has that address".
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 320)
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> Profile | None:
+        raw = super().clean(value)
+        if not raw:
+            return None
+        email = picked_email(raw)
+        match = Profile.objects.select_related("user").filter(user__email__iexact=email).first()
+        if match is None:
+            raise ValidationError(f"Nobody with the email “{email}” works here.")
+        return match

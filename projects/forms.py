@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from expertise.services import skill_names_parse
+from profiles.forms import ColleagueField
 from profiles.models import Department
 from projects.models import Project, ProjectMember
 from projects.selectors import profiles_by_email
@@ -103,4 +104,19 @@ class UpdateForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=ProjectMember.Role.choices)
+    role = forms.ChoiceField(
+        choices=ProjectMember.Role.choices,
+        error_messages={
+            "required": "Choose a role from the list.",
+            "invalid_choice": "Choose a role from the list.",
+        },
+    )
+
+
+class MemberAddForm(RoleForm):
+    # Named like the kudos picker's field, which profiles:suggest reads to fill the datalist.
+    recipient = ColleagueField(
+        label="Add a colleague",
+        help_text="Their work email, or pick them from the list as you type their name.",
+        error_messages={"required": "Type the email of the colleague to add."},
+    )

@@ -1,4 +1,4 @@
-"""Every change to projects: create, edit, join, leave, roles, updates.
+"""Every change to projects: create, edit, join, leave, members and roles, updates.
 
 Each service runs in one transaction and locks the project row before touching its memberships,
 so member_count, updated_at and the "a project keeps a lead" rule stay right under concurrency.
@@ -12,6 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from expertise.services import skill_names_parse, skills_get_or_create
+from notifications.models import Kind
+from notifications.services import notify
 from profiles.models import Department, Profile
 from projects.models import Project, ProjectMember, ProjectUpdate
 
@@ -21,13 +23,17 @@ MAX_NAME_LENGTH = 200
 MAX_SUMMARY_LENGTH = 3000
 
 
+def _actor_profile_id(actor) -> int | None:
+    return getattr(getattr(actor, "profile", None), "pk", None)
+
+
 def project_can_edit(*, project: Project, user) -> bool:
     """Creator, leads and superusers edit a project."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    profile_id = getattr(getattr(user, "profile", None), "pk", None)
+    profile_id = _actor_profile_id(user)
     if profile_id is None:
         return False
     if project.created_by_id == profile_id:
@@ -182,18 +188,73 @@ def project_leave(*, project: Project, profile: Profile) -> None:
     _touch(project, members_delta=-1)
 
 
+def project_can_manage_members(*, project: Project, user) -> bool:
+    """Leads and superusers add and remove members and change roles (`user` is a User)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return ProjectMember.objects.filter(
+        project=project, profile_id=_actor_profile_id(user), role=Role.LEAD
+    ).exists()
+
+
+def _require_manager(project: Project, actor, message: str) -> None:
+    # Checked on the locked project, so a lead demoted a moment ago can no longer act.
+    if not project_can_manage_members(project=project, user=actor):
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def project_member_add(
+    *, project: Project, actor, profile: Profile, role: str = Role.MEMBER
+) -> ProjectMember:
+    """A lead (or a superuser; `actor` is a User) adds a colleague with a role; they are told in the app."""
+    if role not in Role.values:
+        raise ValidationError(f"“{role}” is not a project role.")
+    locked = _lock(project)
+    _require_manager(locked, actor, "Only the project's leads can add members.")
+    if not profile.user.is_active:
+        raise ValidationError(f"{profile.display_name} no longer works here, so they can't be added.")
+    if ProjectMember.objects.filter(project=locked, profile=profile).exists():
+        raise ValidationError(f"{profile.display_name} is already on this project.")
+    member = ProjectMember.objects.create(project=locked, profile=profile, role=role)
+    _touch(project, members_delta=1)
+    adder = getattr(actor, "profile", None)
+    notify(
+        recipients=[profile],
+        kind=Kind.PROJECT,
+        actor=adder,
+        summary=f"{adder.display_name if adder else 'An admin'} added you to {locked.name} "
+        f"as {member.get_role_display().lower()}",
+        url=locked.get_absolute_url(),
+    )
+    return member
+
+
+@transaction.atomic
+def project_member_remove(*, project: Project, actor, profile: Profile) -> None:
+    """A lead (or a superuser) takes someone off the project; the last lead stays."""
+    locked = _lock(project)
+    _require_manager(locked, actor, "Only the project's leads can remove members.")
+    member = ProjectMember.objects.filter(project=locked, profile=profile).first()
+    if member is None:
+        raise ValidationError(f"{profile.display_name} is not on this project.")
+    if member.role == Role.LEAD and not _other_leads(locked, profile):
+        raise ValidationError(
+            f"{profile.display_name} is the project's only lead: make someone else a lead first."
+        )
+    member.delete()
+    _touch(project, members_delta=-1)
+
+
 @transaction.atomic
 def project_member_role_set(*, project: Project, actor, profile: Profile, role: str) -> ProjectMember:
     """A lead (or a superuser; `actor` is a User) changes a member's role."""
     if role not in Role.values:
         raise ValidationError(f"“{role}” is not a project role.")
     locked = _lock(project)
-    actor_profile_id = getattr(getattr(actor, "profile", None), "pk", None)
-    is_lead = ProjectMember.objects.filter(
-        project=locked, profile_id=actor_profile_id, role=Role.LEAD
-    ).exists()
-    if not (is_lead or actor.is_superuser):
-        raise PermissionDenied("Only the project's leads can change roles.")
+    _require_manager(locked, actor, "Only the project's leads can change roles.")
     member = ProjectMember.objects.filter(project=locked, profile=profile).first()
     if member is None:
         raise ValidationError(f"{profile.display_name} is not on this project.")

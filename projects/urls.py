@@ -12,5 +12,7 @@ urlpatterns = [
     path("<int:project_id>/join/", views.join, name="join"),
     path("<int:project_id>/leave/", views.leave, name="leave"),
     path("<int:project_id>/updates/", views.update_create, name="update_create"),
+    path("<int:project_id>/members/", views.member_add, name="member_add"),
     path("<int:project_id>/members/<int:profile_id>/role/", views.member_role, name="member_role"),
+    path("<int:project_id>/members/<int:profile_id>/remove/", views.member_remove, name="member_remove"),
 ]

@@ -9,7 +9,7 @@ from expertise.services import skill_names_parse
 from profiles.models import Profile
 from profiles.selectors import viewer_profile
 from projects import selectors, services
-from projects.forms import ProjectCreateForm, ProjectForm, RoleForm, UpdateForm
+from projects.forms import MemberAddForm, ProjectCreateForm, ProjectForm, RoleForm, UpdateForm
 from projects.models import Project, ProjectMember
 
 
@@ -75,6 +75,7 @@ def _detail_context(request, project: Project, *, update_form: UpdateForm | None
         "can_edit": request.user.is_superuser or is_lead or project.created_by_id == viewer.pk,
         "can_manage_roles": is_lead or request.user.is_superuser,
         "roles": ProjectMember.Role.choices,
+        "default_role": ProjectMember.Role.MEMBER,
         "update_form": update_form or UpdateForm(),
     }
 
@@ -194,20 +195,62 @@ def leave(request, project_id: int):
     return redirect(project)
 
 
+def _managed_project_or_403(request, project_id: int, message: str) -> Project:
+    # Before the form is read, so someone who may not manage members learns nothing from its errors;
+    # the service checks again under the project's lock.
+    project = get_object_or_404(Project, pk=project_id)
+    if not services.project_can_manage_members(project=project, user=request.user):
+        raise PermissionDenied(message)
+    return project
+
+
 @require_POST
 def member_role(request, project_id: int, profile_id: int):
-    project = get_object_or_404(Project, pk=project_id)
+    project = _managed_project_or_403(request, project_id, "Only the project's leads can change roles.")
     person = get_object_or_404(Profile.objects.select_related("user"), pk=profile_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a role from the list.")
         return redirect(project)
+    role = form.cleaned_data["role"]
     _run(
         request,
         lambda: services.project_member_role_set(
-            project=project, actor=request.user, profile=person, role=form.cleaned_data["role"]
+            project=project, actor=request.user, profile=person, role=role
         ),
-        f"{person.display_name} is now {form.cleaned_data['role']}.",
+        f"{person.display_name} is now {_role_label(role)}.",
+    )
+    return redirect(project)
+
+
+def _role_label(role: str) -> str:
+    return {"lead": "a lead", "member": "a member", "advisor": "an advisor"}[role]
+
+
+@require_POST
+def member_add(request, project_id: int):
+    project = _managed_project_or_403(request, project_id, "Only the project's leads can add members.")
+    form = MemberAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(project)
+    person, role = form.cleaned_data["recipient"], form.cleaned_data["role"]
+    _run(
+        request,
+        lambda: services.project_member_add(project=project, actor=request.user, profile=person, role=role),
+        f"{person.display_name} is now on the project as {_role_label(role)}.",
+    )
+    return redirect(project)
+
+
+@require_POST
+def member_remove(request, project_id: int, profile_id: int):
+    project = _managed_project_or_403(request, project_id, "Only the project's leads can remove members.")
+    person = get_object_or_404(Profile.objects.select_related("user"), pk=profile_id)
+    _run(
+        request,
+        lambda: services.project_member_remove(project=project, actor=request.user, profile=person),
+        f"{person.display_name} is no longer on the project.",
     )
     return redirect(project)
 

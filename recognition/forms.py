@@ -1,5 +1,6 @@
 from django import forms
 
+from profiles.forms import picked_email
 from profiles.models import Profile
 from profiles.selectors import active_profiles
 from recognition.models import CompanyValue
@@ -10,7 +11,7 @@ class KudosForm(forms.Form):
     recipient = forms.CharField(
         label="Who do you want to recognise?",
         help_text="Type a colleague's name or email.",
-        widget=forms.TextInput(attrs={"list": "people-options", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),  # drawn by profiles/_colleague_picker.html
     )
     value = forms.ModelChoiceField(
         queryset=CompanyValue.objects.filter(is_active=True),
@@ -26,8 +27,7 @@ class KudosForm(forms.Form):
 
     def clean_recipient(self):
         raw = self.cleaned_data["recipient"].strip()
-        # The picker fills in "Name <email>"; people may also type just the email.
-        email = raw[raw.rfind("<") + 1 : raw.rfind(">")] if raw.endswith(">") and "<" in raw else raw
+        email = picked_email(raw)
         # By email, anyone who ever worked here: kudos_give then says clearly that they have left.
         match = Profile.objects.select_related("user").filter(user__email__iexact=email).first()
         if match is None:
