@@ -72,6 +72,15 @@ def keyset_page(
     return Page(items=items, next_cursor=next_cursor)
 
 
+def keyset_cursor_at(*, created_at: datetime, id: int) -> str:
+    """A cursor for an ascending ("created_at", "id") page that starts AT this row, not after it.
+
+    keyset_page reads rows strictly after its cursor; ids are integers, so "after (t, id - 1)" is
+    "from (t, id)" with nothing in between. Used to open a long thread where a linked comment is.
+    """
+    return _encode([created_at, id - 1])
+
+
 def _key_value(obj: Any, key: str) -> Any:
     for part in key.split("__"):
         obj = getattr(obj, part)

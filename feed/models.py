@@ -119,7 +119,8 @@ class Comment(models.Model):
 
     def get_absolute_url(self) -> str:
         # From post_id, not self.post: lists of comments (the review queue) would load each post.
-        return f"{reverse('feed:post', args=[self.post_id])}#comment-{self.pk}"
+        # ?comment= opens a long thread at the page holding this comment.
+        return f"{reverse('feed:post', args=[self.post_id])}?comment={self.pk}#comment-{self.pk}"
 
     def moderation_excerpt(self) -> str:
         return self.body[:1000]

@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from taggit.models import Tag
 
-from common.pagination import Page, keyset_page
+from common.pagination import Page, keyset_cursor_at, keyset_page
 from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
 from feed.models import Comment, FollowPerson, FollowTag, PollVote, Post, PostRevision, PostTag, Reaction
@@ -137,26 +137,50 @@ def community_feed_page(*, viewer: Profile, community: Community, cursor: str | 
     return _feed_page(visible_posts().filter(community=community), viewer=viewer, cursor=cursor, size=size)
 
 
-def post_comments(*, post: Post, limit: int = 500) -> list[Comment]:
-    """Top-level comments in order, each with `.thread_replies`; one query for the whole thread.
+THREAD_PAGE_SIZE = 50
 
+
+def comment_thread_page(
+    *, post: Post, cursor: str | None = None, from_comment_id: int | None = None, size: int = THREAD_PAGE_SIZE
+) -> Page:
+    """One page of a post's conversation: `size` top-level comments in order, each with `.thread_replies`.
+
+    Two queries however long the thread (the top-level page on comment_thread_idx, then the page's
+    replies), so a 3,000-comment post costs what a 50-comment one does. `from_comment_id` starts the
+    page at the thread holding that comment, which is where a link to a comment lands.
     A deleted comment that has replies stays as a placeholder (its `removed_at` is set) so the
     replies keep their context; other deleted comments are left out.
     """
-    rows = list(
-        Comment.objects.filter(post=post).select_related("author").order_by("created_at", "id")[:limit]
-    )
+    top_level = Comment.objects.filter(post=post, parent__isnull=True).select_related("author")
+    if cursor is None and from_comment_id is not None:
+        anchor = (
+            Comment.objects.filter(post=post, pk=from_comment_id)
+            .values("parent__created_at", "parent_id", "created_at", "id")
+            .first()
+        )
+        if anchor is not None:
+            root_at, root_id = (
+                (anchor["parent__created_at"], anchor["parent_id"])
+                if anchor["parent_id"]
+                else (anchor["created_at"], anchor["id"])
+            )
+            cursor = keyset_cursor_at(created_at=root_at, id=root_id)
+    page = keyset_page(top_level, keys=("created_at", "id"), cursor=cursor, size=size, descending=False)
     replies: dict[int, list[Comment]] = {}
-    for row in rows:
-        if row.parent_id is not None and row.removed_at is None:
-            replies.setdefault(row.parent_id, []).append(row)
+    if page.items:
+        for reply in (
+            Comment.objects.filter(parent_id__in=[c.pk for c in page.items], removed_at__isnull=True)
+            .select_related("author")
+            .order_by("created_at", "id")
+        ):
+            replies.setdefault(reply.parent_id, []).append(reply)
     thread = []
-    for row in rows:
-        if row.parent_id is None:
-            row.thread_replies = replies.get(row.pk, [])
-            if row.removed_at is None or row.thread_replies:
-                thread.append(row)
-    return thread
+    for row in page.items:
+        row.thread_replies = replies.get(row.pk, [])
+        if row.removed_at is None or row.thread_replies:
+            thread.append(row)
+    page.items = thread
+    return page
 
 
 def post_revisions(*, post: Post, limit: int = 50) -> list[PostRevision]:

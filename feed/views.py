@@ -162,7 +162,7 @@ def post_detail(request, post_id: int):
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.comment_create(
+            comment = services.comment_create(
                 post_id=post.pk,
                 author=viewer_profile(request),
                 body=form.cleaned_data["body"],
@@ -171,20 +171,35 @@ def post_detail(request, post_id: int):
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:
-            return redirect(post)
-    return render(
-        request,
-        "feed/post_detail.html",
-        {
-            "post": post,
-            "comments": selectors.post_comments(post=post),
-            "revisions": selectors.post_revisions(post=post) if post.edited_at else [],
-            "can_choose_answer": selectors.answer_choosable_by(post=post, viewer=viewer_profile(request)),
-            "reach": _reach_for(request, post),
-            "form": form,
-        },
-        status=400 if form.errors else 200,
-    )
+            return redirect(comment)  # the page of a long thread where the new comment is
+    cursor = request.GET.get("comments")
+    try:
+        thread = selectors.comment_thread_page(
+            post=post, cursor=cursor, from_comment_id=_int_or_none(request.GET.get("comment"))
+        )
+    except BadCursor:
+        return HttpResponseBadRequest("That page link is not valid.")
+    context = {
+        "post": post,
+        "thread": thread,
+        "can_choose_answer": selectors.answer_choosable_by(post=post, viewer=viewer_profile(request)),
+    }
+    if request.headers.get("HX-Request") and cursor:
+        return render(request, "feed/_comment_page.html", context)  # "More comments"
+    context |= {
+        "thread_starts_later": bool(cursor or request.GET.get("comment")),
+        "revisions": selectors.post_revisions(post=post) if post.edited_at else [],
+        "reach": _reach_for(request, post),
+        "form": form,
+    }
+    return render(request, "feed/post_detail.html", context, status=400 if form.errors else 200)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 @require_GET

@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 # viewer's groups, the page's ids, its cards, viewer's reactions, pictures, pinned announcements.
 HOME_FEED_MAX_QUERIES = 12
 # Session, user, viewer profile, roles, viewer's groups, the post, viewer's reactions, pictures,
-# comments.
-POST_PAGE_MAX_QUERIES = 9
+# the page's top-level comments, their replies.
+POST_PAGE_MAX_QUERIES = 10
 
 
 @pytest.fixture
@@ -559,3 +559,60 @@ def test_post_page_queries_stay_fixed_however_many_threads_and_replies(
     with django_assert_max_num_queries(POST_PAGE_MAX_QUERIES):
         response = colleague_client.get(f"/posts/{post.pk}/")
     assert response.content.decode().count('class="comment reply"') == 36
+
+
+# --- Long threads -----------------------------------------------------------------------------
+
+
+def _thread(post, *, top_level: int) -> list[Comment]:
+    start = timezone.now() - timedelta(days=1)
+    return [
+        CommentFactory(post=post, body=f"Comment number {i}", created_at=start + timedelta(minutes=i))
+        for i in range(top_level)
+    ]
+
+
+def test_a_long_thread_shows_a_page_of_comments_and_loads_the_rest_on_demand(colleague_client, post):
+    from feed.selectors import THREAD_PAGE_SIZE
+
+    _thread(post, top_level=THREAD_PAGE_SIZE + 5)
+
+    first = colleague_client.get(f"/posts/{post.pk}/").content.decode()
+    assert first.count('class="comment"') == THREAD_PAGE_SIZE
+    assert f"Comment number {THREAD_PAGE_SIZE - 1}<" in first
+    assert f"Comment number {THREAD_PAGE_SIZE}<" not in first
+    more = re.search(r'hx-get="([^"]+)"[^>]*>More comments', first).group(1).replace("&amp;", "&")
+
+    rest = colleague_client.get(more, headers={"HX-Request": "true"}).content.decode()
+    assert rest.count('class="comment"') == 5
+    assert f"Comment number {THREAD_PAGE_SIZE + 4}<" in rest
+    assert "More comments" not in rest and "<html" not in rest
+
+
+def test_a_link_to_a_late_reply_opens_the_thread_where_it_is(colleague_client, post):
+    from feed.selectors import THREAD_PAGE_SIZE
+
+    comments = _thread(post, top_level=THREAD_PAGE_SIZE * 2)
+    target = comments[THREAD_PAGE_SIZE + 10]
+    reply = CommentFactory(post=post, parent=target, body="The reply someone was notified of")
+
+    page = colleague_client.get(reply.get_absolute_url()).content.decode()
+
+    assert f'id="comment-{reply.pk}"' in page
+    assert f"Comment number {THREAD_PAGE_SIZE + 10}<" in page
+    assert f"Comment number {THREAD_PAGE_SIZE + 9}<" not in page
+    assert "Show the conversation from the start" in page
+
+
+def test_a_new_comment_on_a_long_thread_lands_on_the_page_that_shows_it(colleague_client, post):
+    from feed.selectors import THREAD_PAGE_SIZE
+
+    _thread(post, top_level=THREAD_PAGE_SIZE + 3)
+
+    response = colleague_client.post(f"/posts/{post.pk}/", {"body": "Late to the party"}, follow=True)
+
+    assert "Late to the party" in response.content.decode()
+
+
+def test_a_tampered_comments_cursor_is_a_bad_request(colleague_client, post):
+    assert colleague_client.get(f"/posts/{post.pk}/", {"comments": "garbage"}).status_code == 400

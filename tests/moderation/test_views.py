@@ -232,7 +232,7 @@ def test_queue_links_a_flagged_comment_to_its_place_on_the_post_page(moderator_c
     page = moderator_client.get("/moderation/").content.decode()
 
     assert "A rude remark" in page
-    assert f'href="/posts/{post.pk}/#comment-{comment.pk}"' in page
+    assert f'href="/posts/{post.pk}/?comment={comment.pk}#comment-{comment.pk}"' in page
 
 
 def test_queue_with_a_garbage_cursor_is_a_bad_request(moderator_client):
