@@ -16,16 +16,19 @@ from profiles.models import Profile
 _UNREACHABLE_SLUGS = {"", "mine", "meet"}
 
 
+def _reachable(slug: str, *, unreachable: set[str], prefix: str, i: int | None) -> str:
+    # Names made only of symbols ("++", "🙂") slugify to nothing; they still need a page.
+    if slug in unreachable:
+        slug = f"{prefix}-{slug}".rstrip("-")
+    return slug if i is None else f"{slug}_{i}"
+
+
 class Skill(TagBase):
     class Meta:
         ordering = ["name"]
 
     def slugify(self, tag: str, i: int | None = None) -> str:
-        # Names made only of symbols ("++", "🙂") slugify to nothing; they still need a page.
-        slug = super().slugify(tag)
-        if slug in _UNREACHABLE_SLUGS:
-            slug = f"skill-{slug}".rstrip("-")
-        return slug if i is None else f"{slug}_{i}"
+        return _reachable(super().slugify(tag), unreachable=_UNREACHABLE_SLUGS, prefix="skill", i=i)
 
     def get_absolute_url(self) -> str:
         return reverse("expertise:skill", args=[self.slug])
@@ -85,6 +88,13 @@ class Interest(TagBase):
 
     class Meta:
         ordering = ["name"]
+
+    def slugify(self, tag: str, i: int | None = None) -> str:
+        # Interest pages live under interests/, so only an empty slug is out of reach.
+        return _reachable(super().slugify(tag), unreachable={""}, prefix="interest", i=i)
+
+    def get_absolute_url(self) -> str:
+        return reverse("expertise:interest", args=[self.slug])
 
 
 class ProfileInterest(TaggedItemBase):

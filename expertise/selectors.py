@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 
-from common.pagination import BadCursor, Page
+from common.pagination import BadCursor, Page, keyset_page
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill
 from profiles.models import Profile
 from profiles.selectors import active_profiles
@@ -92,6 +92,31 @@ def people_with_skill_page(*, skill: Skill, cursor: str | None, size: int = 30) 
         "content_object__department", "content_object__location"
     )
     return _keyset_page_mixed(qs, keys=_SKILL_PAGE_KEYS, cursor=cursor, size=size)
+
+
+# --- An interest's page: the people who share it ---------------------------------------------------
+
+
+def interest_by_slug(*, slug: str, viewer: Profile | None) -> Interest | None:
+    """The interest, with `viewer_lists`: whether the viewer has it on their profile (same query)."""
+    listed = (
+        Exists(ProfileInterest.objects.filter(tag=OuterRef("pk"), content_object=viewer))
+        if viewer is not None
+        else Value(False)
+    )
+    return Interest.objects.filter(slug=slug).annotate(viewer_lists=listed).first()
+
+
+def people_with_interest_page(*, interest: Interest, cursor: str | None, size: int = 30) -> Page:
+    """ProfileInterest rows (with the person) of people still here, newest colleagues first.
+
+    Walks the unique (tag, person) index backwards, as people_to_meet does: no sort, whatever the
+    number of people who share a common interest. Profile ids grow with hiring, hence "newest".
+    """
+    qs = ProfileInterest.objects.filter(tag=interest, content_object__user__is_active=True).select_related(
+        "content_object__department", "content_object__location"
+    )
+    return keyset_page(qs, keys=("content_object_id",), cursor=cursor, size=size, descending=True)
 
 
 # --- Someone's skills and interests ---------------------------------------------------------------
@@ -229,14 +254,22 @@ def profile_skill_for_viewer(*, profile_skill_id: int, viewer: Profile | None) -
     return item
 
 
-def skills_popular(*, limit: int = 60) -> list[Skill]:
-    # Count only people still here, so the number matches the list on the skill's page.
+def _popular(model: type[Skill] | type[Interest], limit: int) -> list:
+    # Count only people still here, so the number matches the list on the tag's page.
     active = Q(profile_items__content_object__user__is_active=True)
     return list(
-        Skill.objects.annotate(people=Count("profile_items", filter=active))
+        model.objects.annotate(people=Count("profile_items", filter=active))
         .filter(people__gt=0)
         .order_by("-people", "name")[:limit]
     )
+
+
+def skills_popular(*, limit: int = 60) -> list[Skill]:
+    return _popular(Skill, limit)
+
+
+def interests_popular(*, limit: int = 30) -> list[Interest]:
+    return _popular(Interest, limit)
 
 
 # --- People you should meet -----------------------------------------------------------------------

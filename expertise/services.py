@@ -133,6 +133,21 @@ def profile_interests_set(*, profile: Profile, names: list[str]) -> list[Interes
 
 
 @transaction.atomic
+def profile_interest_add(*, profile: Profile, interest: Interest) -> bool:
+    """Adds one interest to a profile (from the interest's page); False if it was listed already."""
+    _profile_lock(profile)
+    listed = ProfileInterest.objects.filter(content_object=profile)
+    if listed.filter(tag=interest).exists():
+        return False
+    if listed.count() >= MAX_INTERESTS:
+        raise ValidationError(
+            f"You list {MAX_INTERESTS} interests already, the most there can be: remove one first."
+        )
+    ProfileInterest.objects.create(content_object=profile, tag=interest)
+    return True
+
+
+@transaction.atomic
 def profile_expertise_set(
     *,
     profile: Profile,

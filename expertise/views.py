@@ -14,19 +14,51 @@ from profiles.selectors import viewer_profile
 
 @require_GET
 def index(request):
-    return render(request, "expertise/index.html", {"skills": selectors.skills_popular()})
+    return render(
+        request,
+        "expertise/index.html",
+        {"skills": selectors.skills_popular(), "interests": selectors.interests_popular()},
+    )
+
+
+def _people_page(request, found, *, kind: str, people):
+    """A skill's or an interest's page (expertise/<kind>.html): one page of the people listing it."""
+    if found is None:
+        raise Http404(f"Nobody lists that {kind} yet.")
+    try:
+        page = people(**{kind: found}, cursor=request.GET.get("cursor"))
+    except BadCursor:
+        return HttpResponseBadRequest("That page link is not valid.")
+    return render(request, f"expertise/{kind}.html", {kind: found, "page": page})
 
 
 @require_GET
 def skill(request, slug: str):
     found = selectors.skill_by_slug(slug=slug)
+    return _people_page(request, found, kind="skill", people=selectors.people_with_skill_page)
+
+
+@require_GET
+def interest(request, slug: str):
+    found = selectors.interest_by_slug(slug=slug, viewer=viewer_profile(request))
+    return _people_page(request, found, kind="interest", people=selectors.people_with_interest_page)
+
+
+@require_POST
+def interest_add(request, slug: str):
+    found = selectors.interest_by_slug(slug=slug, viewer=None)
     if found is None:
-        raise Http404("Nobody lists that skill yet.")
+        raise Http404("Nobody lists that interest yet.")
     try:
-        page = selectors.people_with_skill_page(skill=found, cursor=request.GET.get("cursor"))
-    except BadCursor:
-        return HttpResponseBadRequest("That page link is not valid.")
-    return render(request, "expertise/skill.html", {"skill": found, "page": page})
+        added = services.profile_interest_add(profile=viewer_profile(request), interest=found)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if added:
+            messages.success(request, f"{found.name} is now on your profile.")
+        else:
+            messages.info(request, f"{found.name} was already on your profile.")
+    return redirect(found)
 
 
 @require_http_methods(["GET", "POST"])

@@ -109,7 +109,7 @@ def test_interests_are_saved_and_shown_on_the_profile(client, author, colleague)
 
     page = client_for(client, colleague).get(f"/people/{author.pk}/").content.decode()
 
-    assert re.findall(r'margin:\.15rem;font-size:\.9rem">([^<]+)</span>', page) == ["board games", "Running"]
+    assert re.findall(r'margin:\.15rem;font-size:\.9rem">([^<]+)</a>', page) == ["board games", "Running"]
 
 
 # --- Endorsing from a profile ---------------------------------------------------------------------

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 # Measured once the viewer's first request of the day has recorded them as active (analytics).
 # Session, user, viewer profile, roles, the skill, one page of people.
 SKILL_PAGE_MAX_QUERIES = 6
-# Session, user, viewer profile, roles, popular skills with their counts.
-SKILLS_INDEX_MAX_QUERIES = 5
+# Session, user, viewer profile, roles, popular skills and popular interests with their counts.
+SKILLS_INDEX_MAX_QUERIES = 6
 
 
 def _skills_of(profile) -> list[str]:
