@@ -1,0 +1,403 @@
+"""Stored XSS: what one employee types into a name, a group, a skill, a project, a poll or a kudos reaches
+every colleague's pages, JSON-free htmx partials and emails only as text, never as markup that runs.
+
+Mallory, a colleague with a hostile streak, writes each classic vector into every field she controls
+(and an admin writes one into a company value and a department, as the HR import could). Each page
+or email is then parsed as a browser would (tests/security/markup.py) and must hold no element, event
+handler or script URL that came from her, while still showing what she wrote, as text.
+"""
+
+from datetime import timedelta
+from types import SimpleNamespace
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.text import Truncator
+from taggit.models import Tag
+
+from analytics.reports import weekly_report_send
+from common.days import company_today
+from communities import services as communities
+from communities.models import Community
+from expertise.models import ProfileSkill
+from expertise.services import endorsement_create, profile_interests_set, profile_skills_set
+from feed import services as feed
+from feed.digest import digest_send_batch
+from feed.models import Post, PostImage
+from feed.polls import poll_create, poll_vote
+from moderation.models import Case
+from moderation.services import case_decide, flag_create
+from notifications.emails import notifications_email_send
+from notifications.models import Notification
+from profiles import roles
+from profiles.models import Department, Location
+from profiles.services import profile_update
+from projects import services as projects
+from recognition.services import kudos_give
+from tests.conftest import signed_in
+from tests.factories import CompanyValueFactory, ProfileFactory, in_group
+from tests.security.markup import audit
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
+
+PAYLOADS = {
+    "script-element": "<script>alert(1)</script>",
+    "attribute-breakout": '"><img src=x onerror=alert(1)>',
+    "single-quote-breakout": "'><svg onload=alert(1)>",
+    "js-string-breakout": "'-alert(1)-'",
+    "raw-text-breakout": "</script></title></textarea><script>alert(1)</script>",
+    "template-syntax": "{{7*7}} {% debug %} ${7*7}",
+    "unicode-tricks": "＜script＞alert(1)＜/script＞ \u202egnp.exe\u202c <b onmouseover=alert(1)>x</b>",
+    "pre-escaped": "&lt;img src=x onerror=alert(1)&gt; &#60;script&#62;",
+    "javascript-url": "javascript:alert(1)//",
+}
+
+
+@pytest.fixture
+def celery_eager():
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(params=list(PAYLOADS.values()), ids=list(PAYLOADS))
+def payload(request):
+    return request.param
+
+
+def fit(value: str, limit: int) -> str:
+    """What a field of `limit` characters keeps of `value` (the vector may be cut, never dropped)."""
+    return value[:limit]
+
+
+def one_line(value: str) -> str:
+    # Names of groups, skills, projects and poll options are stored with their whitespace collapsed.
+    return " ".join(value.split())
+
+
+@pytest.fixture
+def world(payload, colleague, moderator, comms, django_capture_on_commit_callbacks):
+    """Mallory writes `payload` everywhere she can; Colin, the colleague, is who reads it."""
+    w = SimpleNamespace(payload=payload)
+    w.department = Department.objects.create(name=fit(payload, 120))
+    w.location = Location.objects.create(name=fit("📍" + payload, 120), time_zone="Europe/Lisbon")
+    w.mallory = ProfileFactory(
+        user__email="mallory@example.com",
+        display_name=fit("Mallory " + payload, 150),
+        pronouns=fit(payload, 40),
+        job_title=fit(payload, 150),
+        department=w.department,
+        location=w.location,
+        manager=ProfileFactory(display_name="Bea Boss"),  # not Colin: he is offered people to meet
+        bio=payload,
+        languages=[fit(payload, 40)],
+        phone=fit(payload, 40),
+        links=[{"label": fit(payload, 40), "url": "https://example.com/?q=" + payload}],
+        start_date=timezone.localdate() - timedelta(days=400),
+    )
+    in_group(w.mallory, roles.COMMUNICATIONS)  # she gets the weekly report, addressed by name
+    w.report = ProfileFactory(display_name="Rita Report", manager=w.mallory)
+    w.value = CompanyValueFactory(name=fit(payload, 80))
+    w.skill = one_line(fit("skill " + payload, 50))
+    w.interest = one_line(fit("interest " + payload, 50))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        # Groups: hers (Colin is invited to it), and Colin's private one she asks to join.
+        w.group = communities.community_create(
+            creator=w.mallory, name=fit(payload, 100), description=payload, category="social",
+            visibility=Community.Visibility.PUBLIC,
+        )  # fmt: skip
+        w.group_name = one_line(w.group.name)
+        communities.invitation_create(community=w.group, inviter=w.mallory, invitee=colleague)
+        w.colins_room = communities.community_create(
+            creator=colleague, name="Colin's room", category="work", visibility=Community.Visibility.PRIVATE
+        )
+        communities.join_request_create(community=w.colins_room, profile=w.mallory, message=fit(payload, 300))
+
+        # Posts: an update mentioning Colin with a #tag and a picture, one in her group, a question
+        # she answers best, a comment thread, a reaction, a poll, and an edit that leaves history.
+        w.post = feed.post_create(author=w.mallory, body=f"{payload} #xsstag @colin")
+        PostImage.objects.create(post=w.post, image="post-images/x.png", width=8, height=8)
+        feed.post_edit(post_id=w.post.pk, editor=w.mallory, body=f"{payload} #xsstag @colin (edited)")
+        w.group_post = feed.post_create(author=w.mallory, body=payload, community=w.group)
+        w.colins_post = feed.post_create(author=colleague, body="Who knows the build system?")
+        w.question = feed.post_create(author=colleague, body="How do I deploy?", kind=Post.Kind.QUESTION)
+        w.open_question = feed.post_create(author=w.mallory, body=payload, kind=Post.Kind.QUESTION)
+        answer = feed.comment_create(post_id=w.question.pk, author=w.mallory, body=payload)
+        feed.answer_mark(post_id=w.question.pk, comment_id=answer.pk, actor=colleague)
+        comment = feed.comment_create(post_id=w.colins_post.pk, author=colleague, body="Anyone?")
+        feed.comment_create(post_id=w.colins_post.pk, author=w.mallory, body=payload, parent_id=comment.pk)
+        feed.reaction_toggle(post_id=w.colins_post.pk, profile=w.mallory, kind="like")
+        closes = timezone.now() + timedelta(days=2)
+        w.options = [fit(one_line(payload), 110), fit(one_line(payload), 110) + " 2"]
+        w.poll = poll_create(author=w.mallory, question=payload, options=w.options, closes_at=closes)
+        w.voted_poll = poll_create(author=w.mallory, question=payload, options=w.options, closes_at=closes)
+        poll_vote(post_id=w.voted_poll.pk, voter=colleague, option_ids=[w.voted_poll.poll.options.first().pk])
+
+        # Kudos both ways, tied to a company value an admin named.
+        kudos_give(giver=w.mallory, recipient=colleague, value=w.value, message=fit(payload, 500))
+        kudos_give(giver=colleague, recipient=w.mallory, value=w.value, message="Thanks")
+
+        # Skills and interests Colin shares (People you should meet), endorsed both ways.
+        profile_skills_set(profile=w.mallory, names=[w.skill])
+        profile_interests_set(profile=w.mallory, names=[w.interest])
+        profile_skills_set(profile=colleague, names=[w.skill])
+        profile_interests_set(profile=colleague, names=[w.interest])
+        endorsement_create(
+            endorser=w.mallory, profile_skill_id=ProfileSkill.objects.get(content_object=colleague).pk
+        )
+
+        # A project with a tag and an update; what it is about lets a similar draft find it.
+        w.project_about = "Move the billing service onto the Kubernetes clusters in every region."
+        w.project = projects.project_create(
+            creator=w.mallory,
+            name=fit(payload, 200),
+            summary=f"{payload} {w.project_about}",
+            tags=[w.skill],
+            department=w.department,
+        )
+        w.project_name = one_line(w.project.name)
+        projects.project_update_create(project=w.project, author=w.mallory, body=payload)
+
+        # Moderation: Colin flags her post, she flags his with a note, one case is decided with a note.
+        flag_create(flagger=colleague, content=w.group_post, reason="spam", note=fit(payload, 500))
+        flag_create(flagger=w.mallory, content=w.colins_post, reason="spam", note=fit(payload, 500))
+        decided = Case.objects.get(object_id=w.colins_post.pk)
+        case_decide(case_id=decided.pk, moderator=moderator, decision="keep", note=fit(payload, 1000))
+    return w
+
+
+def assert_safe(html: str, *, where: str, shows: list[str] = ()):
+    page = audit(html)
+    assert page.findings == [], f"{where}: markup from user input is live: {page.findings}"
+    missing = [value for value in shows if not page.shows(value)]
+    assert missing == [], f"{where}: does not show {missing!r} as text (was it escaped twice, or dropped?)"
+
+
+def get(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    return response.content.decode()
+
+
+def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
+    """What Colin reads: page name -> (url, what of Mallory's it must show as text)."""
+    m = w.mallory
+    return {
+        "home feed": ("/", [m.display_name, w.group_name, w.options[0]]),
+        "all company": ("/all/", [m.display_name, w.department.name]),
+        "questions": ("/questions/", [m.display_name]),
+        "post page": (w.post.get_absolute_url(), [m.display_name]),
+        "answered question": (w.question.get_absolute_url(), [m.display_name]),
+        "thread with her reply": (w.colins_post.get_absolute_url(), [m.display_name]),
+        "poll to vote in": (w.poll.get_absolute_url(), w.options),
+        "poll results": (w.voted_poll.get_absolute_url(), w.options),
+        "tag page": ("/tags/xsstag/", [m.display_name]),
+        "profile": (
+            m.get_absolute_url(),
+            [
+                m.display_name,
+                m.pronouns,
+                m.job_title,
+                w.department.name,
+                w.location.name,
+                m.languages[0],
+                m.phone,
+                m.links[0]["label"],
+                w.skill,
+                w.interest,
+                w.project_name,
+                w.value.name,
+            ],
+        ),  # fmt: skip
+        "colin's profile": (w.colleague.get_absolute_url(), [m.display_name, w.value.name]),
+        "org chart": (f"/people/{m.pk}/org/", [m.display_name, w.department.name]),
+        "manager's org chart": (f"/people/{m.manager_id}/org/", [m.display_name]),
+        "directory": ("/people/", [m.display_name, w.department.name, w.location.name]),
+        "directory by department": (f"/people/?department={w.department.pk}", [w.location.name]),
+        "people picker": ("/people/suggest/?q=mallory", [m.display_name]),
+        "mention listbox": ("/mentions/suggest/?q=mallory", [m.display_name]),
+        "groups": ("/groups/", [w.group_name]),
+        "group page": (w.group.get_absolute_url(), [w.group_name, m.display_name]),
+        "group members": (f"/groups/{w.group.slug}/members/", [m.display_name]),
+        "join requests": (w.colins_room.get_absolute_url(), [m.display_name, fit(w.payload, 300)]),
+        "skills": ("/skills/", [w.skill]),
+        "skill page": (w.skill_url, [w.skill, m.display_name]),
+        "people to meet": ("/skills/meet/", [m.display_name, w.skill, w.interest]),
+        "projects": ("/projects/", [w.project_name, w.skill]),
+        "project page": (w.project.get_absolute_url(), [w.project_name, m.display_name]),
+        "similar projects": (
+            "/projects/similar/?"
+            + urlencode({"name": w.project.name, "summary": w.project.summary, "tags": w.skill}),
+            [w.project_name],
+        ),
+        "give kudos": (f"/kudos/give/?to={m.pk}", [w.value.name]),
+        "notifications": ("/notifications/", [m.display_name]),
+        "search": ("/search/?q=mallory", [m.display_name]),
+        "experts": ("/search/experts/?" + urlencode({"topic": w.skill}), [w.skill]),
+    }
+
+
+def mallory_pages(w) -> dict[str, tuple[str, list[str]]]:
+    """Her own forms, filled with what she wrote."""
+    m = w.mallory
+    return {
+        "edit profile": (f"/people/{m.pk}/edit/", [m.display_name, m.bio]),
+        "edit skills": ("/skills/mine/", [w.skill, w.interest]),
+        "edit post": (f"/posts/{w.post.pk}/edit/", [w.post.body]),
+        "edit project": (f"/projects/{w.project.pk}/edit/", [w.project.name, w.project.summary]),
+        "her notifications": ("/notifications/", [w.colleague.display_name]),
+        "her feed": ("/", [m.display_name]),
+    }
+
+
+# Collected before any world exists; test_every_listed_page_is_tested keeps these in step with the tables.
+COLLEAGUE_PAGES = [
+    "home feed", "all company", "questions", "post page", "answered question", "thread with her reply",
+    "poll to vote in", "poll results", "tag page", "profile", "colin's profile", "org chart",
+    "manager's org chart", "directory", "directory by department", "people picker", "mention listbox",
+    "groups", "group page", "group members", "join requests", "skills", "skill page", "people to meet",
+    "projects", "project page", "similar projects", "give kudos", "notifications", "search", "experts",
+]  # fmt: skip
+MALLORY_PAGES = ["edit profile", "edit skills", "edit post", "edit project", "her notifications", "her feed"]
+
+
+@pytest.fixture
+def colin(world, colleague):
+    world.colleague = colleague
+    world.skill_url = ProfileSkill.objects.get(content_object=world.mallory).tag.get_absolute_url()
+    return signed_in(colleague)
+
+
+def test_every_listed_page_is_tested(world, colin):
+    assert list(colleague_pages(world)) == COLLEAGUE_PAGES
+    assert list(mallory_pages(world)) == MALLORY_PAGES
+
+
+@pytest.mark.parametrize("page", COLLEAGUE_PAGES)
+def test_colleague_sees_her_writing_only_as_text(world, colin, page):
+    url, shows = colleague_pages(world)[page]
+    assert_safe(get(colin, url), where=f"{page} {url}", shows=shows)
+
+
+@pytest.mark.parametrize("page", MALLORY_PAGES)
+def test_her_own_forms_show_what_she_wrote_as_values(world, colin, page):
+    url, shows = mallory_pages(world)[page]
+    assert_safe(get(signed_in(world.mallory), url), where=f"{page} {url}", shows=shows)
+
+
+def test_moderators_review_queue_shows_flags_and_notes_as_text(world, moderator):
+    html = get(signed_in(moderator), "/moderation/")
+    assert_safe(html, where="/moderation/", shows=[world.mallory.display_name, fit(world.payload, 500)])
+
+
+def test_adoption_dashboard_shows_department_names_as_text(world, comms):
+    assert_safe(get(signed_in(comms), "/analytics/"), where="/analytics/", shows=[world.department.name])
+
+
+def test_notification_emails_carry_names_as_text(world, colleague):
+    mail.outbox.clear()
+    notifications_email_send(notification_ids=list(Notification.objects.values_list("pk", flat=True)))
+    sent = [m for m in mail.outbox if m.to == [colleague.user.email]]
+    assert sent, "Colin is emailed at least about the kudos"
+    # The subject is plain text: the summary as written (truncated), with no HTML entities in it.
+    summaries = {
+        " ".join(Truncator(n.summary).chars(120).split()): n.summary
+        for n in Notification.objects.filter(recipient=colleague)
+    }
+    for message in sent:
+        assert message.subject in summaries, f"subject {message.subject!r} is not a summary as written"
+        summary = summaries[message.subject]
+        assert_safe(message.alternatives[0][0], where=f"email {message.subject!r}", shows=[summary])
+        assert summary in message.body
+
+
+def test_daily_digest_email_carries_names_and_posts_as_text(world):
+    mail.outbox.clear()
+    digest_send_batch(day=company_today(), profile_ids=[world.mallory.pk])
+    (message,) = mail.outbox
+    assert_safe(message.alternatives[0][0], where="digest email", shows=[world.mallory.display_name])
+    assert world.mallory.display_name in message.body
+
+
+def test_weekly_report_email_carries_department_names_as_text(world):
+    mail.outbox.clear()
+    weekly_report_send(week_start=company_today() - timedelta(days=company_today().weekday()))
+    (message,) = [m for m in mail.outbox if m.to == [world.mallory.user.email]]
+    assert_safe(
+        message.alternatives[0][0],
+        where="weekly report",
+        shows=[world.mallory.display_name, world.department.name],
+    )
+    assert world.department.name in message.body
+
+
+SCRIPT_URLS = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "\x01javascript:alert(1)",
+    "javascript&colon;alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html,<script>alert(1)</script>",
+    '//evil.example/x" onmouseover="alert(1)',
+]
+
+
+@pytest.mark.parametrize("url", SCRIPT_URLS)
+def test_profile_link_is_refused_unless_it_is_http(author, url):
+    with pytest.raises(ValidationError):
+        profile_update(profile=author, editor=author.user, links=[{"label": "Site", "url": url}])
+    author.refresh_from_db()
+    assert author.links == []
+
+
+@pytest.mark.parametrize("url", SCRIPT_URLS)
+def test_a_stored_script_link_never_becomes_an_href(author, colleague_client, url):
+    """Rows written before validation, or by hand in admin, are filtered again when shown."""
+    author.links = [{"label": "Site", "url": url}, {"label": "Blog", "url": "https://example.com/blog"}]
+    author.save(update_fields=["links"])
+
+    page = audit(get(colleague_client, author.get_absolute_url()))
+
+    assert page.findings == []
+    assert 'href="https://example.com/blog"' in get(colleague_client, author.get_absolute_url())
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [p for p in PAYLOADS.values() if "/" not in p],
+    ids=[k for k, p in PAYLOADS.items() if "/" not in p],
+)
+def test_a_tag_named_by_hand_shows_as_text_on_its_page(author, colleague_client, payload):
+    """#tags typed in posts are word characters only; an admin may still name one anything."""
+    post = feed.post_create(author=author, body="Release notes #release")
+    Tag.objects.filter(name="release").update(name=payload.lower())
+
+    html = get(colleague_client, "/tags/" + quote(payload.lower()) + "/")
+
+    assert_safe(html, where="tag page", shows=[payload.lower(), post.author.display_name])
+
+
+REFLECTED = {
+    "search": "/search/?q={}",
+    "experts": "/search/experts/?topic={}",
+    "directory skill filter": "/people/?skill={}",
+    "projects tag filter": "/projects/?tag={}",
+    "new posts poll": "/new-posts/?after=0&scope={}",
+}
+
+
+@pytest.mark.parametrize("payload", list(PAYLOADS.values()), ids=list(PAYLOADS))
+@pytest.mark.parametrize("page", list(REFLECTED))
+def test_what_is_typed_into_a_query_comes_back_as_text(colleague_client, page, payload):
+    response = colleague_client.get(REFLECTED[page].format(quote(payload)))
+    assert response.status_code in (200, 400)
+    assert audit(response.content.decode()).findings == []
