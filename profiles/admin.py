@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from profiles.admin_import import hr_import_urls
-from profiles.models import Department, Location, Profile, User
+from profiles.models import Department, ImportRun, Location, Profile, User
 
 
 @admin.register(User)
@@ -44,3 +46,54 @@ class ProfileAdmin(admin.ModelAdmin):
     def get_urls(self):
         # The HR export upload lives at /admin/profiles/profile/import/ (profiles/admin_import.py).
         return hr_import_urls(self) + super().get_urls()
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Read-only: the record of each HR import is written by profiles.hr_import and never edited."""
+
+    list_display = [
+        "started_at",
+        "source",
+        "file_name",
+        "actor_email",
+        "full",
+        "outcome",
+        "created",
+        "updated",
+        "deactivated",
+        "reactivated",
+        "error_count",
+    ]
+    list_filter = ["outcome", "source", "full"]
+    search_fields = ["file_name", "actor_email"]
+    date_hierarchy = "started_at"
+    ordering = ["-started_at", "-id"]
+    fields = [
+        ("started_at", "finished_at"),
+        ("actor", "actor_email"),
+        ("source", "file_name", "full"),
+        "outcome",
+        "message",
+        ("rows", "created", "updated", "unchanged"),
+        ("deactivated", "reactivated", "departments_created", "locations_created"),
+        "error_count",
+        "error_lines",
+    ]
+    readonly_fields = [name for row in fields for name in (row if isinstance(row, tuple) else [row])]
+
+    @admin.display(description="Error lines")
+    def error_lines(self, run: ImportRun) -> str:
+        lines = list(run.errors)
+        if run.error_count > len(lines):
+            lines.append(f"... and {run.error_count - len(lines):,} more (not kept)")
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) if lines else "None"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

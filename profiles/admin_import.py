@@ -18,6 +18,7 @@ from profiles.hr_import import (
     HRFileError,
     employees_import,
 )
+from profiles.models import ImportRun
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_ERRORS_SHOWN = 200
@@ -81,6 +82,8 @@ def hr_import_view(request, *, model_admin: admin.ModelAdmin) -> TemplateRespons
                 full=data["full"],
                 dry_run=data["dry_run"],
                 allow_mass_deactivation=data["allow_mass_deactivation"],
+                source=ImportRun.Source.ADMIN,
+                file_name=data["file"].name or "",
             )
         except HRFileError as exc:
             form.add_error("file", str(exc))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import secrets
 from collections import defaultdict
@@ -20,9 +21,12 @@ from datetime import date
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
-from profiles.models import Department, Location, Profile, User
+from profiles.models import Department, ImportRun, Location, Profile, User
+
+logger = logging.getLogger(__name__)
 
 # File columns and the profile field each one sets. Header names are matched case-insensitively, with
 # spaces and hyphens read as underscores ("Manager Email" is manager_email).
@@ -39,6 +43,8 @@ PROFILE_FIELD = {
 MAX_LENGTH = {"email": 254, "name": 150, "title": 150, "department": 120, "location": 120}
 
 BATCH_SIZE = 1000
+# Error lines kept on an ImportRun; the count of all of them is kept too.
+MAX_ERRORS_RECORDED = 1000
 PROGRESS_EVERY = 1000
 # A full export that would deactivate more than this share of active accounts is almost always the
 # wrong file (one department's export, a truncated download): refuse unless told otherwise.
@@ -471,6 +477,8 @@ def employees_import(
     dry_run: bool = False,
     allow_mass_deactivation: bool = False,
     progress: Progress | None = None,
+    source: str = ImportRun.Source.COMMAND,
+    file_name: str = "",
 ) -> ImportReport:
     """Creates or updates the people in an HR export; with `full`, deactivates those missing from it.
 
@@ -478,15 +486,69 @@ def employees_import(
     transaction. A full export is refused when the file has errors or would deactivate more than
     MASS_DEACTIVATION_SHARE of active accounts (unless allow_mass_deactivation). Superusers and the
     actor are never deactivated; people are never deleted. Raises HRFileError for an unreadable file.
+
+    Every run but a dry run leaves an ImportRun (who, from where, which file, what came of it): in the
+    same transaction as the changes, or, when the import fails and is rolled back, in one of its own
+    afterwards. (Called inside a caller's transaction, that one is only a savepoint: the caller's
+    rollback takes the record with it.)
     """
-    file = hr_csv_read(data=data)
-    if dry_run:
-        return _run(file, actor, full, True, allow_mass_deactivation, progress)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
-        return _run(file, actor, full, False, allow_mass_deactivation, progress)
+    who = {
+        "actor": actor,
+        "actor_email": actor.email if actor else "",
+        "source": source,
+        "file_name": file_name[:255],
+        "full": full,
+        "started_at": timezone.now(),
+    }
+    try:
+        file = hr_csv_read(data=data)
+        if dry_run:
+            return _run(file, actor, full, True, allow_mass_deactivation, progress)
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+            report = _run(file, actor, full, False, allow_mass_deactivation, progress)
+            _run_record(ImportRun(**who), report=report)
+            return report
+    except (Exception, KeyboardInterrupt) as exc:
+        if not dry_run:
+            _run_record_failure(ImportRun(**who), exc)
+        raise
+
+
+def _run_record(run: ImportRun, *, report: ImportReport) -> None:
+    run.outcome = ImportRun.Outcome.REFUSED if report.refused else ImportRun.Outcome.APPLIED
+    run.message = report.headline
+    for name in (
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+        "deactivated",
+        "reactivated",
+        "departments_created",
+        "locations_created",
+    ):
+        setattr(run, name, getattr(report, name))
+    run.error_count = len(report.errors)
+    run.errors = [str(e) for e in report.errors[:MAX_ERRORS_RECORDED]]
+    run.finished_at = timezone.now()
+    run.save()
+
+
+def _run_record_failure(run: ImportRun, exc: BaseException) -> None:
+    """After the rollback: the failed run on record in a transaction of its own, counting nothing."""
+    detail = str(exc) if isinstance(exc, HRFileError) else f"{type(exc).__name__}: {exc}"
+    run.outcome = ImportRun.Outcome.FAILED
+    run.message = f"Nothing was imported. {detail}"[:5000]
+    run.finished_at = timezone.now()
+    try:
+        with transaction.atomic():
+            run.save()
+    except DatabaseError:
+        # The database itself is what failed: say so in the log and let the original error surface.
+        logger.exception("Could not record the failed HR import of %s", run.file_name or "a file")
 
 
 def _run(

@@ -119,3 +119,53 @@ class Profile(models.Model):
     @property
     def is_active(self) -> bool:
         return self.user.is_active
+
+
+class ImportRun(models.Model):
+    """One run of the HR import (profiles.hr_import) and what came of it, for admins to look back on.
+
+    An applied or refused run is written in the import's own transaction; a run that failed is written
+    after the rollback, in a transaction of its own, so the failure is on record even though nothing
+    else is. Dry runs write nothing, this included.
+    """
+
+    class Source(models.TextChoices):
+        COMMAND = "command", "manage.py import_employees"
+        ADMIN = "admin", "Admin upload"
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        REFUSED = "refused", "Refused: nothing written"
+        FAILED = "failed", "Failed: nothing written"
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Kept as text too: the record outlives the account that ran it (and the command may run as nobody).
+    actor_email = models.CharField(max_length=254, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    file_name = models.CharField(max_length=255, blank=True)
+    full = models.BooleanField(
+        default=False, help_text="A full export: people missing from it are deactivated."
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    message = models.TextField(blank=True, help_text="The import's headline, or why it failed.")
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    deactivated = models.PositiveIntegerField(default=0)
+    reactivated = models.PositiveIntegerField(default=0)
+    departments_created = models.PositiveIntegerField(default=0)
+    locations_created = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    # The first error lines ("line 12: email is empty"); error_count says how many there were in all.
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["-started_at", "-id"], name="import_run_recent_idx")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_source_display()} {self.file_name or '(no file name)'}: {self.get_outcome_display()}"
+        )

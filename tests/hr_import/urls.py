@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.urls import path
 
-from profiles.admin import ProfileAdmin, UserAdmin
+from profiles.admin import ImportRunAdmin, ProfileAdmin, UserAdmin
 from profiles.admin_import import hr_import_urls
-from profiles.models import Profile, User
+from profiles.models import ImportRun, Profile, User
 
 site = admin.AdminSite(name="admin")
 
@@ -17,5 +17,6 @@ class HookedProfileAdmin(ProfileAdmin):
 
 site.register(Profile, HookedProfileAdmin)
 site.register(User, UserAdmin)
+site.register(ImportRun, ImportRunAdmin)
 
 urlpatterns = [path("admin/", site.urls)]

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from profiles.hr_import import COLUMNS, HRFileError, employees_import
-from profiles.models import User
+from profiles.models import ImportRun, User
 
 MAX_ERRORS_PRINTED = 200
 
@@ -74,6 +74,8 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 allow_mass_deactivation=allow_mass_deactivation,
                 progress=progress,
+                source=ImportRun.Source.COMMAND,
+                file_name=path.name,
             )
         except HRFileError as exc:
             raise CommandError(str(exc)) from None
