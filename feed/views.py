@@ -47,23 +47,25 @@ def _feed(request, *, scope: str):
             messages.success(request, "Posted.")
             return redirect(request.path)
     cursor = request.GET.get("cursor")
+    partial = bool(request.headers.get("HX-Request"))  # "Older posts": no pinned announcements
     try:
-        page = selectors.home_feed_page(viewer=viewer, cursor=cursor) if scope == "home" else None
+        page = (
+            selectors.home_feed_page(viewer=viewer, cursor=cursor, with_pinned=not partial)
+            if scope == "home"
+            else None
+        )
         following_nothing = scope == "home" and page is None
         if page is None:
-            page = selectors.company_feed_page(viewer=viewer, cursor=cursor)
+            page = selectors.company_feed_page(viewer=viewer, cursor=cursor, with_pinned=not partial)
     except BadCursor:
         return HttpResponseBadRequest("That page link is not valid.")
-    if request.headers.get("HX-Request"):
+    if partial:
         return render(request, "feed/_post_page.html", {"page": page})
-    pinned = [] if cursor else selectors.pinned_announcements(viewer=viewer)
-    _record_announcements_seen(request, viewer, [p.pk for p in pinned])
-    pinned_ids = {p.pk for p in pinned}
-    page.items = [p for p in page.items if p.pk not in pinned_ids]  # shown once, at the top
+    _record_announcements_seen(request, viewer, [p.pk for p in page.pinned])
     context = {
         "form": form,
         "page": page,
-        "pinned": pinned,
+        "pinned": page.pinned,
         "scope": scope,
         "following_nothing": following_nothing,
         "can_announce": can_announce,
