@@ -198,6 +198,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.weekly_report_last_week",
         "schedule": crontab(day_of_week="mon", hour=8, minute=0),
     },
+    # Skills' people counts, corrected for people who left or came back since (expertise.services).
+    "expertise-skills-people-recount": {
+        "task": "expertise.skills_people_recount",
+        "schedule": crontab(minute=20),
+    },
 }
 HIVE_DIGEST_BATCH_SIZE = env_int("HIVE_DIGEST_BATCH_SIZE", 500)
 

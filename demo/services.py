@@ -30,7 +30,7 @@ from analytics.services import rollup_fill
 from communities.models import Community, Membership
 from demo import content, projects_content
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill
-from expertise.services import skills_get_or_create
+from expertise.services import skills_get_or_create, skills_people_recount
 from feed.models import Comment, Post, Reaction
 from moderation.models import AuditEntry
 from moderation.services import flag_create
@@ -571,6 +571,8 @@ class _Builder:
             for name in p.skills
         ]
         ProfileSkill.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        # Written in bulk, past the services that keep each skill's count of people.
+        skills_people_recount()
         self.skill_rows = rows
         self._stage(f"skills: {len(rows)} listed on profiles, {len(skills)} distinct")
         self.counts["profile_skills"] = len(rows)

@@ -5,7 +5,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, Window
@@ -408,28 +407,3 @@ def people_to_meet(*, viewer: Profile, limit: int = MEET_LIMIT) -> list[MeetSugg
             suggestion.shared_interests.sort(key=str.lower)
             ranked.append(suggestion)
     return ranked
-
-
-SKILL_PEOPLE_CACHE_SECONDS = 300
-
-
-def skill_people_counts(*, skill_ids: list[int]) -> dict[int, int]:
-    """Active people listing each skill, for labels like "Python (20,412)".
-
-    Counting a common skill's holders joins tens of thousands of rows, so the figure is cached for a
-    few minutes (the skill page itself always lists people live); misses cost one grouped query.
-    """
-    keys = {pk: f"skill-people:{pk}" for pk in skill_ids}
-    cached = cache.get_many(keys.values())
-    counts = {pk: cached[key] for pk, key in keys.items() if key in cached}
-    missing = [pk for pk in skill_ids if pk not in counts]
-    if missing:
-        fresh = dict.fromkeys(missing, 0) | dict(
-            ProfileSkill.objects.filter(tag_id__in=missing, content_object__user__is_active=True)
-            .values_list("tag_id")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        cache.set_many({keys[pk]: n for pk, n in fresh.items()}, SKILL_PEOPLE_CACHE_SECONDS)
-        counts |= fresh
-    return counts

@@ -2,8 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.db.models.functions import Lower
+from django.db.models import Case, Count, F, Value, When
+from django.db.models.functions import Greatest, Lower
 from taggit.models import TagBase
 from taggit.utils import parse_tags
 
@@ -68,9 +68,51 @@ def interests_get_or_create(*, names: list[str]) -> list[Interest]:
     return _tags_get_or_create(Interest, names)
 
 
-def _profile_lock(profile: Profile) -> None:
+def _profile_lock(profile: Profile) -> bool:
+    """Locks the profile's row; returns whether the person still works here."""
     # Two tabs saving the same person's skills at once would otherwise race to insert the same rows.
-    Profile.objects.select_for_update().filter(pk=profile.pk).exists()
+    return bool(
+        Profile.objects.select_for_update(of=("self",))
+        .filter(pk=profile.pk)
+        .values_list("user__is_active", flat=True)
+        .first()
+    )
+
+
+def _skills_people_count_change(*, added: set[int], removed: set[int]) -> None:
+    # One statement for both directions, so two saves touching the same skills lock them in one order.
+    # Never below zero: a count that drifted (someone left meanwhile) waits for skills_people_recount.
+    if not (added or removed):
+        return
+    Skill.objects.filter(pk__in=added | removed).update(
+        people_count=Case(
+            When(pk__in=added, then=F("people_count") + 1),
+            default=Greatest(F("people_count") - 1, Value(0)),
+        )
+    )
+
+
+def skills_people_recount() -> int:
+    """Sets every skill's people_count to the active people listing it; returns how many changed.
+
+    The services keep the counts as profiles change, but not when someone leaves or comes back (the
+    HR import and admin change accounts, below expertise) or when rows are deleted or bulk-loaded
+    directly; this corrects them, hourly. A profile saved while it runs may leave a skill one off
+    until the next run: no lock is taken, so nobody's save waits for a count.
+    """
+    counts = dict(
+        ProfileSkill.objects.filter(content_object__user__is_active=True)
+        .values_list("tag_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    changed = [
+        Skill(pk=pk, people_count=counts.get(pk, 0))
+        for pk, current in Skill.objects.values_list("pk", "people_count")
+        if counts.get(pk, 0) != current
+    ]
+    Skill.objects.bulk_update(changed, ["people_count"], batch_size=1000)
+    return len(changed)
 
 
 @transaction.atomic
@@ -92,7 +134,7 @@ def profile_skills_set(
     levels = levels or {}
     if new_level not in valid_levels or any(v not in valid_levels for v in levels.values()):
         raise ValidationError("Choose a level between Learning and Expert.")
-    _profile_lock(profile)
+    active = _profile_lock(profile)
     skills = skills_get_or_create(names=names)
     keep = {s.pk for s in skills}
     # Locked so an endorsement being added right now either lands before the delete (and goes with
@@ -110,9 +152,14 @@ def profile_skills_set(
             item.level = level
             changed.append(item)
     ProfileSkill.objects.bulk_update(changed, ["level"])
+    added = [s for s in skills if s.pk not in current]
     ProfileSkill.objects.bulk_create(
-        [ProfileSkill(content_object=profile, tag=s, level=new_level) for s in skills if s.pk not in current]
+        [ProfileSkill(content_object=profile, tag=s, level=new_level) for s in added]
     )
+    if active:
+        _skills_people_count_change(
+            added={s.pk for s in added}, removed={tag_id for tag_id in current if tag_id not in keep}
+        )
     return skills
 
 

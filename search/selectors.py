@@ -147,12 +147,12 @@ def _holder_reason(item: ProfileSkill) -> str:
 def site_search(*, query: str) -> SearchResults:
     """People, skills and projects for one search box, each group ranked by relevance.
 
-    Four queries: skills, people by name and title, people who list the best matching skill,
-    projects.
+    Four queries: skills (with their people counts), people by name and title, people who list the
+    best matching skill, projects.
     """
     backend = backends.current()
     with backend.session():
-        skills = backend.skills_matching(query, limit=PER_GROUP, count_people=True)
+        skills = backend.skills_matching(query, limit=PER_GROUP)
         also = _corrections(query, skills)
         named = backend.people_matching(query, limit=PER_GROUP)
         meant = [s for s in skills[:1] if _is_exact(s) or s.name in also]
@@ -254,7 +254,7 @@ def experts_find(*, topic: str, viewer: Profile | None) -> ExpertResults:
     """
     backend = backends.current()
     with backend.session():
-        skills = backend.skills_matching(topic, limit=TOPIC_SKILLS, count_people=False)
+        skills = backend.skills_matching(topic, limit=TOPIC_SKILLS)
         holders = _skill_holders(skills=skills, limit=CANDIDATES)
         also = _corrections(topic, skills)
         authors = backend.post_authors(topic, also=also, recent=RECENT_POSTS, limit=CANDIDATES)

@@ -615,6 +615,11 @@ def populate(*, size: Size = Size(), seed: int = 2026, log: Callable[[str], None
     count = copy_rows(Post, ["id", "author_id", "kind", "body", "created_at"], posts())
     stage_done("posts", posts=count)
 
+    # Skills' counts of people, as the hourly job sets them: COPY goes past the services that keep them.
+    from expertise.services import skills_people_recount
+
+    stage_done("counts", skills=skills_people_recount())
+
     reset_sequences(
         [Department, Location, Skill, Interest, User, Profile, ProfileSkill, Endorsement, ProfileInterest,
          Project, ProjectMember, ProjectTag, ProjectUpdate, Post]

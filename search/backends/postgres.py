@@ -25,7 +25,6 @@ from django.db.models import Case, Count, F, FloatField, Q, Value, When
 from django.db.models.functions import Greatest
 
 from expertise.models import Skill
-from expertise.selectors import skill_people_counts
 from feed.models import Post
 from feed.selectors import public_posts
 from profiles.models import Profile
@@ -75,12 +74,8 @@ def _similar(field: str, query: str) -> Q:
     return Q(TrigramSimilar(F(field), query)) | Q(TrigramWordSimilar(F(field), query))
 
 
-def skills_matching(query: str, *, limit: int, count_people: bool) -> list[Skill]:
-    """Skills named like the query, closest first.
-
-    Each has `.similarity` (the rank: 3 or more when exact) and, with count_people, `.people`
-    (active people listing it).
-    """
+def skills_matching(query: str, *, limit: int) -> list[Skill]:
+    """Skills named like the query, closest first, each with `.similarity` (3 or more when exact)."""
     similarity = _exact("name", query) + Greatest(
         TrigramSimilarity("name", query), TrigramWordSimilarity(query, "name")
     )
@@ -93,11 +88,6 @@ def skills_matching(query: str, *, limit: int, count_people: bool) -> list[Skill
             skills = list(qs.order_by(*order)[:limit])
         finally:
             cursor.execute("SET LOCAL pg_trgm.similarity_threshold TO DEFAULT")
-    if count_people:
-        # Only for the skills shown, and cached: a common skill has tens of thousands of holders.
-        counts = skill_people_counts(skill_ids=[s.pk for s in skills])
-        for skill in skills:
-            skill.people = counts[skill.pk]
     return skills
 
 

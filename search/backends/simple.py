@@ -40,19 +40,14 @@ def _rank(query: str, text: str) -> float:
     return _closeness(q, t)
 
 
-def skills_matching(query: str, *, limit: int, count_people: bool) -> list[Skill]:
+def skills_matching(query: str, *, limit: int) -> list[Skill]:
     names = list(Skill.objects.values_list("id", "name")[:_TYPO_SCAN_LIMIT])
     scored = {}
     for skill_id, name in names:
         score = _rank(query, name) + (1.0 if query.lower() in name.lower() else 0.0)
         if query.lower() in name.lower() or _closeness(query, name) >= 0.75:
             scored[skill_id] = score
-    qs = Skill.objects.filter(id__in=sorted(scored, key=lambda i: -scored[i])[:limit])
-    if count_people:
-        qs = qs.annotate(
-            people=Count("profile_items", filter=Q(profile_items__content_object__user__is_active=True))
-        )
-    skills = list(qs)
+    skills = list(Skill.objects.filter(id__in=sorted(scored, key=lambda i: -scored[i])[:limit]))
     for skill in skills:
         skill.similarity = scored[skill.id]
     return sorted(skills, key=lambda s: (-s.similarity, s.name))

@@ -3,7 +3,7 @@
 import pytest
 
 from expertise.models import ProfileSkill
-from expertise.services import skills_get_or_create
+from expertise.services import profile_skills_set, skills_get_or_create
 from profiles.models import Profile
 from projects.models import Project
 from tests.conftest import client_for
@@ -12,10 +12,15 @@ from tests.conftest import client_for
 def skill_give(
     profile: Profile, name: str, *, level: int = ProfileSkill.Level.PRACTISED, endorsements: int = 0
 ):
-    (skill,) = skills_get_or_create(names=[name])
-    return ProfileSkill.objects.create(
-        content_object=profile, tag=skill, level=level, endorsement_count=endorsements
-    )
+    """The person lists the skill as they would on their profile (which keeps the skill's count of
+    people); the endorsement count is set directly, without the endorsers."""
+    listed = list(ProfileSkill.objects.filter(content_object=profile).values_list("tag__name", flat=True))
+    profile_skills_set(profile=profile, names=[*listed, name], new_level=level)
+    item = ProfileSkill.objects.get(content_object=profile, tag__name__iexact=name)
+    if endorsements:
+        ProfileSkill.objects.filter(pk=item.pk).update(endorsement_count=endorsements)
+        item.refresh_from_db()
+    return item
 
 
 def project_make(*, name: str, summary: str, created_by: Profile, tags: list[str] = (), **extra) -> Project:

@@ -49,7 +49,7 @@ def test_search_indexes_exist():
 
 def test_skill_search_uses_the_trigram_index():
     assert "search_skill_name_trgm" in _plans_of(
-        lambda: postgres.skills_matching("kubernets", limit=10, count_people=True)
+        lambda: postgres.skills_matching("kubernets", limit=10)
     )
 
 
