@@ -1,6 +1,7 @@
 """The daily digest: the day's top posts, emailed once to each opted-in employee."""
 
 import logging
+import smtplib
 from datetime import date
 
 from django.conf import settings
@@ -59,13 +60,37 @@ def unsubscribe_profile_id(token: str) -> int | None:
 def digest_send_batch(*, day: date, profile_ids: list[int]) -> int:
     """Send the day's digest to these people; returns how many were sent now.
 
-    Each batch claims its recipients by inserting their DigestDelivery rows in the transaction that
-    sends the mail: if sending fails the claim rolls back and a retry sends; if the rows already
-    exist (a rerun, or a second worker) nobody is mailed twice.
+    The batch first claims its recipients by committing their DigestDelivery rows: if the rows
+    already exist (a rerun, or a second worker) nobody is mailed twice. Messages then go out one by
+    one on one SMTP connection. An address the server refuses is logged and skipped (retrying would
+    fail again and hold up everyone after it); any other failure (server down, connection lost)
+    releases the claims of the people not yet mailed and re-raises, so the task's retry reaches
+    them without mailing anyone a second time.
     """
     posts = digest_top_posts(day=day)
     if not posts:
         return 0
+    recipients = _digest_claim(day=day, profile_ids=profile_ids, post_count=len(posts))
+    done = sent = 0
+    try:
+        with get_connection() as connection:
+            for profile in recipients:
+                try:
+                    connection.send_messages([_digest_message(profile=profile, day=day, posts=posts)])
+                    sent += 1
+                except smtplib.SMTPRecipientsRefused:
+                    log.warning("digest %s: the mail server refused %s", day, profile.user.email)
+                done += 1
+    except Exception:
+        unsent = [p.pk for p in recipients[done:]]
+        DigestDelivery.objects.filter(day=day, profile_id__in=unsent).delete()
+        log.warning("digest %s: sending stopped; %d claims released for the retry", day, len(unsent))
+        raise
+    return sent
+
+
+def _digest_claim(*, day: date, profile_ids: list[int], post_count: int) -> list[Profile]:
+    """Commit a DigestDelivery row for each of these people still owed the day's digest."""
     with transaction.atomic():
         already = set(
             DigestDelivery.objects.filter(day=day, profile_id__in=profile_ids).values_list(
@@ -80,19 +105,16 @@ def digest_send_batch(*, day: date, profile_ids: list[int]) -> int:
             .order_by("id")
         )
         if not recipients:
-            return 0
+            return []
         try:
             with transaction.atomic():
                 DigestDelivery.objects.bulk_create(
-                    [DigestDelivery(profile=p, day=day, post_count=len(posts)) for p in recipients]
+                    [DigestDelivery(profile=p, day=day, post_count=post_count) for p in recipients]
                 )
         except IntegrityError:
             log.info("digest %s: batch already claimed by another worker", day)
-            return 0
-        messages = [_digest_message(profile=p, day=day, posts=posts) for p in recipients]
-        with get_connection() as connection:
-            connection.send_messages(messages)
-    return len(messages)
+            return []
+    return recipients
 
 
 def _digest_message(*, profile: Profile, day: date, posts: list[Post]):

@@ -264,3 +264,49 @@ def test_mail_clients_one_click_unsubscribe_needs_no_browser_session(busy_day, a
     assert response.status_code == 200
     author.refresh_from_db()
     assert author.digest_opt_in is False
+
+
+@pytest.fixture
+def flaky_mail(settings):
+    from tests.tasks.flaky_mail import FlakyEmailBackend
+
+    settings.EMAIL_BACKEND = "tests.tasks.flaky_mail.FlakyEmailBackend"
+    FlakyEmailBackend.refused, FlakyEmailBackend.fail_after, FlakyEmailBackend._delivered = set(), None, 0
+    yield FlakyEmailBackend
+    FlakyEmailBackend.refused, FlakyEmailBackend.fail_after, FlakyEmailBackend._delivered = set(), None, 0
+
+
+def _extra_recipients(count: int) -> list[int]:
+    return [ProfileFactory(user__email=f"extra{n}@example.com").pk for n in range(count)]
+
+
+def test_a_dropped_connection_mid_batch_mails_the_rest_on_retry_and_nobody_twice(
+    busy_day, author, colleague, flaky_mail, mailoutbox
+):
+    ids = [author.pk, colleague.pk, *_extra_recipients(3)]
+    flaky_mail.fail_after = 2
+
+    with pytest.raises(OSError):
+        digest.digest_send_batch(day=DAY, profile_ids=ids)
+    assert len(mailoutbox) == 2
+    assert DigestDelivery.objects.count() == 2  # the three not mailed are free for the retry
+
+    flaky_mail.fail_after = None
+    assert digest.digest_send_batch(day=DAY, profile_ids=ids) == 3
+
+    addresses = [m.to[0] for m in mailoutbox]
+    assert len(addresses) == len(set(addresses)) == 5
+
+
+def test_a_refused_address_does_not_hold_up_everyone_after_it(
+    busy_day, author, colleague, flaky_mail, mailoutbox
+):
+    ids = [author.pk, colleague.pk, *_extra_recipients(2)]
+    flaky_mail.refused = {"colin@example.com"}
+
+    assert digest.digest_send_batch(day=DAY, profile_ids=ids) == 3
+
+    reached = sorted(m.to[0] for m in mailoutbox)
+    assert reached == ["ada@example.com", "extra0@example.com", "extra1@example.com"]
+    # Not retried the same day: the server would refuse it again.
+    assert digest.digest_send_batch(day=DAY, profile_ids=ids) == 0
