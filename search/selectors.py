@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.functions import Ln
 
@@ -94,37 +95,61 @@ def _corrections(query: str, skills: list[Skill]) -> list[str]:
     return close[:2]
 
 
-def _skill_holders(*, skills: list[Skill], limit: int) -> list[ProfileSkill]:
-    """Active people listing any of the skills, the surest first (fit x (level + 2 ln(1 + endorsements))).
+# How sure a listing is: self-rated level plus endorsements, with diminishing returns. On PostgreSQL,
+# search/migrations/0002 indexes exactly this expression per skill; change both or neither.
+HOLDER_SCORE = F("level") + Value(2.0) * Ln(F("endorsement_count") + Value(1.0))
+_HOLDER_ORDER = ("-score", "-endorsement_count", "content_object_id")
 
-    Scored and cut on the skill rows alone, then joined to people: a skill listed by thousands
-    costs one index range and a sort, not thousands of joins.
+
+def _skill_holders(*, skills: list[Skill], limit: int) -> list[ProfileSkill]:
+    """Active people listing any of the skills, the surest first (fit x HOLDER_SCORE).
+
+    Each skill's best listings are read in order off the search_skill_holder_rank index (a skill's
+    fit is the same for all its rows, so its best rows by HOLDER_SCORE are its best by score):
+    the top of "Python" costs the same as the top of a skill three people list. Only those few rows
+    are joined to people. Run outside backend.session(): its planner settings forbid ordered index
+    scans.
     """
     if not skills:
         return []
-    score = _skill_weight(skills) * (F("level") + Value(2.0) * Ln(F("endorsement_count") + Value(1.0)))
-    order = ("-score", "-endorsement_count", "content_object_id")
     # Room for people who have left, dropped by the outer query.
-    best = (
-        ProfileSkill.objects.filter(tag__in=skills)
-        .annotate(score=score)
-        .order_by(*order)
-        .values("id")[: limit * 2]
-    )
-    return list(
+    room = limit * 2
+    if connection.features.supports_slicing_ordering_in_compound:
+        first, *rest = [
+            ProfileSkill.objects.filter(tag=skill)
+            .annotate(score=HOLDER_SCORE)
+            .order_by(*_HOLDER_ORDER)
+            .values("id")[:room]
+            for skill in skills
+        ]
+        best = first.union(*rest, all=True)
+    else:
+        # SQLite (the demo): one ranked query over all their rows, a few hundred at most.
+        best = (
+            ProfileSkill.objects.filter(tag__in=skills)
+            .annotate(score=_skill_weight(skills) * HOLDER_SCORE)
+            .order_by(*_HOLDER_ORDER)
+            .values("id")[:room]
+        )
+    items = list(
         ProfileSkill.objects.filter(id__in=best, content_object__user__is_active=True)
-        .annotate(score=score)
-        .select_related("tag", "content_object__department", "content_object__location")
+        .annotate(score=_skill_weight(skills) * HOLDER_SCORE)
+        # Not the skills: they are at hand, and each table joined costs the planner more than the
+        # few rows cost to read.
+        .select_related("content_object__department", "content_object__location")
         .only(
             "id",
+            "tag",
             "level",
             "endorsement_count",
-            "tag__name",
-            "tag__slug",
             *(f"content_object__{f}" for f in _PERSON_FIELDS),
         )
-        .order_by(*order)[:limit]
+        .order_by(*_HOLDER_ORDER)[:limit]
     )
+    by_id = {skill.pk: skill for skill in skills}
+    for item in items:
+        item.tag = by_id[item.tag_id]
+    return items
 
 
 def _skill_weight(skills: list[Skill]) -> Case:
@@ -147,17 +172,17 @@ def _holder_reason(item: ProfileSkill) -> str:
 def site_search(*, query: str) -> SearchResults:
     """People, skills and projects for one search box, each group ranked by relevance.
 
-    Four queries: skills (with their people counts), people by name and title, people who list the
-    best matching skill, projects.
+    Four queries: skills (with their people counts), people by name and title, projects, and the
+    people who list the best matching skill.
     """
     backend = backends.current()
     with backend.session():
         skills = backend.skills_matching(query, limit=PER_GROUP)
         also = _corrections(query, skills)
         named = backend.people_matching(query, limit=PER_GROUP)
-        meant = [s for s in skills[:1] if _is_exact(s) or s.name in also]
-        holder_items = _skill_holders(skills=meant, limit=PER_GROUP)
         projects = backend.projects_matching(query, also=also, limit=PER_GROUP)
+    meant = [s for s in skills[:1] if _is_exact(s) or s.name in also]
+    holder_items = _skill_holders(skills=meant, limit=PER_GROUP)
 
     # When the query names a skill, the people who list it belong among the people found: right
     # after anyone with exactly that name when the skill is spelled exactly, else after every name
@@ -255,9 +280,9 @@ def experts_find(*, topic: str, viewer: Profile | None) -> ExpertResults:
     backend = backends.current()
     with backend.session():
         skills = backend.skills_matching(topic, limit=TOPIC_SKILLS)
-        holders = _skill_holders(skills=skills, limit=CANDIDATES)
         also = _corrections(topic, skills)
         authors = backend.post_authors(topic, also=also, recent=RECENT_POSTS, limit=CANDIDATES)
+    holders = _skill_holders(skills=skills, limit=CANDIDATES)
 
     best_skill: dict[int, ProfileSkill] = {}
     for item in holders:  # ordered by score: the first row per person is their best fit

@@ -21,8 +21,8 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, FloatField, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import Case, Count, Exists, F, FloatField, Q, Value, When
+from django.db.models.functions import Greatest, Length
 
 from expertise.models import Skill
 from feed.models import Post
@@ -41,6 +41,8 @@ SKILL_SIMILARITY_THRESHOLD = 0.25
 # tens of thousands of rows; ranking them all would cost far more than anyone reads. The index finds
 # at most this many, in no particular order, and only those are ranked.
 CANDIDATE_CAP = 500
+# Project names with the query's words that are ranked (see projects_matching).
+NAME_CANDIDATES = 100
 
 
 @contextmanager
@@ -123,25 +125,36 @@ def people_matching(query: str, *, limit: int) -> list[Profile]:
 
 
 def projects_matching(query: str, *, also: list[str], limit: int) -> list[Project]:
-    """Projects by name (typos forgiven) or by words of the name and summary.
+    """Projects by the words of their name and summary, or by a name spelled close to the query.
 
     `also` are corrected spellings (skill names close to the query), so "kubernets" also finds a
     summary that says "Kubernetes". A match in the name ranks above one only in the summary; ties
-    go to the project updated most recently. The summary is not ranked word by word: that would
-    re-read up to 3,000 characters per matching row.
+    go to the project updated most recently.
+
+    A common word ("migration") is in thousands of names, and trigram similarity costs ~20 µs a row,
+    so only likely winners are ranked: the shortest names with the words (a shorter name is closer
+    to the query: that is what similarity measures), the newest projects whose summary has them,
+    and, only when no project has the words at all, names spelled like the query (typos).
     """
-    candidates = Project.objects.filter(_similar("name", query)).values("id")
-    ts = tsquery_text(query, prefix=True, alternatives=also)
     rank = _exact("name", query) + TrigramSimilarity("name", query) + TrigramWordSimilarity(query, "name")
+    similar = Project.objects.filter(_similar("name", query)).values("id")
+    ts = tsquery_text(query, prefix=True, alternatives=also)
     if ts:
         tsq = _tsquery(ts)
-        by_words = (
-            Project.objects.alias(doc=SearchVector("name", "summary", config=CONFIG))
+        words = Project.objects.alias(doc=SearchVector("name", "summary", config=CONFIG)).filter(doc=tsq)
+        by_name = (
+            Project.objects.alias(doc=SearchVector("name", config=CONFIG))
             .filter(doc=tsq)
-            .values("id")[:CANDIDATE_CAP]
+            .order_by(Length("name"), "-updated_at", "-id")
+            .values("id")[:NAME_CANDIDATES]
         )
-        candidates = candidates.union(by_words)
+        by_summary = words.order_by("-updated_at", "-id").values("id")[:limit]
+        # Evaluated once, before the trigram scan: when the words matched, that scan never runs.
+        typos = similar.filter(~Exists(words))[:CANDIDATE_CAP]
+        candidates = by_name.union(by_summary, typos)
         rank = rank + SearchRank(SearchVector("name", config=CONFIG), tsq)
+    else:
+        candidates = similar[:CANDIDATE_CAP]
     return list(
         Project.objects.filter(id__in=candidates)
         .annotate(rank=rank)

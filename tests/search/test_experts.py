@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from expertise.models import ProfileSkill
 from feed.models import Post
+from search import selectors
 from search.selectors import ELSEWHERE_LIMIT
 from tests.factories import LocationFactory, PostFactory, ProfileFactory
 from tests.search.conftest import skill_give
@@ -15,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 # Measured once the viewer's first request of the day has recorded them as active (analytics).
 # Session, user, viewer profile, roles; search.backends.postgres.session() (savepoint, planner
-# settings, release), skills (lower trigram bar, the query, bar restored),
-# people listing them, post authors (one aggregated query), the people ranked.
+# settings, release), skills (lower trigram bar, the query, bar restored), post authors (one
+# aggregated query); then people listing the skills, and the people ranked.
 EXPERTS_MAX_QUERIES = 13
 
 L = ProfileSkill.Level
@@ -126,6 +127,18 @@ def test_people_in_other_locations_appear_labelled_with_their_location(viewer_cl
     assert "Tomo Tokyo" in elsewhere
     assert "Tokyo" in _card(page, "Tomo Tokyo") and "local time" in _card(page, "Tomo Tokyo")
     assert "in 2 locations" in page
+
+
+def test_the_best_holder_of_each_skill_is_weighed_however_many_list_another(viewer_client, monkeypatch):
+    # Fewer candidates than holders, as with "Python" (16,000 holders) at 100,000 people.
+    monkeypatch.setattr(selectors, "CANDIDATES", 2)
+    for n in range(6):
+        skill_give(ProfileFactory(display_name=f"Kim Learner {n}"), "Kubernetes", level=L.LEARNING)
+    skill_give(ProfileFactory(display_name="Kai Keen"), "Kubernetes", level=L.ADVANCED, endorsements=1)
+    olu = ProfileFactory(display_name="Olu Operator")
+    skill_give(olu, "Kubernetes operators", level=L.EXPERT, endorsements=5)
+
+    assert _ranked(_experts(viewer_client, "Kubernetes")) == ["Olu Operator", "Kai Keen"]
 
 
 def test_deactivated_people_are_never_experts(viewer_client):

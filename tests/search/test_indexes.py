@@ -11,7 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from feed.models import Post
+from search import selectors
 from search.backends import postgres
+from tests.factories import ProfileFactory
+from tests.search.conftest import skill_give
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +25,8 @@ INDEXES = {
     "search_project_name_trgm",
     "search_project_fts",
     "search_post_body_fts",
+    "search_skill_holder_rank",
+    "search_project_name_fts",
 }
 
 
@@ -48,9 +53,7 @@ def test_search_indexes_exist():
 
 
 def test_skill_search_uses_the_trigram_index():
-    assert "search_skill_name_trgm" in _plans_of(
-        lambda: postgres.skills_matching("kubernets", limit=10)
-    )
+    assert "search_skill_name_trgm" in _plans_of(lambda: postgres.skills_matching("kubernets", limit=10))
 
 
 def test_people_search_uses_the_trigram_and_full_text_indexes():
@@ -63,7 +66,7 @@ def test_project_search_uses_the_trigram_and_full_text_indexes():
     plan = _plans_of(lambda: postgres.projects_matching("invoce", also=["Invoice"], limit=10))
 
     assert "search_project_name_trgm" in plan or "project_name_trgm_idx" in plan
-    assert "search_project_fts" in plan
+    assert "search_project_fts" in plan and "search_project_name_fts" in plan
 
 
 def test_post_author_count_uses_the_full_text_index(author):
@@ -75,3 +78,24 @@ def test_post_author_count_uses_the_full_text_index(author):
     assert "search_post_body_fts" in _plans_of(
         lambda: postgres.post_authors("kubernetes", also=[], recent=2000, limit=200)
     )
+
+
+def test_skill_holders_are_read_in_order_off_the_rank_index():
+    # Outside postgres.session(), as on the pages. Tiny tables would be read whole, so the planner
+    # is told to avoid that; if HOLDER_SCORE and the indexed expression ever differ, it cannot use
+    # the index and sorts the rows instead.
+    for n in range(3):
+        skill_give(ProfileFactory(), "Kubernetes", endorsements=n)
+        skill_give(ProfileFactory(), "Kubernetes operators", endorsements=n)
+    skills = postgres.skills_matching("kubernetes", limit=5)
+    with CaptureQueriesContext(connection) as ctx:
+        selectors._skill_holders(skills=skills, limit=10)
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off; SET enable_bitmapscan = off")
+        try:
+            cursor.execute("EXPLAIN " + ctx.captured_queries[-1]["sql"])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan; RESET enable_bitmapscan")
+
+    assert plan.count("search_skill_holder_rank") == 2  # once per skill

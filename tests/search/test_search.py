@@ -1,11 +1,14 @@
 """One search box for people, skills and projects: typo-tolerant, ranked, private fields kept private."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from expertise.models import ProfileSkill
 from projects.models import Project
+from search.backends import postgres
 from search.selectors import PER_GROUP
 from tests.factories import DepartmentFactory, LocationFactory, ProfileFactory
 from tests.search.conftest import project_make, skill_give
@@ -14,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 # Measured once the viewer's first request of the day has recorded them as active (analytics).
 # Session, user, viewer profile, roles; search.backends.postgres.session() (savepoint, planner
-# settings, release), skills (lower trigram bar, the query, bar restored), their people counts
-# (none when cached), people by name, people listing the skill meant, projects.
-SEARCH_MAX_QUERIES = 14
+# settings, release), skills with their people counts (lower trigram bar, the query, bar restored),
+# people by name, projects; then people listing the skill meant.
+SEARCH_MAX_QUERIES = 13
 # Session, user, viewer profile, roles, popular skills.
 EMPTY_SEARCH_MAX_QUERIES = 5
 
@@ -116,6 +119,37 @@ def test_misspelt_skill_also_finds_projects_whose_summary_names_it(viewer_client
     project_make(name="Platform 2", summary="Everything moves onto Kubernetes this year.", created_by=author)
 
     assert _names(_search(viewer_client, "kubernets"), "projects") == ["Platform 2"]
+
+
+def test_a_project_named_exactly_as_searched_comes_first_among_many_with_the_word(
+    viewer_client, author, monkeypatch
+):
+    # Fewer name candidates than projects with the word, as with "migration" at 20,000 projects.
+    monkeypatch.setattr(postgres, "NAME_CANDIDATES", 3)
+    umbrella = project_make(name="Migration", summary="The umbrella project.", created_by=author)
+    Project.objects.filter(pk=umbrella.pk).update(updated_at=timezone.now() - timedelta(days=400))
+    for system in ["ERP", "CRM", "HR system", "Data warehouse", "Payroll service", "Intranet"]:
+        for quarter in ["Q1", "Q2"]:
+            project_make(name=f"{system} migration {quarter}", summary="Moving over.", created_by=author)
+
+    projects = _names(_search(viewer_client, "migration"), "projects")
+
+    assert projects[0] == "Migration"
+    assert projects[1:3] == ["CRM migration Q2", "CRM migration Q1"]  # shortest, newest first
+
+
+def test_a_project_with_the_word_in_its_name_ranks_above_one_that_only_mentions_it(viewer_client, author):
+    project_make(name="Sales dashboard", summary="Numbers for the sales team.", created_by=author)
+    project_make(name="Quarterly review", summary="Builds on the sales dashboard.", created_by=author)
+
+    assert _names(_search(viewer_client, "dashboard"), "projects") == ["Sales dashboard", "Quarterly review"]
+
+
+def test_a_misspelt_word_finds_projects_named_with_it(viewer_client, author):
+    project_make(name="Sales dashboard", summary="Numbers for the sales team.", created_by=author)
+    project_make(name="Office move", summary="Boxes and desks.", created_by=author)
+
+    assert _names(_search(viewer_client, "dashbord"), "projects") == ["Sales dashboard"]
 
 
 def test_project_summary_snippet_is_escaped(viewer_client, author):
