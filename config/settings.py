@@ -236,6 +236,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
 if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # allauth limits failed sign-ins per client address. Behind a proxy every request comes from
+    # the proxy, so without this one typo-prone afternoon would lock the whole company out; the
+    # address is read from the right of X-Forwarded-For, past the proxies we run, never the
+    # client-written left end.
+    ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # The load balancer probes /healthz over plain HTTP.

@@ -156,3 +156,49 @@ def test_sign_out_ends_the_session(client):
     client.post("/accounts/logout/")
 
     assert client.get(reverse("feed:home")).status_code == 302
+
+
+TOO_MANY = "Too many failed login attempts"
+
+
+def _sign_in(client, *, address: str):
+    return client.post(
+        "/accounts/login/", {"login": "ada@example.com", "password": PASSWORD}, HTTP_X_FORWARDED_FOR=address
+    )
+
+
+def _fail_sign_ins(client, *, times: int, address: str) -> None:
+    for n in range(times):
+        client.post(
+            "/accounts/login/",
+            {"login": f"nobody{n}@example.com", "password": "wrong-password-here"},
+            HTTP_X_FORWARDED_FOR=address,
+        )
+
+
+def test_behind_a_proxy_one_persons_failed_sign_ins_do_not_lock_out_everyone(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # what DJANGO_BEHIND_PROXY=true sets
+    ProfileFactory(user__email="ada@example.com")
+    _fail_sign_ins(client, times=12, address="203.0.113.7")
+
+    blocked = _sign_in(client, address="203.0.113.7")
+    colleague = _sign_in(client, address="198.51.100.4")
+
+    assert blocked.status_code == 200 and TOO_MANY in blocked.content.decode()
+    assert colleague.status_code == 302
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_limit(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    ProfileFactory(user__email="ada@example.com")
+    # The proxy appends the real address; what the client wrote in front of it changes nothing.
+    for n in range(12):
+        client.post(
+            "/accounts/login/",
+            {"login": f"nobody{n}@example.com", "password": "wrong-password-here"},
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 203.0.113.7",
+        )
+
+    again = _sign_in(client, address="10.9.9.9, 203.0.113.7")
+
+    assert again.status_code == 200 and TOO_MANY in again.content.decode()

@@ -149,3 +149,14 @@ def test_env_list_drops_blanks(monkeypatch):
     monkeypatch.setenv("HIVE_TEST_LIST", " hive.example.com, ,localhost,")
 
     assert env_list("HIVE_TEST_LIST") == ["hive.example.com", "localhost"]
+
+
+def test_behind_a_proxy_sign_in_limits_count_the_clients_address():
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    )
+    production = {**PRODUCTION, "DJANGO_SECRET_KEY": _secret_key(), "DJANGO_BEHIND_PROXY": "true"}
+
+    assert _run(["-c", show], **production).stdout.strip() == "1"
+    assert _run(["-c", show], **production, DJANGO_PROXY_COUNT="2").stdout.strip() == "2"
