@@ -81,6 +81,55 @@ def test_rank_shows_nothing_below_threshold_and_at_most_limit():
     assert len(same) == 3
 
 
+def test_k8s_draft_suggests_the_kubernetes_migration():
+    existing = sim.Candidate(
+        id=1,
+        name="Kubernetes migration",
+        summary="Move our services from VMware virtual machines onto the Kubernetes clusters.",
+    )
+    ranked = sim.rank(
+        name="k8s migration",
+        summary="Migrating the services that run on VMware virtual machines to our k8s clusters.",
+        tags=[],
+        candidates=[existing],
+        corpus_size=500,
+    )
+    assert [s.candidate.id for s in ranked] == [1]
+
+
+def test_one_rare_shared_word_is_not_enough_evidence(monkeypatch):
+    # Same domain, different work: the only link is the rare word "mentoring", which alone gives a
+    # cosine above the threshold; scaling by the number of shared words keeps it from being shown.
+    mentoring = sim.Candidate(
+        id=1,
+        name="Mentoring programme for new managers",
+        summary="Experienced mentors for first-time managers.",
+    )
+    parties = [
+        sim.Candidate(id=10 + i, name=f"{city} summer party", summary="Food, music and games in July.")
+        for i, city in enumerate(["Lisbon", "Porto", "Lyon", "Berlin", "Warsaw", "Austin", "Leeds"])
+    ]
+    draft = dict(
+        name="Reverse mentoring",
+        summary="Junior staff mentor executives.",
+        tags=[],
+        candidates=[mentoring, *parties],
+        corpus_size=500,
+    )
+    assert sim.rank(**draft) == []
+    monkeypatch.setattr(sim, "SHARED_WORDS", 1)
+    assert [s.candidate.id for s in sim.rank(**draft)] == [1]
+
+
+def test_text_score_scales_with_the_number_of_shared_words(monkeypatch):
+    cand = sim.Candidate(id=1, name="Payroll", summary="payroll")
+    draft = dict(name="Payroll", summary="payroll countries", tags=[], candidates=[cand], corpus_size=100)
+    monkeypatch.setattr(sim, "SHARED_WORDS", 1)
+    full = sim.score_all(**draft)[0].text
+    monkeypatch.setattr(sim, "SHARED_WORDS", 4)
+    assert sim.score_all(**draft)[0].text == pytest.approx(full / 4)
+
+
 def _result(label, partner, suggestions):
     return bench.QueryResult(
         pair_id="x", label=label, split="dev", partner_id=partner, suggestions=suggestions
@@ -123,4 +172,7 @@ def test_bench_data_has_enough_labelled_pairs_and_distinct_distractors():
     pairs = bench.load_pairs()
     assert sum(p["label"] == "same" for p in pairs) >= 50
     assert sum(p["label"] == "different" for p in pairs) >= 50
+    assert len({p["id"] for p in pairs}) == len(pairs)
+    # The split rule: odd-numbered pairs are dev, even-numbered ones test, for both labels.
+    assert all(p["split"] == ("dev" if int(p["id"].split("-")[1]) % 2 else "test") for p in pairs)
     assert len(bench.distractors(300)) == 300
