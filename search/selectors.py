@@ -106,9 +106,9 @@ def _skill_holders(*, skills: list[Skill], limit: int) -> list[ProfileSkill]:
 
     Each skill's best listings are read in order off the search_skill_holder_rank index (a skill's
     fit is the same for all its rows, so its best rows by HOLDER_SCORE are its best by score):
-    the top of "Python" costs the same as the top of a skill three people list. Only those few rows
-    are joined to people. Run outside backend.session(): its planner settings forbid ordered index
-    scans.
+    the top of "Python" costs the same as the top of a skill three people list. Only the best of
+    those across the skills are joined to people. Run outside backend.session(): its planner
+    settings forbid ordered index scans.
     """
     if not skills:
         return []
@@ -122,7 +122,13 @@ def _skill_holders(*, skills: list[Skill], limit: int) -> list[ProfileSkill]:
             .values("id")[:room]
             for skill in skills
         ]
-        best = first.union(*rest, all=True)
+        # Then the best of those across the skills, before any of them is joined to people.
+        best = (
+            ProfileSkill.objects.filter(id__in=first.union(*rest, all=True))
+            .annotate(score=_skill_weight(skills) * HOLDER_SCORE)
+            .order_by(*_HOLDER_ORDER)
+            .values("id")[:room]
+        )
     else:
         # SQLite (the demo): one ranked query over all their rows, a few hundred at most.
         best = (
