@@ -39,7 +39,7 @@ def _post_ids_on(page) -> list[int]:
 
 
 def _older_link(page) -> str | None:
-    match = re.search(r'href="(\?cursor=[^"]+)"', page.content.decode())
+    match = re.search(r'href="[^"?]*(\?cursor=[^"]+)"', page.content.decode())
     return match.group(1) if match else None
 
 
