@@ -619,3 +619,13 @@ def test_a_new_comment_on_a_long_thread_lands_on_the_page_that_shows_it(colleagu
 
 def test_a_tampered_comments_cursor_is_a_bad_request(colleague_client, post):
     assert colleague_client.get(f"/posts/{post.pk}/", {"comments": "garbage"}).status_code == 400
+
+
+def test_a_keyboard_user_jumps_past_the_thread_to_the_comment_box(colleague_client, post):
+    _thread(post, top_level=3)
+
+    page = colleague_client.get(f"/posts/{post.pk}/").content.decode()
+
+    target = re.search(r'<a href="#([^"]+)">Write a comment</a>', page).group(1)
+    assert re.search(rf'<textarea name="body"[^>]*\bid="{target}"', page)
+    assert page.index("Write a comment") < page.index("Comment number 0")
