@@ -1,0 +1,116 @@
+# ruff: noqa: F811  (pytest fixtures imported from the security tests are parameters by name)
+"""Every page's accessibility wiring holds together: ids are unique, and each label, description,
+control and in-page link points at an element that exists.
+
+axe-core (bench/a11y) audits the rendered pages in a browser now and then; these run on every change.
+A broken reference is silent for sighted users and leaves a screen reader with no label or no help
+text (the New project form's help text was never read out that way).
+"""
+
+from collections import Counter
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.conftest import signed_in
+from tests.security.test_stored_xss import (  # noqa: F401  (fixtures, used by name)
+    celery_eager,
+    colin,
+    colleague_pages,
+    get,
+    mallory_pages,
+    world,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
+
+ID_LIST_ATTRIBUTES = ("aria-describedby", "aria-labelledby", "aria-controls")
+
+
+class _Wiring(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: Counter[str] = Counter()
+        self.references: list[tuple[str, str, str]] = []  # (tag, attribute, id)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids[attributes["id"]] += 1
+        for name in ID_LIST_ATTRIBUTES:
+            for target in (attributes.get(name) or "").split():
+                self.references.append((tag, name, target))
+        if tag == "label" and attributes.get("for"):
+            self.references.append((tag, "for", attributes["for"]))
+        href = attributes.get("href") or ""
+        if tag == "a" and href.startswith("#") and len(href) > 1:
+            self.references.append((tag, "href", href[1:]))
+
+
+def broken_wiring(html: str) -> list[str]:
+    parser = _Wiring()
+    parser.feed(html)
+    problems = [f"id {name!r} used {count} times" for name, count in parser.ids.items() if count > 1]
+    problems += [
+        f"<{tag} {attribute}> points at missing id {target!r}"
+        for tag, attribute, target in parser.references
+        if target not in parser.ids
+    ]
+    return problems
+
+
+def test_the_checker_finds_broken_references():
+    html = (
+        '<label for="nope">Name</label><input id="name" aria-describedby="name_help gone">'
+        '<span id="name_help"></span><a href="#missing">x</a><p id="twice"></p><p id="twice"></p>'
+    )
+    assert sorted(broken_wiring(html)) == sorted([
+        "<label for> points at missing id 'nope'",
+        "<input aria-describedby> points at missing id 'gone'",
+        "<a href> points at missing id 'missing'",
+        "id 'twice' used 2 times",
+    ])  # fmt: skip
+    assert broken_wiring('<label for="a">A</label><input id="a" aria-describedby="a">') == []
+
+
+@pytest.fixture
+def payload():
+    """A plain name this time (the security tests give the world hostile ones)."""
+    return "Quinn O'Brien & Co"
+
+
+PAGES = [
+    "home feed", "all company", "questions", "post page", "answered question", "thread with her reply",
+    "poll to vote in", "poll results", "tag page", "profile", "colin's profile", "org chart", "directory",
+    "groups", "group page", "group members", "join requests", "skills", "skill page", "people to meet",
+    "projects", "project page", "give kudos", "notifications", "search", "experts",
+]  # fmt: skip
+OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_colleagues_page_is_wired_together(world, colin, page):
+    url, _ = colleague_pages(world)[page]
+    problems = broken_wiring(get(colin, url))
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", OWN_FORMS)
+def test_an_edit_form_is_wired_together(world, colin, page):
+    url, _ = mallory_pages(world)[page]
+    problems = broken_wiring(get(signed_in(world.mallory), url))
+    assert problems == [], "\n".join(problems)
+
+
+def test_a_project_page_as_its_lead_sees_it_is_wired_together(world, colin):
+    # The lead's view adds the update form and the member management forms.
+    html = get(signed_in(world.mallory), world.project.get_absolute_url())
+    assert "Post update" in html
+    problems = broken_wiring(html)
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("url", ["/projects/new/", "/polls/new/", "/kudos/give/", "/groups/new/"])
+def test_a_creation_form_is_wired_together(colleague_client, url):
+    problems = broken_wiring(get(colleague_client, url))
+    assert problems == [], "\n".join(problems)
