@@ -101,8 +101,10 @@ HOLDER_SCORE = F("level") + Value(2.0) * Ln(F("endorsement_count") + Value(1.0))
 _HOLDER_ORDER = ("-score", "-endorsement_count", "content_object_id")
 
 
-def _skill_holders(*, skills: list[Skill], limit: int) -> list[ProfileSkill]:
+def _skill_holders(*, skills: list[Skill], limit: int, with_people: bool = True) -> list[ProfileSkill]:
     """Active people listing any of the skills, the surest first (fit x HOLDER_SCORE).
+
+    with_people=False leaves each person to be loaded by the caller (content_object_id only).
 
     Each skill's best listings are read in order off the search_skill_holder_rank index (a skill's
     fit is the same for all its rows, so its best rows by HOLDER_SCORE are its best by score):
@@ -137,21 +139,21 @@ def _skill_holders(*, skills: list[Skill], limit: int) -> list[ProfileSkill]:
             .order_by(*_HOLDER_ORDER)
             .values("id")[:room]
         )
-    items = list(
+    found = (
         ProfileSkill.objects.filter(id__in=best, content_object__user__is_active=True)
         .annotate(score=_skill_weight(skills) * HOLDER_SCORE)
-        # Not the skills: they are at hand, and each table joined costs the planner more than the
-        # few rows cost to read.
-        .select_related("content_object__department", "content_object__location")
-        .only(
-            "id",
-            "tag",
-            "level",
-            "endorsement_count",
-            *(f"content_object__{f}" for f in _PERSON_FIELDS),
-        )
-        .order_by(*_HOLDER_ORDER)[:limit]
+        .order_by(*_HOLDER_ORDER)
     )
+    # Not the skills: they are at hand, and each table joined costs the planner more than the few
+    # rows cost to read.
+    fields = ("id", "tag", "level", "endorsement_count", "content_object")
+    if with_people:
+        found = found.select_related("content_object__department", "content_object__location").only(
+            *fields, *(f"content_object__{f}" for f in _PERSON_FIELDS)
+        )
+    else:
+        found = found.only(*fields)
+    items = list(found[:limit])
     by_id = {skill.pk: skill for skill in skills}
     for item in items:
         item.tag = by_id[item.tag_id]
@@ -288,7 +290,8 @@ def experts_find(*, topic: str, viewer: Profile | None) -> ExpertResults:
         skills = backend.skills_matching(topic, limit=TOPIC_SKILLS)
         also = _corrections(topic, skills)
         authors = backend.post_authors(topic, also=also, recent=RECENT_POSTS, limit=CANDIDATES)
-    holders = _skill_holders(skills=skills, limit=CANDIDATES)
+    # The people are loaded once, below, with the authors.
+    holders = _skill_holders(skills=skills, limit=CANDIDATES, with_people=False)
 
     best_skill: dict[int, ProfileSkill] = {}
     for item in holders:  # ordered by score: the first row per person is their best fit
