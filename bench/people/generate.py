@@ -618,7 +618,8 @@ def populate(*, size: Size = Size(), seed: int = 2026, log: Callable[[str], None
     # Skills' counts of people, as the hourly job sets them: COPY goes past the services that keep them.
     from expertise.services import skills_people_recount
 
-    stage_done("counts", skills=skills_people_recount())
+    skills_people_recount()
+    stage_done("counts")
 
     reset_sequences(
         [Department, Location, Skill, Interest, User, Profile, ProfileSkill, Endorsement, ProfileInterest,
