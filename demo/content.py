@@ -1402,3 +1402,41 @@ KUDOS_GENERIC = [
     "Huge thanks to {r} for the patience and the clear explanations.",
     "{r} makes every project they touch better. Thank you for this one.",
 ]
+
+# Questions about a skill, tagged with it, so "Questions" can put those matching your expertise first.
+# {skill} is a one-word skill (a #tag cannot hold a space) and {tag} its tag.
+SKILL_QUESTIONS = [
+    "Anyone around who knows {skill} well? I'm stuck on something that should take ten minutes and "
+    "has taken a day. #{tag}",
+    "Is there an internal guide to {skill}? My team starts using it next month and I'd rather not "
+    "repeat everyone's mistakes. #{tag}",
+    "What's the one {skill} resource you'd give a new starter: a book, a course, a doc or a person? #{tag}",
+    "We're deciding how to use {skill} for {customer}. Who has done this before and can spare 20 "
+    "minutes this week? #{tag}",
+    "How do other teams review {skill} work? Looking for a checklist people actually use. #{tag}",
+    "Has anyone got {skill} working with our setup in {office}? Happy to pair on it. #{tag}",
+]
+# The answer an asker marks as best: useful whatever the question was.
+BEST_ANSWERS = [
+    "We solved exactly this in {team} last quarter. Short version: start small, write down what you "
+    "decide, and review it after a month. Happy to walk you through our notes on {weekday}.",
+    "Done this twice now. The doc I wish I'd had is in our team space; I've sent you the link. The "
+    "checklist at the end is the useful part.",
+    "Talk to {colleague}, who set ours up, and take the shortcut they found: agree who owns it first, "
+    "then pick the tooling. I can join the call if it helps.",
+    "Yes: we run a 30-minute clinic on this every other {weekday} in {office}, and it's open to "
+    "everyone. Bring your example and we'll work through it together.",
+]
+# Polls the demo opens this week: (question, options, multiple choice).
+POLLS = [
+    (
+        "Where should the next company offsite be?",
+        ["Lisbon", "Berlin", "Somewhere new (suggest in the comments)"],
+        False,
+    ),
+    (
+        "Which lunch & learn topics would you come to? Pick as many as you like.",
+        ["Writing good docs", "SQL for everyone", "Giving feedback", "Our customers' first week"],
+        True,
+    ),
+]

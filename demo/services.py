@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
+from taggit.models import Tag
 
 from analytics.models import ActiveDay
 from analytics.services import rollup_fill
@@ -31,7 +32,9 @@ from communities.models import Community, Membership
 from demo import content, projects_content
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill
 from expertise.services import skills_get_or_create, skills_people_recount
-from feed.models import Comment, Post, Reaction
+from feed.hashtags import hashtags_find
+from feed.models import Comment, Post, PostTag, Reaction
+from feed.polls import poll_create, poll_vote
 from moderation.models import AuditEntry
 from moderation.services import flag_create
 from profiles.models import Department, Location, Profile, User
@@ -148,6 +151,7 @@ class _Post:
     reactions: list[tuple[_Person, datetime, str]] = field(default_factory=list)
     flag: tuple[str, str] | None = None
     flaggers: list[_Person] = field(default_factory=list)
+    best: _Comment | None = None  # a question's answer its author marked
     row: Post | None = None
 
 
@@ -214,6 +218,7 @@ class _Builder:
         self._write_feed()
         self._write_flags()
         self._write_groups()
+        self._write_polls()
         self._write_activity()
         self._fill_rollups()
         return self.counts
@@ -665,6 +670,8 @@ class _Builder:
     def _post(self, author: _Person, at: datetime, category: str, body: str, **extra) -> _Post | None:
         if not self._in_window(at) or author.start_date > at.date():
             return None
+        if category == "question":
+            extra.setdefault("kind", Post.Kind.QUESTION)
         post = _Post(author=author, at=at, category=category, body=body, **extra)
         self.posts.append(post)
         return post
@@ -701,6 +708,9 @@ class _Builder:
             ):
                 category, body = self._post_text(author)
                 self._post(author, self._moment(author, day), category, body)
+            asked = self._poisson(self.size * (0.005 if weekday else 0.0))
+            for asker in self.rng.choices(here, weights=weights, k=asked):
+                self._plan_skill_question(asker, self._colleague_elsewhere(asker), day)
             if weekday and self.rng.random() < 0.3:
                 author = self.rng.choices(leaders, weights=[3] + [1] * (len(leaders) - 1))[0]
                 category, text = self._leader_post(author)
@@ -717,6 +727,7 @@ class _Builder:
         for post in self.posts:
             self._plan_reactions(post)
             self._plan_comments(post)
+            self._plan_best_answer(post)
 
     def _recipient(self, giver: _Person, day: date) -> _Person | None:
         roll = self.rng.random()
@@ -763,6 +774,38 @@ class _Builder:
         )
         self._post(lead, self._moment(lead, day, earliest=9 * 60 + 30), "welcome", body, subject=newcomer)
 
+    def _colleague_elsewhere(self, person: _Person) -> _Person:
+        others = [p for p in self.people if p.department != person.department] or self.people
+        return self.rng.choice(others)
+
+    def _plan_skill_question(self, asker: _Person, expert: _Person, day: date, at: datetime | None = None):
+        """A question about one of `expert`'s skills, tagged with it, as someone who needs it asks."""
+        skills = [s for s in expert.skills if " " not in s]
+        if not skills or asker is expert:
+            return None
+        skill = self.rng.choice(skills)
+        text = self._deck("skill questions", content.SKILL_QUESTIONS).draw()
+        body = self._fill(text, asker, skill=skill, tag=skill.lower())
+        return self._post(asker, at or self._moment(asker, day), "question", body)
+
+    def _plan_best_answer(self, post: _Post) -> None:
+        """Most questions older than two days were answered; the newer ones are still open."""
+        if post.kind != Post.Kind.QUESTION or self.now - post.at < timedelta(days=2):
+            return
+        if self.rng.random() > 0.7:
+            return
+        others = [p for p in self._audience(post, 3) if p is not post.author]
+        if not others:
+            return
+        answerer = others[0]
+        at = self._later(post.at, 120, answerer)
+        if at > self.now:
+            return
+        text = self._deck("best answers", content.BEST_ANSWERS).draw()
+        post.best = _Comment(answerer, at, self._fill(text, answerer))
+        post.comments.append(post.best)
+        post.comments.sort(key=lambda c: c.at)
+
     def _plan_demo_content(self, values: list) -> None:
         """The demo employee has posts of their own and kudos to show on their profile."""
         demo = next(p for p in self.people if p.demo and p.demo["email"] == "demo@example.com")
@@ -771,6 +814,10 @@ class _Builder:
         for day in self.rng.sample(weekdays, max(0, 4 - own)):
             category, text = self._deck(demo.department, content.DEPARTMENT_POSTS[demo.department]).draw()
             self._post(demo, self._moment(demo, day), category, self._fill(text, demo))
+        # Open questions on the demo employee's skills, so Questions shows "matches your expertise".
+        for hours in (26, 5):
+            asker = self._colleague_elsewhere(demo)
+            self._plan_skill_question(asker, demo, self.days[-1], at=self.now - timedelta(hours=hours))
         received = sum(1 for post in self.posts if post.subject is demo and post.kind == Post.Kind.KUDOS)
         givers = [p for p in self.by_team[demo.team] + self.people[:3] if p is not demo]
         for day in self.rng.sample(weekdays, max(0, 4 - received)) if values else []:
@@ -933,6 +980,11 @@ class _Builder:
                 created_at=comment.at,
             )
         Comment.objects.bulk_create([c.row for c in comments], batch_size=BATCH_SIZE)
+        answered = [p for p in self.posts if p.best is not None]
+        for post in answered:
+            post.row.best_answer = post.best.row
+        Post.objects.bulk_update([p.row for p in answered], ["best_answer"], batch_size=BATCH_SIZE)
+        self._write_post_tags()
         reactions = [
             Reaction(post=p.row, profile=person.profile, kind=kind, created_at=at)
             for p in self.posts
@@ -950,6 +1002,41 @@ class _Builder:
             reactions=len(reactions),
         )
         self.comments = comments
+
+    def _write_post_tags(self) -> None:
+        """The #tags written in the posts, recorded as feed.services records them for the app's posts."""
+        written = {post.row.pk: hashtags_find(post.body) for post in self.posts}
+        names = {name for found in written.values() for name in found}
+        known = set(Tag.objects.filter(name__in=names).values_list("name", flat=True))
+        Tag.objects.bulk_create([Tag(name=name, slug=slugify(name)) for name in sorted(names - known)])
+        tags = {t.name: t for t in Tag.objects.filter(name__in=names)}
+        rows = [PostTag(content_object_id=pk, tag=tags[n]) for pk, found in written.items() for n in found]
+        PostTag.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+    def _write_polls(self) -> None:
+        """This week's polls, through the app's own services, half the company having voted."""
+        comms = next(p for p in self.people if p.email == "comms@example.com")
+        voters = [p for p in self.people if p is not comms]
+        votes = 0
+        for question, options, multiple in content.POLLS:
+            post = poll_create(
+                author=comms.profile,
+                question=question,
+                options=options,
+                multiple=multiple,
+                closes_at=self.now + timedelta(days=5),
+            )
+            option_ids = list(post.poll.options.order_by("position").values_list("id", flat=True))
+            for voter in self.rng.sample(voters, len(voters) // 2):
+                picks = (
+                    self.rng.sample(option_ids, self.rng.randint(1, 2))
+                    if multiple
+                    else [self.rng.choices(option_ids, weights=range(len(option_ids), 0, -1))[0]]
+                )
+                poll_vote(post_id=post.pk, voter=voter.profile, option_ids=picks)
+                votes += 1
+        self._stage(f"polls: {len(content.POLLS)} open polls, {votes} votes")
+        self.counts["polls"] = len(content.POLLS)
 
     def _write_flags(self) -> None:
         """Through moderation's own service, so each case, its flag count and audit trail agree."""

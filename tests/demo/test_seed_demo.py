@@ -17,7 +17,7 @@ from analytics.models import ActiveDay, DailyRollup
 from common.days import company_today, company_yesterday
 from communities.models import Community, Membership
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill
-from feed.models import Comment, Post, Reaction
+from feed.models import Comment, Poll, PollVote, Post, PostTag, Reaction
 from moderation.models import AuditEntry, Case, Flag
 from profiles import roles
 from profiles.models import Department, Location, Profile, User
@@ -32,7 +32,7 @@ DEMO_EMAILS = ["demo@example.com", "moderator@example.com", "comms@example.com",
 SEEDED_MODELS = [
     User, Profile, Department, Location, Skill, ProfileSkill, Post, Comment, Reaction, Kudos,
     Case, Flag, AuditEntry, ActiveDay, DailyRollup, Endorsement, Interest, ProfileInterest,
-    Project, ProjectMember, ProjectTag, ProjectUpdate, Community, Membership,
+    Project, ProjectMember, ProjectTag, ProjectUpdate, Community, Membership, PostTag, Poll, PollVote,
 ]  # fmt: skip
 
 
@@ -195,6 +195,40 @@ class TestSeededCompany:
         demo = profile_of("demo@example.com")
         assert demo.posts.filter(kind=Post.Kind.UPDATE).count() >= 3
         assert demo.kudos_received.count() >= 3
+
+    def test_questions_await_answers_and_older_ones_have_a_best_answer(self, company):
+        questions = Post.objects.filter(kind=Post.Kind.QUESTION)
+        answered = questions.filter(best_answer__isnull=False).select_related("best_answer")
+        assert answered.exists() and questions.filter(best_answer__isnull=True).exists()
+        for question in answered:
+            assert question.best_answer.post_id == question.pk
+            assert question.best_answer.author_id != question.author_id
+
+    def test_the_demo_employee_is_asked_about_their_own_skills(self, company):
+        from feed.selectors import questions_for_expertise
+
+        demo = profile_of("demo@example.com")
+        matching = questions_for_expertise(viewer=demo)
+        assert len(matching) >= 2
+        assert all(q.author_id != demo.pk and q.best_answer_id is None for q in matching)
+
+    def test_hashtags_in_posts_are_recorded_as_the_app_records_them(self, company):
+        from feed.hashtags import hashtags_find
+
+        tagged = Post.objects.filter(body__contains="#").prefetch_related("tags")
+        assert tagged.exists()
+        for post in tagged:
+            assert sorted(t.name for t in post.tags.all()) == sorted(hashtags_find(post.body))
+        assert PostTag.objects.count() == sum(len(hashtags_find(p.body)) for p in tagged)
+
+    def test_open_polls_have_votes_that_match_their_options(self, company):
+        polls = Poll.objects.all()
+        assert polls.count() == 2
+        for poll in polls:
+            assert poll.closes_at > timezone.now()
+            votes = PollVote.objects.filter(poll=poll)
+            assert votes.exists()
+            assert set(votes.values_list("option__poll_id", flat=True)) == {poll.pk}
 
     def test_flags_leave_open_cases_with_consistent_counts(self, company):
         cases = Case.objects.annotate(n=Count("flags"))
