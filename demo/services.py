@@ -33,7 +33,7 @@ from demo import content, projects_content
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill
 from expertise.services import skills_get_or_create, skills_people_recount
 from feed.hashtags import hashtags_find
-from feed.models import Comment, Post, PostTag, Reaction
+from feed.models import Comment, FollowPerson, FollowTag, Post, PostTag, Reaction
 from feed.polls import poll_create, poll_vote
 from moderation.models import AuditEntry
 from moderation.services import flag_create
@@ -216,6 +216,7 @@ class _Builder:
         self._write_projects()
         self._plan_feed()
         self._write_feed()
+        self._write_follows()
         self._write_flags()
         self._write_groups()
         self._write_polls()
@@ -811,8 +812,9 @@ class _Builder:
         demo = next(p for p in self.people if p.demo and p.demo["email"] == "demo@example.com")
         weekdays = [d for d in self.days[:-1] if d.weekday() < 5]
         own = sum(1 for post in self.posts if post.author is demo and post.kind == Post.Kind.UPDATE)
+        updates = [post for post in content.DEPARTMENT_POSTS[demo.department] if post[0] != "question"]
         for day in self.rng.sample(weekdays, max(0, 4 - own)):
-            category, text = self._deck(demo.department, content.DEPARTMENT_POSTS[demo.department]).draw()
+            category, text = self._deck(("demo updates", demo.department), updates).draw()
             self._post(demo, self._moment(demo, day), category, self._fill(text, demo))
         # Open questions on the demo employee's skills, so Questions shows "matches your expertise".
         for hours in (26, 5):
@@ -1012,6 +1014,29 @@ class _Builder:
         tags = {t.name: t for t in Tag.objects.filter(name__in=names)}
         rows = [PostTag(content_object_id=pk, tag=tags[n]) for pk, found in written.items() for n in found]
         PostTag.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+    def _write_follows(self) -> None:
+        """People follow their manager and a few teammates; the demo employee also the CEO and the
+        #tags of their own skills, so their Home is theirs from the first visit."""
+        follows: set[tuple[_Person, _Person]] = set()
+        for person in self.people:
+            team = [p for p in self.by_team.get(person.team, []) if p is not person]
+            for other in self.rng.sample(team, min(len(team), self.rng.randint(2, 6))):
+                follows.add((person, other))
+            if person.manager:
+                follows.add((person, person.manager))
+        demo = next(p for p in self.people if p.email == "demo@example.com")
+        ceo = next(p for p in self.people if p.level == CEO)
+        if ceo is not demo:
+            follows.add((demo, ceo))
+        FollowPerson.objects.bulk_create(
+            [FollowPerson(follower=a.profile, followee=b.profile) for a, b in follows], batch_size=BATCH_SIZE
+        )
+        tags = Tag.objects.filter(
+            name__in=[s.lower() for s in demo.skills], post_items__isnull=False
+        ).distinct()
+        FollowTag.objects.bulk_create([FollowTag(follower=demo.profile, tag=t) for t in tags])
+        self._stage(f"follows: {len(follows)} people followed, {len(tags)} tags by the demo employee")
 
     def _write_polls(self) -> None:
         """This week's polls, through the app's own services, half the company having voted."""

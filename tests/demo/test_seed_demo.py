@@ -221,6 +221,17 @@ class TestSeededCompany:
             assert sorted(t.name for t in post.tags.all()) == sorted(hashtags_find(post.body))
         assert PostTag.objects.count() == sum(len(hashtags_find(p.body)) for p in tagged)
 
+    def test_the_demo_employees_home_is_what_they_follow(self, company):
+        from feed.selectors import home_feed_page
+
+        demo = profile_of("demo@example.com")
+        assert demo.following_people.filter(followee=demo.manager).exists()
+        assert demo.following_tags.exists()
+        followed = set(demo.following_people.values_list("followee_id", flat=True))
+        page = home_feed_page(viewer=demo, cursor=None)  # None would mean "follows nothing yet"
+        assert page is not None
+        assert any(post.author_id in followed for post in page.items)
+
     def test_open_polls_have_votes_that_match_their_options(self, company):
         polls = Poll.objects.all()
         assert polls.count() == 2
