@@ -40,6 +40,18 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture
+def celery_eager():
+    """Run tasks in the test's thread and transaction, whatever the environment asks for
+    (tests/tasks/test_worker.py starts a real worker instead)."""
+    from config.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def author(db):
     return ProfileFactory(display_name="Ada Author", user__email="ada@example.com")
 

@@ -14,7 +14,6 @@ import pytest
 
 from tests.conftest import signed_in
 from tests.security.test_stored_xss import (  # noqa: F401  (fixtures, used by name)
-    celery_eager,
     colin,
     colleague_pages,
     get,

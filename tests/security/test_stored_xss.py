@@ -56,16 +56,6 @@ PAYLOADS = {
 }
 
 
-@pytest.fixture
-def celery_eager():
-    from config.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
 @pytest.fixture(params=list(PAYLOADS.values()), ids=list(PAYLOADS))
 def payload(request):
     return request.param
