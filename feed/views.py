@@ -327,6 +327,8 @@ def questions(request):
     except BadCursor:
         return HttpResponseBadRequest("That page link is not valid.")
     for_you = [] if request.GET.get("cursor") else selectors.questions_for_expertise(viewer=viewer)
+    shown = {post.pk for post in for_you}
+    page.items = [post for post in page.items if post.pk not in shown]  # each question once
     return render(request, "feed/questions.html", {"page": page, "for_you": for_you})
 
 

@@ -166,7 +166,8 @@ def test_questions_page_lists_open_questions_with_expertise_matches_first(
     html = colleague_client.get("/questions/").content.decode()
 
     assert "Matching your expertise" in html
-    assert html.index("manifests") < html.index("All open questions") < html.index("lunch spot")
+    assert html.index("manifests") < html.index("Other open questions") < html.index("lunch spot")
+    assert html.count("manifests") == 1  # not listed a second time below
     assert "Answered already" not in html and "Just an update" not in html
 
 
