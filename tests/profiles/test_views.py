@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from expertise.services import profile_skills_set
+from expertise.services import endorsement_create, profile_interests_set, profile_skills_set
 from profiles.models import Profile
+from projects.services import project_create
 from tests.conftest import client_for
-from tests.factories import DepartmentFactory, KudosFactory, ProfileFactory, UserFactory
+from tests.factories import DepartmentFactory, KudosFactory, PostFactory, ProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,10 +18,11 @@ pytestmark = pytest.mark.django_db
 # Session, user, viewer profile, roles (context processor), departments, locations, the skill
 # filtered on (only with ?skill=), one page of people.
 DIRECTORY_MAX_QUERIES = 8
-# Session, user, viewer profile, roles, the profile with manager, direct reports, skills,
-# kudos received, kudos count, the viewer's groups and recent posts (feed's recent_activity tag),
-# whether the viewer follows them (feed's follow button), their projects (projects' partial).
-PROFILE_PAGE_MAX_QUERIES = 13
+# Session, user, viewer profile, roles, the profile with manager, direct reports, skills and
+# interests, who endorsed each skill, kudos received, kudos count, the viewer's groups and recent
+# posts (feed's recent_activity tag), whether the viewer follows them (feed's follow button), their
+# projects (projects' partial).
+PROFILE_PAGE_MAX_QUERIES = 14
 PAGE_SIZE = 30  # profiles.selectors.directory_page
 
 
@@ -177,16 +179,22 @@ def test_profile_page_query_count_does_not_grow_with_skills_kudos_or_reports(
 ):
     author.manager = manager
     author.save()
+    skills = profile_skills_set(profile=author, names=[f"Skill {n}" for n in range(amount)])
+    profile_interests_set(profile=author, names=[f"Interest {n}" for n in range(min(amount, 30))])
     for n in range(amount):
-        ProfileFactory(manager=author, department=DepartmentFactory(name=f"Team {n}"))
+        report = ProfileFactory(manager=author, department=DepartmentFactory(name=f"Team {n}"))
         KudosFactory(recipient=author, created_at=timezone.now() - timedelta(minutes=n))
-    profile_skills_set(profile=author, names=[f"Skill {n}" for n in range(amount)])
+        endorsement_create(endorser=report, profile_skill_id=skills[n].pk)  # every shape a page shows
+        project_create(creator=author, name=f"Project {n}", summary="Work")
+        PostFactory(author=author, body=f"Update {n}")
     viewer_client.get("/people/")  # the day's first request also records the viewer as active
 
     with django_assert_max_num_queries(PROFILE_PAGE_MAX_QUERIES):
         response = viewer_client.get(f"/people/{author.pk}/")
 
     assert response.status_code == 200
+    page = response.content.decode()
+    assert "Skill 0" in page and "Interest 0" in page and "Project 0" in page and "Update 0" in page
 
 
 # --- Editing --------------------------------------------------------------------------------
