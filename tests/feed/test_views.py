@@ -234,6 +234,17 @@ def test_feed_shows_which_reaction_is_mine(colleague_client, post):
     assert "1 reaction " in page
 
 
+def test_reaction_buttons_say_their_name_in_words_not_only_an_emoji(colleague_client, post):
+    # A screen reader reads the button's words; a sighted user sees the same words (WCAG 2.5.3),
+    # and a machine without an emoji font still shows what each button does.
+    page = colleague_client.get("/").content.decode()
+
+    for label in ("Like", "Celebrate", "Insightful", "Support"):
+        assert re.search(
+            rf'<button [^>]*name="kind"[^>]*><span aria-hidden="true">[^<]+</span> {label}</button>', page
+        )
+
+
 def test_htmx_reaction_returns_the_updated_reactions_fragment(colleague_client, post):
     response = colleague_client.post(f"/posts/{post.pk}/react/", {"kind": "like"}, HTTP_HX_REQUEST="true")
 
