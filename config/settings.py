@@ -198,9 +198,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.weekly_report_last_week",
         "schedule": crontab(day_of_week="mon", hour=8, minute=0),
     },
-    # Skills' people counts, corrected for people who left or came back since (expertise.services).
-    "expertise-skills-people-recount": {
-        "task": "expertise.skills_people_recount",
+    # Skills' and interests' people counts, corrected for people who left or came back since.
+    "expertise-people-counts-recount": {
+        "task": "expertise.people_counts_recount",
         "schedule": crontab(minute=20),
     },
 }

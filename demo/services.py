@@ -31,7 +31,7 @@ from analytics.services import rollup_fill
 from communities.models import Community, Membership
 from demo import content, projects_content
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill
-from expertise.services import skills_get_or_create, skills_people_recount
+from expertise.services import people_counts_recount, skills_get_or_create
 from feed.hashtags import hashtags_find
 from feed.models import Comment, FollowPerson, FollowTag, Post, PostTag, Reaction
 from feed.polls import poll_create, poll_vote
@@ -577,8 +577,6 @@ class _Builder:
             for name in p.skills
         ]
         ProfileSkill.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-        # Written in bulk, past the services that keep each skill's count of people.
-        skills_people_recount()
         self.skill_rows = rows
         self._stage(f"skills: {len(rows)} listed on profiles, {len(skills)} distinct")
         self.counts["profile_skills"] = len(rows)
@@ -610,6 +608,8 @@ class _Builder:
             endorsements += [Endorsement(profile_skill=item, endorser=e.profile) for e in endorsers]
         ProfileSkill.objects.bulk_update(self.skill_rows, ["endorsement_count"], batch_size=BATCH_SIZE)
         Endorsement.objects.bulk_create(endorsements, batch_size=BATCH_SIZE)
+        # Written in bulk, past the services that keep each skill's and interest's count of people.
+        people_counts_recount()
         self._stage(f"expertise: {len(endorsements)} endorsements, {len(interests)} interests")
         self.counts["endorsements"] = len(endorsements)
 

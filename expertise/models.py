@@ -26,7 +26,7 @@ def _reachable(slug: str, *, unreachable: set[str], prefix: str, i: int | None) 
 class Skill(TagBase):
     # Active people listing the skill, shown next to it in search ("Python · 20,412 people"): counting
     # a common skill's holders on every search joined tens of thousands of rows. expertise.services
-    # keeps it as profiles list and drop skills; skills_people_recount (hourly) corrects what they
+    # keeps it as profiles list and drop skills; people_counts_recount (hourly) corrects what they
     # cannot see: people leaving or returning, rows deleted or bulk-loaded outside the services.
     people_count = models.PositiveIntegerField(default=0)
 
@@ -91,6 +91,9 @@ class Endorsement(models.Model):
 
 class Interest(TagBase):
     """What people care about beyond their job (running, photography): for meeting people."""
+
+    # Active people listing it, shown in the interests cloud; kept like Skill.people_count.
+    people_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["name"]

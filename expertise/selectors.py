@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, Window
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 
 from common.pagination import BadCursor, Page, keyset_page
@@ -254,13 +254,9 @@ def profile_skill_for_viewer(*, profile_skill_id: int, viewer: Profile | None) -
 
 
 def _popular(model: type[Skill] | type[Interest], limit: int) -> list:
-    # Count only people still here, so the number matches the list on the tag's page.
-    active = Q(profile_items__content_object__user__is_active=True)
-    return list(
-        model.objects.annotate(people=Count("profile_items", filter=active))
-        .filter(people__gt=0)
-        .order_by("-people", "name")[:limit]
-    )
+    # The kept count of people still here (expertise.services, corrected hourly): counting the rows
+    # on every visit took ~0.5 s at 100,000 people (bench/people). Two thousand tags sort in no time.
+    return list(model.objects.filter(people_count__gt=0).order_by("-people_count", "name")[:limit])
 
 
 def skills_popular(*, limit: int = 60) -> list[Skill]:

@@ -79,12 +79,12 @@ def _profile_lock(profile: Profile) -> bool:
     )
 
 
-def _skills_people_count_change(*, added: set[int], removed: set[int]) -> None:
-    # One statement for both directions, so two saves touching the same skills lock them in one order.
-    # Never below zero: a count that drifted (someone left meanwhile) waits for skills_people_recount.
+def _people_count_change(model: type[Skill] | type[Interest], *, added: set[int], removed: set[int]) -> None:
+    # One statement for both directions, so two saves touching the same tags lock them in one order.
+    # Never below zero: a count that drifted (someone left meanwhile) waits for people_counts_recount.
     if not (added or removed):
         return
-    Skill.objects.filter(pk__in=added | removed).update(
+    model.objects.filter(pk__in=added | removed).update(
         people_count=Case(
             When(pk__in=added, then=F("people_count") + 1),
             default=Greatest(F("people_count") - 1, Value(0)),
@@ -92,27 +92,31 @@ def _skills_people_count_change(*, added: set[int], removed: set[int]) -> None:
     )
 
 
-def skills_people_recount() -> int:
-    """Sets every skill's people_count to the active people listing it; returns how many changed.
+def people_counts_recount() -> int:
+    """Sets every skill's and interest's people_count to the active people listing it; returns how
+    many changed.
 
     The services keep the counts as profiles change, but not when someone leaves or comes back (the
     HR import and admin change accounts, below expertise) or when rows are deleted or bulk-loaded
-    directly; this corrects them, hourly. A profile saved while it runs may leave a skill one off
+    directly; this corrects them, hourly. A profile saved while it runs may leave a tag one off
     until the next run: no lock is taken, so nobody's save waits for a count.
     """
-    counts = dict(
-        ProfileSkill.objects.filter(content_object__user__is_active=True)
-        .values_list("tag_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    changed = [
-        Skill(pk=pk, people_count=counts.get(pk, 0))
-        for pk, current in Skill.objects.values_list("pk", "people_count")
-        if counts.get(pk, 0) != current
-    ]
-    Skill.objects.bulk_update(changed, ["people_count"], batch_size=1000)
-    return len(changed)
+    changed = 0
+    for model, items in ((Skill, ProfileSkill), (Interest, ProfileInterest)):
+        counts = dict(
+            items.objects.filter(content_object__user__is_active=True)
+            .values_list("tag_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        stale = [
+            model(pk=pk, people_count=counts.get(pk, 0))
+            for pk, current in model.objects.values_list("pk", "people_count")
+            if counts.get(pk, 0) != current
+        ]
+        model.objects.bulk_update(stale, ["people_count"], batch_size=1000)
+        changed += len(stale)
+    return changed
 
 
 @transaction.atomic
@@ -157,8 +161,8 @@ def profile_skills_set(
         [ProfileSkill(content_object=profile, tag=s, level=new_level) for s in added]
     )
     if active:
-        _skills_people_count_change(
-            added={s.pk for s in added}, removed={tag_id for tag_id in current if tag_id not in keep}
+        _people_count_change(
+            Skill, added={s.pk for s in added}, removed={tag_id for tag_id in current if tag_id not in keep}
         )
     return skills
 
@@ -168,21 +172,23 @@ def profile_interests_set(*, profile: Profile, names: list[str]) -> list[Interes
     """Replace the interests listed on a profile."""
     if len(names) > MAX_INTERESTS:
         raise ValidationError(f"List at most {MAX_INTERESTS} interests.")
-    _profile_lock(profile)
+    active = _profile_lock(profile)
     interests = interests_get_or_create(names=names)
     keep = {i.pk for i in interests}
-    ProfileInterest.objects.filter(content_object=profile).exclude(tag_id__in=keep).delete()
-    have = set(ProfileInterest.objects.filter(content_object=profile).values_list("tag_id", flat=True))
-    ProfileInterest.objects.bulk_create(
-        [ProfileInterest(content_object=profile, tag=i) for i in interests if i.pk not in have]
-    )
+    listed = ProfileInterest.objects.filter(content_object=profile)
+    current = set(listed.values_list("tag_id", flat=True))
+    listed.filter(tag_id__in=current - keep).delete()
+    added = [i for i in interests if i.pk not in current]
+    ProfileInterest.objects.bulk_create([ProfileInterest(content_object=profile, tag=i) for i in added])
+    if active:
+        _people_count_change(Interest, added={i.pk for i in added}, removed=current - keep)
     return interests
 
 
 @transaction.atomic
 def profile_interest_add(*, profile: Profile, interest: Interest) -> bool:
     """Adds one interest to a profile (from the interest's page); False if it was listed already."""
-    _profile_lock(profile)
+    active = _profile_lock(profile)
     listed = ProfileInterest.objects.filter(content_object=profile)
     if listed.filter(tag=interest).exists():
         return False
@@ -191,6 +197,8 @@ def profile_interest_add(*, profile: Profile, interest: Interest) -> bool:
             f"You list {MAX_INTERESTS} interests already, the most there can be: remove one first."
         )
     ProfileInterest.objects.create(content_object=profile, tag=interest)
+    if active:
+        _people_count_change(Interest, added={interest.pk}, removed=set())
     return True
 
 

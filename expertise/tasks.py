@@ -7,11 +7,11 @@ from expertise import services
 
 
 @shared_task(
-    name="expertise.skills_people_recount",
+    name="expertise.people_counts_recount",
     acks_late=True,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
 )
-def skills_people_recount() -> int:
-    """Idempotent: sets each skill's count of people from the rows, whatever it was."""
-    return services.skills_people_recount()
+def people_counts_recount() -> int:
+    """Idempotent: sets each skill's and interest's count of people from the rows, whatever it was."""
+    return services.people_counts_recount()

@@ -615,10 +615,10 @@ def populate(*, size: Size = Size(), seed: int = 2026, log: Callable[[str], None
     count = copy_rows(Post, ["id", "author_id", "kind", "body", "created_at"], posts())
     stage_done("posts", posts=count)
 
-    # Skills' counts of people, as the hourly job sets them: COPY goes past the services that keep them.
-    from expertise.services import skills_people_recount
+    # Skills' and interests' counts of people, as the hourly job sets them: COPY goes past the services.
+    from expertise.services import people_counts_recount
 
-    skills_people_recount()
+    people_counts_recount()
     stage_done("counts")
 
     reset_sequences(

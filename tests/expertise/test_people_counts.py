@@ -1,10 +1,11 @@
-"""Each skill's count of people (shown in search): kept as profiles change, corrected by the hourly job."""
+"""Each skill's and interest's count of people (search, the skills page): kept as profiles change,
+corrected by the hourly job."""
 
 import pytest
 
 from expertise.models import ProfileSkill, Skill
-from expertise.services import profile_skills_set, skills_people_recount
-from expertise.tasks import skills_people_recount as skills_people_recount_task
+from expertise.services import people_counts_recount, profile_skills_set
+from expertise.tasks import people_counts_recount as people_counts_recount_task
 from profiles.models import User
 from tests.factories import ProfileFactory
 
@@ -57,13 +58,13 @@ def test_recount_follows_people_who_leave_and_come_back():
     # Accounts are switched off by the HR import and admin, which expertise does not hear about.
     User.objects.filter(pk=bo.user_id).update(is_active=False)
 
-    assert skills_people_recount() == 2
+    assert people_counts_recount() == 2
     assert (_count("Python"), _count("Go")) == (1, 0)
-    assert skills_people_recount() == 0  # a second run finds nothing to change
+    assert people_counts_recount() == 0  # a second run finds nothing to change
 
     User.objects.filter(pk=bo.user_id).update(is_active=True)
 
-    assert skills_people_recount_task.delay().get() == 2
+    assert people_counts_recount_task.delay().get() == 2
     assert (_count("Python"), _count("Go")) == (2, 1)
 
 
@@ -77,6 +78,25 @@ def test_recount_counts_rows_written_past_the_services():
 
     assert _count("Python") == 1
 
-    skills_people_recount()
+    people_counts_recount()
 
     assert _count("Python") == 4
+
+
+def test_interest_counts_follow_people_adding_and_dropping_them(author, colleague):
+    from expertise.models import Interest
+    from expertise.services import profile_interest_add, profile_interests_set
+
+    def count(name: str) -> int:
+        return Interest.objects.get(name=name).people_count
+
+    profile_interests_set(profile=author, names=["Running", "Chess"])
+    profile_interests_set(profile=colleague, names=["Running"])
+    assert (count("Running"), count("Chess")) == (2, 1)
+
+    profile_interests_set(profile=author, names=["Running"])  # Chess dropped
+    assert (count("Running"), count("Chess")) == (2, 0)
+
+    profile_interest_add(profile=author, interest=Interest.objects.get(name="Chess"))
+    assert count("Chess") == 1
+    assert people_counts_recount() == 0  # the services kept them right
