@@ -159,7 +159,7 @@ def build_workload(rng: random.Random) -> dict[str, list[str]]:
     """URLs per page type, with parameters drawn from the generated company."""
     from urllib.parse import urlencode
 
-    from expertise.models import Skill
+    from expertise.models import Interest, Skill
     from profiles.models import Department, Location, Profile
     from projects.models import Project
 
@@ -206,6 +206,10 @@ def build_workload(rng: random.Random) -> dict[str, list[str]]:
             for t in ["kubernetes", "machine learning", "negotiation", "kubernets"]
         ],
         "project": [f"/projects/{p}/" for p in projects],
+        # The skills and interests clouds, and one page of a tag's people (the most listed: the slow case).
+        "skills index": ["/skills/"],
+        "skill page": [f"/skills/{slug}/" for slug, _ in common_skills],
+        "interest page": [i.get_absolute_url() for i in Interest.objects.order_by("-people_count")[:20]],
     }
 
 
