@@ -323,13 +323,12 @@ def answer_mark(request, post_id: int):
 def questions(request):
     viewer = viewer_profile(request)
     try:
-        page = selectors.open_questions_page(viewer=viewer, cursor=request.GET.get("cursor"))
+        page = selectors.open_questions_page(
+            viewer=viewer, cursor=request.GET.get("cursor"), with_expertise=True
+        )
     except BadCursor:
         return HttpResponseBadRequest("That page link is not valid.")
-    for_you = [] if request.GET.get("cursor") else selectors.questions_for_expertise(viewer=viewer)
-    shown = {post.pk for post in for_you}
-    page.items = [post for post in page.items if post.pk not in shown]  # each question once
-    return render(request, "feed/questions.html", {"page": page, "for_you": for_you})
+    return render(request, "feed/questions.html", {"page": page, "for_you": page.pinned})
 
 
 @require_POST

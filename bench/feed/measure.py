@@ -84,6 +84,8 @@ def build_workload(viewer, rng: random.Random) -> dict[str, list[str]]:
         "group feed": [f"/groups/{slug}/" for slug in groups],
         "post page (long thread)": [f"/posts/{pid}/" for pid in threads],
         "post page (typical)": [f"/posts/{p.pk}/" for p in ordinary],
+        # Open questions, those tagged with the viewer's skills first.
+        "questions": ["/questions/"],
     }
 
 

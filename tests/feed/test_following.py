@@ -171,6 +171,31 @@ def test_questions_page_lists_open_questions_with_expertise_matches_first(
     assert "Answered already" not in html and "Just an update" not in html
 
 
+# Session, user, viewer profile, roles, viewer's groups, questions matching the viewer's skills,
+# the page's ids, all the cards in one query, viewer's reactions, pictures.
+QUESTIONS_PAGE_MAX_QUERIES = 10
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_questions_page_queries_stay_fixed_however_many_questions_match(
+    author, colleague, colleague_client, django_assert_max_num_queries, size
+):
+    from expertise.services import profile_skills_set
+
+    profile_skills_set(profile=colleague, names=["Kubernetes", "Terraform"])
+    for n in range(size):
+        services.post_create(author=author, body=f"Kubernetes question {n}? #kubernetes", kind="question")
+        services.post_create(author=author, body=f"Lunch question {n}?", kind="question")
+    colleague_client.get("/questions/")
+
+    with django_assert_max_num_queries(QUESTIONS_PAGE_MAX_QUERIES):
+        html = colleague_client.get("/questions/").content.decode()
+
+    newest = size - 1
+    assert html.count(f"Kubernetes question {newest}?") == 1  # at the top, not again below
+    assert html.index(f"Kubernetes question {newest}?") < html.index(f"Lunch question {newest}?")
+
+
 def test_a_non_question_has_no_best_answer(author):
     post = services.post_create(author=author, body="Update")
     comment = services.comment_create(post_id=post.pk, author=author, body="self")
