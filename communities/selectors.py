@@ -59,7 +59,7 @@ def community_admins(*, community: Community) -> list[Profile]:
 def community_members_page(*, community: Community, cursor: str | None, size: int = 40) -> Page:
     qs = Profile.objects.filter(
         community_memberships__community=community, user__is_active=True
-    ).select_related("department")
+    ).select_related("department", "location")  # the card shows both
     return keyset_page(qs, keys=("display_name", "id"), cursor=cursor, size=size, descending=False)
 
 

@@ -122,3 +122,30 @@ def test_group_pages_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(small.captured_queries)):
         author_client.get("/groups/")
         author_client.get(f"/groups/{public_group.slug}/")
+
+
+# Session, user, viewer profile, roles, the group, the viewer's groups, one page of members with
+# their department and office.
+MEMBERS_PAGE_MAX_QUERIES = 7
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_members_page_queries_stay_fixed_however_many_members(
+    author, colleague_client, public_group, django_assert_max_num_queries, size
+):
+    from tests.factories import DepartmentFactory, LocationFactory
+
+    for n in range(size):
+        member = ProfileFactory(
+            display_name=f"Member {n:02d}",
+            department=DepartmentFactory(name=f"Dept {n}"),
+            location=LocationFactory(name=f"Office {n}"),
+        )
+        services.community_join(community=public_group, profile=member)
+    url = f"/groups/{public_group.slug}/members/"
+    colleague_client.get(url)
+
+    with django_assert_max_num_queries(MEMBERS_PAGE_MAX_QUERIES):
+        page = colleague_client.get(url).content.decode()
+
+    assert "Member 00" in page and f"Office {min(size, 39) - 1}" in page
