@@ -1,0 +1,119 @@
+"""Every page runs the same number of queries however much data it shows: a guard against one query
+per row ("N+1") on any page, including those without a test of their own.
+
+A company is built through the services, every page is counted, the company then grows (more
+members, posts, comments, tags, kudos, projects, notifications, skill and interest holders) and
+every page is counted again: no page may need more queries the second time.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from communities import services as communities
+from expertise.services import endorsement_create, profile_interests_set, profile_skills_set
+from feed import services as feed
+from moderation.models import FlagReason
+from moderation.services import flag_create
+from notifications.services import notify
+from profiles import roles
+from projects.services import project_create, project_join
+from recognition.services import kudos_give
+from tests.conftest import signed_in
+from tests.factories import CompanyValueFactory, DepartmentFactory, LocationFactory, ProfileFactory, in_group
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
+
+
+class Company:
+    def __init__(self, viewer):
+        self.viewer = viewer
+        self.star = ProfileFactory(display_name="Sam Star", manager=viewer)
+        self.value = CompanyValueFactory()
+        self.group = communities.community_create(
+            creator=self.star, name="Platform guild", category="work", visibility="public"
+        )
+        communities.community_join(community=self.group, profile=viewer)
+        profile_skills_set(profile=viewer, names=["Kubernetes"])
+        self.post = feed.post_create(author=self.star, body="Who runs #kubernetes upgrades?", kind="question")
+        self.project = project_create(creator=self.star, name="Cluster upgrade", summary="Kubernetes 1.31")
+        self.rounds = 0
+
+    def grow(self, people: int) -> None:
+        """`people` newcomers, each doing one of everything the pages list."""
+        for _ in range(people):
+            self.rounds += 1
+            n = self.rounds
+            person = ProfileFactory(
+                manager=self.star,
+                department=DepartmentFactory(name=f"Department {n}"),
+                location=LocationFactory(name=f"Office {n}"),
+            )
+            communities.community_join(community=self.group, profile=person)
+            profile_skills_set(profile=person, names=["Kubernetes", f"Skill {n}"])
+            profile_interests_set(profile=person, names=["Running"])
+            listed = person.skill_items.get(tag__name="Kubernetes")
+            endorsement_create(endorser=self.star, profile_skill_id=listed.pk)
+            feed.post_create(author=person, body=f"Upgrade notes {n} #kubernetes", community=self.group)
+            question = feed.post_create(author=person, body=f"Question {n}? #kubernetes", kind="question")
+            feed.comment_create(post_id=question.pk, author=self.star, body=f"Answer {n}")
+            flag_create(flagger=self.star, content=question, reason=FlagReason.SPAM)
+            feed.comment_create(post_id=self.post.pk, author=person, body=f"Comment {n}")
+            feed.reaction_toggle(post_id=self.post.pk, profile=person, kind="like")
+            kudos_give(giver=person, recipient=self.star, value=self.value, message=f"Thanks {n}")
+            project_join(project=self.project, profile=person)
+            project_create(creator=person, name=f"Project {n}", summary="Kubernetes work")
+            notify(recipients=[self.viewer], kind="mention", actor=person, summary=f"Mention {n}", url="/")
+
+    def pages(self) -> dict[str, str]:
+        star, group = self.star, self.group
+        return {
+            "home": "/",
+            "all company": "/all/",
+            "questions": "/questions/",
+            "post": self.post.get_absolute_url(),
+            "tag": "/tags/kubernetes/",
+            "groups": "/groups/",
+            "group": group.get_absolute_url(),
+            "group members": f"/groups/{group.slug}/members/",
+            "directory": "/people/",
+            "profile": star.get_absolute_url(),
+            "org chart": f"/people/{star.pk}/org/",
+            "skills": "/skills/",
+            "skill": "/skills/kubernetes/",
+            "interest": "/skills/interests/running/",
+            "people to meet": "/skills/meet/",
+            "projects": "/projects/",
+            "project": self.project.get_absolute_url(),
+            "give kudos": f"/kudos/give/?to={star.pk}",
+            "notifications": "/notifications/",
+            "search": "/search/?q=kubernetes",
+            "experts": "/search/experts/?topic=kubernetes",
+            "review queue": "/moderation/",
+            "adoption dashboard": "/analytics/",
+        }
+
+
+def _counts(client, pages: dict[str, str]) -> dict[str, int]:
+    counts = {}
+    for name, url in pages.items():
+        client.get(url)  # a first visit may record activity or warm a cache
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, f"{name} ({url}): {response.status_code}"
+        counts[name] = len(queries.captured_queries)
+    return counts
+
+
+def test_no_page_runs_more_queries_when_the_company_grows(colleague):
+    in_group(in_group(colleague, roles.MODERATORS), roles.COMMUNICATIONS)  # every page opens to them
+    company = Company(colleague)
+    company.grow(2)
+    client = signed_in(colleague)
+    small = _counts(client, company.pages())
+
+    company.grow(12)
+    large = _counts(client, company.pages())
+
+    grew = {name: (small[name], large[name]) for name in small if large[name] > small[name]}
+    assert grew == {}, f"pages that ran more queries with more data (before, after): {grew}"
