@@ -1,10 +1,11 @@
 """Hive's one settings module: everything that differs between machines comes from the environment.
 
 Development defaults are safe: DEBUG is off unless asked for, and a missing SECRET_KEY is an error
-outside DEBUG. `make run` turns DEBUG on and uses an SQLite file; production sets DATABASE_URL
+outside DEBUG (but for manage.py's schema commands, which sign nothing). `make run` turns DEBUG on and uses an SQLite file; production sets DATABASE_URL
 (PostgreSQL) and REDIS_URL. See the configuration table in README.md.
 """
 
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -19,9 +20,13 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        SECRET_KEY = "dev-only-insecure-key-never-use-in-production-7c1f0d2e9a"
+    elif env_bool("HIVE_SECRETLESS_COMMAND", False):
+        # Set by manage.py for schema commands only (makemigrations...): nothing is signed with it.
+        SECRET_KEY = secrets.token_urlsafe(50)
+    else:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-never-use-in-production-7c1f0d2e9a"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
