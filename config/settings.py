@@ -1,8 +1,9 @@
 """Hive's one settings module: everything that differs between machines comes from the environment.
 
 Development defaults are safe: DEBUG is off unless asked for, and a missing SECRET_KEY is an error
-outside DEBUG (but for manage.py's schema commands, which sign nothing). `make run` turns DEBUG on and uses an SQLite file; production sets DATABASE_URL
-(PostgreSQL) and REDIS_URL. See the configuration table in README.md.
+outside DEBUG (but for manage.py's schema commands, which sign nothing). `make run` turns DEBUG on
+and uses an SQLite file; production sets DATABASE_URL (PostgreSQL) and REDIS_URL. See the
+configuration table in README.md.
 """
 
 import secrets
