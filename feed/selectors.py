@@ -174,31 +174,27 @@ def community_feed_page(*, viewer: Profile, community: Community, cursor: str | 
 THREAD_PAGE_SIZE = 30
 
 
+@dataclass
+class ThreadPage(Page):
+    # Not the thread's first page (a "More comments" cursor, or a link to a comment further down).
+    starts_later: bool = False
+
+
 def comment_thread_page(
     *, post: Post, cursor: str | None = None, from_comment_id: int | None = None, size: int = THREAD_PAGE_SIZE
-) -> Page:
+) -> ThreadPage:
     """One page of a post's conversation: `size` top-level comments in order, each with `.thread_replies`.
 
     Two queries however long the thread (the top-level page on comment_thread_idx, then the page's
-    replies), so a 3,000-comment post costs what a 50-comment one does. `from_comment_id` starts the
-    page at the thread holding that comment, which is where a link to a comment lands.
-    A deleted comment that has replies stays as a placeholder (its `removed_at` is set) so the
-    replies keep their context; other deleted comments are left out.
+    replies), so a 3,000-comment post costs what a 50-comment one does. `from_comment_id` opens the
+    page holding that comment's thread: the first page when it is on it, else a page starting at it
+    (two more queries, only for such links). A deleted comment that has replies stays as a
+    placeholder (its `removed_at` is set) so the replies keep their context; other deleted comments
+    are left out.
     """
     top_level = Comment.objects.filter(post=post, parent__isnull=True).select_related("author")
     if cursor is None and from_comment_id is not None:
-        anchor = (
-            Comment.objects.filter(post=post, pk=from_comment_id)
-            .values("parent__created_at", "parent_id", "created_at", "id")
-            .first()
-        )
-        if anchor is not None:
-            root_at, root_id = (
-                (anchor["parent__created_at"], anchor["parent_id"])
-                if anchor["parent_id"]
-                else (anchor["created_at"], anchor["id"])
-            )
-            cursor = keyset_cursor_at(created_at=root_at, id=root_id)
+        cursor = _thread_cursor_at(top_level, post=post, comment_id=from_comment_id, size=size)
     page = keyset_page(top_level, keys=("created_at", "id"), cursor=cursor, size=size, descending=False)
     replies: dict[int, list[Comment]] = {}
     if page.items:
@@ -213,8 +209,27 @@ def comment_thread_page(
         row.thread_replies = replies.get(row.pk, [])
         if row.removed_at is None or row.thread_replies:
             thread.append(row)
-    page.items = thread
-    return page
+    return ThreadPage(items=thread, next_cursor=page.next_cursor, starts_later=cursor is not None)
+
+
+def _thread_cursor_at(top_level: QuerySet[Comment], *, post: Post, comment_id: int, size: int) -> str | None:
+    """A cursor starting at the thread that holds the comment; None when the first page shows it."""
+    anchor = (
+        Comment.objects.filter(post=post, pk=comment_id)
+        .values("parent__created_at", "parent_id", "created_at", "id")
+        .first()
+    )
+    if anchor is None:
+        return None
+    root_at, root_id = (
+        (anchor["parent__created_at"], anchor["parent_id"])
+        if anchor["parent_id"]
+        else (anchor["created_at"], anchor["id"])
+    )
+    earlier = top_level.filter(Q(created_at__lt=root_at) | Q(created_at=root_at, id__lt=root_id))
+    if not earlier.values("id")[size - 1 : size].exists():
+        return None
+    return keyset_cursor_at(created_at=root_at, id=root_id)
 
 
 def post_revisions(*, post: Post, limit: int = 50) -> list[PostRevision]:
@@ -282,12 +297,6 @@ def _expertise_question_ids(questions: QuerySet[Post], *, viewer: Profile, limit
         .order_by("-created_at", "-id")
         .values_list("id", flat=True)[:limit]
     )
-
-
-def questions_for_expertise(*, viewer: Profile, limit: int = 5) -> list[Post]:
-    """Open questions tagged with a skill the viewer lists, newest first, as cards."""
-    ids = _expertise_question_ids(_open_questions(viewer=viewer), viewer=viewer, limit=limit)
-    return posts_for_display(ids=ids, viewer=viewer)
 
 
 def answer_choosable_by(*, post: Post, viewer: Profile) -> bool:

@@ -189,7 +189,6 @@ def post_detail(request, post_id: int):
     if request.headers.get("HX-Request") and cursor:
         return render(request, "feed/_comment_page.html", context)  # "More comments"
     context |= {
-        "thread_starts_later": bool(cursor or request.GET.get("comment")),
         "revisions": selectors.post_revisions(post=post) if post.edited_at else [],
         "reach": _reach_for(request, post),
         "form": form,

@@ -205,10 +205,10 @@ class TestSeededCompany:
             assert question.best_answer.author_id != question.author_id
 
     def test_the_demo_employee_is_asked_about_their_own_skills(self, company):
-        from feed.selectors import questions_for_expertise
+        from feed.selectors import open_questions_page
 
         demo = profile_of("demo@example.com")
-        matching = questions_for_expertise(viewer=demo)
+        matching = open_questions_page(viewer=demo, cursor=None, with_expertise=True).pinned
         assert len(matching) >= 2
         assert all(q.author_id != demo.pk and q.best_answer_id is None for q in matching)
 

@@ -620,6 +620,16 @@ def test_a_link_to_a_late_reply_opens_the_thread_where_it_is(colleague_client, p
     assert "Show the conversation from the start" in page
 
 
+def test_a_link_to_a_comment_on_the_first_page_opens_the_thread_at_its_start(colleague_client, post):
+    comments = _thread(post, top_level=3)
+    reply = CommentFactory(post=post, parent=comments[2], body="A reply near the top")
+
+    page = colleague_client.get(reply.get_absolute_url()).content.decode()
+
+    assert "Comment number 0<" in page and f'id="comment-{reply.pk}"' in page
+    assert "Show the conversation from the start" not in page
+
+
 def test_a_new_comment_on_a_long_thread_lands_on_the_page_that_shows_it(colleague_client, post):
     _thread(post, top_level=THREAD_PAGE_SIZE + 3)
 
