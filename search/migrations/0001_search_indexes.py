@@ -11,6 +11,8 @@ block writes. pg_trgm is a trusted extension (PostgreSQL 13+): a database owner 
 
 from django.db import migrations
 
+from search.migrations._concurrent_indexes import indexes_create, indexes_drop
+
 # (name, app label, model, "USING ..." clause after the table name)
 INDEXES = [
     ("search_skill_name_trgm", "expertise", "Skill", "USING gin (name gin_trgm_ops)"),
@@ -39,22 +41,12 @@ INDEXES = [
 
 
 def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        for name, app_label, model_name, using in INDEXES:
-            table = apps.get_model(app_label, model_name)._meta.db_table
-            cursor.execute(f'CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON "{table}" {using}')
+    indexes_create(apps, schema_editor, INDEXES, before="CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
 
 def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        for name, *_ in INDEXES:
-            cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-        # The extension stays: other code may have come to rely on it.
+    # The extension stays: other code may have come to rely on it.
+    indexes_drop(apps, schema_editor, INDEXES)
 
 
 class Migration(migrations.Migration):

@@ -12,6 +12,8 @@ Like 0001: built CONCURRENTLY (non-atomic), nothing on SQLite.
 
 from django.db import migrations
 
+from search.migrations._concurrent_indexes import indexes_create, indexes_drop
+
 # (name, app label, model, "USING ..." clause after the table name)
 INDEXES = [
     (
@@ -31,20 +33,11 @@ INDEXES = [
 
 
 def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        for name, app_label, model_name, using in INDEXES:
-            table = apps.get_model(app_label, model_name)._meta.db_table
-            cursor.execute(f'CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON "{table}" {using}')
+    indexes_create(apps, schema_editor, INDEXES)
 
 
 def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        for name, *_ in INDEXES:
-            cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+    indexes_drop(apps, schema_editor, INDEXES)
 
 
 class Migration(migrations.Migration):
