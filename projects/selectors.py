@@ -186,7 +186,8 @@ def _candidates_scan(*, name: str, summary: str, tags: list[str]) -> list[int]:
 @dataclass
 class Suggestion:
     project: Project
-    score: float
+    score: float  # confidence that it is the same work, 0..1 (similarity.confidence)
+    features: tuple[float, ...] = ()  # what the confidence was computed from, for the bench
 
 
 def similar_projects(
@@ -234,7 +235,7 @@ def similar_projects(
         limit=limit,
         threshold=threshold,
     )
-    return [Suggestion(project=projects[s.candidate.id], score=s.score) for s in ranked]
+    return [Suggestion(projects[s.candidate.id], score=s.confidence, features=s.features) for s in ranked]
 
 
 def _corpus_size() -> int:

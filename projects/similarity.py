@@ -3,7 +3,7 @@
 Pure functions (no database), so the scoring is unit-tested and measured by bench/duplicates/run.py.
 projects.selectors.similar_projects narrows the candidates with the database and calls `rank` here.
 
-The score of a candidate, between 0 and 1:
+The lexical score of a candidate, between 0 and 1:
 
     score = W_TEXT * cosine(tf-idf of query words, tf-idf of candidate words)
                    * min(1, distinct shared words / SHARED_WORDS)
@@ -16,7 +16,14 @@ write-ups: "project", "initiative", "new") are dropped, common synonyms are fold
 "migrating"/"migration" and words are cut to PREFIX letters. The inverse document
 frequency comes from the candidate pool plus the corpus size, so words every candidate shares
 ("platform", "data") weigh little and the rare shared word ("payroll") weighs a lot.
-A candidate is suggested only when its score reaches THRESHOLD, so unrelated work shows nothing.
+
+That lexical score ranks the candidates. Whether the best of them are shown is decided by a second
+stage: a logistic model turns four signals of that ranking (the score, the number of shared words,
+being ranked first, the lead over the next candidate) into a confidence that the candidate is the
+same work, and a candidate is suggested only when its confidence reaches THRESHOLD. A score alone
+could not tell "the same work in other words" from "another project in the same domain"; how far a
+candidate stands out from the rest tells them apart better (the figures are in the docstring of
+bench/duplicates/run.py).
 """
 
 import functools
@@ -26,14 +33,24 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-# Chosen on the dev half of bench/duplicates/pairs.json through the real database path (run.py
-# --sweep): the threshold with the best recall at precision >= 0.8 there. The
-# name trigram and a larger tag weight added more false matches than found duplicates, so the
-# trigram only finds candidates (projects.selectors) and scores nothing.
+# Weights of the lexical score. The name trigram and a larger tag weight added more false matches
+# than found duplicates, so the trigram only finds candidates (projects.selectors) and scores nothing.
 W_TEXT = 0.9
 W_TAGS = 0.1
 W_NAME = 0.0
-THRESHOLD = 0.16
+# The second stage, fitted on the dev half of bench/duplicates/pairs.json through the real database
+# path (`bench/duplicates/run.py --fit` prints these): intercept, then one weight per signal of
+# `confidence_features`. THRESHOLD is the confidence with the best dev recall at dev precision
+# >= 0.8 (`run.py --sweep`).
+CONFIDENCE_WEIGHTS = (-6.4, 1.51, 3.41, 2.42, 1.36)
+THRESHOLD = 0.45
+# Only the best few of the lexical ranking are considered for showing.
+RERANK_DEPTH = 5
+# Shared words beyond this add no confidence: a long write-up shares many words with any project
+# of its domain, and the labelled drafts are a sentence or two.
+SHARED_WORDS_CAP = 6
+# Lexical scores closer than this are a tie for the second stage.
+TIE = 0.005
 NAME_WEIGHT = 1
 # Evidence from several words: the text score is scaled by min(1, shared / SHARED_WORDS), where
 # `shared` counts the distinct scored words the draft and the candidate have in common. A true
@@ -365,10 +382,13 @@ class Candidate:
 @dataclass
 class Scored:
     candidate: Candidate
-    score: float
+    score: float  # the lexical score, which orders the candidates
     text: float
     tags: float
     name: float
+    shared: int = 0  # distinct scored words the draft and the candidate have in common
+    features: tuple[float, ...] = ()  # confidence_features, for the best RERANK_DEPTH only
+    confidence: float = 0.0  # that this is the same work, 0..1 (0 below RERANK_DEPTH)
 
 
 def score_all(
@@ -382,15 +402,43 @@ def score_all(
     default_idf = math.log(1 + max(corpus_size, 1)) + 1.0
     scored = []
     for cand, doc in zip(candidates, docs, strict=True):
+        shared = len(query_words.keys() & doc.keys())
         text = cosine(query_words, doc, idf, default_idf=default_idf) if query_words else 0.0
         if text and SHARED_WORDS > 1:
-            text *= min(1.0, len(query_words.keys() & doc.keys()) / SHARED_WORDS)
+            text *= min(1.0, shared / SHARED_WORDS)
         tag = jaccard(query_tags, tag_set(cand.tags))
         nm = trigram_similarity(name, cand.name) if W_NAME else 0.0
         total = W_TEXT * text + W_TAGS * tag + W_NAME * nm
-        scored.append(Scored(candidate=cand, score=total, text=text, tags=tag, name=nm))
+        scored.append(Scored(candidate=cand, score=total, text=text, tags=tag, name=nm, shared=shared))
     scored.sort(key=lambda s: (-s.score, -s.candidate.id))
+    for position, item in enumerate(scored[:RERANK_DEPTH]):
+        item.features = confidence_features(scored, position)
+        item.confidence = confidence(item.features)
     return scored
+
+
+def confidence_features(ranked: list[Scored], position: int) -> tuple[float, ...]:
+    """The second stage's signals for ranked[position]: its lexical score, its shared words (capped,
+    in units of SHARED_WORDS), whether it is first, and its lead over the next lower candidate.
+
+    Scores within TIE of each other count as equal, so copies of one project are all "first",
+    each with the same lead: a company with three look-alike projects sees all three.
+    """
+    item = ranked[position]
+    lower = next((c.score for c in ranked[position + 1 :] if c.score < item.score - TIE), 0.0)
+    return (
+        item.score,
+        min(item.shared, SHARED_WORDS_CAP) / SHARED_WORDS,
+        1.0 if item.score >= ranked[0].score - TIE else 0.0,
+        item.score - lower,
+    )
+
+
+def confidence(features: Iterable[float], weights: tuple[float, ...] | None = None) -> float:
+    """Logistic model: 1 / (1 + e^-(intercept + sum of weight * feature))."""
+    intercept, *rest = CONFIDENCE_WEIGHTS if weights is None else weights
+    z = intercept + sum(w * f for w, f in zip(rest, features, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def rank(
@@ -403,6 +451,8 @@ def rank(
     limit: int = 3,
     threshold: float = THRESHOLD,
 ) -> list[Scored]:
-    """The best `limit` candidates that reach `threshold`."""
+    """The best `limit` candidates whose confidence reaches `threshold`, most confident first."""
     scored = score_all(name=name, summary=summary, tags=tags, candidates=candidates, corpus_size=corpus_size)
-    return [s for s in scored if s.score >= threshold][:limit]
+    shown = [s for s in scored[:RERANK_DEPTH] if s.confidence >= threshold]
+    shown.sort(key=lambda s: (-s.confidence, -s.candidate.id))
+    return shown[:limit]

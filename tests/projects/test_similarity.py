@@ -176,3 +176,105 @@ def test_bench_data_has_enough_labelled_pairs_and_distinct_distractors():
     # The split rule: odd-numbered pairs are dev, even-numbered ones test, for both labels.
     assert all(p["split"] == ("dev" if int(p["id"].split("-")[1]) % 2 else "test") for p in pairs)
     assert len(bench.distractors(300)) == 300
+
+
+# --- The second stage: confidence that a candidate is the same work -------------------------------
+
+_fit_spec = importlib.util.spec_from_file_location("bench_duplicates_fit", _RUN.parent / "fit.py")
+fit = importlib.util.module_from_spec(_fit_spec)
+_fit_spec.loader.exec_module(fit)
+
+
+def test_a_project_that_stands_out_is_shown_and_a_crowd_of_look_alikes_is_not():
+    payroll = sim.Candidate(
+        id=1,
+        name="Global payroll platform",
+        summary="Run payroll for every country on one platform instead of twelve local providers.",
+    )
+    hr = [
+        sim.Candidate(id=10 + i, name=f"HR {topic}", summary=f"Employee {topic} for every country.")
+        for i, topic in enumerate(["benefits review", "handbook update", "holiday calendar", "survey"])
+    ]
+    shown = sim.rank(
+        name="One payroll system for all countries",
+        summary="Replace the local payroll providers of each country with a single global platform.",
+        tags=[],
+        candidates=[payroll, *hr],
+        corpus_size=500,
+    )
+    assert [s.candidate.id for s in shown] == [1]
+    # A draft about employees in every country resembles the four HR projects about equally: no
+    # one of them stands out, so none is offered as "the same work".
+    assert (
+        sim.rank(
+            name="Employee wellbeing",
+            summary="Wellbeing for employees in every country.",
+            tags=[],
+            candidates=hr,
+            corpus_size=500,
+        )
+        == []
+    )
+
+
+def test_confidence_rises_with_shared_words_and_with_the_lead_over_the_next():
+    base = sim.confidence((0.3, 0.75, 1.0, 0.05))
+    assert sim.confidence((0.3, 1.25, 1.0, 0.05)) > base
+    assert sim.confidence((0.3, 0.75, 1.0, 0.25)) > base
+    assert sim.confidence((0.3, 0.75, 0.0, 0.05)) < base
+    assert 0.0 < base < 1.0
+
+
+def test_shared_words_stop_adding_confidence_past_the_cap():
+    words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima"
+    cand = sim.Candidate(id=1, name="Long", summary=words)
+    item = sim.score_all(name="Long", summary=words, tags=[], candidates=[cand], corpus_size=100)[0]
+    assert item.shared == 13
+    assert item.features[1] == sim.SHARED_WORDS_CAP / sim.SHARED_WORDS
+
+
+def test_only_the_best_few_of_the_lexical_ranking_get_a_confidence():
+    cands = [sim.Candidate(id=i, name=f"Payroll {i}", summary="payroll") for i in range(sim.RERANK_DEPTH + 3)]
+    scored = sim.score_all(name="Payroll", summary="payroll", tags=[], candidates=cands, corpus_size=100)
+    assert all(s.features for s in scored[: sim.RERANK_DEPTH])
+    assert not any(s.features or s.confidence for s in scored[sim.RERANK_DEPTH :])
+
+
+def test_fit_logistic_recovers_the_weights_that_made_the_data():
+    import math
+    import random
+
+    rng = random.Random(3)
+    truth = (-1.0, 2.0, -3.0)
+    rows, labels = [], []
+    for _ in range(4000):
+        x = (rng.uniform(-2, 2), rng.uniform(-2, 2))
+        p = 1 / (1 + math.exp(-(truth[0] + truth[1] * x[0] + truth[2] * x[1])))
+        rows.append(x)
+        labels.append(1.0 if rng.random() < p else 0.0)
+    got = fit.fit_logistic(rows, labels, l2=0.0)
+    assert got == pytest.approx(truth, abs=0.25)
+    # Regularisation pulls the weights, not the intercept, towards zero.
+    shrunk = fit.fit_logistic(rows, labels, l2=2000.0)
+    assert abs(shrunk[1]) < abs(got[1]) and abs(shrunk[2]) < abs(got[2])
+
+
+def test_choose_threshold_takes_the_best_recall_that_keeps_the_precision():
+    points = [(0.1, 0.5, 0.9), (0.3, 0.8, 0.7), (0.4, 0.85, 0.7), (0.6, 0.95, 0.4)]
+    assert fit.choose_threshold(points, min_precision=0.8) == 0.4
+    assert fit.choose_threshold(points, min_precision=0.99) is None
+
+
+def test_bench_refits_from_the_recorded_features():
+    result = bench.QueryResult(
+        pair_id="x",
+        label="same",
+        split="dev",
+        partner_id=2,
+        suggestions=[(1, 0.9), (2, 0.1)],
+        features=[(1, (0.2, 0.5, 1.0, 0.0)), (2, (0.4, 1.5, 1.0, 0.3))],
+    )
+    rows, labels = bench.training_rows([result])
+    assert rows == [(0.2, 0.5, 1.0, 0.0), (0.4, 1.5, 1.0, 0.3)] and labels == [0.0, 1.0]
+    again = bench.rescored(result, sim.CONFIDENCE_WEIGHTS)
+    assert [pid for pid, _ in again.suggestions] == [2, 1]
