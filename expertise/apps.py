@@ -3,3 +3,15 @@ from django.apps import AppConfig
 
 class ExpertiseConfig(AppConfig):
     name = "expertise"
+
+    def ready(self):
+        from profiles.signals import accounts_activation_changed
+
+        from . import tasks
+
+        def recount(sender, user_ids, **kwargs):
+            # People who left no longer count in "N people list this skill"; the hourly recount
+            # would get there, but an HR import deactivating a department should show at once.
+            tasks.people_counts_recount.delay()
+
+        accounts_activation_changed.connect(recount, weak=False, dispatch_uid="expertise.recount")

@@ -98,7 +98,8 @@ def people_counts_recount() -> int:
 
     The services keep the counts as profiles change, but not when someone leaves or comes back (the
     HR import and admin change accounts, below expertise) or when rows are deleted or bulk-loaded
-    directly; this corrects them, hourly. A profile saved while it runs may leave a tag one off
+    directly; this corrects them, hourly, and after an HR import that (de)activated anyone
+    (profiles.signals.accounts_activation_changed). A profile saved while it runs may leave a tag one off
     until the next run: no lock is taken, so nobody's save waits for a count.
     """
     changed = 0

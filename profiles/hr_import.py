@@ -25,6 +25,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from profiles.models import Department, ImportRun, Location, Profile, User
+from profiles.signals import accounts_activation_changed
 
 logger = logging.getLogger(__name__)
 
@@ -687,6 +688,10 @@ def _apply(
         User.objects.filter(pk__in=batch).update(is_active=False)
     if reactivated or leaving:
         say(f"reactivated {len(reactivated):,}, deactivated {len(leaving):,}")
+        changed = [*reactivated, *leaving]
+        transaction.on_commit(
+            lambda: accounts_activation_changed.send(sender=User, user_ids=changed), robust=True
+        )
 
     # Profiles: created for new people (and accounts that never had one), updated where they differ.
     missing = [c for c in changes if c.person.profile_id is None]

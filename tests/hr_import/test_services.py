@@ -442,3 +442,21 @@ def test_a_failure_while_writing_leaves_nothing_half_applied(run_import, monkeyp
         run_import(*COMPANY)
     assert not User.objects.exists()
     assert not Department.objects.exists()
+
+
+def test_people_who_leave_stop_counting_on_their_skills_once_the_import_commits(
+    run_import, company, django_capture_on_commit_callbacks
+):
+    from expertise.models import Skill
+    from expertise.services import profile_skills_set
+
+    people, _ = company
+    for person in people[7:9]:  # p7 stays, p8 is missing from the export below
+        profile_skills_set(profile=person, names=["Kubernetes"])
+    assert Skill.objects.get(name="Kubernetes").people_count == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run_import(*_lines_for([f"p{i}@example.com" for i in range(8)]), full=True)
+
+    assert report.deactivated == 1
+    assert Skill.objects.get(name="Kubernetes").people_count == 1
