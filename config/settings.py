@@ -131,6 +131,9 @@ LOGIN_REDIRECT_URL = "feed:home"
 # Only addresses at these domains may sign up (password or SSO). Empty means nobody may sign up.
 HIVE_SIGNUP_DOMAINS = [d.lower().lstrip("@") for d in env_list("HIVE_SIGNUP_DOMAINS", "example.com")]
 HIVE_COMPANY_NAME = env_str("HIVE_COMPANY_NAME", "Hive")
+# The sentence model that finds look-alike projects in other words: "auto", "off" or a directory
+# (common/sentence_embeddings.py).
+HIVE_SEMANTIC_MODEL = env_str("HIVE_SEMANTIC_MODEL", "auto")
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -208,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
     "expertise-people-counts-recount": {
         "task": "expertise.people_counts_recount",
         "schedule": crontab(minute=20),
+    },
+    # Sentence vectors of projects that came in without one (bulk loads, a failed task, a new model).
+    "projects-embeddings-backfill": {
+        "task": "projects.embeddings_backfill",
+        "schedule": crontab(minute=40),
     },
 }
 HIVE_DIGEST_BATCH_SIZE = env_int("HIVE_DIGEST_BATCH_SIZE", 500)

@@ -39,6 +39,7 @@ from moderation.models import AuditEntry
 from moderation.services import flag_create
 from profiles.models import Department, Location, Profile, User
 from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
+from projects.services import project_embeddings_backfill
 from recognition.models import CompanyValue, Kudos
 
 SEED = 2026
@@ -660,6 +661,8 @@ class _Builder:
                 ]
             )
             created += 1
+        # Written past project_create, which queues each project's sentence vector.
+        project_embeddings_backfill()
         self._stage(f"projects: {created} with members and updates")
         self.counts["projects"] = created
 

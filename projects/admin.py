@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import transaction
 
-from projects.models import Project, ProjectMember, ProjectUpdate
+from projects.models import Project, ProjectEmbedding, ProjectMember, ProjectUpdate
+from projects.tasks import project_embed
 
 
 class ProjectMemberInline(admin.TabularInline):
@@ -24,6 +26,8 @@ class ProjectAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         project = form.instance
         Project.objects.filter(pk=project.pk).update(member_count=project.memberships.count())
+        # The name or summary may have changed: the look-alike search reads the new text.
+        transaction.on_commit(lambda: project_embed.delay(project.pk))
 
 
 @admin.register(ProjectUpdate)
@@ -31,3 +35,20 @@ class ProjectUpdateAdmin(admin.ModelAdmin):
     list_display = ["project", "author", "created_at"]
     raw_id_fields = ["project", "author"]
     search_fields = ["body"]
+
+
+@admin.register(ProjectEmbedding)
+class ProjectEmbeddingAdmin(admin.ModelAdmin):
+    """Read-only: vectors are computed by projects.embed from the project's text."""
+
+    list_display = ["project", "model", "computed_at"]
+    list_filter = ["model"]
+    search_fields = ["project__name"]
+    fields = ["project", "model", "computed_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -95,3 +95,19 @@ class ProjectUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"update on {self.project_id}"
+
+
+class ProjectEmbedding(models.Model):
+    """The project's name and summary as a sentence vector (common.sentence_embeddings), so that a
+    draft in other words still finds it. Kept beside the project, not on it, so that the ~1.5 KB
+    vector is read only by the look-alike search. Written after commit by projects.embed."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+    model = models.CharField(max_length=64)  # vectors of different models do not compare
+    vector = models.BinaryField()  # float32, little-endian, unit length
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.project_id} ({self.model})"

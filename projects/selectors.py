@@ -6,11 +6,12 @@ from django.db import connection
 from django.db.models import Case, QuerySet, Value, When
 from django.db.models.functions import Lower
 
+from common import sentence_embeddings
 from common.pagination import Page, keyset_page
 from expertise.models import Skill
 from profiles.models import Department, Profile
 from projects import similarity
-from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
+from projects.models import Project, ProjectEmbedding, ProjectMember, ProjectTag, ProjectUpdate
 
 # The candidate pool the database hands to the Python scoring; enough to hold the duplicate even
 # when the draft shares common words with thousands of projects, small enough to score in a few ms.
@@ -197,12 +198,13 @@ def similar_projects(
     tags: list[str] | None = None,
     exclude_id: int | None = None,
     limit: int = 3,
-    threshold: float = similarity.THRESHOLD,
+    threshold: float | None = None,
 ) -> list[Suggestion]:
     """Existing projects that look like the same work as the draft, best first (at most `limit`).
 
-    Three queries on PostgreSQL whatever the size: candidates, their rows with tags, the corpus
-    size estimate. Scoring is projects.similarity.
+    A fixed number of queries whatever the size: candidates, their rows and tags, the corpus size
+    estimate, and the candidates' sentence vectors when the model is on (the draft's own vector is
+    computed here, ~20 ms). Scoring is projects.similarity.
     """
     name, summary, tags = (name or "").strip()[:200], (summary or "").strip()[:3000], tags or []
     if len(name) + len(summary) < 4:
@@ -234,8 +236,21 @@ def similar_projects(
         corpus_size=_corpus_size(),
         limit=limit,
         threshold=threshold,
+        semantic=_semantic_scores(name=name, summary=summary, ids=list(projects)),
     )
     return [Suggestion(projects[s.candidate.id], score=s.confidence, features=s.features) for s in ranked]
+
+
+def _semantic_scores(*, name: str, summary: str, ids: list[int]) -> dict[int, float] | None:
+    """Candidate id -> cosine of its stored sentence vector and the draft's; None without a model."""
+    model = sentence_embeddings.encoder()
+    if model is None:
+        return None
+    stored = ProjectEmbedding.objects.filter(project_id__in=ids, model=model.name).values_list(
+        "project_id", "vector"
+    )
+    draft = model.encode([similarity.embedding_text(name, summary)])[0]
+    return {pk: float(draft @ sentence_embeddings.vector_from_bytes(bytes(v))) for pk, v in stored}
 
 
 def _corpus_size() -> int:

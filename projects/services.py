@@ -11,11 +11,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common import sentence_embeddings
 from expertise.services import skill_names_parse, skills_get_or_create
 from notifications.models import Kind
 from notifications.services import notify
 from profiles.models import Department, Profile
-from projects.models import Project, ProjectMember, ProjectUpdate
+from projects.models import Project, ProjectEmbedding, ProjectMember, ProjectUpdate
+from projects.similarity import embedding_text
 
 Role = ProjectMember.Role
 MAX_UPDATE_LENGTH = 5000
@@ -112,6 +114,7 @@ def project_create(
     )
     if tag_names:
         project.tags.set(skills_get_or_create(names=tag_names))
+    _embed_after_commit(project.pk)
     return project
 
 
@@ -140,7 +143,60 @@ def project_edit(
     project.updated_at = timezone.now()
     project.save()
     project.tags.set(skills_get_or_create(names=tag_names))
+    _embed_after_commit(project.pk)
     return project
+
+
+def _embed_after_commit(project_id: int) -> None:
+    from projects.tasks import project_embed
+
+    transaction.on_commit(lambda: project_embed.delay(project_id))
+
+
+def project_embeddings_compute(*, project_ids: list[int]) -> int:
+    """Stores the sentence vector of each project's name and summary (replacing an older one);
+    returns how many. Does nothing without a sentence model (settings.HIVE_SEMANTIC_MODEL)."""
+    model = sentence_embeddings.encoder()
+    if model is None or not project_ids:
+        return 0
+    rows = list(Project.objects.filter(pk__in=project_ids).values_list("pk", "name", "summary"))
+    if not rows:
+        return 0
+    vectors = model.encode([embedding_text(name, summary) for _, name, summary in rows])
+    now = timezone.now()
+    ProjectEmbedding.objects.bulk_create(
+        [
+            ProjectEmbedding(
+                project_id=pk,
+                model=model.name,
+                vector=sentence_embeddings.vector_to_bytes(v),
+                computed_at=now,
+            )
+            for (pk, _, _), v in zip(rows, vectors, strict=True)
+        ],
+        update_conflicts=True,
+        unique_fields=["project"],
+        update_fields=["model", "vector", "computed_at"],
+    )
+    return len(rows)
+
+
+def project_embeddings_backfill(*, limit: int = 5000, batch_size: int = 256) -> int:
+    """Computes the vectors that are missing or were made by another model, up to `limit` projects
+    (oldest first); returns how many. Hourly, and after bulk loads (demo, bench): projects that
+    came in without a service, a task that failed, a model that changed."""
+    model = sentence_embeddings.encoder()
+    if model is None:
+        return 0
+    ids = list(
+        Project.objects.exclude(embedding__model=model.name)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(
+        project_embeddings_compute(project_ids=ids[start : start + batch_size])
+        for start in range(0, len(ids), batch_size)
+    )
 
 
 def _lock(project: Project) -> Project:

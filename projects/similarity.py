@@ -24,6 +24,10 @@ same work, and a candidate is suggested only when its confidence reaches THRESHO
 could not tell "the same work in other words" from "another project in the same domain"; how far a
 candidate stands out from the rest tells them apart better (the figures are in the docstring of
 bench/duplicates/run.py).
+
+Words miss the same work described in other words ("anticipate machine breakdowns" for "predictive
+maintenance"). With a sentence model (common.sentence_embeddings) the cosine of the two texts'
+vectors joins the ranking score and the second stage; projects.selectors supplies it.
 """
 
 import functools
@@ -44,7 +48,17 @@ W_NAME = 0.0
 # >= 0.8 (`run.py --sweep`).
 CONFIDENCE_WEIGHTS = (-6.4, 1.51, 3.41, 2.42, 1.36)
 THRESHOLD = 0.45
-# Only the best few of the lexical ranking are considered for showing.
+# With a sentence model (common.sentence_embeddings), the candidates are ranked by
+#     score = lexical score + W_SEMANTIC * max(0, cosine of the two sentence vectors - SEMANTIC_FLOOR)
+# and the cosine is a fifth signal of the second stage, with weights and a threshold of their own
+# (`run.py --fit` with the model installed). Below SEMANTIC_FLOOR two texts are as unrelated as any
+# two of a company's projects get. A candidate without a vector yet counts at the floor. W_SEMANTIC
+# and SEMANTIC_FLOOR: the best dev recall at dev precision >= 0.8 among 1, 1.5, 2, 3 x 0.2, 0.3.
+W_SEMANTIC = 1.0
+SEMANTIC_FLOOR = 0.2
+SEMANTIC_CONFIDENCE_WEIGHTS = (-6.74, 1.88, 2.21, 2.67, 1.59, 1.26)
+SEMANTIC_THRESHOLD = 0.35
+# Only the best few of the ranking are considered for showing.
 RERANK_DEPTH = 5
 # Shared words beyond this add no confidence: a long write-up shares many words with any project
 # of its domain, and the labelled drafts are a sentence or two.
@@ -387,14 +401,30 @@ class Scored:
     tags: float
     name: float
     shared: int = 0  # distinct scored words the draft and the candidate have in common
+    semantic: float | None = None  # cosine of the sentence vectors, when there is a model
     features: tuple[float, ...] = ()  # confidence_features, for the best RERANK_DEPTH only
     confidence: float = 0.0  # that this is the same work, 0..1 (0 below RERANK_DEPTH)
 
 
+def embedding_text(name: str, summary: str) -> str:
+    """What the sentence model reads of a project (or of a draft)."""
+    return f"{(name or '').strip()}. {(summary or '').strip()}"
+
+
 def score_all(
-    *, name: str, summary: str, tags: Iterable[str], candidates: list[Candidate], corpus_size: int
+    *,
+    name: str,
+    summary: str,
+    tags: Iterable[str],
+    candidates: list[Candidate],
+    corpus_size: int,
+    semantic: dict[int, float] | None = None,
 ) -> list[Scored]:
-    """Every candidate with its score parts, best first (ties: newest id first)."""
+    """Every candidate with its score parts, best first (ties: newest id first).
+
+    `semantic`, when the sentence model is on: candidate id -> cosine of its vector and the draft's
+    (candidates missing from it have no vector yet).
+    """
     query_words = document_words(name, summary)
     query_tags = tag_set(tags)
     docs = [document_words(c.name, c.summary) for c in candidates]
@@ -409,34 +439,43 @@ def score_all(
         tag = jaccard(query_tags, tag_set(cand.tags))
         nm = trigram_similarity(name, cand.name) if W_NAME else 0.0
         total = W_TEXT * text + W_TAGS * tag + W_NAME * nm
-        scored.append(Scored(candidate=cand, score=total, text=text, tags=tag, name=nm, shared=shared))
+        cos = None
+        if semantic is not None:
+            cos = semantic.get(cand.id, SEMANTIC_FLOOR)
+            total += W_SEMANTIC * max(0.0, cos - SEMANTIC_FLOOR)
+        scored.append(
+            Scored(candidate=cand, score=total, text=text, tags=tag, name=nm, shared=shared, semantic=cos)
+        )
     scored.sort(key=lambda s: (-s.score, -s.candidate.id))
+    weights = CONFIDENCE_WEIGHTS if semantic is None else SEMANTIC_CONFIDENCE_WEIGHTS
     for position, item in enumerate(scored[:RERANK_DEPTH]):
         item.features = confidence_features(scored, position)
-        item.confidence = confidence(item.features)
+        item.confidence = confidence(item.features, weights)
     return scored
 
 
 def confidence_features(ranked: list[Scored], position: int) -> tuple[float, ...]:
-    """The second stage's signals for ranked[position]: its lexical score, its shared words (capped,
-    in units of SHARED_WORDS), whether it is first, and its lead over the next lower candidate.
+    """The second stage's signals for ranked[position]: its score, its shared words (capped, in
+    units of SHARED_WORDS), whether it is first, its lead over the next lower candidate, and with a
+    sentence model the cosine of the two vectors.
 
     Scores within TIE of each other count as equal, so copies of one project are all "first",
     each with the same lead: a company with three look-alike projects sees all three.
     """
     item = ranked[position]
     lower = next((c.score for c in ranked[position + 1 :] if c.score < item.score - TIE), 0.0)
-    return (
+    features = (
         item.score,
         min(item.shared, SHARED_WORDS_CAP) / SHARED_WORDS,
         1.0 if item.score >= ranked[0].score - TIE else 0.0,
         item.score - lower,
     )
+    return features if item.semantic is None else (*features, item.semantic)
 
 
-def confidence(features: Iterable[float], weights: tuple[float, ...] | None = None) -> float:
+def confidence(features: Iterable[float], weights: tuple[float, ...] = CONFIDENCE_WEIGHTS) -> float:
     """Logistic model: 1 / (1 + e^-(intercept + sum of weight * feature))."""
-    intercept, *rest = CONFIDENCE_WEIGHTS if weights is None else weights
+    intercept, *rest = weights
     z = intercept + sum(w * f for w, f in zip(rest, features, strict=True))
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
@@ -449,10 +488,21 @@ def rank(
     candidates: list[Candidate],
     corpus_size: int,
     limit: int = 3,
-    threshold: float = THRESHOLD,
+    threshold: float | None = None,
+    semantic: dict[int, float] | None = None,
 ) -> list[Scored]:
-    """The best `limit` candidates whose confidence reaches `threshold`, most confident first."""
-    scored = score_all(name=name, summary=summary, tags=tags, candidates=candidates, corpus_size=corpus_size)
+    """The best `limit` candidates whose confidence reaches `threshold` (by default THRESHOLD, or
+    SEMANTIC_THRESHOLD with a sentence model), most confident first."""
+    if threshold is None:
+        threshold = THRESHOLD if semantic is None else SEMANTIC_THRESHOLD
+    scored = score_all(
+        name=name,
+        summary=summary,
+        tags=tags,
+        candidates=candidates,
+        corpus_size=corpus_size,
+        semantic=semantic,
+    )
     shown = [s for s in scored[:RERANK_DEPTH] if s.confidence >= threshold]
     shown.sort(key=lambda s: (-s.confidence, -s.candidate.id))
     return shown[:limit]

@@ -173,3 +173,52 @@ def test_edit_with_bad_dates_saves_nothing(project, author):
     project.refresh_from_db()
     assert project.name == "Kubernetes migration"
     assert sorted(t.name for t in project.tags.all()) == ["Cloud", "Kubernetes"]
+
+
+# --- Sentence vectors for the look-alike search ------------------------------------------------
+
+
+def test_a_new_or_edited_project_gets_its_sentence_vector_after_commit(
+    author, celery_eager, django_capture_on_commit_callbacks
+):
+    from projects.models import ProjectEmbedding
+
+    with django_capture_on_commit_callbacks(execute=True):
+        project = make_project(author, name="Payroll consolidation", summary="One payroll for every country.")
+    first = ProjectEmbedding.objects.get(project=project)
+    assert first.model == "all-MiniLM-L6-v2" and len(first.vector) == 384 * 4
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.project_edit(
+            project=project,
+            editor=author.user,
+            name="Office plant care",
+            summary="Who waters the plants on the third floor.",
+            status=project.status,
+            start_date=None,
+            end_date=None,
+            tags="",
+            department=None,
+        )
+    assert bytes(ProjectEmbedding.objects.get(project=project).vector) != bytes(first.vector)
+
+
+def test_backfill_fills_missing_and_other_models_vectors_once(author):
+    from projects.models import ProjectEmbedding
+
+    projects = [make_project(author) for _ in range(3)]  # no commit here: no vectors yet
+    assert not ProjectEmbedding.objects.exists()
+    ProjectEmbedding.objects.create(project=projects[0], model="an-older-model", vector=b"\0" * 16)
+
+    assert services.project_embeddings_backfill() == 3
+    assert set(ProjectEmbedding.objects.values_list("model", flat=True)) == {"all-MiniLM-L6-v2"}
+    assert services.project_embeddings_backfill() == 0
+
+
+def test_without_a_sentence_model_nothing_is_computed(author, settings):
+    from projects.models import ProjectEmbedding
+
+    settings.HIVE_SEMANTIC_MODEL = "off"
+    make_project(author)
+    assert services.project_embeddings_backfill() == 0
+    assert not ProjectEmbedding.objects.exists()

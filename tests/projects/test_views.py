@@ -256,3 +256,56 @@ def test_profile_projects_tag_lists_roles_and_status(author, colleague, project)
         Context({"profile": colleague})
     )
     assert "Kubernetes migration" in html and "Member" in html and "Active" in html
+
+
+def test_a_draft_in_other_words_finds_the_project_only_with_the_sentence_model(
+    author_client, colleague, settings
+):
+    from projects.services import project_embeddings_backfill
+
+    onboarding = make_project(
+        colleague,
+        name="Employee onboarding portal",
+        summary="A single site where new joiners find their first-week checklist, laptop pickup, accounts "
+        "and buddy.",
+    )
+    for name, summary in [
+        ("Exit interviews", "Ask everyone who leaves why, and report the themes to HR every quarter."),
+        ("Payroll consolidation", "One payroll provider for every country instead of twelve."),
+        ("Holiday calendar", "Public holidays of every office in one shared calendar."),
+    ]:
+        make_project(colleague, name=name, summary=summary)
+    project_embeddings_backfill()
+    draft = {
+        "name": "New starter welcome hub",
+        "summary": "One place for newcomers to see what to do in their first days: equipment, accounts, "
+        "who their buddy is and mandatory training.",
+        "tags": "",
+    }
+
+    assert onboarding.name in author_client.get(reverse("projects:similar"), draft).content.decode()
+    settings.HIVE_SEMANTIC_MODEL = "off"
+    assert onboarding.name not in author_client.get(reverse("projects:similar"), draft).content.decode()
+
+
+def test_the_look_alike_search_runs_the_same_queries_for_3_or_33_projects(author_client, colleague):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.services import project_embeddings_backfill
+
+    draft = {"name": "Payroll for every country", "summary": "One payroll provider.", "tags": "Payroll"}
+
+    def queries() -> int:
+        project_embeddings_backfill()
+        with CaptureQueriesContext(connection) as ctx:
+            assert author_client.get(reverse("projects:similar"), draft).status_code == 200
+        return len(ctx)
+
+    author_client.get(reverse("projects:similar"), draft)  # the day's first visit is recorded once
+    for i in range(3):
+        make_project(colleague, name=f"Payroll country {i}", summary="Payroll in a country.", tags="Payroll")
+    few = queries()
+    for i in range(30):
+        make_project(colleague, name=f"Payroll region {i}", summary="Payroll for a region.", tags="Payroll")
+    assert queries() == few <= 12
