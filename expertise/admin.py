@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from common.admin import ViewOnlyAdminMixin
 from expertise import services
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill
 
@@ -37,19 +38,13 @@ class ProfileSkillAdmin(admin.ModelAdmin):
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(admin.ModelAdmin):
+class EndorsementAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Read and remove only: endorsements are given by colleagues, and removal keeps counts exact."""
 
     list_display = ["endorser", "profile_skill", "created_at"]
     search_fields = ["endorser__display_name", "profile_skill__content_object__display_name"]
     list_select_related = ["endorser", "profile_skill__content_object", "profile_skill__tag"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     def delete_model(self, request, obj) -> None:
         services.endorsements_delete(endorsement_ids=[obj.pk])

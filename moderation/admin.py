@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from common.admin import RecordAdminMixin
 from moderation.models import AuditEntry, Case, Flag
 
 
@@ -48,7 +49,7 @@ class FlagAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(RecordAdminMixin, admin.ModelAdmin):
     """Read-only: the audit trail is only ever appended to."""
 
     list_display = ["created_at", "actor", "action", "content_type", "object_id"]
@@ -56,12 +57,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["action", "actor__display_name"]
     list_select_related = ["actor", "content_type"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

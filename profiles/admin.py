@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from common.admin import RecordAdminMixin
 from profiles.admin_import import hr_import_urls
 from profiles.models import Department, ImportRun, Location, Profile, User
 
@@ -49,7 +50,7 @@ class ProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(RecordAdminMixin, admin.ModelAdmin):
     """Read-only: the record of each HR import is written by profiles.hr_import and never edited."""
 
     list_display = [
@@ -88,12 +89,3 @@ class ImportRunAdmin(admin.ModelAdmin):
         if run.error_count > len(lines):
             lines.append(f"... and {run.error_count - len(lines):,} more (not kept)")
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) if lines else "None"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import transaction
 
+from common.admin import ViewOnlyAdminMixin
 from projects.models import Project, ProjectEmbedding, ProjectMember, ProjectUpdate
 from projects.tasks import project_embed
 
@@ -26,8 +27,8 @@ class ProjectAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         project = form.instance
         Project.objects.filter(pk=project.pk).update(member_count=project.memberships.count())
-        # The name or summary may have changed: the look-alike search reads the new text.
-        transaction.on_commit(lambda: project_embed.delay(project.pk))
+        if {"name", "summary"} & set(form.changed_data):  # the look-alike search reads the new text
+            transaction.on_commit(lambda: project_embed.delay(project.pk))
 
 
 @admin.register(ProjectUpdate)
@@ -38,7 +39,7 @@ class ProjectUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectEmbedding)
-class ProjectEmbeddingAdmin(admin.ModelAdmin):
+class ProjectEmbeddingAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: vectors are computed by projects.embed from the project's text."""
 
     list_display = ["project", "model", "computed_at"]
@@ -46,9 +47,3 @@ class ProjectEmbeddingAdmin(admin.ModelAdmin):
     search_fields = ["project__name"]
     fields = ["project", "model", "computed_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -138,12 +138,14 @@ def project_edit(
         name=name, summary=summary, status=status, start_date=start_date, end_date=end_date, tags=tags
     )
     project = Project.objects.select_for_update().get(pk=project.pk)
+    text_changed = (project.name, project.summary) != (name, summary)
     project.name, project.summary, project.status = name, summary, status
     project.start_date, project.end_date, project.department = start_date, end_date, department
     project.updated_at = timezone.now()
     project.save()
     project.tags.set(skills_get_or_create(names=tag_names))
-    _embed_after_commit(project.pk)
+    if text_changed:  # a new status or date leaves the sentence vector as it is
+        _embed_after_commit(project.pk)
     return project
 
 

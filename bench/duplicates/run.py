@@ -69,7 +69,7 @@ import random
 import statistics
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -152,7 +152,7 @@ def rescored(result: QueryResult, weights: tuple[float, ...]) -> QueryResult:
     suggestions = sorted(
         ((pid, confidence(f, weights)) for pid, f in result.features), key=lambda s: (-s[1], -s[0])
     )
-    return QueryResult(**{**result.__dict__, "suggestions": suggestions})
+    return replace(result, suggestions=suggestions)
 
 
 def percentile(values: list[float], pct: float) -> float:

@@ -222,3 +222,22 @@ def test_without_a_sentence_model_nothing_is_computed(author, settings):
     make_project(author)
     assert services.project_embeddings_backfill() == 0
     assert not ProjectEmbedding.objects.exists()
+
+
+def test_an_edit_that_keeps_name_and_summary_does_not_recompute_the_vector(
+    author, django_capture_on_commit_callbacks
+):
+    project = make_project(author, name="Payroll consolidation", summary="One payroll for every country.")
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.project_edit(
+            project=project,
+            editor=author.user,
+            name="Payroll consolidation",
+            summary="One payroll for every country.",
+            status=Project.Status.PAUSED,
+            start_date=None,
+            end_date=None,
+            tags="",
+            department=None,
+        )
+    assert callbacks == []
