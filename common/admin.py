@@ -1,4 +1,8 @@
-"""Admin building blocks the apps share."""
+"""Admin building blocks the apps share, and the task outbox."""
+
+from django.contrib import admin
+
+from common.models import OutboxTask
 
 
 class ViewOnlyAdminMixin:
@@ -17,3 +21,16 @@ class RecordAdminMixin(ViewOnlyAdminMixin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(OutboxTask)
+class OutboxTaskAdmin(RecordAdminMixin, admin.ModelAdmin):
+    """Background work waiting for the broker: a row older than a few minutes means Redis or the
+    relay (`common.outbox_relay`, every minute in beat) is not running."""
+
+    list_display = ["task_name", "created_at", "attempts", "last_error"]
+    list_filter = ["task_name"]
+    ordering = ["created_at"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser  # an operator may drop work that can never run

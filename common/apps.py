@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class CommonConfig(AppConfig):
-    """Shared helpers and template filters; no models."""
+    """Shared helpers, template filters and the task outbox."""
 
     name = "common"

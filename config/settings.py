@@ -196,6 +196,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues a task while Redis is down gives up within about a second, not kombu's
+# default of several: the task waits in the outbox (common/outbox.py) and the request goes on.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+    "socket_connect_timeout": 1,
+}
 CELERY_TIMEZONE = env_str("HIVE_TIME_ZONE", "UTC")
 CELERY_BEAT_SCHEDULE = {
     # Yesterday's adoption figures, once the day is over everywhere in the company's time zone.
@@ -213,6 +222,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "expertise.people_counts_recount",
         "schedule": crontab(minute=20),
     },
+    # Tasks whose changes committed while the broker was unreachable (common/outbox.py).
+    "common-outbox-relay": {"task": "common.outbox_relay", "schedule": 60.0},
     # Sentence vectors of projects that came in without one (bulk loads, a failed task, a new model).
     "projects-embeddings-backfill": {
         "task": "projects.embeddings_backfill",

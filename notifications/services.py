@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from common.outbox import enqueue_on_commit
 from notifications.models import DEFAULT_CHANNELS, Channel, Kind, Notification, Preference
 from profiles.models import Profile
 
@@ -36,7 +37,7 @@ def notify(*, recipients: list[Profile], kind: str, actor: Profile | None, summa
     if emailed:
         from notifications.tasks import notifications_email
 
-        transaction.on_commit(lambda: notifications_email.delay(emailed))
+        enqueue_on_commit(notifications_email, emailed)
     return len(rows)
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.db import transaction
 
 from common.admin import ViewOnlyAdminMixin
+from common.outbox import enqueue_on_commit
 from projects.models import Project, ProjectEmbedding, ProjectMember, ProjectUpdate
 from projects.tasks import project_embed
 
@@ -28,7 +28,7 @@ class ProjectAdmin(admin.ModelAdmin):
         project = form.instance
         Project.objects.filter(pk=project.pk).update(member_count=project.memberships.count())
         if {"name", "summary"} & set(form.changed_data):  # the look-alike search reads the new text
-            transaction.on_commit(lambda: project_embed.delay(project.pk))
+            enqueue_on_commit(project_embed, project.pk)
 
 
 @admin.register(ProjectUpdate)

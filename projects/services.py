@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from common import sentence_embeddings
+from common.outbox import enqueue_on_commit
 from expertise.services import skill_names_parse, skills_get_or_create
 from notifications.models import Kind
 from notifications.services import notify
@@ -152,7 +153,7 @@ def project_edit(
 def _embed_after_commit(project_id: int) -> None:
     from projects.tasks import project_embed
 
-    transaction.on_commit(lambda: project_embed.delay(project_id))
+    enqueue_on_commit(project_embed, project_id)
 
 
 def project_embeddings_compute(*, project_ids: list[int]) -> int:
