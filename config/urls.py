@@ -24,3 +24,5 @@ urlpatterns = [
     path("moderation/", include("moderation.urls")),
     path("analytics/", include("analytics.urls")),
 ]
+
+handler500 = "config.errors.server_error"
