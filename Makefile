@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hive
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install lint worker beat
+.PHONY: run test install lint worker beat backup
 
 $(VENV)/.installed: pyproject.toml model-requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ worker: install
 
 beat: install
 	$(PY) -m celery -A config beat --loglevel=INFO
+
+# The database (pg_dump) and uploaded files into backups/hive-<time>/; restore: see README.md.
+backup: install
+	$(PY) manage.py backup --into $${HIVE_BACKUP_DIR:-backups}
