@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from config.health import healthz
@@ -7,8 +10,17 @@ from profiles.views import media
 admin.site.site_header = "Hive administration"
 admin.site.site_title = "Hive admin"
 
+
+
+@login_not_required
+def favicon(request):
+    # Browsers and bookmarking tools ask for /favicon.ico whatever the page says; a 404 there is noise.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     # Uploaded photos, for signed-in people only (never served by the web server directly).
     path("media/<path:path>", media, name="media"),

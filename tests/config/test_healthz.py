@@ -1,6 +1,7 @@
 """/healthz for the load balancer: 200 while the database and the broker answer, 503 naming what does not."""
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import OperationalError
 
 from config.celery import app as celery_app
@@ -84,3 +85,11 @@ def test_healthz_is_not_redirected_to_https(client, settings):
 def test_healthz_answers_get_and_head_only(client):
     assert client.head("/healthz").status_code == 200  # some load balancers probe with HEAD
     assert client.post("/healthz").status_code == 405
+
+
+def test_favicon_is_found_by_browsers_that_ask_for_favicon_ico(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/static/favicon.svg"
+    assert finders.find("favicon.svg")
