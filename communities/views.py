@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -8,9 +8,7 @@ from common.pagination import BadCursor
 from communities import selectors, services
 from communities.forms import CommunityForm, InviteForm, JoinRequestForm
 from communities.models import Community, GroupInvitation, JoinRequest, Membership
-from feed.forms import PostForm
-from feed.selectors import community_feed_page
-from feed.services import post_create
+from communities.page_parts import group_page_parts
 from profiles.selectors import viewer_profile
 
 
@@ -60,28 +58,21 @@ def create(request):
 
 @require_http_methods(["GET", "POST"])
 def detail(request, slug: str):
+    """The group: its header here, and what other apps contribute (feed: compose box and posts)."""
     community = _community_or_404(slug)
     viewer = viewer_profile(request)
     membership = selectors.membership_of(community=community, profile=viewer)
     readable = membership is not None or not community.is_private
-    form = PostForm(request.POST or None)
-    if request.method == "POST":
-        if membership is None:
-            raise PermissionDenied(f"Join {community.name} to post in it.")
-        if form.is_valid():
-            try:
-                post_create(author=viewer, body=form.cleaned_data["body"], community=community)
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error("body", message)
-            else:
-                messages.success(request, "Posted.")
-                return redirect(community)
+    parts = group_page_parts(
+        request, community=community, membership=membership, viewer=viewer, readable=readable
+    )
+    if isinstance(parts, HttpResponse):
+        return parts
     context = {
         "community": community,
         "membership": membership,
         "readable": readable,
-        "form": form,
+        "parts": parts,
         "admins": selectors.community_admins(community=community),
         "requested": membership is None
         and community.is_private
@@ -92,16 +83,11 @@ def detail(request, slug: str):
         else selectors.pending_invitation(community=community, profile=viewer),
         "is_admin": membership is not None and membership.role == Membership.Role.ADMIN,
     }
-    if readable:
-        try:
-            context["page"] = community_feed_page(
-                viewer=viewer, community=community, cursor=request.GET.get("cursor")
-            )
-        except BadCursor:
-            return HttpResponseBadRequest("That page link is not valid.")
     if membership is not None and membership.role == Membership.Role.ADMIN and community.is_private:
         context["pending"] = selectors.pending_requests(community=community)
-    return render(request, "communities/detail.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "communities/detail.html", context, status=max((p.status for p in parts), default=200)
+    )
 
 
 def _act(request, action, success: str) -> None:
