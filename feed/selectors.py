@@ -10,6 +10,7 @@ from taggit.models import Tag
 from common.pagination import Page, keyset_cursor_at, keyset_page
 from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
+from feed.kinds import kind_cards_select_related
 from feed.models import Comment, FollowPerson, FollowTag, PollVote, Post, PostRevision, PostTag, Reaction
 from profiles.models import Profile
 
@@ -35,10 +36,7 @@ def _for_display(qs: QuerySet[Post], *, viewer: Profile) -> QuerySet[Post]:
         "community",
         "best_answer__author",
         "poll",
-        # A kudos post shows its recipient and value (recognition's partial renders them);
-        # joined here so the feed stays one query however many kudos it holds.
-        "kudos__recipient",
-        "kudos__value",
+        *kind_cards_select_related(),  # e.g. a kudos post's recipient and value (feed/kinds.py)
     ).prefetch_related(
         Prefetch("reactions", queryset=Reaction.objects.filter(profile=viewer), to_attr="viewer_reactions"),
         "images",

@@ -2,6 +2,7 @@ from django import template
 
 from common.markdown import markdown_render
 from feed.hashtags import hashtags_link
+from feed.kinds import kind_card_template
 from feed.mentions import mentions_link
 
 register = template.Library()
@@ -11,3 +12,9 @@ register = template.Library()
 def post_markdown(text: str):
     """{{ post.body|post_markdown }}: sanitised Markdown with #tags and @mentions linked."""
     return markdown_render(mentions_link(hashtags_link(text)))
+
+
+@register.filter
+def kind_card(kind: str) -> str:
+    """The partial another app contributes for this kind of post (feed/kinds.py), or ""."""
+    return kind_card_template(kind)

@@ -1,0 +1,28 @@
+"""What a post of another app's kind shows on its card (recognition: the kudos line), contributed by
+that app in its AppConfig.ready(), so feed names none of its models or templates."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class KindCard:
+    template: str  # included in feed/_post.html, where `post` is the post
+    # Joined into every feed query so a page stays one query however many such posts it holds.
+    select_related: tuple[str, ...] = ()
+
+
+_cards: dict[str, KindCard] = {}
+
+
+def post_kind_card_register(*, kind: str, template: str, select_related: tuple[str, ...] = ()) -> None:
+    _cards[kind] = KindCard(template=template, select_related=select_related)
+
+
+def kind_card_template(kind: str) -> str:
+    """The contributed partial for this kind of post, or "" when the kind has none."""
+    card = _cards.get(kind)
+    return card.template if card else ""
+
+
+def kind_cards_select_related() -> list[str]:
+    return [name for card in _cards.values() for name in card.select_related]
