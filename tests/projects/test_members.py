@@ -10,8 +10,8 @@ from django.urls import reverse
 from notifications.models import Kind, Notification
 from projects import services
 from projects.models import ProjectMember
-from tests.conftest import signed_in
 from tests.factories import ProfileFactory, UserFactory
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from expertise.models import Skill
 from projects import services
 from projects.models import Project, ProjectMember, ProjectUpdate
 from tests.factories import ProfileFactory
-from tests.projects.conftest import make_project
+from tests.helpers import make_project
 
 pytestmark = pytest.mark.django_db
 Role = ProjectMember.Role

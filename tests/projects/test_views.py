@@ -3,9 +3,8 @@ from django.urls import reverse
 
 from projects import services
 from projects.models import Project, ProjectMember, ProjectUpdate
-from tests.conftest import client_for
 from tests.factories import DepartmentFactory, ProfileFactory
-from tests.projects.conftest import make_project
+from tests.helpers import client_for, make_project
 
 pytestmark = pytest.mark.django_db
 
