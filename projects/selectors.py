@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from common import sentence_embeddings
 from common.pagination import Page, keyset_page
 from expertise.models import Skill
-from profiles.models import Department, Profile
+from profiles.models import Profile
 from projects import similarity
 from projects.models import Project, ProjectEmbedding, ProjectMember, ProjectTag, ProjectUpdate
 
@@ -101,10 +101,6 @@ def projects_of(*, profile: Profile, limit: int = 20) -> list[ProjectMember]:
         .select_related("project")
         .order_by("-joined_at", "-id")[:limit]
     )
-
-
-def departments() -> list[Department]:
-    return list(Department.objects.all())
 
 
 def profiles_by_email(*, emails: list[str]) -> dict[str, Profile]:

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.pagination import BadCursor
 from expertise.services import skill_names_parse
 from profiles.models import Profile
-from profiles.selectors import viewer_profile
+from profiles.selectors import departments, viewer_profile
 from projects import selectors, services
 from projects.forms import MemberAddForm, ProjectCreateForm, ProjectForm, RoleForm, UpdateForm
 from projects.models import Project, ProjectMember
@@ -53,7 +53,7 @@ def index(request):
         "projects/index.html",
         {
             "page": page,
-            "departments": selectors.departments(),
+            "departments": departments(),
             "statuses": Project.Status.choices,
             "filters": filters,
             "extra_query": extra_query,
