@@ -146,7 +146,7 @@ def similar(request):
 @require_http_methods(["GET", "POST"])
 def edit(request, project_id: int):
     project = _project_or_404(project_id)
-    if not services.project_can_edit(project=project, user=request.user):
+    if not services.project_can_edit(project=project, profile=viewer_profile(request)):
         raise PermissionDenied("Only the project's creator and leads can edit it.")
     initial = {
         "name": project.name,
@@ -160,7 +160,7 @@ def edit(request, project_id: int):
     form = ProjectForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.project_edit(project=project, editor=request.user, **form.cleaned_data)
+            services.project_edit(project=project, editor=viewer_profile(request), **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -199,7 +199,7 @@ def _managed_project_or_403(request, project_id: int, message: str) -> Project:
     # Before the form is read, so someone who may not manage members learns nothing from its errors;
     # the service checks again under the project's lock.
     project = get_object_or_404(Project, pk=project_id)
-    if not services.project_can_manage_members(project=project, user=request.user):
+    if not services.project_can_manage_members(project=project, profile=viewer_profile(request)):
         raise PermissionDenied(message)
     return project
 
@@ -216,7 +216,7 @@ def member_role(request, project_id: int, profile_id: int):
     _run(
         request,
         lambda: services.project_member_role_set(
-            project=project, actor=request.user, profile=person, role=role
+            project=project, actor=viewer_profile(request), profile=person, role=role
         ),
         f"{person.display_name} is now {_role_label(role)}.",
     )
@@ -237,7 +237,9 @@ def member_add(request, project_id: int):
     person, role = form.cleaned_data["recipient"], form.cleaned_data["role"]
     _run(
         request,
-        lambda: services.project_member_add(project=project, actor=request.user, profile=person, role=role),
+        lambda: services.project_member_add(
+            project=project, actor=viewer_profile(request), profile=person, role=role
+        ),
         f"{person.display_name} is now on the project as {_role_label(role)}.",
     )
     return redirect(project)
@@ -249,7 +251,9 @@ def member_remove(request, project_id: int, profile_id: int):
     person = get_object_or_404(Profile.objects.select_related("user"), pk=profile_id)
     _run(
         request,
-        lambda: services.project_member_remove(project=project, actor=request.user, profile=person),
+        lambda: services.project_member_remove(
+            project=project, actor=viewer_profile(request), profile=person
+        ),
         f"{person.display_name} is no longer on the project.",
     )
     return redirect(project)

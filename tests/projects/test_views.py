@@ -127,7 +127,7 @@ def test_only_creator_and_leads_edit(client, project, author, colleague):
 
 def test_lead_edits_project(client, project, author, colleague):
     services.project_join(project=project, profile=colleague)
-    services.project_member_role_set(project=project, actor=author.user, profile=colleague, role="lead")
+    services.project_member_role_set(project=project, actor=author, profile=colleague, role="lead")
     response = client_for(client, colleague).post(
         reverse("projects:edit", args=[project.pk]), _form(name="Kubernetes migration, phase 2")
     )
