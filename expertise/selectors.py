@@ -364,3 +364,8 @@ def people_to_meet(*, viewer: Profile, limit: int = MEET_LIMIT) -> list[MeetSugg
             suggestion.shared_interests.sort(key=str.lower)
             ranked.append(suggestion)
     return ranked
+
+
+def lists_anything(*, profile: Profile) -> bool:
+    """Whether the person lists any skill or interest (two cheap EXISTS queries)."""
+    return profile.skill_items.exists() or profile.interest_items.exists()

@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from common.pagination import BadCursor
+from common.views import bad_cursor_400, form_errors_add
 from communities.models import Community, Membership
 from communities.page_parts import GroupPagePart
 from feed.forms import PostForm
@@ -16,6 +16,7 @@ from feed.services import post_create
 from profiles.models import Profile
 
 
+@bad_cursor_400
 def group_feed(
     request: HttpRequest,
     *,
@@ -32,18 +33,14 @@ def group_feed(
             try:
                 post_create(author=viewer, body=form.cleaned_data["body"], community=community)
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error("body", message)
+                form_errors_add(form, exc, field="body")
             else:
                 messages.success(request, "Posted.")
                 return redirect(community)
     status = 400 if form.errors else 200
     if not readable:
         return GroupPagePart(html=SafeString(""), status=status)
-    try:
-        page = community_feed_page(viewer=viewer, community=community, cursor=request.GET.get("cursor"))
-    except BadCursor:
-        return HttpResponseBadRequest("That page link is not valid.")
+    page = community_feed_page(viewer=viewer, community=community, cursor=request.GET.get("cursor"))
     html = render_to_string(
         "feed/_group_feed.html",
         {"community": community, "membership": membership, "form": form, "page": page},

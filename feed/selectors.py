@@ -11,7 +11,17 @@ from common.pagination import Page, keyset_cursor_at, keyset_page
 from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
 from feed.kinds import kind_cards_select_related
-from feed.models import Comment, FollowPerson, FollowTag, PollVote, Post, PostRevision, PostTag, Reaction
+from feed.models import (
+    Comment,
+    FollowPerson,
+    FollowTag,
+    PollVote,
+    Post,
+    PostImage,
+    PostRevision,
+    PostTag,
+    Reaction,
+)
 from profiles.models import Profile
 
 
@@ -348,3 +358,8 @@ def mention_candidates(*, query: str, limit: int = 8) -> list[Profile]:
     for person in people:
         person.mention_handle = person.user.email.split("@", 1)[0].lower()
     return people
+
+
+def post_image(*, post: Post, image_id: int) -> PostImage | None:
+    """One of this post's pictures; the caller has checked the viewer may read the post."""
+    return PostImage.objects.filter(pk=image_id, post=post).first()

@@ -131,6 +131,21 @@ def profile_detail(*, profile_id: int) -> Profile | None:
     )
 
 
+def profile_by_id(*, profile_id: int, active_only: bool = False) -> Profile | None:
+    """The person with their account (for their email and name), or None."""
+    qs = active_profiles() if active_only else Profile.objects.all()
+    return qs.select_related("user").filter(pk=profile_id).first()
+
+
+def profile_by_handle(*, handle: str) -> Profile | None:
+    """Whom an @handle names: the colleague whose work email starts with it, people still here first."""
+    return (
+        Profile.objects.filter(user__email__istartswith=f"{handle}@")
+        .order_by("-user__is_active", "id")
+        .first()
+    )
+
+
 def direct_reports(*, profile: Profile, limit: int = 50) -> list[Profile]:
     return list(active_profiles().filter(manager=profile).order_by("display_name", "id")[:limit])
 

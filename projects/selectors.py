@@ -44,6 +44,11 @@ def projects_page(
     return keyset_page(_with_tags(qs), keys=("updated_at", "id"), cursor=cursor, size=size, descending=True)
 
 
+def project_by_id(*, project_id: int) -> Project | None:
+    """The project row alone, for actions on it (join, leave, members)."""
+    return Project.objects.filter(pk=project_id).first()
+
+
 def project_detail(*, project_id: int) -> Project | None:
     return (
         _with_tags(Project.objects.select_related("department", "created_by")).filter(pk=project_id).first()
