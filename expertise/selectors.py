@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, Value, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value, Window
+from django.db.models.functions import Lower, RowNumber
 
 from common.pagination import Page, keyset_page
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill
@@ -80,6 +80,13 @@ def people_with_interest_page(*, interest: Interest, cursor: str | None, size: i
 
 
 # --- Someone's skills and interests ---------------------------------------------------------------
+
+
+def skill_names_lowercase_of(*, profile: Profile) -> QuerySet:
+    """The person's skill names in lower case, as a subquery (feed matches open questions' tags to it)."""
+    return (
+        ProfileSkill.objects.filter(content_object=profile).annotate(name=Lower("tag__name")).values("name")
+    )
 
 
 def skills_of(*, profile: Profile) -> list[Skill]:
