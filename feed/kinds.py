@@ -1,5 +1,6 @@
-"""What a post of another app's kind shows on its card (recognition: the kudos line), contributed by
-that app in its AppConfig.ready(), so feed names none of its models or templates."""
+"""What other apps contribute to feed's pages in their AppConfig.ready(), so feed names none of
+their models, templates or URLs: what a post of their kind shows on its card (recognition: the
+kudos line), and links next to the compose box (recognition: "Give kudos")."""
 
 from dataclasses import dataclass
 
@@ -26,3 +27,23 @@ def kind_card_template(kind: str) -> str:
 
 def kind_cards_select_related() -> list[str]:
     return [name for card in _cards.values() for name in card.select_related]
+
+
+@dataclass(frozen=True)
+class ComposeLink:
+    prompt: str  # shown before the link: "Recognise someone?"
+    label: str
+    url_name: str
+
+
+_compose_links: list[ComposeLink] = []
+
+
+def compose_link_register(*, prompt: str, label: str, url_name: str) -> None:
+    link = ComposeLink(prompt=prompt, label=label, url_name=url_name)
+    if link not in _compose_links:
+        _compose_links.append(link)
+
+
+def compose_links() -> list[ComposeLink]:
+    return list(_compose_links)

@@ -2,7 +2,7 @@ from django import template
 
 from common.markdown import markdown_render
 from feed.hashtags import hashtags_link
-from feed.kinds import kind_card_template
+from feed.kinds import ComposeLink, compose_links, kind_card_template
 from feed.mentions import mentions_link
 
 register = template.Library()
@@ -18,3 +18,9 @@ def post_markdown(text: str):
 def kind_card(kind: str) -> str:
     """The partial another app contributes for this kind of post (feed/kinds.py), or ""."""
     return kind_card_template(kind)
+
+
+@register.simple_tag
+def feed_compose_links() -> list[ComposeLink]:
+    """Links other apps put next to the compose box (feed/kinds.py)."""
+    return compose_links()
