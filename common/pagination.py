@@ -3,7 +3,7 @@
 import base64
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,7 +21,7 @@ class Page:
 
 
 def _encode(values: list[Any]) -> str:
-    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    plain = [v.isoformat() if isinstance(v, date) else v for v in values]  # dates and datetimes
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
@@ -37,27 +37,36 @@ def _decode(cursor: str, size: int) -> list[Any]:
 
 
 def keyset_page(
-    queryset: QuerySet, *, keys: tuple[str, ...], cursor: str | None, size: int, descending: bool
+    queryset: QuerySet,
+    *,
+    keys: tuple[str, ...],
+    cursor: str | None,
+    size: int,
+    descending: bool | tuple[bool, ...],
 ) -> Page:
     """One page of `queryset` ordered by `keys` (the last key must be unique, e.g. id).
 
-    Datetime keys are compared as ISO strings parsed back by the database, so pass aware datetimes.
+    `descending` is one direction for every key, or one per key for a mixed order (most endorsed
+    first, then by name: `(True, False, False)`). Datetime keys are compared as ISO strings parsed
+    back by the database, so pass aware datetimes.
     """
-    direction = "-" if descending else ""
-    qs = queryset.order_by(*(direction + k for k in keys))
+    directions = descending if isinstance(descending, tuple) else (descending,) * len(keys)
+    if len(directions) != len(keys):
+        raise ValueError("Give one direction for every key.")
+    qs = queryset.order_by(*(("-" if desc else "") + key for key, desc in zip(keys, directions, strict=True)))
     if cursor:
         values = _decode(cursor, len(keys))
-        op = "lt" if descending else "gt"
+        ops = ["lt" if desc else "gt" for desc in directions]
         # (k1, k2, ...) < (v1, v2, ...) spelled out so every database uses the composite index.
         condition = Q()
         for i, key in enumerate(keys):
-            step = Q(**{f"{key}__{op}": values[i]})
+            step = Q(**{f"{key}__{ops[i]}": values[i]})
             for prior, value in zip(keys[:i], values[:i], strict=False):
                 step &= Q(**{prior: value})
             condition |= step
         # The same bound on the leading key alone, which the planner can use as an index range
         # (the OR above it cannot): a deep page then reads ~one page of rows, not all before it.
-        condition &= Q(**{f"{keys[0]}__{op}e": values[0]})
+        condition &= Q(**{f"{keys[0]}__{ops[0]}e": values[0]})
         try:
             qs = qs.filter(condition)
         except (TypeError, ValueError, ValidationError) as exc:

@@ -90,3 +90,11 @@ def pending_invitation(*, community: Community, profile: Profile) -> GroupInvita
         .select_related("invited_by")
         .first()
     )
+
+
+def join_request_exists(*, community: Community, request_id: int) -> bool:
+    return JoinRequest.objects.filter(pk=request_id, community=community).exists()
+
+
+def invitation_exists(*, community: Community, invitation_id: int) -> bool:
+    return GroupInvitation.objects.filter(pk=invitation_id, community=community).exists()

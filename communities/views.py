@@ -1,16 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.pagination import BadCursor
+from common.views import action_run, bad_cursor_400, form_errors_add
 from communities import selectors, services
 from communities.forms import CommunityForm, InviteForm, JoinRequestForm
-from communities.models import Community, GroupInvitation, JoinRequest, Membership
-from feed.forms import PostForm
-from feed.selectors import community_feed_page
-from feed.services import post_create
+from communities.models import Community, Membership
+from communities.page_parts import group_page_parts
 from profiles.selectors import viewer_profile
 
 
@@ -21,15 +19,13 @@ def _community_or_404(slug: str) -> Community:
     return community
 
 
+@bad_cursor_400
 @require_GET
 def index(request):
     category = request.GET.get("category") or None
     if category not in (None, *Community.Category.values):
         return HttpResponseBadRequest("Unknown category.")
-    try:
-        page = selectors.communities_page(cursor=request.GET.get("cursor"), category=category)
-    except BadCursor:
-        return HttpResponseBadRequest("That page link is not valid.")
+    page = selectors.communities_page(cursor=request.GET.get("cursor"), category=category)
     viewer = viewer_profile(request)
     return render(
         request,
@@ -50,8 +46,7 @@ def create(request):
         try:
             community = services.community_create(creator=viewer_profile(request), **form.cleaned_data)
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            form_errors_add(form, exc)
         else:
             messages.success(request, f"{community.name} is ready. Invite colleagues from its page.")
             return redirect(community)
@@ -60,28 +55,21 @@ def create(request):
 
 @require_http_methods(["GET", "POST"])
 def detail(request, slug: str):
+    """The group: its header here, and what other apps contribute (feed: compose box and posts)."""
     community = _community_or_404(slug)
     viewer = viewer_profile(request)
     membership = selectors.membership_of(community=community, profile=viewer)
     readable = membership is not None or not community.is_private
-    form = PostForm(request.POST or None)
-    if request.method == "POST":
-        if membership is None:
-            raise PermissionDenied(f"Join {community.name} to post in it.")
-        if form.is_valid():
-            try:
-                post_create(author=viewer, body=form.cleaned_data["body"], community=community)
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error("body", message)
-            else:
-                messages.success(request, "Posted.")
-                return redirect(community)
+    parts = group_page_parts(
+        request, community=community, membership=membership, viewer=viewer, readable=readable
+    )
+    if isinstance(parts, HttpResponse):
+        return parts
     context = {
         "community": community,
         "membership": membership,
         "readable": readable,
-        "form": form,
+        "parts": parts,
         "admins": selectors.community_admins(community=community),
         "requested": membership is None
         and community.is_private
@@ -92,26 +80,11 @@ def detail(request, slug: str):
         else selectors.pending_invitation(community=community, profile=viewer),
         "is_admin": membership is not None and membership.role == Membership.Role.ADMIN,
     }
-    if readable:
-        try:
-            context["page"] = community_feed_page(
-                viewer=viewer, community=community, cursor=request.GET.get("cursor")
-            )
-        except BadCursor:
-            return HttpResponseBadRequest("That page link is not valid.")
     if membership is not None and membership.role == Membership.Role.ADMIN and community.is_private:
         context["pending"] = selectors.pending_requests(community=community)
-    return render(request, "communities/detail.html", context, status=400 if form.errors else 200)
-
-
-def _act(request, action, success: str) -> None:
-    """Run a service call; its ValidationError becomes the page's error message."""
-    try:
-        action()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
+    return render(
+        request, "communities/detail.html", context, status=max((p.status for p in parts), default=200)
+    )
 
 
 @require_POST
@@ -121,16 +94,16 @@ def join(request, slug: str):
     if community.is_private:
         form = JoinRequestForm(request.POST)
         note = form.cleaned_data["message"] if form.is_valid() else ""
-        _act(
+        action_run(
             request,
             lambda: services.join_request_create(community=community, profile=viewer, message=note),
-            "Request sent: a group admin will decide.",
+            success="Request sent: a group admin will decide.",
         )
     else:
-        _act(
+        action_run(
             request,
             lambda: services.community_join(community=community, profile=viewer),
-            f"Welcome to {community.name}!",
+            success=f"Welcome to {community.name}!",
         )
     return redirect(community)
 
@@ -139,10 +112,10 @@ def join(request, slug: str):
 def leave(request, slug: str):
     community = _community_or_404(slug)
     viewer = viewer_profile(request)
-    _act(
+    action_run(
         request,
         lambda: services.community_leave(community=community, profile=viewer),
-        f"You left {community.name}.",
+        success=f"You left {community.name}.",
     )
     return redirect(community)
 
@@ -150,29 +123,27 @@ def leave(request, slug: str):
 @require_POST
 def decide(request, slug: str, request_id: int):
     community = _community_or_404(slug)
-    if not JoinRequest.objects.filter(pk=request_id, community=community).exists():
+    if not selectors.join_request_exists(community=community, request_id=request_id):
         raise Http404("No such request.")
     approve = request.POST.get("decision") == "approve"
-    _act(
+    action_run(
         request,
         lambda: services.join_request_decide(
             request_id=request_id, admin=viewer_profile(request), approve=approve
         ),
-        "Approved: they are a member now." if approve else "Declined.",
+        success="Approved: they are a member now." if approve else "Declined.",
     )
     return redirect(community)
 
 
+@bad_cursor_400
 @require_GET
 def members(request, slug: str):
     community = _community_or_404(slug)
     viewer = viewer_profile(request)
     if community.is_private and community.pk not in selectors.member_community_ids(profile=viewer):
         raise PermissionDenied("The members of a private group are visible to its members only.")
-    try:
-        page = selectors.community_members_page(community=community, cursor=request.GET.get("cursor"))
-    except BadCursor:
-        return HttpResponseBadRequest("That page link is not valid.")
+    page = selectors.community_members_page(community=community, cursor=request.GET.get("cursor"))
     return render(request, "communities/members.html", {"community": community, "page": page})
 
 
@@ -184,12 +155,12 @@ def invite(request, slug: str):
         messages.error(request, " ".join(form.errors["recipient"]))
         return redirect(community)
     invitee = form.cleaned_data["recipient"]
-    _act(
+    action_run(
         request,
         lambda: services.invitation_create(
             community=community, inviter=viewer_profile(request), invitee=invitee
         ),
-        f"Invitation sent to {invitee.display_name}.",
+        success=f"Invitation sent to {invitee.display_name}.",
     )
     return redirect(community)
 
@@ -197,14 +168,14 @@ def invite(request, slug: str):
 @require_POST
 def answer_invitation(request, slug: str, invitation_id: int):
     community = _community_or_404(slug)
-    if not GroupInvitation.objects.filter(pk=invitation_id, community=community).exists():
+    if not selectors.invitation_exists(community=community, invitation_id=invitation_id):
         raise Http404("No such invitation.")
     accept = request.POST.get("decision") == "accept"
-    _act(
+    action_run(
         request,
         lambda: services.invitation_answer(
             invitation_id=invitation_id, invitee=viewer_profile(request), accept=accept
         ),
-        f"Welcome to {community.name}!" if accept else "Invitation declined.",
+        success=f"Welcome to {community.name}!" if accept else "Invitation declined.",
     )
     return redirect(community)

@@ -5,9 +5,12 @@ class ExpertiseConfig(AppConfig):
     name = "expertise"
 
     def ready(self):
+        from profiles.selectors import directory_filter_register
         from profiles.signals import accounts_activation_changed
 
-        from . import tasks
+        from . import selectors, tasks
+
+        directory_filter_register(name="skill", query=selectors.directory_skill_q)
 
         def recount(sender, user_ids, **kwargs):
             # People who left no longer count in "N people list this skill"; the hourly recount

@@ -1,16 +1,12 @@
 """Reads of expertise: who knows a skill, what someone knows and who vouched for it, whom to meet."""
 
-import base64
-import json
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Lower, RowNumber
 
-from common.pagination import BadCursor, Page, keyset_page
+from common.pagination import Page, keyset_page
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill
 from profiles.models import Profile
 from profiles.selectors import active_profiles
@@ -31,58 +27,23 @@ def skill_by_slug(*, slug: str) -> Skill | None:
 # --- A skill's page: people most endorsed first ---------------------------------------------------
 
 # (key, descending): most endorsed, then highest self-rated level, then by name; the id keeps it total.
-_SKILL_PAGE_KEYS = (
-    ("endorsement_count", True),
-    ("level", True),
-    ("content_object__display_name", False),
-    ("id", False),
-)
+_SKILL_PAGE_KEYS = ("endorsement_count", "level", "content_object__display_name", "id")
+_SKILL_PAGE_DESCENDING = (True, True, False, False)
 
 
-def _cursor_encode(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+def directory_skill_q(skill: str) -> Q | None:
+    """The people directory's skill filter (registered in ExpertiseConfig.ready): people holding the
+    skill with this slug or name (any case), or None when no skill matches.
 
-
-def _cursor_decode(cursor: str, size: int) -> list[Any]:
-    try:
-        values = json.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadCursor("That page link is not valid.") from exc
-    if not isinstance(values, list) or len(values) != size:
-        raise BadCursor("That page link is not valid.")
-    return values
-
-
-def _keyset_page_mixed(
-    queryset: QuerySet, *, keys: tuple[tuple[str, bool], ...], cursor: str | None, size: int
-) -> Page:
-    """Like common.pagination.keyset_page, but each key has its own direction (count desc, name asc)."""
-    qs = queryset.order_by(*(("-" if desc else "") + key for key, desc in keys))
-    if cursor:
-        values = _cursor_decode(cursor, len(keys))
-        condition = Q()
-        for i, (key, desc) in enumerate(keys):
-            step = Q(**{f"{key}__{'lt' if desc else 'gt'}": values[i]})
-            for (prior, _), value in zip(keys[:i], values[:i], strict=False):
-                step &= Q(**{prior: value})
-            condition |= step
-        try:
-            qs = qs.filter(condition)
-        except (TypeError, ValueError, ValidationError) as exc:
-            raise BadCursor("That page link is not valid.") from exc
-    rows = list(qs[: size + 1])
-    items = rows[:size]
-    next_cursor = None
-    if len(rows) > size:
-        last = items[-1]
-        next_cursor = _cursor_encode([_key_value(last, key) for key, _ in keys])
-    return Page(items=items, next_cursor=next_cursor)
-
-
-def _key_value(obj: Any, key: str) -> Any:
-    for part in key.split("__"):
-        obj = getattr(obj, part)
-    return obj
+    The skill's ids are resolved first, in one query on a small, indexed table: with the id known,
+    PostgreSQL estimates how many people hold it and picks the right plan (a rare skill in 100,000
+    people: 5 ms instead of 1.5 s when the slug was joined into the people query). A person holds a
+    skill at most once, so the join adds no duplicate rows.
+    """
+    skill_ids = list(
+        Skill.objects.filter(Q(slug=skill) | Q(name__iexact=skill)).values_list("id", flat=True)[:5]
+    )
+    return Q(skill_items__tag_id__in=skill_ids) if skill_ids else None
 
 
 def people_with_skill_page(*, skill: Skill, cursor: str | None, size: int = 30) -> Page:
@@ -90,7 +51,7 @@ def people_with_skill_page(*, skill: Skill, cursor: str | None, size: int = 30) 
     qs = ProfileSkill.objects.filter(tag=skill, content_object__user__is_active=True).select_related(
         "content_object__department", "content_object__location"
     )
-    return _keyset_page_mixed(qs, keys=_SKILL_PAGE_KEYS, cursor=cursor, size=size)
+    return keyset_page(qs, keys=_SKILL_PAGE_KEYS, cursor=cursor, size=size, descending=_SKILL_PAGE_DESCENDING)
 
 
 # --- An interest's page: the people who share it ---------------------------------------------------
@@ -119,6 +80,13 @@ def people_with_interest_page(*, interest: Interest, cursor: str | None, size: i
 
 
 # --- Someone's skills and interests ---------------------------------------------------------------
+
+
+def skill_names_lowercase_of(*, profile: Profile) -> QuerySet:
+    """The person's skill names in lower case, as a subquery (feed matches open questions' tags to it)."""
+    return (
+        ProfileSkill.objects.filter(content_object=profile).annotate(name=Lower("tag__name")).values("name")
+    )
 
 
 def skills_of(*, profile: Profile) -> list[Skill]:
@@ -403,3 +371,8 @@ def people_to_meet(*, viewer: Profile, limit: int = MEET_LIMIT) -> list[MeetSugg
             suggestion.shared_interests.sort(key=str.lower)
             ranked.append(suggestion)
     return ranked
+
+
+def lists_anything(*, profile: Profile) -> bool:
+    """Whether the person lists any skill or interest (two cheap EXISTS queries)."""
+    return profile.skill_items.exists() or profile.interest_items.exists()

@@ -1,11 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.pagination import BadCursor
+from common.views import bad_cursor_400, form_errors_add, redirect_next
 from expertise import selectors, services
 from expertise.forms import SkillsForm
 from expertise.models import ProfileSkill
@@ -21,14 +20,12 @@ def index(request):
     )
 
 
+@bad_cursor_400
 def _people_page(request, found, *, kind: str, people):
     """A skill's or an interest's page (expertise/<kind>.html): one page of the people listing it."""
     if found is None:
         raise Http404(f"Nobody lists that {kind} yet.")
-    try:
-        page = people(**{kind: found}, cursor=request.GET.get("cursor"))
-    except BadCursor:
-        return HttpResponseBadRequest("That page link is not valid.")
+    page = people(**{kind: found}, cursor=request.GET.get("cursor"))
     return render(request, f"expertise/{kind}.html", {kind: found, "page": page})
 
 
@@ -79,7 +76,7 @@ def edit_mine(request):
                 interest_names=form.cleaned_data["interests"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, "Skills saved.")
             return redirect(profile)
@@ -91,7 +88,7 @@ def meet(request):
     viewer = viewer_profile(request)
     suggestions = selectors.people_to_meet(viewer=viewer)
     # Only when there is nothing to show: tell people without skills or interests what to do.
-    has_tags = bool(suggestions) or viewer.skill_items.exists() or viewer.interest_items.exists()
+    has_tags = bool(suggestions) or selectors.lists_anything(profile=viewer)
     return render(request, "expertise/meet.html", {"suggestions": suggestions, "has_tags": has_tags})
 
 
@@ -121,10 +118,8 @@ def _endorsement_change(request, item_id: int, *, withdraw: bool):
             if withdraw
             else f"You endorsed {owner} for {name}.",
         )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = item.content_object.get_absolute_url() if item is not None else "expertise:index"
-    return redirect(target)
+    fallback = item.content_object.get_absolute_url() if item is not None else "expertise:index"
+    return redirect_next(request, fallback=fallback)
 
 
 @require_POST

@@ -5,7 +5,9 @@ class FeedConfig(AppConfig):
     name = "feed"
 
     def ready(self) -> None:
+        from communities.page_parts import group_page_part_register
         from feed import selectors, services
+        from feed.group_feed import group_feed
         from feed.models import Comment, Post
         from moderation.protocol import moderatable_register
 
@@ -13,3 +15,4 @@ class FeedConfig(AppConfig):
         moderatable_register(
             Comment, remove=services.comment_remove_by_moderator, readable=selectors.comment_readable
         )
+        group_page_part_register(group_feed)

@@ -16,6 +16,7 @@ from common.email import email_build
 from feed.models import DigestDelivery, Post
 from feed.selectors import public_posts
 from profiles.models import Profile
+from profiles.services import profile_digest_unsubscribe
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +139,5 @@ def _digest_message(*, profile: Profile, day: date, posts: list[Post]):
 
 
 def digest_unsubscribe(*, profile_id: int) -> Profile | None:
-    profile = Profile.objects.filter(pk=profile_id).first()
-    if profile is not None and profile.digest_opt_in:
-        profile.digest_opt_in = False
-        profile.save(update_fields=["digest_opt_in"])
-    return profile
+    """The digest's unsubscribe link: the setting is the profile's, so profiles changes it."""
+    return profile_digest_unsubscribe(profile_id=profile_id)

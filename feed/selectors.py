@@ -3,14 +3,25 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
 from django.utils import timezone
 from taggit.models import Tag
 
 from common.pagination import Page, keyset_cursor_at, keyset_page
 from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
-from feed.models import Comment, FollowPerson, FollowTag, PollVote, Post, PostRevision, PostTag, Reaction
+from expertise.selectors import skill_names_lowercase_of
+from feed.kinds import kind_cards_select_related
+from feed.models import (
+    Comment,
+    FollowPerson,
+    FollowTag,
+    PollVote,
+    Post,
+    PostImage,
+    PostRevision,
+    PostTag,
+    Reaction,
+)
 from profiles.models import Profile
 
 
@@ -35,10 +46,7 @@ def _for_display(qs: QuerySet[Post], *, viewer: Profile) -> QuerySet[Post]:
         "community",
         "best_answer__author",
         "poll",
-        # A kudos post shows its recipient and value (recognition's partial renders them);
-        # joined here so the feed stays one query however many kudos it holds.
-        "kudos__recipient",
-        "kudos__value",
+        *kind_cards_select_related(),  # e.g. a kudos post's recipient and value (feed/kinds.py)
     ).prefetch_related(
         Prefetch("reactions", queryset=Reaction.objects.filter(profile=viewer), to_attr="viewer_reactions"),
         "images",
@@ -285,11 +293,11 @@ def open_questions_page(
 def _expertise_question_ids(questions: QuerySet[Post], *, viewer: Profile, limit: int = 5) -> list[int]:
     """Those of `questions` tagged with a skill the viewer lists, newest first: one query.
 
-    The skills are read through the reverse relation expertise adds to Profile ("skill_items"), so
-    feed names no expertise model. Ids only: with the display joins in the same query the planner
-    joined every open question before testing its tags (30 ms at 1,000,000 posts, bench/feed).
+    The viewer's skills come from expertise's selector, as a subquery. Ids only: with the display
+    joins in the same query the planner joined every open question before testing its tags (30 ms
+    at 1,000,000 posts, bench/feed).
     """
-    skill_names = viewer.skill_items.annotate(name=Lower("tag__name")).values("name")
+    skill_names = skill_names_lowercase_of(profile=viewer)
     return list(
         questions.filter(
             Exists(PostTag.objects.filter(content_object=OuterRef("pk"), tag__name__in=skill_names))
@@ -350,3 +358,8 @@ def mention_candidates(*, query: str, limit: int = 8) -> list[Profile]:
     for person in people:
         person.mention_handle = person.user.email.split("@", 1)[0].lower()
     return people
+
+
+def post_image(*, post: Post, image_id: int) -> PostImage | None:
+    """One of this post's pictures; the caller has checked the viewer may read the post."""
+    return PostImage.objects.filter(pk=image_id, post=post).first()

@@ -7,24 +7,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.pagination import BadCursor
+from common.views import action_run, bad_cursor_400, form_errors_add, redirect_next
 from feed import digest, polls, selectors, services
 from feed.forms import CommentForm, PollForm, PostForm
-from feed.models import Post, PostImage
+from feed.models import Post
 from profiles import roles
-from profiles.models import Profile
-from profiles.selectors import viewer_profile
+from profiles.selectors import profile_by_handle, profile_by_id, viewer_profile
 
 
-def _form_errors_from(exc: ValidationError, form, field: str = "body") -> None:
-    for message in exc.messages:
-        form.add_error(field, message)
-
-
+@bad_cursor_400
 def _feed(request, *, scope: str):
     """Home (what you follow) and All company share the page: compose box, posts, new-post prompt."""
     viewer = viewer_profile(request)
@@ -42,23 +36,20 @@ def _feed(request, *, scope: str):
                     author=viewer, body=data["body"], kind=data["kind"], images=data["images"]
                 )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_add(form, exc, field="body")
         else:
             messages.success(request, "Posted.")
             return redirect(request.path)
     cursor = request.GET.get("cursor")
     partial = bool(request.headers.get("HX-Request"))  # "Older posts": no pinned announcements
-    try:
-        page = (
-            selectors.home_feed_page(viewer=viewer, cursor=cursor, with_pinned=not partial)
-            if scope == "home"
-            else None
-        )
-        following_nothing = scope == "home" and page is None
-        if page is None:
-            page = selectors.company_feed_page(viewer=viewer, cursor=cursor, with_pinned=not partial)
-    except BadCursor:
-        return HttpResponseBadRequest("That page link is not valid.")
+    page = (
+        selectors.home_feed_page(viewer=viewer, cursor=cursor, with_pinned=not partial)
+        if scope == "home"
+        else None
+    )
+    following_nothing = scope == "home" and page is None
+    if page is None:
+        page = selectors.company_feed_page(viewer=viewer, cursor=cursor, with_pinned=not partial)
     if partial:
         return render(request, "feed/_post_page.html", {"page": page})
     _record_announcements_seen(request, viewer, [p.pk for p in page.pinned])
@@ -99,16 +90,14 @@ def new_posts(request):
     )
 
 
+@bad_cursor_400
 @require_GET
 def tag(request, name: str):
     found = selectors.tag_by_name(name=name)
     if found is None:
         raise Http404("Nobody has used that tag yet.")
     viewer = viewer_profile(request)
-    try:
-        page = selectors.tag_feed_page(viewer=viewer, tag=found, cursor=request.GET.get("cursor"))
-    except BadCursor:
-        return HttpResponseBadRequest("That page link is not valid.")
+    page = selectors.tag_feed_page(viewer=viewer, tag=found, cursor=request.GET.get("cursor"))
     following = selectors.follows_tag(viewer=viewer, tag=found)
     return render(request, "feed/tag.html", {"tag": found, "page": page, "following": following})
 
@@ -126,11 +115,7 @@ def tag_follow(request, name: str):
 @require_GET
 def mention(request, handle: str):
     """Where an @mention link leads: the colleague whose work email starts with the handle."""
-    person = (
-        Profile.objects.filter(user__email__istartswith=f"{handle}@")
-        .order_by("-user__is_active", "id")
-        .first()
-    )
+    person = profile_by_handle(handle=handle)
     if person is None:
         raise Http404("Nobody goes by that name here.")
     return redirect(person)
@@ -138,16 +123,16 @@ def mention(request, handle: str):
 
 @require_POST
 def person_follow(request, profile_id: int):
-    person = Profile.objects.select_related("user").filter(pk=profile_id).first()
+    person = profile_by_id(profile_id=profile_id)
     if person is None:
         raise Http404("No such person.")
-    try:
-        now_following = services.follow_person_toggle(follower=viewer_profile(request), followee=person)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        verb = "You follow" if now_following else "You no longer follow"
-        messages.success(request, f"{verb} {person.display_name}.")
+    action_run(
+        request,
+        lambda: services.follow_person_toggle(follower=viewer_profile(request), followee=person),
+        success=lambda now_following: (
+            f"{'You follow' if now_following else 'You no longer follow'} {person.display_name}."
+        ),
+    )
     return redirect(person)
 
 
@@ -158,6 +143,7 @@ def _post_or_404(request, post_id: int):
     return post
 
 
+@bad_cursor_400
 @require_http_methods(["GET", "POST"])
 def post_detail(request, post_id: int):
     post = _post_or_404(request, post_id)
@@ -171,16 +157,13 @@ def post_detail(request, post_id: int):
                 parent_id=form.cleaned_data["parent"],
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_add(form, exc, field="body")
         else:
             return redirect(comment)  # the page of a long thread where the new comment is
     cursor = request.GET.get("comments")
-    try:
-        thread = selectors.comment_thread_page(
-            post=post, cursor=cursor, from_comment_id=_int_or_none(request.GET.get("comment"))
-        )
-    except BadCursor:
-        return HttpResponseBadRequest("That page link is not valid.")
+    thread = selectors.comment_thread_page(
+        post=post, cursor=cursor, from_comment_id=_int_or_none(request.GET.get("comment"))
+    )
     context = {
         "post": post,
         "thread": thread,
@@ -207,7 +190,7 @@ def _int_or_none(value: str | None) -> int | None:
 def post_image(request, post_id: int, image_id: int):
     """A post's picture, only for people who may read the post (private groups stay private)."""
     post = selectors.post_detail(viewer=viewer_profile(request), post_id=post_id)
-    picture = PostImage.objects.filter(pk=image_id, post_id=post_id).first() if post else None
+    picture = selectors.post_image(post=post, image_id=image_id) if post else None
     if picture is None:
         raise Http404("No such picture.")
     response = FileResponse(
@@ -252,7 +235,7 @@ def post_edit(request, post_id: int):
         try:
             services.post_edit(post_id=post.pk, editor=viewer, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            form_errors_add(form, exc, field="body")
         else:
             messages.success(request, "Post updated.")
             return redirect(post)
@@ -285,8 +268,7 @@ def poll_new(request):
                 closes_at=timezone.now() + timedelta(days=data["closes_in_days"]),
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            form_errors_add(form, exc)
         else:
             messages.success(request, "Poll posted.")
             return redirect(post)
@@ -296,12 +278,11 @@ def poll_new(request):
 @require_POST
 def poll_vote(request, post_id: int):
     option_ids = [int(v) for v in request.POST.getlist("option") if v.isdigit()]
-    try:
-        polls.poll_vote(post_id=post_id, voter=viewer_profile(request), option_ids=option_ids)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Thanks for voting.")
+    action_run(
+        request,
+        lambda: polls.poll_vote(post_id=post_id, voter=viewer_profile(request), option_ids=option_ids),
+        success="Thanks for voting.",
+    )
     return redirect("feed:post", post_id=post_id)
 
 
@@ -309,24 +290,19 @@ def poll_vote(request, post_id: int):
 def answer_mark(request, post_id: int):
     raw = request.POST.get("comment", "")
     comment_id = int(raw) if raw.isdigit() else None
-    try:
-        services.answer_mark(post_id=post_id, comment_id=comment_id, actor=viewer_profile(request))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Best answer marked." if comment_id else "Best answer cleared.")
+    action_run(
+        request,
+        lambda: services.answer_mark(post_id=post_id, comment_id=comment_id, actor=viewer_profile(request)),
+        success="Best answer marked." if comment_id else "Best answer cleared.",
+    )
     return redirect("feed:post", post_id=post_id)
 
 
+@bad_cursor_400
 @require_GET
 def questions(request):
     viewer = viewer_profile(request)
-    try:
-        page = selectors.open_questions_page(
-            viewer=viewer, cursor=request.GET.get("cursor"), with_expertise=True
-        )
-    except BadCursor:
-        return HttpResponseBadRequest("That page link is not valid.")
+    page = selectors.open_questions_page(viewer=viewer, cursor=request.GET.get("cursor"), with_expertise=True)
     return render(request, "feed/questions.html", {"page": page, "for_you": page.pinned})
 
 
@@ -353,11 +329,7 @@ def react(request, post_id: int):
     if request.headers.get("HX-Request"):
         post = _post_or_404(request, post_id)
         return render(request, "feed/_reactions.html", {"post": post})
-    # `next` comes from the form, so it may have been pointed at another site.
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "feed:home"
-    return redirect(target)
+    return redirect_next(request, fallback="feed:home")
 
 
 @login_not_required

@@ -54,3 +54,15 @@ def is_moderatable(content_type: ContentType) -> bool:
 
 def content_remove(content_type: ContentType, *, object_id: int, moderator, at: datetime) -> None:
     _registry[_label(content_type.model_class())](object_id=object_id, moderator=moderator, at=at)
+
+
+def content_shown(content_type_id: int, *, object_id: int) -> tuple[ContentType, Moderatable] | None:
+    """The registered content with this type and id, unless it is gone or removed; None otherwise."""
+    try:
+        content_type = ContentType.objects.get_for_id(content_type_id)
+    except ContentType.DoesNotExist:
+        return None
+    if not is_moderatable(content_type):
+        return None
+    content = content_type.model_class().objects.filter(pk=object_id, removed_at__isnull=True).first()
+    return None if content is None else (content_type, content)

@@ -33,3 +33,7 @@ def open_case_count() -> int:
 
 def audit_recent(*, limit: int = 50) -> list[AuditEntry]:
     return list(AuditEntry.objects.select_related("actor", "content_type").order_by("-created_at")[:limit])
+
+
+def case_exists(*, case_id: int) -> bool:
+    return Case.objects.filter(pk=case_id).exists()

@@ -15,3 +15,8 @@ def notifications_page(*, recipient: Profile, cursor: str | None, size: int = 30
 def preferences_of(*, profile: Profile) -> dict[str, str]:
     chosen = dict(Preference.objects.filter(profile=profile).values_list("kind", "channel"))
     return {kind: chosen.get(kind, DEFAULT_CHANNELS.get(kind, Channel.IN_APP)) for kind in Kind.values}
+
+
+def notification_of(*, recipient: Profile, notification_id: int) -> Notification | None:
+    """One of this person's notifications; someone else's is None, as if it did not exist."""
+    return Notification.objects.filter(pk=notification_id, recipient=recipient).first()

@@ -1,24 +1,18 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.pagination import BadCursor
+from common.views import bad_cursor_400, redirect_next
 from notifications import selectors, services
 from notifications.forms import PreferencesForm
-from notifications.models import Notification
 from profiles.selectors import viewer_profile
 
 
+@bad_cursor_400
 @require_GET
 def index(request):
-    try:
-        page = selectors.notifications_page(
-            recipient=viewer_profile(request), cursor=request.GET.get("cursor")
-        )
-    except BadCursor:
-        return HttpResponseBadRequest("That page link is not valid.")
+    page = selectors.notifications_page(recipient=viewer_profile(request), cursor=request.GET.get("cursor"))
     return render(request, "notifications/index.html", {"page": page})
 
 
@@ -34,14 +28,13 @@ def badge(request):
 
 @require_POST
 def open_one(request, notification_id: int):
-    notification = Notification.objects.filter(pk=notification_id, recipient=viewer_profile(request)).first()
+    notification = selectors.notification_of(
+        recipient=viewer_profile(request), notification_id=notification_id
+    )
     if notification is None:
         raise Http404("No such notification.")
     services.notifications_mark_read(recipient=notification.recipient, notification_id=notification.pk)
-    target = notification.url
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "notifications:index"
-    return redirect(target)
+    return redirect_next(request, target=notification.url, fallback="notifications:index")
 
 
 @require_POST

@@ -43,6 +43,16 @@ def profile_ensure(*, user: User) -> Profile:
     return profile
 
 
+def profile_digest_unsubscribe(*, profile_id: int) -> Profile | None:
+    """Stop the daily digest for this person (the digest's signed link is the permission); None if
+    there is no such profile. Idempotent: a second click changes nothing."""
+    profile = Profile.objects.filter(pk=profile_id).first()
+    if profile is not None and profile.digest_opt_in:
+        profile.digest_opt_in = False
+        profile.save(update_fields=["digest_opt_in"])
+    return profile
+
+
 def _check_editor(*, profile: Profile, editor: User) -> None:
     if editor.pk != profile.user_id and not editor.is_superuser:
         raise PermissionDenied("You can only edit your own profile.")

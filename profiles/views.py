@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils._os import safe_join
 from django.views.decorators.http import require_GET, require_http_methods
 
-from common.pagination import BadCursor
+from common.views import BAD_PAGE_LINK, form_errors_add
 from profiles import selectors, services
 from profiles.forms import ProfileForm
 
@@ -43,8 +43,8 @@ def directory(request):
             skill=skill or None,
             tenure=tenure or None,
         )
-    except (ValueError, BadCursor):
-        return HttpResponseBadRequest("That page link is not valid.")
+    except ValueError:  # a filter Hive does not offer, or an edited cursor (a BadCursor is a ValueError)
+        return HttpResponseBadRequest(BAD_PAGE_LINK)
     filters = {"department": department_id, "location": location_id, "skill": skill, "tenure": tenure}
     return render(
         request,
@@ -108,19 +108,11 @@ def edit(request, profile_id: int):
                 photo_remove=form.cleaned_data.get("photo_remove", False),
             )
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, "Profile saved.")
             return redirect(profile)
     return render(request, "profiles/edit.html", {"form": form, "profile": profile}, status=200)
-
-
-def _errors_onto(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_GET

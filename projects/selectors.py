@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from common import sentence_embeddings
 from common.pagination import Page, keyset_page
 from expertise.models import Skill
-from profiles.models import Department, Profile
+from profiles.models import Profile
 from projects import similarity
 from projects.models import Project, ProjectEmbedding, ProjectMember, ProjectTag, ProjectUpdate
 
@@ -42,6 +42,11 @@ def projects_page(
     if tag_slug:
         qs = qs.filter(tag_items__tag__slug=tag_slug)
     return keyset_page(_with_tags(qs), keys=("updated_at", "id"), cursor=cursor, size=size, descending=True)
+
+
+def project_by_id(*, project_id: int) -> Project | None:
+    """The project row alone, for actions on it (join, leave, members)."""
+    return Project.objects.filter(pk=project_id).first()
 
 
 def project_detail(*, project_id: int) -> Project | None:
@@ -101,10 +106,6 @@ def projects_of(*, profile: Profile, limit: int = 20) -> list[ProjectMember]:
         .select_related("project")
         .order_by("-joined_at", "-id")[:limit]
     )
-
-
-def departments() -> list[Department]:
-    return list(Department.objects.all())
 
 
 def profiles_by_email(*, emails: list[str]) -> dict[str, Profile]:

@@ -26,22 +26,11 @@ MAX_NAME_LENGTH = 200
 MAX_SUMMARY_LENGTH = 3000
 
 
-def _actor_profile_id(actor) -> int | None:
-    return getattr(getattr(actor, "profile", None), "pk", None)
-
-
-def project_can_edit(*, project: Project, user) -> bool:
+def project_can_edit(*, project: Project, profile: Profile) -> bool:
     """Creator, leads and superusers edit a project."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
+    if profile.user.is_superuser or project.created_by_id == profile.pk:
         return True
-    profile_id = _actor_profile_id(user)
-    if profile_id is None:
-        return False
-    if project.created_by_id == profile_id:
-        return True
-    return ProjectMember.objects.filter(project=project, profile_id=profile_id, role=Role.LEAD).exists()
+    return ProjectMember.objects.filter(project=project, profile=profile, role=Role.LEAD).exists()
 
 
 def _clean_fields(
@@ -123,7 +112,7 @@ def project_create(
 def project_edit(
     *,
     project: Project,
-    editor,
+    editor: Profile,
     name: str,
     summary: str,
     status: str,
@@ -132,8 +121,8 @@ def project_edit(
     tags: str | list[str],
     department: Department | None,
 ) -> Project:
-    """Saves the edit form; only the creator, leads or a superuser (`editor` is a User)."""
-    if not project_can_edit(project=project, user=editor):
+    """Saves the edit form; only the creator, leads or a superuser."""
+    if not project_can_edit(project=project, profile=editor):
         raise PermissionDenied("Only the project's creator and leads can edit it.")
     name, summary, tag_names = _clean_fields(
         name=name, summary=summary, status=status, start_date=start_date, end_date=end_date, tags=tags
@@ -247,28 +236,24 @@ def project_leave(*, project: Project, profile: Profile) -> None:
     _touch(project, members_delta=-1)
 
 
-def project_can_manage_members(*, project: Project, user) -> bool:
-    """Leads and superusers add and remove members and change roles (`user` is a User)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
+def project_can_manage_members(*, project: Project, profile: Profile) -> bool:
+    """Leads and superusers add and remove members and change roles."""
+    if profile.user.is_superuser:
         return True
-    return ProjectMember.objects.filter(
-        project=project, profile_id=_actor_profile_id(user), role=Role.LEAD
-    ).exists()
+    return ProjectMember.objects.filter(project=project, profile=profile, role=Role.LEAD).exists()
 
 
-def _require_manager(project: Project, actor, message: str) -> None:
+def _require_manager(project: Project, actor: Profile, message: str) -> None:
     # Checked on the locked project, so a lead demoted a moment ago can no longer act.
-    if not project_can_manage_members(project=project, user=actor):
+    if not project_can_manage_members(project=project, profile=actor):
         raise PermissionDenied(message)
 
 
 @transaction.atomic
 def project_member_add(
-    *, project: Project, actor, profile: Profile, role: str = Role.MEMBER
+    *, project: Project, actor: Profile, profile: Profile, role: str = Role.MEMBER
 ) -> ProjectMember:
-    """A lead (or a superuser; `actor` is a User) adds a colleague with a role; they are told in the app."""
+    """A lead (or a superuser) adds a colleague with a role; they are told in the app."""
     if role not in Role.values:
         raise ValidationError(f"“{role}” is not a project role.")
     locked = _lock(project)
@@ -279,20 +264,18 @@ def project_member_add(
         raise ValidationError(f"{profile.display_name} is already on this project.")
     member = ProjectMember.objects.create(project=locked, profile=profile, role=role)
     _touch(project, members_delta=1)
-    adder = getattr(actor, "profile", None)
     notify(
         recipients=[profile],
         kind=Kind.PROJECT,
-        actor=adder,
-        summary=f"{adder.display_name if adder else 'An admin'} added you to {locked.name} "
-        f"as {member.get_role_display().lower()}",
+        actor=actor,
+        summary=f"{actor.display_name} added you to {locked.name} as {member.get_role_display().lower()}",
         url=locked.get_absolute_url(),
     )
     return member
 
 
 @transaction.atomic
-def project_member_remove(*, project: Project, actor, profile: Profile) -> None:
+def project_member_remove(*, project: Project, actor: Profile, profile: Profile) -> None:
     """A lead (or a superuser) takes someone off the project; the last lead stays."""
     locked = _lock(project)
     _require_manager(locked, actor, "Only the project's leads can remove members.")
@@ -308,8 +291,10 @@ def project_member_remove(*, project: Project, actor, profile: Profile) -> None:
 
 
 @transaction.atomic
-def project_member_role_set(*, project: Project, actor, profile: Profile, role: str) -> ProjectMember:
-    """A lead (or a superuser; `actor` is a User) changes a member's role."""
+def project_member_role_set(
+    *, project: Project, actor: Profile, profile: Profile, role: str
+) -> ProjectMember:
+    """A lead (or a superuser) changes a member's role."""
     if role not in Role.values:
         raise ValidationError(f"“{role}” is not a project role.")
     locked = _lock(project)

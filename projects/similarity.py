@@ -5,22 +5,22 @@ projects.selectors.similar_projects narrows the candidates with the database and
 
 The lexical score of a candidate, between 0 and 1:
 
-    score = W_TEXT * cosine(tf-idf of query words, tf-idf of candidate words)
-                   * min(1, distinct shared words / SHARED_WORDS)
-          + W_TAGS * Jaccard(query tags, candidate tags)
-          + W_NAME * trigram similarity of the two names (as pg_trgm computes it; weight 0 now)
+    score = TEXT_WEIGHT * cosine(tf-idf of query words, tf-idf of candidate words)
+                        * min(1, distinct shared words / SHARED_WORDS_FOR_FULL_TEXT)
+          + TAGS_WEIGHT * Jaccard(query tags, candidate tags)
+          + NAME_TRIGRAM_WEIGHT * trigram similarity of the names (as pg_trgm computes it; weight 0)
 
 Words of name and summary are lower-cased, stop words (English and the filler of project
 write-ups: "project", "initiative", "new") are dropped, common synonyms are folded onto one word
 ("k8s" -> "kubernetes", "staff" -> "employee"), a light suffix-stripper folds
-"migrating"/"migration" and words are cut to PREFIX letters. The inverse document
+"migrating"/"migration" and words are cut to STEM_LENGTH letters. The inverse document
 frequency comes from the candidate pool plus the corpus size, so words every candidate shares
 ("platform", "data") weigh little and the rare shared word ("payroll") weighs a lot.
 
 That lexical score ranks the candidates. Whether the best of them are shown is decided by a second
 stage: a logistic model turns four signals of that ranking (the score, the number of shared words,
 being ranked first, the lead over the next candidate) into a confidence that the candidate is the
-same work, and a candidate is suggested only when its confidence reaches THRESHOLD. A score alone
+same work, and a candidate is suggested only when its confidence reaches CONFIDENCE_THRESHOLD. A score alone
 could not tell "the same work in other words" from "another project in the same domain"; how far a
 candidate stands out from the rest tells them apart better (the figures are in the docstring of
 bench/duplicates/run.py).
@@ -37,45 +37,48 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-# Weights of the lexical score. The name trigram and a larger tag weight added more false matches
-# than found duplicates, so the trigram only finds candidates (projects.selectors) and scores nothing.
-W_TEXT = 0.9
-W_TAGS = 0.1
-W_NAME = 0.0
-# The second stage, fitted on the dev half of bench/duplicates/pairs.json through the real database
-# path (`bench/duplicates/run.py --fit` prints these): intercept, then one weight per signal of
-# `confidence_features`. THRESHOLD is the confidence with the best dev recall at dev precision
-# >= 0.8 (`run.py --sweep`).
-CONFIDENCE_WEIGHTS = (-6.4, 1.51, 3.41, 2.42, 1.36)
-THRESHOLD = 0.45
+# --- The lexical score, which ranks the candidates ---
+# The name trigram and a larger tag weight added more false matches than found duplicates, so the
+# trigram only finds candidates (projects.selectors) and scores nothing here.
+TEXT_WEIGHT = 0.9
+TAGS_WEIGHT = 0.1
+NAME_TRIGRAM_WEIGHT = 0.0
+# How many times a project's name counts among its words (the summary's count once).
+NAME_REPEATS = 1
+# Evidence from several words: the text score is scaled by min(1, shared / SHARED_WORDS_FOR_FULL_TEXT),
+# where `shared` counts the distinct scored words the draft and the candidate have in common. A true
+# duplicate in other words still shares several ("payroll", "country", "platform", "global"); a
+# different project in the same domain usually shares one or two rare ones ("mentoring", "video")
+# which alone gave it a high cosine. Chosen on the dev split (2..6 tried).
+SHARED_WORDS_FOR_FULL_TEXT = 4
+# Words are cut to this many letters after suffix stripping ("localise"/"localisation",
+# "digitise"/"digitisation"); measured better than 6, 7 or no cut on the dev half.
+STEM_LENGTH = 5
 # With a sentence model (common.sentence_embeddings), the candidates are ranked by
-#     score = lexical score + W_SEMANTIC * max(0, cosine of the two sentence vectors - SEMANTIC_FLOOR)
-# and the cosine is a fifth signal of the second stage, with weights and a threshold of their own
-# (`run.py --fit` with the model installed). Below SEMANTIC_FLOOR two texts are as unrelated as any
-# two of a company's projects get. A candidate without a vector yet counts at the floor. W_SEMANTIC
-# and SEMANTIC_FLOOR: the best dev recall at dev precision >= 0.8 among 1, 1.5, 2, 3 x 0.2, 0.3.
-W_SEMANTIC = 1.0
+#     score = lexical score + SEMANTIC_WEIGHT * max(0, cosine of the sentence vectors - SEMANTIC_FLOOR)
+# Below SEMANTIC_FLOOR two texts are as unrelated as any two of a company's projects get; a candidate
+# without a vector yet counts at the floor. Both: the best dev recall at dev precision >= 0.8 among
+# 1, 1.5, 2, 3 x 0.2, 0.3.
+SEMANTIC_WEIGHT = 1.0
 SEMANTIC_FLOOR = 0.2
+
+# --- The second stage, which decides what is shown ---
+# Fitted on the dev half of bench/duplicates/pairs.json through the real database path
+# (`bench/duplicates/run.py --fit` prints these): intercept, then one weight per signal of
+# `confidence_features`; with a sentence model the cosine is one more signal, with weights and a
+# threshold of their own. A CONFIDENCE_THRESHOLD is the confidence with the best dev recall at dev
+# precision >= 0.8 (`run.py --sweep`).
+CONFIDENCE_WEIGHTS = (-6.4, 1.51, 3.41, 2.42, 1.36)
+CONFIDENCE_THRESHOLD = 0.45
 SEMANTIC_CONFIDENCE_WEIGHTS = (-6.74, 1.88, 2.21, 2.67, 1.59, 1.26)
-SEMANTIC_THRESHOLD = 0.35
+SEMANTIC_CONFIDENCE_THRESHOLD = 0.35
 # Only the best few of the ranking are considered for showing.
 RERANK_DEPTH = 5
 # Shared words beyond this add no confidence: a long write-up shares many words with any project
 # of its domain, and the labelled drafts are a sentence or two.
-SHARED_WORDS_CAP = 6
+SHARED_WORDS_FEATURE_CAP = 6
 # Lexical scores closer than this are a tie for the second stage.
-TIE = 0.005
-NAME_WEIGHT = 1
-# Evidence from several words: the text score is scaled by min(1, shared / SHARED_WORDS), where
-# `shared` counts the distinct scored words the draft and the candidate have in common. A true
-# duplicate in other words still shares several ("payroll", "country", "platform", "global"); a
-# different project in the same domain usually shares one or two rare ones ("mentoring", "video")
-# which alone gave it a high cosine. Chosen on the dev split (2..6 tried); it let THRESHOLD drop
-# from 0.25 to 0.16 and buy recall without the precision going.
-SHARED_WORDS = 4
-# Words are cut to this many letters after suffix stripping ("localise"/"localisation",
-# "digitise"/"digitisation"); measured better than 6, 7 or no cut on the dev half.
-PREFIX = 5
+SCORE_TIE = 0.005
 
 STOP_WORDS = frozenset(
     """
@@ -290,7 +293,7 @@ def stem(word: str) -> str:
             break
     if word.endswith("e") and len(word) > 4:
         word = word[:-1]
-    return word[:PREFIX]
+    return word[:STEM_LENGTH]
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -355,10 +358,10 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 def document_words(name: str, summary: str) -> Counter:
-    """Word counts of a project, its name counted NAME_WEIGHT times."""
+    """Word counts of a project, its name counted NAME_REPEATS times."""
     counts = Counter(tokens(summary))
     for word in tokens(name):
-        counts[word] += NAME_WEIGHT
+        counts[word] += NAME_REPEATS
     return counts
 
 
@@ -434,15 +437,15 @@ def score_all(
     for cand, doc in zip(candidates, docs, strict=True):
         shared = len(query_words.keys() & doc.keys())
         text = cosine(query_words, doc, idf, default_idf=default_idf) if query_words else 0.0
-        if text and SHARED_WORDS > 1:
-            text *= min(1.0, shared / SHARED_WORDS)
+        if text and SHARED_WORDS_FOR_FULL_TEXT > 1:
+            text *= min(1.0, shared / SHARED_WORDS_FOR_FULL_TEXT)
         tag = jaccard(query_tags, tag_set(cand.tags))
-        nm = trigram_similarity(name, cand.name) if W_NAME else 0.0
-        total = W_TEXT * text + W_TAGS * tag + W_NAME * nm
+        nm = trigram_similarity(name, cand.name) if NAME_TRIGRAM_WEIGHT else 0.0
+        total = TEXT_WEIGHT * text + TAGS_WEIGHT * tag + NAME_TRIGRAM_WEIGHT * nm
         cos = None
         if semantic is not None:
             cos = semantic.get(cand.id, SEMANTIC_FLOOR)
-            total += W_SEMANTIC * max(0.0, cos - SEMANTIC_FLOOR)
+            total += SEMANTIC_WEIGHT * max(0.0, cos - SEMANTIC_FLOOR)
         scored.append(
             Scored(candidate=cand, score=total, text=text, tags=tag, name=nm, shared=shared, semantic=cos)
         )
@@ -456,18 +459,18 @@ def score_all(
 
 def confidence_features(ranked: list[Scored], position: int) -> tuple[float, ...]:
     """The second stage's signals for ranked[position]: its score, its shared words (capped, in
-    units of SHARED_WORDS), whether it is first, its lead over the next lower candidate, and with a
-    sentence model the cosine of the two vectors.
+    units of SHARED_WORDS_FOR_FULL_TEXT), whether it is first, its lead over the next lower
+    candidate, and with a sentence model the cosine of the two vectors.
 
-    Scores within TIE of each other count as equal, so copies of one project are all "first",
+    Scores within SCORE_TIE of each other count as equal, so copies of one project are all "first",
     each with the same lead: a company with three look-alike projects sees all three.
     """
     item = ranked[position]
-    lower = next((c.score for c in ranked[position + 1 :] if c.score < item.score - TIE), 0.0)
+    lower = next((c.score for c in ranked[position + 1 :] if c.score < item.score - SCORE_TIE), 0.0)
     features = (
         item.score,
-        min(item.shared, SHARED_WORDS_CAP) / SHARED_WORDS,
-        1.0 if item.score >= ranked[0].score - TIE else 0.0,
+        min(item.shared, SHARED_WORDS_FEATURE_CAP) / SHARED_WORDS_FOR_FULL_TEXT,
+        1.0 if item.score >= ranked[0].score - SCORE_TIE else 0.0,
         item.score - lower,
     )
     return features if item.semantic is None else (*features, item.semantic)
@@ -491,10 +494,10 @@ def rank(
     threshold: float | None = None,
     semantic: dict[int, float] | None = None,
 ) -> list[Scored]:
-    """The best `limit` candidates whose confidence reaches `threshold` (by default THRESHOLD, or
-    SEMANTIC_THRESHOLD with a sentence model), most confident first."""
+    """The best `limit` candidates whose confidence reaches `threshold` (by default CONFIDENCE_THRESHOLD, or
+    SEMANTIC_CONFIDENCE_THRESHOLD with a sentence model), most confident first."""
     if threshold is None:
-        threshold = THRESHOLD if semantic is None else SEMANTIC_THRESHOLD
+        threshold = CONFIDENCE_THRESHOLD if semantic is None else SEMANTIC_CONFIDENCE_THRESHOLD
     scored = score_all(
         name=name,
         summary=summary,

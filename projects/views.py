@@ -1,25 +1,30 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.pagination import BadCursor
+from common.views import BAD_PAGE_LINK, action_run, bad_cursor_400, form_errors_add
 from expertise.services import skill_names_parse
 from profiles.models import Profile
-from profiles.selectors import viewer_profile
+from profiles.selectors import departments, profile_by_id, viewer_profile
 from projects import selectors, services
 from projects.forms import MemberAddForm, ProjectCreateForm, ProjectForm, RoleForm, UpdateForm
 from projects.models import Project, ProjectMember
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    """Puts a service's ValidationError on the form, field by field when it names fields."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+def _person_or_404(profile_id: int) -> Profile:
+    person = profile_by_id(profile_id=profile_id)
+    if person is None:
+        raise Http404("No such person.")
+    return person
+
+
+def _project_row_or_404(project_id: int) -> Project:
+    project = selectors.project_by_id(project_id=project_id)
+    if project is None:
+        raise Http404("No such project.")
+    return project
 
 
 def _project_or_404(project_id: int) -> Project:
@@ -44,8 +49,8 @@ def index(request):
         page = selectors.projects_page(
             cursor=request.GET.get("cursor"), status=status, department_id=department_id, tag_slug=tag
         )
-    except (ValueError, BadCursor):
-        return HttpResponseBadRequest("That page link is not valid.")
+    except ValueError:  # a filter Hive does not offer, or an edited cursor (a BadCursor is a ValueError)
+        return HttpResponseBadRequest(BAD_PAGE_LINK)
     filters = {"status": status or "", "department": department_id or "", "tag": tag or ""}
     extra_query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     return render(
@@ -53,7 +58,7 @@ def index(request):
         "projects/index.html",
         {
             "page": page,
-            "departments": selectors.departments(),
+            "departments": departments(),
             "statuses": Project.Status.choices,
             "filters": filters,
             "extra_query": extra_query,
@@ -80,13 +85,11 @@ def _detail_context(request, project: Project, *, update_form: UpdateForm | None
     }
 
 
+@bad_cursor_400
 @require_GET
 def detail(request, project_id: int):
     project = _project_or_404(project_id)
-    try:
-        context = _detail_context(request, project)
-    except BadCursor:
-        return HttpResponseBadRequest("That page link is not valid.")
+    context = _detail_context(request, project)
     return render(request, "projects/detail.html", context)
 
 
@@ -110,7 +113,7 @@ def create(request):
                     members=data["initial_members"],
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors_add(form, exc)
             else:
                 messages.success(request, "Project created.")
                 return redirect(project)
@@ -146,7 +149,7 @@ def similar(request):
 @require_http_methods(["GET", "POST"])
 def edit(request, project_id: int):
     project = _project_or_404(project_id)
-    if not services.project_can_edit(project=project, user=request.user):
+    if not services.project_can_edit(project=project, profile=viewer_profile(request)):
         raise PermissionDenied("Only the project's creator and leads can edit it.")
     initial = {
         "name": project.name,
@@ -160,46 +163,44 @@ def edit(request, project_id: int):
     form = ProjectForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.project_edit(project=project, editor=request.user, **form.cleaned_data)
+            services.project_edit(project=project, editor=viewer_profile(request), **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, "Project saved.")
             return redirect(project)
     return render(request, "projects/form.html", {"form": form, "project": project, "creating": False})
 
 
-def _run(request, action, success: str):
-    try:
-        action()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return False
-    messages.success(request, success)
-    return True
-
-
 @require_POST
 def join(request, project_id: int):
-    project = get_object_or_404(Project, pk=project_id)
+    project = _project_row_or_404(project_id)
     viewer = viewer_profile(request)
-    _run(request, lambda: services.project_join(project=project, profile=viewer), "You joined the project.")
+    action_run(
+        request,
+        lambda: services.project_join(project=project, profile=viewer),
+        success="You joined the project.",
+    )
     return redirect(project)
 
 
 @require_POST
 def leave(request, project_id: int):
-    project = get_object_or_404(Project, pk=project_id)
+    project = _project_row_or_404(project_id)
     viewer = viewer_profile(request)
-    _run(request, lambda: services.project_leave(project=project, profile=viewer), "You left the project.")
+    action_run(
+        request,
+        lambda: services.project_leave(project=project, profile=viewer),
+        success="You left the project.",
+    )
     return redirect(project)
 
 
 def _managed_project_or_403(request, project_id: int, message: str) -> Project:
     # Before the form is read, so someone who may not manage members learns nothing from its errors;
     # the service checks again under the project's lock.
-    project = get_object_or_404(Project, pk=project_id)
-    if not services.project_can_manage_members(project=project, user=request.user):
+    project = _project_row_or_404(project_id)
+    if not services.project_can_manage_members(project=project, profile=viewer_profile(request)):
         raise PermissionDenied(message)
     return project
 
@@ -207,18 +208,18 @@ def _managed_project_or_403(request, project_id: int, message: str) -> Project:
 @require_POST
 def member_role(request, project_id: int, profile_id: int):
     project = _managed_project_or_403(request, project_id, "Only the project's leads can change roles.")
-    person = get_object_or_404(Profile.objects.select_related("user"), pk=profile_id)
+    person = _person_or_404(profile_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a role from the list.")
         return redirect(project)
     role = form.cleaned_data["role"]
-    _run(
+    action_run(
         request,
         lambda: services.project_member_role_set(
-            project=project, actor=request.user, profile=person, role=role
+            project=project, actor=viewer_profile(request), profile=person, role=role
         ),
-        f"{person.display_name} is now {_role_label(role)}.",
+        success=f"{person.display_name} is now {_role_label(role)}.",
     )
     return redirect(project)
 
@@ -235,10 +236,12 @@ def member_add(request, project_id: int):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(project)
     person, role = form.cleaned_data["recipient"], form.cleaned_data["role"]
-    _run(
+    action_run(
         request,
-        lambda: services.project_member_add(project=project, actor=request.user, profile=person, role=role),
-        f"{person.display_name} is now on the project as {_role_label(role)}.",
+        lambda: services.project_member_add(
+            project=project, actor=viewer_profile(request), profile=person, role=role
+        ),
+        success=f"{person.display_name} is now on the project as {_role_label(role)}.",
     )
     return redirect(project)
 
@@ -246,11 +249,13 @@ def member_add(request, project_id: int):
 @require_POST
 def member_remove(request, project_id: int, profile_id: int):
     project = _managed_project_or_403(request, project_id, "Only the project's leads can remove members.")
-    person = get_object_or_404(Profile.objects.select_related("user"), pk=profile_id)
-    _run(
+    person = _person_or_404(profile_id)
+    action_run(
         request,
-        lambda: services.project_member_remove(project=project, actor=request.user, profile=person),
-        f"{person.display_name} is no longer on the project.",
+        lambda: services.project_member_remove(
+            project=project, actor=viewer_profile(request), profile=person
+        ),
+        success=f"{person.display_name} is no longer on the project.",
     )
     return redirect(project)
 
@@ -264,7 +269,7 @@ def update_create(request, project_id: int):
         try:
             services.project_update_create(project=project, author=viewer, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, "Update posted.")
             return redirect(project)

@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from profiles.selectors import active_profiles, viewer_profile
+from common.views import form_errors_add
+from profiles.selectors import profile_by_id, viewer_profile
 from recognition import services
 from recognition.forms import KudosForm
 
@@ -13,7 +14,7 @@ def give(request):
     initial = {}
     to = request.GET.get("to", "")
     if to.isdigit():
-        person = active_profiles().select_related("user").filter(pk=int(to)).first()
+        person = profile_by_id(profile_id=int(to), active_only=True)
         if person is not None:
             initial["recipient"] = f"{person.display_name} <{person.user.email}>"
     form = KudosForm(request.POST or None, initial=initial)
@@ -26,8 +27,7 @@ def give(request):
                 message=form.cleaned_data["message"],
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            form_errors_add(form, exc)
         else:
             messages.success(request, f"Kudos sent to {kudos.recipient.display_name}.")
             return redirect("feed:home")

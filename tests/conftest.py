@@ -2,10 +2,10 @@
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from profiles import roles
 from tests.factories import DepartmentFactory, ProfileFactory, in_group
+from tests.helpers import client_for, signed_in
 
 
 def pytest_collection_finish(session):
@@ -83,16 +83,6 @@ def comms(db):
     return in_group(
         ProfileFactory(display_name="Cora Comms", user__email="cora@example.com"), roles.COMMUNICATIONS
     )
-
-
-def client_for(client, profile):
-    client.force_login(profile.user)
-    return client
-
-
-def signed_in(profile) -> Client:
-    """A browser of its own for `profile`, so two people can act in one test."""
-    return client_for(Client(), profile)
 
 
 @pytest.fixture

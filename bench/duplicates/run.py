@@ -22,7 +22,7 @@ Definitions (over the pairs of the chosen split):
               median and 95th percentile over all queries.
 
 pairs.json has a dev/test split (alternating pairs: odd numbers dev, even numbers test). The
-lexical weights, SHARED_WORDS, CONFIDENCE_WEIGHTS and THRESHOLD in projects/similarity.py were chosen
+lexical weights, SHARED_WORDS_FOR_FULL_TEXT, CONFIDENCE_WEIGHTS and CONFIDENCE_THRESHOLD in projects/similarity.py were chosen
 looking at the dev split only; the test split is the held-out check. Figures are printed for dev,
 test and all.
 
@@ -347,9 +347,14 @@ def _print_metrics(title: str, m: Metrics) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--distractors", type=int, default=400, help="other projects to load (default 400)")
-    parser.add_argument("--threshold", type=float, default=None, help="override similarity.THRESHOLD")
     parser.add_argument(
-        "--shared-words", type=int, default=None, help="override similarity.SHARED_WORDS (1 = no scaling)"
+        "--threshold", type=float, default=None, help="override similarity.CONFIDENCE_THRESHOLD"
+    )
+    parser.add_argument(
+        "--shared-words",
+        type=int,
+        default=None,
+        help="override similarity.SHARED_WORDS_FOR_FULL_TEXT (1 = no scaling)",
     )
     parser.add_argument("--pairs", type=Path, default=PAIRS, help="labelled pairs (default pairs.json)")
     parser.add_argument(
@@ -359,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--fit",
         action="store_true",
-        help="refit similarity.CONFIDENCE_WEIGHTS and THRESHOLD on the dev split and report with them",
+        help="refit similarity.CONFIDENCE_WEIGHTS and CONFIDENCE_THRESHOLD on the dev split and report with them",
     )
     parser.add_argument("--verbose", action="store_true", help="print every miss and false suggestion")
     args = parser.parse_args(argv)
@@ -379,11 +384,13 @@ def main(argv: list[str] | None = None) -> int:
         settings.HIVE_SEMANTIC_MODEL = "off"
     model = sentence_embeddings.encoder()
     semantic = model is not None
-    default_threshold = similarity.SEMANTIC_THRESHOLD if semantic else similarity.THRESHOLD
+    default_threshold = (
+        similarity.SEMANTIC_CONFIDENCE_THRESHOLD if semantic else similarity.CONFIDENCE_THRESHOLD
+    )
     threshold = default_threshold if args.threshold is None else args.threshold
     print(f"Sentence model: {model.name if semantic else 'none, words only'}")
     if args.shared_words is not None:
-        similarity.SHARED_WORDS = args.shared_words
+        similarity.SHARED_WORDS_FOR_FULL_TEXT = args.shared_words
     scratch = f"hive_dupbench_{os.getpid()}"
     settings.DATABASES["default"]["TEST"]["NAME"] = scratch
     old_name = settings.DATABASES["default"]["NAME"]
@@ -428,10 +435,10 @@ def main(argv: list[str] | None = None) -> int:
         points = [(t, (m := evaluate(dev, t)).precision, m.recall) for t in SWEEP]
         threshold = choose_threshold(points, min_precision=0.8) or threshold
         print(
-            f"\nFitted on the dev split: {prefix}CONFIDENCE_WEIGHTS = {weights}\n{prefix}THRESHOLD = {threshold:.2f}"
+            f"\nFitted on the dev split: {prefix}CONFIDENCE_WEIGHTS = {weights}\n{prefix}CONFIDENCE_THRESHOLD = {threshold:.2f}"
         )
     print(
-        f"\nTop-3 suggestions at confidence {threshold:.2f} (confidence weights {weights}; lexical weights text {similarity.W_TEXT}, tags {similarity.W_TAGS}, name {similarity.W_NAME}; shared words {similarity.SHARED_WORDS}):"
+        f"\nTop-3 suggestions at confidence {threshold:.2f} (confidence weights {weights}; lexical weights text {similarity.TEXT_WEIGHT}, tags {similarity.TAGS_WEIGHT}, name {similarity.NAME_TRIGRAM_WEIGHT}; shared words {similarity.SHARED_WORDS_FOR_FULL_TEXT}):"
     )
     for split in ("dev", "test"):
         _print_metrics(split, evaluate([r for r in results if r.split == split], threshold))

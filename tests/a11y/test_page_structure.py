@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.conftest import signed_in
+from tests.helpers import signed_in
 from tests.security.test_stored_xss import (  # noqa: F401  (fixtures, used by name)
     colin,
     colleague_pages,

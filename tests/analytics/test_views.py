@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from analytics.models import ActiveDay
 from analytics.services import rollup_fill
-from tests.conftest import client_for
 from tests.factories import DepartmentFactory, PostFactory, ProfileFactory, UserFactory
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

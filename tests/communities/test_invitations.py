@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from communities import services
 from communities.models import GroupInvitation, JoinRequest, Membership
 from notifications.models import Kind, Notification
-from tests.conftest import signed_in
 from tests.factories import PostFactory, ProfileFactory
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 
 from expertise.models import Interest, ProfileInterest
 from expertise.services import MAX_INTERESTS
-from tests.expertise.conftest import lists
 from tests.factories import DepartmentFactory, ProfileFactory
+from tests.helpers import lists
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from expertise.models import Endorsement, ProfileInterest, ProfileSkill
-from tests.conftest import client_for
-from tests.expertise.conftest import endorse, lists, skill_item
 from tests.factories import ProfileFactory
+from tests.helpers import client_for, endorse, lists, skill_item
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 
 from expertise import selectors
 from expertise.models import Endorsement, ProfileSkill
-from tests.expertise.conftest import endorse, lists, skill_item
 from tests.factories import DepartmentFactory, LocationFactory, ProfileFactory
+from tests.helpers import endorse, lists, skill_item
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from expertise.services import (
     profile_interests_set,
     profile_skills_set,
 )
-from tests.expertise.conftest import endorse, lists, skill_item
 from tests.factories import ProfileFactory
+from tests.helpers import endorse, lists, skill_item
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 
 from expertise.models import ProfileSkill, Skill
 from expertise.services import MAX_SKILLS, profile_skills_set
-from tests.conftest import client_for
 from tests.factories import DepartmentFactory, ProfileFactory
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

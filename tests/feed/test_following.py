@@ -210,7 +210,7 @@ def test_a_non_question_has_no_best_answer(author):
 def test_communications_pins_an_announcement_everyone_sees_first_and_reach_counts(
     comms, author, colleague, outsider
 ):
-    from tests.conftest import signed_in
+    from tests.helpers import signed_in
 
     services.post_create(author=author, body="Regular update")
     comms_client = signed_in(comms)

@@ -9,7 +9,7 @@ from PIL import Image
 from communities import services as communities
 from feed import services
 from feed.models import Post, PostImage
-from tests.conftest import signed_in
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 

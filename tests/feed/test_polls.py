@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from feed import polls
 from feed.models import Poll, PollOption, PollVote, Post
-from tests.conftest import signed_in
 from tests.factories import ProfileFactory
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from profiles import admin_import
 from profiles.models import User
-from tests.conftest import client_for
 from tests.factories import ProfileFactory
-
-from .conftest import hr_csv as _hr_csv
+from tests.helpers import client_for
+from tests.helpers import hr_csv as _hr_csv
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.hr_import.urls")]
 

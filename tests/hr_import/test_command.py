@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 
 from profiles.models import User
 from tests.factories import ProfileFactory
+from tests.helpers import hr_csv
 
-from .conftest import hr_csv
 from .make_csv import rows
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,8 @@ from django.core.management import CommandError, call_command
 from profiles import hr_import
 from profiles.hr_import import HRFileError, employees_import
 from profiles.models import Department, ImportRun, User
-from tests.conftest import client_for
 from tests.factories import ProfileFactory, UserFactory
-
-from .conftest import hr_csv
+from tests.helpers import client_for, hr_csv
 
 pytestmark = pytest.mark.django_db
 

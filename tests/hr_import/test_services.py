@@ -8,8 +8,7 @@ from profiles import hr_import
 from profiles.hr_import import HRFileError, employees_import
 from profiles.models import Department, Location, Profile, User
 from tests.factories import DepartmentFactory, ProfileFactory, UserFactory
-
-from .conftest import hr_csv, profile_of
+from tests.helpers import hr_csv, profile_of
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from feed.models import Post
-from tests.conftest import signed_in
 from tests.factories import PostFactory, ProfileFactory, UserFactory
+from tests.helpers import signed_in
 
 
 @pytest.fixture

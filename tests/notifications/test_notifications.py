@@ -9,8 +9,8 @@ from notifications.emails import notifications_email_send
 from notifications.models import Kind, Notification
 from notifications.services import preferences_set
 from recognition.services import kudos_give
-from tests.conftest import signed_in
 from tests.factories import CompanyValueFactory, ProfileFactory
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from notifications.services import notify
 from profiles import roles
 from projects.services import project_create, project_join
 from recognition.services import kudos_give
-from tests.conftest import signed_in
 from tests.factories import CompanyValueFactory, DepartmentFactory, LocationFactory, ProfileFactory, in_group
+from tests.helpers import signed_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
 

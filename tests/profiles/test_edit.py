@@ -8,9 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from profiles.models import Profile
-from tests.conftest import client_for
 from tests.factories import LocationFactory, ProfileFactory, UserFactory
-from tests.profiles.conftest import image_bytes, image_upload
+from tests.helpers import client_for, image_bytes, image_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.conftest import client_for
-from tests.profiles.conftest import image_bytes
+from tests.helpers import client_for, image_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.profiles.media_urls")]
 

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from profiles.selectors import profile_local_time, profile_tenure
-from tests.conftest import client_for
 from tests.factories import LocationFactory, PostFactory, ProfileFactory
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

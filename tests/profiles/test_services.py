@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from profiles import services
 from profiles.models import Profile
-from tests.profiles.conftest import image_upload
+from tests.helpers import image_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from expertise.models import ProfileSkill
 from expertise.services import endorsement_create, profile_interests_set, profile_skills_set
 from profiles.models import Profile
 from projects.services import project_create
-from tests.conftest import client_for
 from tests.factories import DepartmentFactory, KudosFactory, PostFactory, ProfileFactory, UserFactory
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -1,23 +1,8 @@
-"""Projects made through the real service, so member_count and the creator's lead role are right."""
-
-import itertools
+"""Fixtures for project tests: a project made through the real service."""
 
 import pytest
 
-from projects import services
-
-_n = itertools.count()
-
-
-def make_project(creator, *, name=None, summary=None, tags="", **extra):
-    i = next(_n)
-    return services.project_create(
-        creator=creator,
-        name=name or f"Project {i}",
-        summary=summary or f"Summary of project number {i}.",
-        tags=tags,
-        **extra,
-    )
+from tests.helpers import make_project
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from django.urls import reverse
 from notifications.models import Kind, Notification
 from projects import services
 from projects.models import ProjectMember
-from tests.conftest import signed_in
-from tests.factories import ProfileFactory, UserFactory
+from tests.factories import ProfileFactory
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,7 @@ def _messages(response) -> str:
 
 
 def test_lead_adds_a_colleague_who_is_told_in_the_app(project, author, colleague):
-    member = services.project_member_add(
-        project=project, actor=author.user, profile=colleague, role="advisor"
-    )
+    member = services.project_member_add(project=project, actor=author, profile=colleague, role="advisor")
     assert member.role == "advisor"
     project.refresh_from_db()
     assert project.member_count == 2
@@ -41,7 +39,7 @@ def test_lead_adds_a_colleague_who_is_told_in_the_app(project, author, colleague
 
 
 def test_superuser_who_is_not_on_the_project_adds_people(project, colleague):
-    admin = UserFactory(is_superuser=True, is_staff=True)
+    admin = ProfileFactory(user__is_superuser=True, user__is_staff=True)
     services.project_member_add(project=project, actor=admin, profile=colleague, role="lead")
     assert _roles(project)[colleague.pk] == "lead"
 
@@ -49,40 +47,40 @@ def test_superuser_who_is_not_on_the_project_adds_people(project, colleague):
 def test_member_who_is_not_a_lead_cannot_add(project, colleague, outsider):
     services.project_join(project=project, profile=colleague)
     with pytest.raises(PermissionDenied):
-        services.project_member_add(project=project, actor=colleague.user, profile=outsider)
+        services.project_member_add(project=project, actor=colleague, profile=outsider)
     assert outsider.pk not in _roles(project)
 
 
 def test_deactivated_person_cannot_be_added(project, author):
     gone = ProfileFactory(display_name="Gus Gone", user__is_active=False)
     with pytest.raises(ValidationError, match="Gus Gone no longer works here"):
-        services.project_member_add(project=project, actor=author.user, profile=gone)
+        services.project_member_add(project=project, actor=author, profile=gone)
     project.refresh_from_db()
     assert project.member_count == 1 and not Notification.objects.exists()
 
 
 def test_adding_someone_twice_is_an_error_not_a_second_row(project, author, colleague):
-    services.project_member_add(project=project, actor=author.user, profile=colleague)
+    services.project_member_add(project=project, actor=author, profile=colleague)
     with pytest.raises(ValidationError, match="already on this project"):
-        services.project_member_add(project=project, actor=author.user, profile=colleague, role="lead")
+        services.project_member_add(project=project, actor=author, profile=colleague, role="lead")
     project.refresh_from_db()
     assert project.member_count == 2 and _roles(project)[colleague.pk] == "member"
 
 
 def test_unknown_role_is_refused(project, author, colleague):
     with pytest.raises(ValidationError, match="not a project role"):
-        services.project_member_add(project=project, actor=author.user, profile=colleague, role="owner")
+        services.project_member_add(project=project, actor=author, profile=colleague, role="owner")
 
 
 def test_lead_removes_a_member(project, author, colleague):
     services.project_join(project=project, profile=colleague)
-    services.project_member_remove(project=project, actor=author.user, profile=colleague)
+    services.project_member_remove(project=project, actor=author, profile=colleague)
     project.refresh_from_db()
     assert project.member_count == 1 and colleague.pk not in _roles(project)
 
 
 def test_the_last_lead_cannot_be_removed(project, author):
-    admin = UserFactory(is_superuser=True, is_staff=True)
+    admin = ProfileFactory(user__is_superuser=True, user__is_staff=True)
     with pytest.raises(ValidationError, match="only lead"):
         services.project_member_remove(project=project, actor=admin, profile=author)
     project.refresh_from_db()
@@ -90,33 +88,33 @@ def test_the_last_lead_cannot_be_removed(project, author):
 
 
 def test_a_lead_removes_another_lead_when_one_stays(project, author, colleague):
-    services.project_member_add(project=project, actor=author.user, profile=colleague, role="lead")
-    services.project_member_remove(project=project, actor=colleague.user, profile=author)
+    services.project_member_add(project=project, actor=author, profile=colleague, role="lead")
+    services.project_member_remove(project=project, actor=colleague, profile=author)
     assert _roles(project) == {colleague.pk: "lead"}
 
 
 def test_removing_someone_not_on_the_project_is_an_error(project, author, outsider):
     with pytest.raises(ValidationError, match="Olga Outsider is not on this project"):
-        services.project_member_remove(project=project, actor=author.user, profile=outsider)
+        services.project_member_remove(project=project, actor=author, profile=outsider)
 
 
 def test_member_cannot_remove_anyone(project, colleague, outsider, author):
     services.project_join(project=project, profile=colleague)
     services.project_join(project=project, profile=outsider)
     with pytest.raises(PermissionDenied):
-        services.project_member_remove(project=project, actor=colleague.user, profile=outsider)
+        services.project_member_remove(project=project, actor=colleague, profile=outsider)
 
 
 def test_demoted_lead_loses_the_right_to_manage(project, author, colleague, outsider):
-    services.project_member_add(project=project, actor=author.user, profile=colleague, role="lead")
-    services.project_member_role_set(project=project, actor=author.user, profile=colleague, role="member")
+    services.project_member_add(project=project, actor=author, profile=colleague, role="lead")
+    services.project_member_role_set(project=project, actor=author, profile=colleague, role="member")
     with pytest.raises(PermissionDenied):
-        services.project_member_add(project=project, actor=colleague.user, profile=outsider)
+        services.project_member_add(project=project, actor=colleague, profile=outsider)
 
 
 def test_the_last_lead_cannot_be_demoted(project, author):
     with pytest.raises(ValidationError, match="needs a lead"):
-        services.project_member_role_set(project=project, actor=author.user, profile=author, role="member")
+        services.project_member_role_set(project=project, actor=author, profile=author, role="member")
     assert _roles(project) == {author.pk: "lead"}
 
 
@@ -230,7 +228,7 @@ def test_detail_query_count_for_a_lead_holds_with_many_members(
     project, author, django_assert_max_num_queries
 ):
     for _ in range(15):
-        services.project_member_add(project=project, actor=author.user, profile=ProfileFactory())
+        services.project_member_add(project=project, actor=author, profile=ProfileFactory())
     c = signed_in(author)
     c.get(project.get_absolute_url())  # the day's first visit also records activity
     # session, user, project, its tags, profile, members, updates, the viewer's groups

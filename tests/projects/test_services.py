@@ -7,7 +7,7 @@ from expertise.models import Skill
 from projects import services
 from projects.models import Project, ProjectMember, ProjectUpdate
 from tests.factories import ProfileFactory
-from tests.projects.conftest import make_project
+from tests.helpers import make_project
 
 pytestmark = pytest.mark.django_db
 Role = ProjectMember.Role
@@ -98,7 +98,7 @@ def test_last_lead_cannot_leave(project, author, colleague):
 
 def test_lead_can_leave_after_handing_over(project, author, colleague):
     services.project_join(project=project, profile=colleague)
-    services.project_member_role_set(project=project, actor=author.user, profile=colleague, role=Role.LEAD)
+    services.project_member_role_set(project=project, actor=author, profile=colleague, role=Role.LEAD)
     services.project_leave(project=project, profile=author)
     project.refresh_from_db()
     assert project.member_count == 1
@@ -107,16 +107,14 @@ def test_lead_can_leave_after_handing_over(project, author, colleague):
 
 def test_last_lead_cannot_demote_themselves(project, author):
     with pytest.raises(ValidationError, match="needs a lead"):
-        services.project_member_role_set(project=project, actor=author.user, profile=author, role=Role.MEMBER)
+        services.project_member_role_set(project=project, actor=author, profile=author, role=Role.MEMBER)
 
 
 def test_only_leads_change_roles(project, colleague, outsider):
     services.project_join(project=project, profile=colleague)
     services.project_join(project=project, profile=outsider)
     with pytest.raises(PermissionDenied):
-        services.project_member_role_set(
-            project=project, actor=colleague.user, profile=outsider, role=Role.LEAD
-        )
+        services.project_member_role_set(project=project, actor=colleague, profile=outsider, role=Role.LEAD)
     assert project.memberships.get(profile=outsider).role == Role.MEMBER
 
 
@@ -150,13 +148,13 @@ def test_update_moves_project_up(project, author):
 def test_only_creator_leads_and_superusers_edit(project, author, colleague, outsider):
     services.project_join(project=project, profile=colleague)
     admin = ProfileFactory(user__is_superuser=True)
-    assert services.project_can_edit(project=project, user=author.user)
-    assert services.project_can_edit(project=project, user=admin.user)
-    assert not services.project_can_edit(project=project, user=colleague.user)
-    assert not services.project_can_edit(project=project, user=outsider.user)
+    assert services.project_can_edit(project=project, profile=author)
+    assert services.project_can_edit(project=project, profile=admin)
+    assert not services.project_can_edit(project=project, profile=colleague)
+    assert not services.project_can_edit(project=project, profile=outsider)
     with pytest.raises(PermissionDenied):
         services.project_edit(
-            project=project, editor=colleague.user, name="Hijack", summary="x", status="active",
+            project=project, editor=colleague, name="Hijack", summary="x", status="active",
             start_date=None, end_date=None, tags="", department=None,
         )  # fmt: skip
     project.refresh_from_db()
@@ -166,7 +164,7 @@ def test_only_creator_leads_and_superusers_edit(project, author, colleague, outs
 def test_edit_with_bad_dates_saves_nothing(project, author):
     with pytest.raises(ValidationError):
         services.project_edit(
-            project=project, editor=author.user, name="Renamed", summary="x", status="active",
+            project=project, editor=author, name="Renamed", summary="x", status="active",
             start_date=datetime.date(2026, 2, 2), end_date=datetime.date(2026, 1, 1), tags="Go",
             department=None,
         )  # fmt: skip
@@ -191,7 +189,7 @@ def test_a_new_or_edited_project_gets_its_sentence_vector_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         services.project_edit(
             project=project,
-            editor=author.user,
+            editor=author,
             name="Office plant care",
             summary="Who waters the plants on the third floor.",
             status=project.status,
@@ -231,7 +229,7 @@ def test_an_edit_that_keeps_name_and_summary_does_not_recompute_the_vector(
     with django_capture_on_commit_callbacks() as callbacks:
         services.project_edit(
             project=project,
-            editor=author.user,
+            editor=author,
             name="Payroll consolidation",
             summary="One payroll for every country.",
             status=Project.Status.PAUSED,

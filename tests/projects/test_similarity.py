@@ -117,16 +117,16 @@ def test_one_rare_shared_word_is_not_enough_evidence(monkeypatch):
         corpus_size=500,
     )
     assert sim.rank(**draft) == []
-    monkeypatch.setattr(sim, "SHARED_WORDS", 1)
+    monkeypatch.setattr(sim, "SHARED_WORDS_FOR_FULL_TEXT", 1)
     assert [s.candidate.id for s in sim.rank(**draft)] == [1]
 
 
 def test_text_score_scales_with_the_number_of_shared_words(monkeypatch):
     cand = sim.Candidate(id=1, name="Payroll", summary="payroll")
     draft = dict(name="Payroll", summary="payroll countries", tags=[], candidates=[cand], corpus_size=100)
-    monkeypatch.setattr(sim, "SHARED_WORDS", 1)
+    monkeypatch.setattr(sim, "SHARED_WORDS_FOR_FULL_TEXT", 1)
     full = sim.score_all(**draft)[0].text
-    monkeypatch.setattr(sim, "SHARED_WORDS", 4)
+    monkeypatch.setattr(sim, "SHARED_WORDS_FOR_FULL_TEXT", 4)
     assert sim.score_all(**draft)[0].text == pytest.approx(full / 4)
 
 
@@ -230,7 +230,7 @@ def test_shared_words_stop_adding_confidence_past_the_cap():
     cand = sim.Candidate(id=1, name="Long", summary=words)
     item = sim.score_all(name="Long", summary=words, tags=[], candidates=[cand], corpus_size=100)[0]
     assert item.shared == 13
-    assert item.features[1] == sim.SHARED_WORDS_CAP / sim.SHARED_WORDS
+    assert item.features[1] == sim.SHARED_WORDS_FEATURE_CAP / sim.SHARED_WORDS_FOR_FULL_TEXT
 
 
 def test_only_the_best_few_of_the_lexical_ranking_get_a_confidence():

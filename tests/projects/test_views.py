@@ -3,9 +3,8 @@ from django.urls import reverse
 
 from projects import services
 from projects.models import Project, ProjectMember, ProjectUpdate
-from tests.conftest import client_for
 from tests.factories import DepartmentFactory, ProfileFactory
-from tests.projects.conftest import make_project
+from tests.helpers import client_for, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +127,7 @@ def test_only_creator_and_leads_edit(client, project, author, colleague):
 
 def test_lead_edits_project(client, project, author, colleague):
     services.project_join(project=project, profile=colleague)
-    services.project_member_role_set(project=project, actor=author.user, profile=colleague, role="lead")
+    services.project_member_role_set(project=project, actor=author, profile=colleague, role="lead")
     response = client_for(client, colleague).post(
         reverse("projects:edit", args=[project.pk]), _form(name="Kubernetes migration, phase 2")
     )

@@ -1,7 +1,6 @@
 """Recognition test fixtures: company values to give kudos for."""
 
 import pytest
-from django.test import Client
 
 from tests.factories import CompanyValueFactory
 
@@ -14,10 +13,3 @@ def teamwork(db):
 @pytest.fixture
 def retired_value(db):
     return CompanyValueFactory(name="Synergy", is_active=False)
-
-
-@pytest.fixture
-def colleague_client(colleague):
-    client = Client()
-    client.force_login(colleague.user)
-    return client

@@ -137,3 +137,9 @@ def test_kudos_whose_post_was_deleted_disappears_from_the_profile(
     profile = _text(colleague_client.get(f"/people/{colleague.pk}/"))
     assert "Helped with the migration" not in profile
     assert "Kudos received (0)" in profile
+
+
+def test_the_feed_offers_give_kudos_next_to_the_compose_box(author_client):
+    # recognition contributes the link (feed/kinds.py); feed's template names no recognition URL.
+    home = author_client.get("/").content.decode()
+    assert 'Recognise someone? <a href="/kudos/give/">Give kudos</a>' in home

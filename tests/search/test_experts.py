@@ -10,7 +10,7 @@ from feed.models import Post
 from search import selectors
 from search.selectors import ELSEWHERE_LIMIT
 from tests.factories import LocationFactory, PostFactory, ProfileFactory
-from tests.search.conftest import skill_give
+from tests.helpers import skill_give
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from feed.models import Post
 from search import selectors
 from search.backends import postgres
 from tests.factories import ProfileFactory
-from tests.search.conftest import skill_give
+from tests.helpers import skill_give
 
 pytestmark = pytest.mark.django_db
 

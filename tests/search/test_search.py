@@ -11,7 +11,7 @@ from projects.models import Project
 from search.backends import postgres
 from search.selectors import PER_GROUP
 from tests.factories import DepartmentFactory, LocationFactory, ProfileFactory
-from tests.search.conftest import project_make, skill_give
+from tests.helpers import project_insert, skill_give
 
 pytestmark = pytest.mark.django_db
 
@@ -96,14 +96,16 @@ def test_people_are_found_by_job_title_too(viewer_client):
 
 
 def test_projects_are_found_by_name_with_a_typo_and_by_words_of_their_summary(viewer_client, author):
-    project_make(name="Invoice automation", summary="Stop typing supplier bills by hand.", created_by=author)
-    project_make(
+    project_insert(
+        name="Invoice automation", summary="Stop typing supplier bills by hand.", created_by=author
+    )
+    project_insert(
         name="Project Falcon",
         summary="Move the warehouse scanners to a new supplier portal.",
         created_by=author,
         status=Project.Status.IDEA,
     )
-    project_make(name="Office move", summary="Boxes and desks.", created_by=author)
+    project_insert(name="Office move", summary="Boxes and desks.", created_by=author)
 
     by_name = _search(viewer_client, "invoce automation")
     by_summary = _search(viewer_client, "warehouse scanners")
@@ -116,7 +118,9 @@ def test_projects_are_found_by_name_with_a_typo_and_by_words_of_their_summary(vi
 
 def test_misspelt_skill_also_finds_projects_whose_summary_names_it(viewer_client, author):
     skill_give(author, "Kubernetes")
-    project_make(name="Platform 2", summary="Everything moves onto Kubernetes this year.", created_by=author)
+    project_insert(
+        name="Platform 2", summary="Everything moves onto Kubernetes this year.", created_by=author
+    )
 
     assert _names(_search(viewer_client, "kubernets"), "projects") == ["Platform 2"]
 
@@ -126,11 +130,11 @@ def test_a_project_named_exactly_as_searched_comes_first_among_many_with_the_wor
 ):
     # Fewer name candidates than projects with the word, as with "migration" at 20,000 projects.
     monkeypatch.setattr(postgres, "NAME_CANDIDATES", 3)
-    umbrella = project_make(name="Migration", summary="The umbrella project.", created_by=author)
+    umbrella = project_insert(name="Migration", summary="The umbrella project.", created_by=author)
     Project.objects.filter(pk=umbrella.pk).update(updated_at=timezone.now() - timedelta(days=400))
     for system in ["ERP", "CRM", "HR system", "Data warehouse", "Payroll service", "Intranet"]:
         for quarter in ["Q1", "Q2"]:
-            project_make(name=f"{system} migration {quarter}", summary="Moving over.", created_by=author)
+            project_insert(name=f"{system} migration {quarter}", summary="Moving over.", created_by=author)
 
     projects = _names(_search(viewer_client, "migration"), "projects")
 
@@ -139,21 +143,21 @@ def test_a_project_named_exactly_as_searched_comes_first_among_many_with_the_wor
 
 
 def test_a_project_with_the_word_in_its_name_ranks_above_one_that_only_mentions_it(viewer_client, author):
-    project_make(name="Sales dashboard", summary="Numbers for the sales team.", created_by=author)
-    project_make(name="Quarterly review", summary="Builds on the sales dashboard.", created_by=author)
+    project_insert(name="Sales dashboard", summary="Numbers for the sales team.", created_by=author)
+    project_insert(name="Quarterly review", summary="Builds on the sales dashboard.", created_by=author)
 
     assert _names(_search(viewer_client, "dashboard"), "projects") == ["Sales dashboard", "Quarterly review"]
 
 
 def test_a_misspelt_word_finds_projects_named_with_it(viewer_client, author):
-    project_make(name="Sales dashboard", summary="Numbers for the sales team.", created_by=author)
-    project_make(name="Office move", summary="Boxes and desks.", created_by=author)
+    project_insert(name="Sales dashboard", summary="Numbers for the sales team.", created_by=author)
+    project_insert(name="Office move", summary="Boxes and desks.", created_by=author)
 
     assert _names(_search(viewer_client, "dashbord"), "projects") == ["Sales dashboard"]
 
 
 def test_project_summary_snippet_is_escaped(viewer_client, author):
-    project_make(name="Scripted", summary="<script>alert(1)</script> scripted release", created_by=author)
+    project_insert(name="Scripted", summary="<script>alert(1)</script> scripted release", created_by=author)
 
     page = _search(viewer_client, "scripted")
 
@@ -305,7 +309,7 @@ def test_search_query_count_does_not_grow_with_data(
         )
         skill_give(person, "Kubernetes", endorsements=n)
         skill_give(person, f"Kubernetes tool {n}")
-        project_make(
+        project_insert(
             name=f"Kubernetes move {n}",
             summary="Kubernetes everywhere",
             created_by=person,

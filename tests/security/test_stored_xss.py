@@ -37,8 +37,8 @@ from profiles.models import Department, Location
 from profiles.services import profile_update
 from projects import services as projects
 from recognition.services import kudos_give
-from tests.conftest import signed_in
 from tests.factories import CompanyValueFactory, ProfileFactory, in_group
+from tests.helpers import signed_in
 from tests.security.markup import audit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]

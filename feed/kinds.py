@@ -1,0 +1,49 @@
+"""What other apps contribute to feed's pages in their AppConfig.ready(), so feed names none of
+their models, templates or URLs: what a post of their kind shows on its card (recognition: the
+kudos line), and links next to the compose box (recognition: "Give kudos")."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class KindCard:
+    template: str  # included in feed/_post.html, where `post` is the post
+    # Joined into every feed query so a page stays one query however many such posts it holds.
+    select_related: tuple[str, ...] = ()
+
+
+_cards: dict[str, KindCard] = {}
+
+
+def post_kind_card_register(*, kind: str, template: str, select_related: tuple[str, ...] = ()) -> None:
+    _cards[kind] = KindCard(template=template, select_related=select_related)
+
+
+def kind_card_template(kind: str) -> str:
+    """The contributed partial for this kind of post, or "" when the kind has none."""
+    card = _cards.get(kind)
+    return card.template if card else ""
+
+
+def kind_cards_select_related() -> list[str]:
+    return [name for card in _cards.values() for name in card.select_related]
+
+
+@dataclass(frozen=True)
+class ComposeLink:
+    prompt: str  # shown before the link: "Recognise someone?"
+    label: str
+    url_name: str
+
+
+_compose_links: list[ComposeLink] = []
+
+
+def compose_link_register(*, prompt: str, label: str, url_name: str) -> None:
+    link = ComposeLink(prompt=prompt, label=label, url_name=url_name)
+    if link not in _compose_links:
+        _compose_links.append(link)
+
+
+def compose_links() -> list[ComposeLink]:
+    return list(_compose_links)
