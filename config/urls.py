@@ -11,7 +11,6 @@ admin.site.site_header = "Hive administration"
 admin.site.site_title = "Hive admin"
 
 
-
 @login_not_required
 def favicon(request):
     # Browsers and bookmarking tools ask for /favicon.ico whatever the page says; a 404 there is noise.
