@@ -15,7 +15,9 @@ from communities.selectors import member_community_ids
 from feed.models import Post
 from feed.selectors import followed_ids
 from profiles.models import Profile
+from profiles.selectors import viewer_profile
 
+SCOPES = ("home", "all")
 # How long a viewer's audience list is kept, and the longest an answer is reused without asking
 # the database: bounds the harm of a stamp renewal lost while the cache was unreachable.
 AUDIENCE_SECONDS = 600
@@ -40,21 +42,48 @@ def post_changed(*, post: Post, tag_ids: list[int]) -> None:
     live.stamps_renew(post_audience(post=post, tag_ids=tag_ids))
 
 
-def viewer_audience_cached(*, user_id: int, scope: str) -> list[str] | None:
-    return live.value_get(live.audience_key(user_id=user_id, scope=scope))
+SESSION_KEY = "hive_live_audience"
 
 
-def viewer_audience_store(*, viewer: Profile, scope: str) -> list[str]:
-    """The stamps this viewer's feed depends on, from the database (three small queries), cached."""
+def viewer_audience(*, viewer: Profile, scope: str) -> list[str]:
+    """The stamps this viewer's feed depends on, from the database (three small queries)."""
     groups = [f"feed:g{pk}" for pk in sorted(member_community_ids(profile=viewer))]
     people, tags = followed_ids(viewer=viewer) if scope == "home" else (frozenset(), frozenset())
     if people or tags:  # else Home is All company (selectors.home_posts)
-        keys = [f"feed:a{pk}" for pk in sorted(people | {viewer.pk})]
-        keys += [f"feed:t{pk}" for pk in sorted(tags)] + ["feed:ann"] + groups
-    else:
-        keys = ["feed:pub"] + groups
-    live.value_set(live.audience_key(user_id=viewer.user_id, scope=scope), keys, seconds=AUDIENCE_SECONDS)
-    return keys
+        return (
+            [f"feed:a{pk}" for pk in sorted(people | {viewer.pk})]
+            + [f"feed:t{pk}" for pk in sorted(tags)]
+            + ["feed:ann"]
+            + groups
+        )
+    return ["feed:pub"] + groups
+
+
+def poll_stamps(*, request, scope: str | None, keys: list[str]) -> dict[str, str] | None:
+    """The stamps of `keys` and, with a scope, of the viewer's feed; None when the cache is down.
+
+    The viewer's audience is kept in their session with the token of their audience stamp
+    (common.live.audience_forget renews it), so while it holds a poll costs one cache round trip.
+    It is worked out again when that token changed, and at least every AUDIENCE_SECONDS.
+    """
+    if scope is None:
+        return live.stamps_get(keys)
+    changed_key = live.audience_stamp_key(user_id=request.user.pk)
+    now = time.time()
+    held = request.session.get(SESSION_KEY, {}).get(scope)
+    current = held is not None and held[1] > now
+    stamps = live.stamps_get([*keys, changed_key, *(held[2] if current else [])])
+    if stamps is None or (current and held[0] == stamps[changed_key]):
+        return stamps
+    # Worked out after reading the token: a follow committed in between renews it again, so the
+    # next poll works the audience out once more.
+    audience = viewer_audience(viewer=viewer_profile(request), scope=scope)
+    request.session[SESSION_KEY] = {
+        **request.session.get(SESSION_KEY, {}),
+        scope: [stamps[changed_key], now + AUDIENCE_SECONDS, audience],
+    }
+    more = live.stamps_get(audience)
+    return None if more is None else {**stamps, **more}
 
 
 def poll_etag(*, parts: list[str], stamps: dict[str, str]) -> str:

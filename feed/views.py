@@ -13,7 +13,6 @@ from django.utils.http import parse_etags, url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common import live as live_stamps
 from common.pagination import BadCursor
 from feed import digest, polls, selectors, services
 from feed import live as feed_live
@@ -121,18 +120,16 @@ def live(request):
         except ValueError:
             return HttpResponseBadRequest("'after' must be a post id.")
     scope = request.GET.get("scope", "all")
-    if scope not in live_stamps.AUDIENCE_SCOPES:
+    if scope not in feed_live.SCOPES:
         return HttpResponseBadRequest("'scope' must be home or all.")
     user_id = request.user.pk
-    keys = [notification_selectors.unread_stamp_key(user_id=user_id)]
-    if after is not None:
-        audience = feed_live.viewer_audience_cached(user_id=user_id, scope=scope)
-        if audience is None:
-            audience = feed_live.viewer_audience_store(viewer=viewer_profile(request), scope=scope)
-        keys += audience
     # Stamps are read before the database: a post committed after this read renews a stamp, so the
     # next poll recomputes; one committed before it is in the count below.
-    stamps = live_stamps.stamps_get(keys)
+    stamps = feed_live.poll_stamps(
+        request=request,
+        scope=scope if after is not None else None,
+        keys=[notification_selectors.unread_stamp_key(user_id=user_id)],
+    )
     etag = None
     if stamps is not None:
         etag = feed_live.poll_etag(parts=[str(user_id), scope, str(after)], stamps=stamps)
