@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from common import live
 from communities.models import Community, GroupInvitation, JoinRequest, Membership
 from notifications.models import Kind
 from notifications.services import notify
@@ -30,6 +31,7 @@ def _add_member(*, community: Community, profile: Profile, role: str) -> Members
     except IntegrityError as exc:
         raise ValidationError(f"You are already a member of {community.name}.") from exc
     Community.objects.filter(pk=community.pk).update(member_count=F("member_count") + 1)
+    live.audience_forget(user_id=profile.user_id)  # the group's posts now reach their feeds
     return membership
 
 
@@ -149,6 +151,7 @@ def community_leave(*, community: Community, profile: Profile) -> None:
             )
     membership.delete()
     Community.objects.filter(pk=community.pk).update(member_count=F("member_count") - 1)
+    live.audience_forget(user_id=profile.user_id)
 
 
 @transaction.atomic

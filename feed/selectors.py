@@ -116,10 +116,11 @@ def followed_ids(*, viewer: Profile) -> tuple[frozenset[int], frozenset[int]]:
     return people, tags
 
 
-def home_posts(*, viewer: Profile) -> QuerySet[Post] | None:
+def home_posts(*, viewer: Profile, after_id: int | None = None) -> QuerySet[Post] | None:
     """What the viewer follows: people, their groups and tags, plus their own posts.
 
-    None when they follow no person and no tag yet: their home is then all company.
+    None when they follow no person and no tag yet: their home is then all company. With
+    `after_id`, only posts created after that one (ids are handed out as posts are created).
     """
     people, tags = followed_ids(viewer=viewer)
     if not people and not tags:
@@ -131,8 +132,14 @@ def home_posts(*, viewer: Profile) -> QuerySet[Post] | None:
         | Q(kind=Post.Kind.ANNOUNCEMENT, community__isnull=True)  # company-wide news reaches everyone
     )
     if tags:
-        mine |= Exists(PostTag.objects.filter(content_object=OuterRef("pk"), tag_id__in=tags))
-    return visible_posts().filter(readable_q(member_ids=member_ids)).filter(mine)
+        tagged = PostTag.objects.filter(content_object=OuterRef("pk"), tag_id__in=tags)
+        if after_id is not None:
+            # PostgreSQL hashes the subquery's rows once: without this, every post ever carrying a
+            # followed tag (10,000 rows, 3 ms at 1,000,000 posts) to test a handful of new posts.
+            tagged = tagged.filter(content_object_id__gt=after_id)
+        mine |= Exists(tagged)
+    qs = visible_posts().filter(readable_q(member_ids=member_ids)).filter(mine)
+    return qs if after_id is None else qs.filter(pk__gt=after_id)
 
 
 def home_feed_page(
@@ -255,12 +262,15 @@ def author_recent_posts(*, viewer: Profile, author: Profile, limit: int = 5) -> 
 
 
 def posts_newer_than_count(*, viewer: Profile, post_id: int, home: bool = False, cap: int = 99) -> int:
-    """How many posts of the viewer's feed (home, or all they may read) arrived after `post_id`."""
-    newest = Post.objects.filter(pk=post_id).values_list("created_at", flat=True).first()
-    if newest is None:
-        return 0
-    qs = (home_posts(viewer=viewer) if home else None) or readable_posts(viewer=viewer)
-    return qs.filter(created_at__gt=newest).order_by()[:cap].count()
+    """How many posts of the viewer's feed (home, or all they may read) arrived after `post_id`.
+
+    Ids are handed out as posts are created, so the newer posts are a range of the primary key:
+    the scan reads only them (stopping at `cap` matches), whatever the size of the table.
+    """
+    qs = home_posts(viewer=viewer, after_id=post_id) if home else None
+    if qs is None:  # not `or`: a queryset's truth value runs it, fetching the whole Home feed
+        qs = readable_posts(viewer=viewer).filter(pk__gt=post_id)
+    return qs.order_by()[:cap].count()
 
 
 def post_readable(*, object_id: int, viewer: Profile) -> bool:

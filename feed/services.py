@@ -11,9 +11,11 @@ from django.db.models import F
 from django.utils import timezone
 from taggit.models import Tag
 
+from common import live
 from common.images import PreparedImage, image_prepare
 from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
+from feed import live as feed_live
 from feed import notify as feed_notify
 from feed.hashtags import hashtags_find
 from feed.models import (
@@ -24,6 +26,7 @@ from feed.models import (
     Post,
     PostImage,
     PostRevision,
+    PostTag,
     Reaction,
 )
 from feed.selectors import answer_choosable_by
@@ -67,8 +70,9 @@ def post_create(
         )
         attachment.save()  # a later rollback leaves the file behind, unreferenced: never served
 
-    _post_tags_sync(post)
+    tag_ids = _post_tags_sync(post)
     feed_notify.mentions_notify(post=post, actor=author, text=body, url=post.get_absolute_url())
+    feed_live.post_changed(post=post, tag_ids=tag_ids)
     return post
 
 
@@ -90,12 +94,17 @@ def _images_prepare(uploads: list) -> list[PreparedImage]:
     return prepared
 
 
-def _post_tags_sync(post: Post) -> None:
-    """The post's tags are exactly the #tags in its body."""
+def _post_tags_sync(post: Post) -> list[int]:
+    """The post's tags are exactly the #tags in its body; returns their ids."""
     names = hashtags_find(post.body)
     existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
     tags = [existing.get(name) or Tag.objects.create(name=name) for name in names]
     post.tags.set(tags, clear=True)
+    return [t.pk for t in tags]
+
+
+def _post_tag_ids(post: Post) -> list[int]:
+    return list(PostTag.objects.filter(content_object=post).values_list("tag_id", flat=True))
 
 
 def readable_post_for_update(*, post_id: int, viewer: Profile) -> Post:
@@ -139,7 +148,10 @@ def post_edit(*, post_id: int, editor: Profile, body: str) -> Post:
     post.body = body
     post.edited_at = now
     post.save(update_fields=["body", "edited_at"])
-    _post_tags_sync(post)
+    before = _post_tag_ids(post)
+    after = _post_tags_sync(post)
+    if set(before) != set(after):  # a tag added or dropped moves the post into or out of some feeds
+        feed_live.post_changed(post=post, tag_ids=sorted(set(before) | set(after)))
     return post
 
 
@@ -202,6 +214,7 @@ def post_delete(*, post_id: int, actor: Profile) -> Post:
     post.removed_at = timezone.now()
     post.removed_by = actor
     post.save(update_fields=["removed_at", "removed_by"])
+    feed_live.post_changed(post=post, tag_ids=_post_tag_ids(post))
     audit_record(actor=actor, action="post.delete", target=post)
     cases_withdraw(content=post, author=actor)
     return post
@@ -212,7 +225,13 @@ def post_delete(*, post_id: int, actor: Profile) -> Post:
 
 @transaction.atomic
 def post_remove_by_moderator(*, object_id: int, moderator: Profile, at) -> None:
-    Post.objects.filter(pk=object_id, removed_at__isnull=True).update(removed_at=at, removed_by=moderator)
+    post = Post.objects.select_for_update().filter(pk=object_id, removed_at__isnull=True).first()
+    if post is None:
+        return
+    post.removed_at = at
+    post.removed_by = moderator
+    post.save(update_fields=["removed_at", "removed_by"])
+    feed_live.post_changed(post=post, tag_ids=_post_tag_ids(post))
 
 
 @transaction.atomic
@@ -298,16 +317,19 @@ def follow_person_toggle(*, follower: Profile, followee: Profile) -> bool:
         raise ValidationError("You can't follow yourself.")
     deleted, _ = FollowPerson.objects.filter(follower=follower, followee=followee).delete()
     if deleted:
+        live.audience_forget(user_id=follower.user_id)
         return False
     if not followee.user.is_active:
         raise ValidationError(f"{followee.display_name} no longer works here.")
     FollowPerson.objects.get_or_create(follower=follower, followee=followee)
+    live.audience_forget(user_id=follower.user_id)
     return True
 
 
 @transaction.atomic
 def follow_tag_toggle(*, follower: Profile, tag: Tag) -> bool:
     deleted, _ = FollowTag.objects.filter(follower=follower, tag=tag).delete()
+    live.audience_forget(user_id=follower.user_id)
     if deleted:
         return False
     FollowTag.objects.get_or_create(follower=follower, tag=tag)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("mention/<str:handle>/", views.mention, name="mention"),
     path("mentions/suggest/", views.mention_suggest, name="mention_suggest"),
     path("new-posts/", views.new_posts, name="new_posts"),
+    path("live/", views.live, name="live"),
     path("posts/<int:post_id>/", views.post_detail, name="post"),
     path("posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:post_id>/delete/", views.post_delete, name="post_delete"),

@@ -4,16 +4,21 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.views import action_run, bad_cursor_400, form_errors_add, redirect_next
 from feed import digest, polls, selectors, services
+from feed import live as feed_live
 from feed.forms import CommentForm, PollForm, PostForm
 from feed.models import Post
+from notifications import selectors as notification_selectors
 from profiles import roles
 from profiles.selectors import profile_by_handle, profile_by_id, viewer_profile
 
@@ -88,6 +93,56 @@ def new_posts(request):
         "feed/_new_posts.html",
         {"count": count, "newest_id": newest_id, "scope": "home" if home else "all"},
     )
+
+
+@require_GET
+def live(request):
+    """One poll per open tab (static/js/live.js): the feed's new-post prompt and the unread badge.
+
+    `after` (the top post's id) and `scope` come from a feed page; elsewhere only the badge is
+    asked for. The answer carries an ETag built from cache stamps (common.live) of everything it
+    depends on: when the client's If-None-Match still matches, it gets a 304 without a query
+    beyond the session's. On any cache trouble the answer is computed from the database.
+    """
+    after_raw = request.GET.get("after")
+    after = None
+    if after_raw is not None:
+        try:
+            after = int(after_raw)
+        except ValueError:
+            return HttpResponseBadRequest("'after' must be a post id.")
+    scope = request.GET.get("scope", "all")
+    if scope not in feed_live.SCOPES:
+        return HttpResponseBadRequest("'scope' must be home or all.")
+    user_id = request.user.pk
+    # Stamps are read before the database: a post committed after this read renews a stamp, so the
+    # next poll recomputes; one committed before it is in the count below.
+    stamps = feed_live.poll_stamps(
+        request=request,
+        scope=scope if after is not None else None,
+        keys=[notification_selectors.unread_stamp_key(user_id=user_id)],
+    )
+    etag = None
+    if stamps is not None:
+        etag = feed_live.poll_etag(parts=[str(user_id), scope, str(after)], stamps=stamps)
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            response = HttpResponseNotModified()
+            response["ETag"] = etag
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+    viewer = viewer_profile(request)
+    context = {"unread": notification_selectors.unread_count(recipient=viewer), "scope": scope}
+    if after is not None:
+        context["count"] = selectors.posts_newer_than_count(
+            viewer=viewer, post_id=after, home=scope == "home"
+        )
+        context["newest_id"] = after
+    # Without the request's context processors: the two partials need none, and they cost a query.
+    response = HttpResponse(render_to_string("feed/_live.html", context))
+    if etag is not None:
+        response["ETag"] = etag
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @bad_cursor_400

@@ -3,6 +3,11 @@ from notifications.models import DEFAULT_CHANNELS, Channel, Kind, Notification, 
 from profiles.models import Profile
 
 
+def unread_stamp_key(*, user_id: int) -> str:
+    """The common.live stamp renewed whenever this person's unread notifications change."""
+    return f"unread:{user_id}"
+
+
 def unread_count(*, recipient: Profile) -> int:
     return Notification.objects.filter(recipient=recipient, read_at__isnull=True).count()
 

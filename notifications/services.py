@@ -3,8 +3,10 @@
 from django.db import transaction
 from django.utils import timezone
 
+from common import live
 from common.outbox import enqueue_on_commit
 from notifications.models import DEFAULT_CHANNELS, Channel, Kind, Notification, Preference
+from notifications.selectors import unread_stamp_key
 from profiles.models import Profile
 
 
@@ -33,6 +35,8 @@ def notify(*, recipients: list[Profile], kind: str, actor: Profile | None, summa
             if channels[pk] != Channel.OFF
         ]
     )
+    user_ids = {p.pk: p.user_id for p in recipients}
+    live.stamps_renew([unread_stamp_key(user_id=user_ids[n.recipient_id]) for n in rows])
     emailed = [n.pk for n in rows if channels[n.recipient_id] == Channel.EMAIL]
     if emailed:
         from notifications.tasks import notifications_email
@@ -46,7 +50,10 @@ def notifications_mark_read(*, recipient: Profile, notification_id: int | None =
     qs = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
-    return qs.update(read_at=timezone.now())
+    changed = qs.update(read_at=timezone.now())
+    if changed:
+        live.stamps_renew([unread_stamp_key(user_id=recipient.user_id)])
+    return changed
 
 
 @transaction.atomic

@@ -477,7 +477,7 @@ def test_post_page_queries_stay_fixed_however_long_the_edit_history(
 
 def test_open_feed_learns_of_new_posts_without_a_reload(author_client, colleague_client, post):
     page = colleague_client.get("/").content.decode()
-    assert f'hx-get="/new-posts/?after={post.pk}&amp;scope=home"' in page
+    assert f'data-after="{post.pk}" data-scope="home"' in page
 
     assert "new post" not in colleague_client.get(f"/new-posts/?after={post.pk}").content.decode()
     author_client.post("/", {"body": "Coffee in the kitchen"})

@@ -1,0 +1,301 @@
+"""HTTP bench of the live poll: what one open tab costs, measured as a browser meets it.
+
+    .venv/bin/python bench/http/run.py                       # this checkout, database hive_feedbench
+    .venv/bin/python bench/http/run.py --code /tmp/before    # another checkout (e.g. `git archive`)
+
+Starts gunicorn (2 sync workers, DEBUG off) on the given checkout with the bench's settings
+(hive_bench_settings: Hive's plus a trivial signed-in view at /bench/ok/, which Hive's own URLs do
+not have), signs in as the feed bench's viewer (bench/feed/generate.py), reads the top post id off
+Home as the browser would, then runs wrk against the trivial view and the poll endpoints in turn,
+the trivial view first and last. Prints req/s, the share of the trivial view, p50 and p99, and how
+many idle open tabs (one poll per 30 s) the machine serves at half its capacity.
+
+Which endpoints: a checkout with /live/ is polled there (with the ETag of its previous answer,
+as static/js/live.js does: the idle case; and without one: the "something changed" case);
+one without it is polled as its pages did: /new-posts/ every 30 s and /notifications/badge/
+every 60 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+POLL_SECONDS = 30
+# A poll's answer is recomputed at least every feed.live.ANSWER_SECONDS (600 s): an idle tab
+# polling every 30 s recomputes one poll in twenty.
+IDLE_RECOMPUTE_SHARE = 30 / 600
+
+SESSION_SNIPPET = """
+import django
+django.setup()
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db.models import Count
+from feed.models import FollowPerson
+from profiles.models import Profile
+
+top = (FollowPerson.objects.values("follower").annotate(n=Count("id")).order_by("-n", "follower")
+       .values_list("follower", flat=True).first())
+user = Profile.objects.select_related("user").get(pk=top).user
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+"""
+
+
+def bench_env(*, database_url: str, redis_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "DJANGO_SETTINGS_MODULE": "hive_bench_settings",
+            "DJANGO_SECRET_KEY": "bench-only-secret-" + "x" * 40,
+            "DJANGO_DEBUG": "false",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SECURE_COOKIES": "false",
+            "CELERY_TASK_ALWAYS_EAGER": "true",
+            "HIVE_LOG_LEVEL": "WARNING",
+            "HIVE_SEMANTIC_MODEL": "off",
+            "PYTHONPATH": os.pathsep.join([str(HERE), env.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+        }
+    )
+    return env
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def get(url: str, *, cookie: str, headers: dict | None = None) -> tuple[int, dict, str]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie, **(headers or {})})
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read().decode(errors="replace")
+
+
+def wait_up(url: str, *, cookie: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            get(url, cookie=cookie)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer at {url}")
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def wrk(url: str, *, cookie: str, headers: dict, seconds: int, connections: int) -> dict:
+    command = [
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "60s",
+        "--latency",
+    ]
+    command += ["-H", f"Cookie: {cookie}"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rps": rps,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "requests": requests,
+        "non_2xx_3xx": int(bad.group(1)) if bad else 0,
+        "socket_errors": errors.group(1) if errors else "",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--code", default=str(ROOT), help="the checkout to serve (default: this one)")
+    parser.add_argument("--python", default=sys.executable, help="the Python whose gunicorn serves it")
+    parser.add_argument("--database", default="hive_feedbench")
+    parser.add_argument(
+        "--server", default=os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
+    )
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/2", help="the cache the workers share")
+    parser.add_argument("--port", type=int, default=9110)
+    parser.add_argument("--seconds", type=int, default=15, help="per endpoint")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument(
+        "--changed-share",
+        type=float,
+        default=0.1,
+        help="share of polls recomputed, for the second estimate (default 0.1: the 10-minute expiry's"
+        " 5%% plus the feed bench viewer's Home, about 0.04 new posts per 30 s in working hours)",
+    )
+    parser.add_argument("--label", default="", help="a name for this run in the output")
+    parser.add_argument("--output", default="", help="append the run as a JSON line to this file")
+    args = parser.parse_args(argv)
+
+    env = bench_env(database_url=f"{args.server.rstrip('/')}/{args.database}", redis_url=args.redis)
+    session_key = subprocess.run(
+        [args.python, "-c", SESSION_SNIPPET],
+        cwd=args.code,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-1]
+    cookie = f"sessionid={session_key}"
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [
+            args.python, "-m", "gunicorn", "config.wsgi:application",
+            "--chdir", args.code, "--workers", "2", "--worker-class", "sync",
+            "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning",
+        ],
+        cwd=args.code,
+        env=env,
+    )  # fmt: skip
+    try:
+        wait_up(base + "/healthz", cookie=cookie)
+        status, _, home = get(base + "/", cookie=cookie)
+        if status != 200:
+            raise SystemExit(f"Home answered {status}: is the session valid?")
+        after = re.search(r'data-after="(\d+)"', home) or re.search(r"new-posts/\?after=(\d+)", home)
+        if after is None:
+            raise SystemExit("Home carries no new-post prompt: no top post id to poll with")
+        after = after.group(1)
+        live_url = f"{base}/live/?after={after}&scope=home"
+        has_live = get(live_url, cookie=cookie)[0] != 404
+        targets: list[tuple[str, str, dict]] = [("trivial signed-in view", base + "/bench/ok/", {})]
+        if has_live:
+            _, headers, _ = get(live_url, cookie=cookie)
+            etag = headers.get("ETag")
+            if not etag:
+                raise SystemExit("/live/ sent no ETag: is the cache (--redis) reachable?")
+            status, _, _ = get(live_url, cookie=cookie, headers={"If-None-Match": etag})
+            if status != 304:
+                raise SystemExit(f"/live/ with its own ETag answered {status}, not 304")
+            targets += [
+                ("/live/ home, nothing new (304)", live_url, {"If-None-Match": etag}),
+                ("/live/ home, recomputed (200)", live_url, {}),
+            ]
+        else:
+            targets += [
+                ("/new-posts/ home (every 30 s)", f"{base}/new-posts/?after={after}&scope=home", {}),
+                ("/notifications/badge/ (every 60 s)", base + "/notifications/badge/", {}),
+            ]
+        targets.append(targets[0])
+        for name, url, headers in targets:
+            status = get(url, cookie=cookie, headers=headers)[0]
+            if status not in (200, 304):
+                raise SystemExit(f"{name} answered {status}")
+        for _name, url, headers in targets:  # warm every worker
+            for _ in range(4):
+                get(url, cookie=cookie, headers=headers)
+
+        results = []
+        for name, url, headers in targets:
+            result = wrk(
+                url, cookie=cookie, headers=headers, seconds=args.seconds, connections=args.connections
+            )
+            results.append({"name": name, **result})
+            print(f"  {name:<38} {result['rps']:8.1f} req/s", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    trivial = (results[0]["rps"] + results[-1]["rps"]) / 2
+    load = os.getloadavg()
+    print()
+    print(
+        f"{args.label or args.code}: wrk -t2 -c{args.connections} -d{args.seconds}s, gunicorn 2 sync workers,"
+    )
+    print(f"database {args.database}, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    print(f"{'endpoint':<38} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p99 ms':>8}  status")
+    for r in results:
+        status = (
+            "ok"
+            if not r["non_2xx_3xx"] and not r["socket_errors"]
+            else (f"{r['non_2xx_3xx']} non-2xx/3xx {r['socket_errors']}")
+        )
+        share = 100 * r["rps"] / trivial
+        print(
+            f"{r['name']:<38} {r['rps']:8.1f} {share:6.1f}% {r['p50_ms']:8.2f} {r['p99_ms']:8.2f}  {status}"
+        )
+
+    # Capacity: a request of an endpoint measured at R req/s (the machine saturated) uses 1/R of the
+    # machine's second. An idle tab makes its polls; half capacity is 0.5 machine-seconds a second.
+    polls = {r["name"]: r["rps"] for r in results[1:-1]}
+    if has_live:
+        idle, changed = list(polls.values())
+
+        def tabs(recomputed: float) -> float:
+            return 0.5 / (((1 - recomputed) / idle + recomputed / changed) / POLL_SECONDS)
+
+        estimates = {
+            "idle tabs (1 poll in 20 recomputed: the 10-minute expiry)": tabs(IDLE_RECOMPUTE_SHARE),
+            f"Home tabs, {args.changed_share:.0%} of polls recomputed (--changed-share)": tabs(
+                args.changed_share
+            ),
+            "tabs if every poll were a 304": tabs(0.0),
+        }
+    else:
+        new_posts, badge = list(polls.values())
+        per_tab = 1 / (POLL_SECONDS * new_posts) + 1 / (60 * badge)
+        estimates = {"idle tabs (prompt every 30 s, badge every 60 s)": 0.5 / per_tab}
+    print()
+    print("Open tabs one such machine serves at half its capacity (from the req/s above):")
+    for name, tabs in estimates.items():
+        print(f"  {name:<62} {tabs:10,.0f}")
+    if args.output:
+        with open(args.output, "a") as out:
+            record = {
+                "label": args.label,
+                "code": args.code,
+                "database": args.database,
+                "connections": args.connections,
+                "seconds": args.seconds,
+                "load": load,
+                "results": results,
+                "trivial_rps": trivial,
+                "estimates": estimates,
+            }
+            out.write(json.dumps(record) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
