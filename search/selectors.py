@@ -78,6 +78,8 @@ class SearchResults:
     content: "ContentResults" = None
     # Why part of the query was not used: a filter naming nothing, a date not understood.
     notices: list[str] = field(default_factory=list)
+    # False when the query held only filters: nothing was searched, so nothing "matched nothing".
+    searched: bool = True
 
     @property
     def is_empty(self) -> bool:
@@ -201,7 +203,13 @@ def site_search(*, query: str, viewer: Profile | None = None) -> SearchResults:
         if parsed.has_filters:
             notices.append("Add a word or two to search for: filters such as is:question narrow a search.")
         return SearchResults(
-            query=query, people=[], skills=[], projects=[], content=ContentResults(), notices=notices
+            query=query,
+            people=[],
+            skills=[],
+            projects=[],
+            content=ContentResults(),
+            notices=notices,
+            searched=False,
         )
     query = parsed.text
     backend = backends.current()

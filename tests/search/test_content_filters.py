@@ -116,7 +116,7 @@ def test_an_empty_query_offers_somewhere_to_start(colleague_client):
 def test_a_query_of_only_operators_asks_for_words(posts, colleague_client):
     page = search_page(colleague_client, "is:question @ada #food")
     assert "Add a word or two to search for" in page
-    assert hits(page) == []
+    assert hits(page) == [] and "Nothing matches" not in page
 
 
 def test_a_1000_character_query_is_refused_with_the_limit(colleague_client):
@@ -128,6 +128,8 @@ def test_an_unbalanced_quote_searches_the_words_and_says_so(posts, colleague_cli
     page = search_page(colleague_client, '"canteen menu')
     assert "A quote was left open" in page
     assert set(links(page)) == urls(posts["update"])
+    page = search_page(colleague_client, '"quinoa')
+    assert "A quote was left open" in page and "Nothing matches “&quot;quinoa”" in page
 
 
 def test_an_unknown_group_or_author_is_named_not_an_error(posts, colleague_client):
