@@ -99,7 +99,11 @@ def query_parse(raw: str) -> ParsedQuery:
                     known = ", ".join(f"is:{k}" for k in KINDS)
                     notices.append(f"“{value}” was ignored: try {known}.")
             elif key == "from":
-                parsed.author_email = arg.lower()
+                # Zulip's sender: takes an email; "from:ada" means the handle, as "@ada" does.
+                if "@" in arg:
+                    parsed.author_email = arg.lower()
+                else:
+                    parsed.author_handle = arg.lower()
             elif key == "in":
                 parsed.group_slug = arg.lower()
             elif key == "after":

@@ -65,6 +65,7 @@ def urls(*items: Post) -> set[str]:
         ("is:announcement", ["announcement"]),
         ("@colin", ["colins"]),
         ("from:ada@example.com", ["update", "open", "answered", "poll", "announcement"]),
+        ("from:colin", ["colins"]),
         ("#food", ["update"]),
         ("in:food-club", ["colins"]),
     ],
