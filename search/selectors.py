@@ -495,9 +495,10 @@ def content_search(
 
     What the viewer may not read never leaves the database: both candidate queries apply feed's
     readability rule (no removed post or comment, no private group the viewer is not in) before
-    ranking, and counts, snippets and suggestions come from those rows only. Six queries at most:
-    the viewer's groups, posts and comments matched and ranked, the page's posts and comments with
-    their snippets (plus one per author, tag or group filter used).
+    ranking, and counts and snippets come from those rows only; the only suggestion is the skill
+    correction (`also`: skill names, which everyone may read). Five queries at most: the viewer's
+    groups, posts and comments matched and ranked, the page's posts and comments with their snippets
+    (plus one per author, tag or group filter used).
     """
     result = ContentResults()
     if not parsed.has_words:
@@ -533,7 +534,7 @@ def content_search(
             {
                 p.pk: p
                 for p in backend.content_display(
-                    Post.objects.filter(id__in=post_ids)
+                    Post.objects.filter(id__in=post_ids, removed_at__isnull=True)
                     .select_related("author", "community")
                     .only(*_POST_SHOWN),
                     **words,
@@ -546,7 +547,7 @@ def content_search(
             {
                 c.pk: c
                 for c in backend.content_display(
-                    Comment.objects.filter(id__in=comment_ids)
+                    Comment.objects.filter(id__in=comment_ids, removed_at__isnull=True)
                     .select_related("author", "post__author", "post__community")
                     .only(*_COMMENT_SHOWN),
                     **words,
@@ -556,11 +557,11 @@ def content_search(
             else {}
         )
     for score, what, pk in top:
+        # .get: a row removed between the two queries is left out rather than failing the page.
         if what == "post":
-            post = shown_posts[pk]
-            result.hits.append(ContentHit(post=post, comment=None, snippet=post.snippet, score=score))
-        else:
-            comment = shown_comments[pk]
+            if (post := shown_posts.get(pk)) is not None:
+                result.hits.append(ContentHit(post=post, comment=None, snippet=post.snippet, score=score))
+        elif (comment := shown_comments.get(pk)) is not None:
             result.hits.append(
                 ContentHit(post=comment.post, comment=comment, snippet=comment.snippet, score=score)
             )
