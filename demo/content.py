@@ -484,6 +484,13 @@ BOOKS = [
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
 # (category, text). The category picks the comments and reactions a post draws.
+# (department, words of one of its DEPARTMENT_POSTS): written in every demo company, whatever its size,
+# so that searching for them finds something (see demo.services._plan_findable).
+FINDABLE_POSTS = [
+    ("Engineering", "postmortem for Tuesday's checkout slowdown"),
+    ("Marketing", "the new pricing page ships"),
+]
+
 DEPARTMENT_POSTS = {
     "Engineering": [
         (

@@ -728,10 +728,26 @@ class _Builder:
                 self._plan_welcome(newcomer, day)
         self._plan_demo_content(values)
         self._plan_flag_bait()
+        self._plan_findable()
         for post in self.posts:
             self._plan_reactions(post)
             self._plan_comments(post)
             self._plan_best_answer(post)
+
+    def _plan_findable(self) -> None:
+        """The posts a newcomer's first searches find ("pricing page", "postmortem checkout slowdown"):
+        drawn from the decks at random, a small company may not have them, so each is written once
+        if it is missing, by someone in its department, on a recent weekday."""
+        for department, needle in content.FINDABLE_POSTS:
+            if any(needle in post.body for post in self.posts):
+                continue
+            text = next(text for _, text in content.DEPARTMENT_POSTS[department] if needle in text)
+            weekdays = [day for day in self.days[-8:-1] if day.weekday() < 5]
+            authors = [p for p in self.by_department.get(department, []) if p.start_date <= weekdays[0]]
+            if authors:
+                author = self.rng.choice(authors)
+                at = self._moment(author, self.rng.choice(weekdays))
+                self._post(author, at, "update", self._fill(text, author))
 
     def _recipient(self, giver: _Person, day: date) -> _Person | None:
         roll = self.rng.random()
@@ -1054,6 +1070,8 @@ class _Builder:
                 multiple=multiple,
                 closes_at=self.now + timedelta(days=5),
             )
+            # Its author was here today, whatever the random draws of who drops by said.
+            self.group_activity.append((comms, post.created_at))
             option_ids = list(post.poll.options.order_by("position").values_list("id", flat=True))
             for voter in self.rng.sample(voters, len(voters) // 2):
                 picks = (

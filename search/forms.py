@@ -12,7 +12,7 @@ _TOO_LONG = (
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Search people, skills and projects",
+        label="Search people, skills, projects and posts",
         required=False,
         max_length=MAX_QUERY_LENGTH,
         error_messages={"max_length": _TOO_LONG},

@@ -7,19 +7,26 @@ search.backends (PostgreSQL full-text and trigram search; a plain fallback for t
 
 import difflib
 import math
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Case, F, FloatField, Value, When
+from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Ln
+from django.utils import timezone
+from taggit.models import Tag
 
+from communities.selectors import can_read, community_by_slug, member_community_ids, readable_q
 from expertise.models import ProfileSkill, Skill
 from expertise.selectors import skills_popular
+from feed.models import Comment, Post
+from feed.selectors import visible_posts
 from profiles.models import Profile
 from profiles.selectors import active_profiles, profile_local_time
 from projects.models import Project
 from search import backends
+from search.query import ParsedQuery, query_parse
 from search.text import snippet, words_of
 
 PER_GROUP = 10
@@ -68,10 +75,15 @@ class SearchResults:
     skills: list[Skill]
     projects: list[ProjectHit]
     did_you_mean: str | None = None
+    content: "ContentResults" = None
+    # Why part of the query was not used: a filter naming nothing, a date not understood.
+    notices: list[str] = field(default_factory=list)
+    # False when the query held only filters: nothing was searched, so nothing "matched nothing".
+    searched: bool = True
 
     @property
     def is_empty(self) -> bool:
-        return not (self.people or self.skills or self.projects)
+        return not (self.people or self.skills or self.projects or self.content.hits)
 
 
 def _is_exact(skill: Skill) -> bool:
@@ -177,18 +189,37 @@ def _holder_reason(item: ProfileSkill) -> str:
     return " · ".join(parts)
 
 
-def site_search(*, query: str) -> SearchResults:
-    """People, skills and projects for one search box, each group ranked by relevance.
+def site_search(*, query: str, viewer: Profile | None = None) -> SearchResults:
+    """People, skills, projects, and the posts and comments the viewer may read, for one search box.
 
-    Four queries: skills (with their people counts), people by name and title, projects, and the
-    people who list the best matching skill.
+    Four queries for people, skills and projects: skills (with their people counts), people by name
+    and title, projects, and the people who list the best matching skill; then content_search's.
+    Filters (is:question, @handle, in:group, ...) narrow the posts and comments only; the words
+    left once they are taken out are what people, skills and projects are searched for.
     """
+    parsed = query_parse(query)
+    notices = list(parsed.notices)
+    if not parsed.has_words:
+        if parsed.has_filters:
+            notices.append("Add a word or two to search for: filters such as is:question narrow a search.")
+        return SearchResults(
+            query=query,
+            people=[],
+            skills=[],
+            projects=[],
+            content=ContentResults(),
+            notices=notices,
+            searched=False,
+        )
+    query = parsed.text
     backend = backends.current()
     with backend.session():
         skills = backend.skills_matching(query, limit=PER_GROUP)
         also = _corrections(query, skills)
         named = backend.people_matching(query, limit=PER_GROUP)
         projects = backend.projects_matching(query, also=also, limit=PER_GROUP)
+        # In the same transaction: one savepoint and one set of planner settings per page.
+        content = content_search(parsed=parsed, viewer=viewer, also=also, in_session=True)
     meant = [s for s in skills[:1] if _is_exact(s) or s.name in also]
     holder_items = _skill_holders(skills=meant, limit=PER_GROUP)
 
@@ -212,6 +243,8 @@ def site_search(*, query: str) -> SearchResults:
     terms = words_of(" ".join([query, *also]))
     return SearchResults(
         query=query,
+        content=content,
+        notices=notices + content.notices,
         people=unique[:PER_GROUP],
         skills=skills,
         projects=[ProjectHit(p, snippet(p.summary, terms)) for p in projects],
@@ -321,3 +354,229 @@ def experts_find(*, topic: str, viewer: Profile | None) -> ExpertResults:
         result.near = [e for e in experts if e.near_viewer][:NEAR_LIMIT]
         result.elsewhere = [e for e in experts if not e.near_viewer][:ELSEWHERE_LIMIT]
     return result
+
+
+# --- Posts and comments ---------------------------------------------------------------------
+
+# Matching posts, and matching comments, ranked per search: the newest this many of each.
+CONTENT_CANDIDATES = 200
+CONTENT_SHOWN = 20
+# Relevance x recency + engagement (see _content_score).
+HALF_LIFE_DAYS = 180
+ENGAGEMENT_WEIGHT = 0.01
+BEST_ANSWER_BONUS = 0.03
+_POST_FIELDS = ("id", "created_at", "reaction_count", "comment_count")
+_COMMENT_FIELDS = ("id", "created_at", "post__best_answer_id")
+
+
+@dataclass
+class ContentHit:
+    """A post or a comment found, with its snippet as (text, is_match) parts."""
+
+    post: Post
+    comment: Comment | None
+    snippet: list[tuple[str, bool]]
+    score: float
+
+    @property
+    def url(self) -> str:
+        return (self.comment or self.post).get_absolute_url()
+
+    @property
+    def author(self) -> Profile:
+        return (self.comment or self.post).author
+
+    @property
+    def created_at(self) -> datetime:
+        return (self.comment or self.post).created_at
+
+    @property
+    def is_best_answer(self) -> bool:
+        return self.comment is not None and self.post.best_answer_id == self.comment.pk
+
+
+@dataclass
+class ContentResults:
+    hits: list[ContentHit] = field(default_factory=list)
+    # Matches among the newest CONTENT_CANDIDATES posts and as many comments the viewer may read.
+    count: int = 0
+    capped: bool = False
+    notices: list[str] = field(default_factory=list)
+
+
+def _content_score(row: dict, *, now: datetime) -> float:
+    """ts_rank x a recency decay (halves every HALF_LIFE_DAYS) + a small log of engagement.
+
+    A year-old post must match much better to outrank this week's; reactions and comments only
+    break near-ties (20 of them add 0.03, about half of what one more matching word adds).
+    """
+    age_days = max((now - row["created_at"]).total_seconds(), 0) / 86400
+    score = row["rank"] * 0.5 ** (age_days / HALF_LIFE_DAYS)
+    engagement = row.get("reaction_count", 0) + row.get("comment_count", 0)
+    score += ENGAGEMENT_WEIGHT * math.log1p(engagement)
+    if row.get("post__best_answer_id") == row["id"]:
+        score += BEST_ANSWER_BONUS
+    return score
+
+
+def _filters(*, parsed: ParsedQuery, member_ids: frozenset[int]) -> tuple[Q | None, Q | None, list[str]]:
+    """(posts Q, comments Q, notices): the filters as conditions on posts and on comments.
+
+    None for the conditions when a filter names nothing the viewer may search: an unknown person or
+    group, or a private group they are not in (the same notice as an unknown one, so trying slugs
+    tells an outsider nothing).
+    """
+    post_q = Q()
+    notices = []
+    kinds = {
+        "question": Q(kind=Post.Kind.QUESTION),
+        "answered": Q(kind=Post.Kind.QUESTION, best_answer__isnull=False),
+        "unanswered": Q(kind=Post.Kind.QUESTION, best_answer__isnull=True),
+        "poll": Q(kind=Post.Kind.POLL),
+        "announcement": Q(kind=Post.Kind.ANNOUNCEMENT),
+        "kudos": Q(kind=Post.Kind.KUDOS),
+    }
+    for kind in parsed.kinds:
+        post_q &= kinds[kind]
+    if parsed.tag:
+        # No notice for a tag nobody used: tags are shared by every group, so "no such tag" would
+        # tell an outsider which tags a private group uses. An unknown tag simply matches nothing.
+        tag_ids = list(Tag.objects.filter(name__iexact=parsed.tag).values_list("id", flat=True))
+        post_q &= Q(tag_items__tag_id__in=tag_ids)
+    if parsed.group_slug:
+        group = community_by_slug(slug=parsed.group_slug)
+        if group is None or not can_read(community=group, member_ids=member_ids):
+            notices.append(f"No group you can read has the address “{parsed.group_slug}”.")
+        else:
+            post_q &= Q(community=group)
+    author_q = Q()
+    for label, lookup in ((parsed.author_handle, "istartswith"), (parsed.author_email, "iexact")):
+        if not label:
+            continue
+        value = f"{label}@" if lookup == "istartswith" else label
+        author = Profile.objects.filter(**{f"user__email__{lookup}": value}).only("id").first()
+        if author is None:
+            shown = f"@{label}" if lookup == "istartswith" else label
+            notices.append(f"Nobody at the company is {shown}.")
+        else:
+            author_q &= Q(author_id=author.pk)
+    dates = Q()
+    if parsed.after:
+        dates &= Q(created_at__date__gt=parsed.after)
+    if parsed.before:
+        dates &= Q(created_at__date__lt=parsed.before)
+    if notices:
+        return None, None, notices
+    # A comment is found by its own author and date, and by its post's kind, tag and group.
+    comment_q = _on_post(post_q) & author_q & dates
+    return post_q & author_q & dates, comment_q, notices
+
+
+def _on_post(q: Q) -> Q:
+    """The same conditions, on a comment's post."""
+    moved = Q()
+    moved.connector, moved.negated = q.connector, q.negated
+    moved.children = [
+        _on_post(child) if isinstance(child, Q) else (f"post__{child[0]}", child[1]) for child in q.children
+    ]
+    return moved
+
+
+def content_search(
+    *,
+    parsed: ParsedQuery,
+    viewer: Profile | None,
+    also: list[str] = (),
+    limit: int = CONTENT_SHOWN,
+    in_session: bool = False,
+) -> ContentResults:
+    """Posts (updates, questions, polls, announcements, kudos) and comments the viewer may read that
+    match the words and filters, best first, each with a highlighted snippet.
+
+    What the viewer may not read never leaves the database: both candidate queries apply feed's
+    readability rule (no removed post or comment, no private group the viewer is not in) before
+    ranking, and counts and snippets come from those rows only; the only suggestion is the skill
+    correction (`also`: skill names, which everyone may read). Five queries at most: the viewer's
+    groups, posts and comments matched and ranked, the page's posts and comments with their snippets
+    (plus one per author, tag or group filter used).
+    """
+    result = ContentResults()
+    if not parsed.has_words:
+        return result
+    member_ids = member_community_ids(profile=viewer) if viewer is not None else frozenset()
+    post_q, comment_q, notices = _filters(parsed=parsed, member_ids=member_ids)
+    result.notices = notices
+    if post_q is None:
+        return result
+    posts = visible_posts().filter(readable_q(member_ids=member_ids), post_q)
+    comments = Comment.objects.filter(
+        readable_q(member_ids=member_ids, prefix="post__community"),
+        comment_q,
+        removed_at__isnull=True,
+        post__removed_at__isnull=True,
+    )
+    backend = backends.current()
+    words = {"text": parsed.text, "phrases": parsed.phrases, "also": list(also)}
+    # in_session: the caller already runs its queries in backend.session().
+    with nullcontext() if in_session else backend.session():
+        post_rows = backend.content_candidates(posts, **words, fields=_POST_FIELDS, limit=CONTENT_CANDIDATES)
+        comment_rows = backend.content_candidates(
+            comments, **words, fields=_COMMENT_FIELDS, limit=CONTENT_CANDIDATES
+        )
+        now = timezone.now()
+        scored = [(_content_score(r, now=now), "post", r["id"]) for r in post_rows]
+        scored += [(_content_score(r, now=now), "comment", r["id"]) for r in comment_rows]
+        scored.sort(key=lambda s: (-s[0], s[1], -s[2]))
+        top = scored[:limit]
+        post_ids = [i for _, what, i in top if what == "post"]
+        comment_ids = [i for _, what, i in top if what == "comment"]
+        shown_posts = (
+            {
+                p.pk: p
+                for p in backend.content_display(
+                    Post.objects.filter(id__in=post_ids, removed_at__isnull=True)
+                    .select_related("author", "community")
+                    .only(*_POST_SHOWN),
+                    **words,
+                )
+            }
+            if post_ids
+            else {}
+        )
+        shown_comments = (
+            {
+                c.pk: c
+                for c in backend.content_display(
+                    Comment.objects.filter(id__in=comment_ids, removed_at__isnull=True)
+                    .select_related("author", "post__author", "post__community")
+                    .only(*_COMMENT_SHOWN),
+                    **words,
+                )
+            }
+            if comment_ids
+            else {}
+        )
+    for score, what, pk in top:
+        # .get: a row removed between the two queries is left out rather than failing the page.
+        if what == "post":
+            if (post := shown_posts.get(pk)) is not None:
+                result.hits.append(ContentHit(post=post, comment=None, snippet=post.snippet, score=score))
+        elif (comment := shown_comments.get(pk)) is not None:
+            result.hits.append(
+                ContentHit(post=comment.post, comment=comment, snippet=comment.snippet, score=score)
+            )
+    result.count = len(scored)
+    result.capped = len(post_rows) >= CONTENT_CANDIDATES or len(comment_rows) >= CONTENT_CANDIDATES
+    return result
+
+
+_POST_SHOWN = (
+    "id", "kind", "body", "created_at", "reaction_count", "comment_count", "best_answer_id",
+    "author__id", "author__display_name", "community__id", "community__name", "community__slug",
+)  # fmt: skip
+_COMMENT_SHOWN = (
+    "id", "body", "created_at", "post_id", "author__id", "author__display_name",
+    "post__id", "post__kind", "post__best_answer_id", "post__body", "post__created_at",
+    "post__author__id", "post__author__display_name",
+    "post__community__id", "post__community__name", "post__community__slug",
+)  # fmt: skip

@@ -14,7 +14,9 @@ def results(request):
     if not form.is_valid():
         status = 400
     elif query := form.cleaned_data["q"]:
-        context.update(query=query, results=selectors.site_search(query=query))
+        context.update(
+            query=query, results=selectors.site_search(query=query, viewer=viewer_profile(request))
+        )
     else:
         context["popular"] = selectors.popular_skills()
     # htmx (typing in the box) swaps only the results.

@@ -41,6 +41,7 @@ const PAGES = [
   { name: "own profile", as: "demo", find: (p) => firstHref(p, "/", ".me a[href^='/people/']") },
   { name: "org chart", as: "demo", find: async (p) => (await firstHref(p, "/people/", ".grid a.card")) + "org/" },
   { name: "search", as: "demo", path: "/search/?q=python" },
+  { name: "content search", as: "demo", path: "/search/?q=pricing+page" },
   { name: "expert finder", as: "demo", path: "/search/experts/?topic=python" },
   { name: "skills", as: "demo", path: "/skills/" },
   { name: "projects", as: "demo", path: "/projects/" },

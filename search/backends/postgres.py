@@ -10,10 +10,12 @@ or PostgreSQL silently falls back to reading every row.
 the company writes in more than one language.
 """
 
+import re
 from contextlib import contextmanager
 
 from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
 from django.contrib.postgres.search import (
+    SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVector,
@@ -21,7 +23,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, FloatField, Q, Value, When
+from django.db.models import Case, Count, Exists, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest, Length
 
 from expertise.models import Skill
@@ -30,7 +32,7 @@ from feed.selectors import public_posts
 from profiles.models import Profile
 from profiles.selectors import active_profiles
 from projects.models import Project
-from search.text import tsquery_text
+from search.text import tsquery_text, words_of
 
 CONFIG = "simple"
 # Short skill names lose most of their trigrams to one slip: "pyhton" shares 3 of 7 with "python"
@@ -191,3 +193,84 @@ def post_authors(topic: str, *, also: list[str], recent: int, limit: int) -> dic
         .order_by("-n", "author_id")[:limit]
     )
     return {row["author_id"]: row["n"] for row in rows}
+
+
+# --- Posts and comments ---------------------------------------------------------------------
+# 'english' here, unlike names: content is prose, and "postmortems" should find "postmortem".
+# search/migrations/0003_content_indexes indexes exactly SearchVector("body", config=CONTENT_CONFIG)
+# on visible posts and comments; change both or neither.
+CONTENT_CONFIG = "english"
+# Control characters mark the matches in ts_headline's output, which is then split on them and each
+# part escaped by the template: a body holding them can at worst mark the wrong words, never add markup.
+MARK_START, MARK_STOP = "\x02", "\x03"
+
+
+def _content_tsquery(*, text: str, phrases: list[str], also: list[str]) -> SearchQuery | None:
+    """Every word of the query (the last one also as a prefix, for typing), every quoted phrase word
+    after word, or any corrected spelling. Only \\w characters reach to_tsquery."""
+    words = words_of(text)
+    groups = []
+    if words:
+        terms = [*words[:-1], f"{words[-1]}:*" if len(words[-1]) > 1 else words[-1]]
+        terms += [" <-> ".join(words_of(p)) for p in phrases if words_of(p)]
+        groups.append("(" + " & ".join(f"({t})" for t in terms) + ")")
+    groups += ["(" + " & ".join(words_of(alt)) + ")" for alt in also if words_of(alt)]
+    if not groups:
+        return None
+    return SearchQuery(" | ".join(groups), search_type="raw", config=CONTENT_CONFIG)
+
+
+def content_candidates(
+    rows: QuerySet, *, text: str, phrases: list[str], also: list[str], fields: tuple[str, ...], limit: int
+) -> list[dict]:
+    """The `limit` newest of `rows` (posts or comments, already narrowed to what the viewer may read)
+    whose body matches, each with its full-text `rank`: one query.
+
+    The newest matches are found first and only they are ranked (to_tsvector again per row: the
+    index holds no positions to rank with), so a word everyone writes costs what a rare one does.
+    """
+    tsq = _content_tsquery(text=text, phrases=phrases, also=also)
+    if tsq is None:
+        return []
+    vector = SearchVector("body", config=CONTENT_CONFIG)
+    newest = rows.alias(doc=vector).filter(doc=tsq).order_by("-created_at", "-id").values("id")[:limit]
+    return list(
+        rows.model.objects.filter(id__in=newest)
+        .annotate(rank=SearchRank(vector, tsq))
+        .order_by("-created_at", "-id")
+        .values(*fields, "rank")
+    )
+
+
+def content_display(rows: QuerySet, *, text: str, phrases: list[str], also: list[str]) -> list:
+    """`rows` (the page's few posts or comments) with `.snippet`: ts_headline's fragments around the
+    matches, split into (text, is_match) parts for the template to escape."""
+    tsq = _content_tsquery(text=text, phrases=phrases, also=also)
+    if tsq is None:
+        return list(rows)
+    found = list(
+        rows.annotate(
+            headline=SearchHeadline(
+                "body",
+                tsq,
+                config=CONTENT_CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        )
+    )
+    for item in found:
+        item.snippet = _marked_parts(item.headline)
+    return found
+
+
+def _marked_parts(headline: str) -> list[tuple[str, bool]]:
+    parts = []
+    for i, piece in enumerate(re.split(f"[{MARK_START}{MARK_STOP}]", " ".join(headline.split()))):
+        if piece:
+            parts.append((piece, i % 2 == 1))
+    return parts

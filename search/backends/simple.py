@@ -14,7 +14,7 @@ from feed.selectors import public_posts
 from profiles.models import Profile
 from profiles.selectors import active_profiles
 from projects.models import Project
-from search.text import words_of
+from search.text import snippet, words_of
 
 # The typo pass reads every name into Python, so it is limited to the size of a demo company.
 _TYPO_SCAN_LIMIT = 5000
@@ -110,3 +110,45 @@ def post_authors(topic: str, *, also: list[str], recent: int, limit: int) -> dic
         .order_by("-n", "author_id")[:limit]
     )
     return {row["author_id"]: row["n"] for row in rows}
+
+
+# --- Posts and comments ---------------------------------------------------------------------
+
+
+def _content_match(*, text: str, phrases: list[str], also: list[str]) -> Q | None:
+    match = Q()
+    every = Q()
+    for word in words_of(text):
+        every &= Q(body__icontains=word)
+    for phrase in phrases:
+        every &= Q(body__icontains=phrase)
+    if every:
+        match |= every
+    for alt in also:
+        if alt.strip():
+            match |= Q(body__icontains=alt.strip())
+    return match or None
+
+
+def content_candidates(
+    rows, *, text: str, phrases: list[str], also: list[str], fields: tuple[str, ...], limit: int
+) -> list[dict]:
+    """The newest matches, ranked by the share of the query's words they contain (0.1 for all of
+    them: about what PostgreSQL's ts_rank gives a short post with every word once)."""
+    match = _content_match(text=text, phrases=phrases, also=also)
+    if match is None:
+        return []
+    found = list(rows.filter(match).order_by("-created_at", "-id").values(*fields, "body")[:limit])
+    words = words_of(text) or words_of(" ".join(also))
+    for row in found:
+        body = row.pop("body").lower()
+        row["rank"] = 0.1 * sum(1 for w in words if w in body) / max(len(words), 1)
+    return found
+
+
+def content_display(rows, *, text: str, phrases: list[str], also: list[str]) -> list:
+    found = list(rows)
+    terms = words_of(" ".join([text, *also]))
+    for item in found:
+        item.snippet = snippet(item.body, terms, width=220)
+    return found

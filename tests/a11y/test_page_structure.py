@@ -82,7 +82,8 @@ PAGES = [
     "home feed", "all company", "questions", "post page", "answered question", "thread with her reply",
     "poll to vote in", "poll results", "tag page", "profile", "colin's profile", "org chart", "directory",
     "groups", "group page", "group members", "join requests", "skills", "skill page", "people to meet",
-    "projects", "project page", "give kudos", "notifications", "search", "experts",
+    "projects", "project page", "give kudos", "notifications", "search", "content search", "comment search",
+    "experts",
 ]  # fmt: skip
 OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project"]
 

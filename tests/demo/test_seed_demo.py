@@ -196,6 +196,15 @@ class TestSeededCompany:
         assert demo.posts.filter(kind=Post.Kind.UPDATE).count() >= 3
         assert demo.kudos_received.count() >= 3
 
+    @pytest.mark.parametrize(
+        "phrase", ["open enrolment benefits", "pricing page", "postmortem checkout slowdown"]
+    )
+    def test_what_a_newcomer_searches_for_finds_posts(self, company, client, phrase):
+        client.force_login(profile_of("demo@example.com").user)
+        page = client.get("/search/", {"q": phrase}).content.decode()
+        found = re.search(r'id="results-content".*?</section>', page, re.S)
+        assert found and "<mark>" in found.group(0), f"nothing found for {phrase!r}"
+
     def test_questions_await_answers_and_older_ones_have_a_best_answer(self, company):
         questions = Post.objects.filter(kind=Post.Kind.QUESTION)
         answered = questions.filter(best_answer__isnull=False).select_related("best_answer")

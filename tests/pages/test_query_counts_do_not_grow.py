@@ -88,6 +88,7 @@ class Company:
             "give kudos": f"/kudos/give/?to={star.pk}",
             "notifications": "/notifications/",
             "search": "/search/?q=kubernetes",
+            "content search": f"/search/?q=upgrade+notes+%23kubernetes+in%3A{group.slug}",
             "experts": "/search/experts/?topic=kubernetes",
             "review queue": "/moderation/",
             "adoption dashboard": "/analytics/",

@@ -10,7 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from feed.models import Post
+from feed.models import Comment, Post
+from feed.selectors import visible_posts
 from search import selectors
 from search.backends import postgres
 from tests.factories import ProfileFactory
@@ -27,6 +28,8 @@ INDEXES = {
     "search_post_body_fts",
     "search_skill_holder_rank",
     "search_project_name_fts",
+    "search_post_body_english",
+    "search_comment_body_english",
 }
 
 
@@ -99,3 +102,23 @@ def test_skill_holders_are_read_in_order_off_the_rank_index():
             cursor.execute("RESET enable_seqscan; RESET enable_bitmapscan")
 
     assert plan.count("search_skill_holder_rank") == 2  # once per skill
+
+
+def test_content_search_uses_the_english_full_text_indexes(author):
+    post = Post.objects.create(author=author, body="Seed thread")
+    Post.objects.bulk_create(Post(author=author, body=f"Post {n} about lunch") for n in range(2000))
+    Comment.objects.bulk_create(Comment(post=post, author=author, body=f"Reply {n}") for n in range(2000))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE feed_post; ANALYZE feed_comment")
+    words = {"text": "postmortem checkout", "phrases": [], "also": [], "limit": 200}
+
+    plan = _plans_of(
+        lambda: (
+            postgres.content_candidates(visible_posts(), fields=("id",), **words),
+            postgres.content_candidates(
+                Comment.objects.filter(removed_at__isnull=True), fields=("id",), **words
+            ),
+        )
+    )
+
+    assert "search_post_body_english" in plan and "search_comment_body_english" in plan

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from expertise.models import ProfileSkill
+from feed import services as feed
 from projects.models import Project
 from search.backends import postgres
 from search.selectors import PER_GROUP
@@ -18,8 +19,9 @@ pytestmark = pytest.mark.django_db
 # Measured once the viewer's first request of the day has recorded them as active (analytics).
 # Session, user, viewer profile, roles; search.backends.postgres.session() (savepoint, planner
 # settings, release), skills with their people counts (lower trigram bar, the query, bar restored),
-# people by name, projects; then people listing the skill meant.
-SEARCH_MAX_QUERIES = 13
+# people by name, projects, the viewer's groups, posts and comments matched and ranked, the page's
+# posts and comments with their snippets; then people listing the skill meant.
+SEARCH_MAX_QUERIES = 18
 # Session, user, viewer profile, roles, popular skills.
 EMPTY_SEARCH_MAX_QUERIES = 5
 
@@ -315,12 +317,15 @@ def test_search_query_count_does_not_grow_with_data(
             created_by=person,
             tags=["Kubernetes"],
         )
+        post = feed.post_create(author=person, body=f"Kubernetes upgrade notes {n}")
+        feed.comment_create(post_id=post.pk, author=author, body=f"Kubernetes drain went fine {n}")
 
     with django_assert_max_num_queries(SEARCH_MAX_QUERIES):
         response = viewer_client.get("/search/", {"q": "kubernets"})
 
     assert response.status_code == 200
     assert "Kim Kubernetes" in response.content.decode()
+    assert "upgrade notes" in response.content.decode()  # posts, found through "Kubernetes"
 
 
 def test_empty_search_query_count(viewer_client, django_assert_max_num_queries):

@@ -123,6 +123,7 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
         feed.answer_mark(post_id=w.question.pk, comment_id=answer.pk, actor=colleague)
         comment = feed.comment_create(post_id=w.colins_post.pk, author=colleague, body="Anyone?")
         feed.comment_create(post_id=w.colins_post.pk, author=w.mallory, body=payload, parent_id=comment.pk)
+        feed.comment_create(post_id=w.post.pk, author=w.mallory, body=f"{payload} xssreply {payload}")
         feed.reaction_toggle(post_id=w.colins_post.pk, profile=w.mallory, kind="like")
         closes = timezone.now() + timedelta(days=2)
         w.options = [fit(one_line(payload), 110), fit(one_line(payload), 110) + " 2"]
@@ -230,6 +231,9 @@ def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
         "give kudos": (f"/kudos/give/?to={m.pk}", [w.value.name]),
         "notifications": ("/notifications/", [m.display_name]),
         "search": ("/search/?q=mallory", [m.display_name]),
+        # Her post and her comment found by their words: the snippets around the match are hers.
+        "content search": ("/search/?q=xsstag", [m.display_name]),
+        "comment search": ("/search/?q=xssreply", [m.display_name]),
         "experts": ("/search/experts/?" + urlencode({"topic": w.skill}), [w.skill]),
     }
 
@@ -253,7 +257,8 @@ COLLEAGUE_PAGES = [
     "poll to vote in", "poll results", "tag page", "profile", "colin's profile", "org chart",
     "manager's org chart", "directory", "directory by department", "people picker", "mention listbox",
     "groups", "group page", "group members", "join requests", "skills", "skill page", "people to meet",
-    "projects", "project page", "similar projects", "give kudos", "notifications", "search", "experts",
+    "projects", "project page", "similar projects", "give kudos", "notifications", "search",
+    "content search", "comment search", "experts",
 ]  # fmt: skip
 MALLORY_PAGES = ["edit profile", "edit skills", "edit post", "edit project", "her notifications", "her feed"]
 

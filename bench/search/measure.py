@@ -1,0 +1,185 @@
+"""Content search benchmark: server time and SQL queries of /search/ on the feed benchmark's data.
+
+    .venv/bin/python bench/search/measure.py                              # hive_feedbench
+    .venv/bin/python bench/search/measure.py --database hive_searchbench  # a smaller copy of your own
+
+Runs on a database made by bench/feed/generate.py (it never generates, drops or changes one, apart from
+applying migrations added since, as bench/feed/measure.py does). Signed in as that benchmark's viewer
+(in 10 groups, some private), it times the whole search page, people, skills and projects included,
+for one-word, three-word, misspelt and filtered queries, through Django's WSGI handler in this
+process (bench.people.measure.Server). Then it times what a post's search indexes add to posting:
+feed.services.post_create with and without them, each run in a transaction rolled back.
+Prints a table and writes bench/search/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from urllib.parse import urlencode
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench.feed.generate import DEFAULT_DATABASE  # noqa: E402
+from bench.feed.measure import data_counts, find_viewer, print_table  # noqa: E402
+from bench.people.generate import DEFAULT_SERVER  # noqa: E402
+from bench.people.measure import Server, django_for_bench, measure_page  # noqa: E402
+
+RESULTS = Path(__file__).with_name("results.json")
+# The issue's targets for a content search: (median, 95th percentile) server time.
+TARGET_MS = (100.0, 250.0)
+# Words bench/people/vocabulary.py and bench/feed/generate.py write into posts and comments.
+ONE_WORD = ["workshop", "hiring", "kubernetes", "milestone", "conference", "python", "terraform", "slides"]
+THREE_WORDS = [
+    "lessons learned migrating",
+    "office hours questions",
+    "debug nasty issue",
+    "reading group month",
+    "recommended course budget",
+]
+TYPOS = ["kubernets", "pyhton", "terrafrom", "workshp", "confrence"]
+
+
+def build_workload(viewer) -> dict[str, list[str]]:
+    from communities.models import Community
+
+    groups = list(
+        Community.objects.filter(memberships__profile=viewer)
+        .order_by("-member_count")
+        .values_list("slug", flat=True)
+    )[:3]
+    handle = viewer.user.email.split("@")[0]
+    filtered = [
+        "kubernetes is:question",
+        "python is:unanswered",
+        "workshop after:2026-01-01",
+        f"hiring @{handle}",
+        *[f"slides in:{slug}" for slug in groups],
+    ]
+
+    def q(text: str) -> str:
+        return "/search/?" + urlencode({"q": text})
+
+    return {
+        "one word": [q(w) for w in ONE_WORD],
+        "three words": [q(w) for w in THREE_WORDS],
+        "typo": [q(w) for w in TYPOS],
+        "filtered": [q(w) for w in filtered],
+    }
+
+
+def measure_indexing(viewer, *, posts: int) -> dict[str, float]:
+    """Median ms of feed.services.post_create with the content search indexes, and without them."""
+    from django.db import connection, transaction
+
+    from feed.services import post_create
+
+    rng = random.Random(3)
+    words = ONE_WORD + " ".join(THREE_WORDS).split()
+
+    def run(drop: bool) -> float:
+        times = []
+        with transaction.atomic():
+            if drop:
+                with connection.cursor() as cursor:
+                    cursor.execute("DROP INDEX search_post_body_english")
+            for _ in range(posts):
+                body = " ".join(rng.choice(words) for _ in range(30))
+                started = time.perf_counter()
+                post_create(author=viewer, body=body)
+                times.append((time.perf_counter() - started) * 1000)
+            transaction.set_rollback(True)  # nothing written, the index back as it was
+        return statistics.median(times)
+
+    run(drop=False)  # warm up
+    with_index, without = run(drop=False), run(drop=True)
+    return {
+        "post_create_ms_with_index": round(with_index, 2),
+        "post_create_ms_without_index": round(without, 2),
+        "index_cost_ms": round(with_index - without, 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database", default=DEFAULT_DATABASE)
+    parser.add_argument("--server", default=os.environ.get("BENCH_PG_SERVER", DEFAULT_SERVER))
+    parser.add_argument("--requests", type=int, default=100, help="timed requests per kind of query")
+    parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument(
+        "--posts", type=int, default=50, help="posts created (and rolled back) per indexing run"
+    )
+    parser.add_argument("--output", default=str(RESULTS))
+    parser.add_argument(
+        "--no-migrate", action="store_true", help="do not apply migrations added since generation"
+    )
+    args = parser.parse_args(argv)
+
+    django_for_bench(database=args.database, server=args.server, migrate=not args.no_migrate)
+    viewer = find_viewer()
+    if viewer is None:
+        print(f"{args.database} has no benchmark viewer: run bench/feed/generate.py first.", file=sys.stderr)
+        return 2
+    counts = data_counts()
+    print(
+        f"Measuring search on {args.database}: ~{counts['posts']:,} posts, ~{counts['comments']:,} comments, "
+        f"~{counts['profiles']:,} people; signed in as #{viewer.pk}"
+    )
+    load_before = os.getloadavg()
+    rng = random.Random(7)
+    server = Server(viewer.user)
+    results = []
+    for name, urls in build_workload(viewer).items():
+        started = time.perf_counter()
+        result = measure_page(server, name, urls, requests=args.requests, warmup=args.warmup, rng=rng)
+        result.target_ms = TARGET_MS[0]
+        results.append(result)
+        took = time.perf_counter() - started
+        print(f"  {name:<14} p50 {result.p50_ms} ms, p95 {result.p95_ms} ms ({took:.0f} s)")
+    indexing = measure_indexing(viewer, posts=args.posts)
+    print()
+    print_table(results)
+    print(
+        f"\npost_create: {indexing['post_create_ms_with_index']} ms with the search index, "
+        f"{indexing['post_create_ms_without_index']} ms without (median of {args.posts})"
+    )
+    over = [r.name for r in results if r.available and (r.p50_ms > TARGET_MS[0] or r.p95_ms > TARGET_MS[1])]
+    verdict = "over for " + ", ".join(over) if over else "met"
+    print(f"Targets {TARGET_MS[0]:.0f} ms p50 / {TARGET_MS[1]:.0f} ms p95: {verdict}")
+    load_after = os.getloadavg()
+    print(f"Load average before {load_before[0]:.2f}, after {load_after[0]:.2f} ({os.cpu_count()} cores)")
+    Path(args.output).write_text(
+        json.dumps(
+            {
+                "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "database": args.database,
+                "data_estimated_rows": counts,
+                "requests_per_query_kind": args.requests,
+                "cpu_count": os.cpu_count(),
+                "load_average_before": [round(x, 2) for x in load_before],
+                "load_average_after": [round(x, 2) for x in load_after],
+                "targets_ms": {"p50": TARGET_MS[0], "p95": TARGET_MS[1]},
+                "pages": [asdict(r) for r in results],
+                "indexing": indexing,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    print(f"Wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
