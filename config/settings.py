@@ -143,12 +143,16 @@ ACCOUNT_EMAIL_VERIFICATION = env_str("HIVE_EMAIL_VERIFICATION", "optional")
 ACCOUNT_ADAPTER = "profiles.adapters.CompanyAccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 SOCIALACCOUNT_ADAPTER = "profiles.adapters.CompanySocialAccountAdapter"
+# A provider account is found by its subject (`sub`); it joins an existing account by email only when
+# the provider and Hive have both verified that email (profiles/sso.py, profiles/adapters.py).
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_FORMS = {"signup": "profiles.forms.SsoSignupForm"}
 
 # One optional OpenID Connect provider (Microsoft Entra ID, Okta, Google Workspace...).
 OIDC_CLIENT_ID = env_str("HIVE_OIDC_CLIENT_ID")
+HIVE_OIDC_EMAIL_AUTHORITATIVE = env_bool("HIVE_OIDC_EMAIL_AUTHORITATIVE", False)
 SOCIALACCOUNT_PROVIDERS = {}
 if OIDC_CLIENT_ID:
     _oidc_server = env_str("HIVE_OIDC_SERVER_URL")
@@ -162,7 +166,12 @@ if OIDC_CLIENT_ID:
                 "name": env_str("HIVE_OIDC_NAME", "Company SSO"),
                 "client_id": OIDC_CLIENT_ID,
                 "secret": env_str("HIVE_OIDC_CLIENT_SECRET"),
-                "settings": {"server_url": _oidc_server},
+                "settings": {
+                    "server_url": _oidc_server,
+                    # Providers that send no `email_verified` (Entra ID) but whose addresses the
+                    # company's admins manage: their emails at the company's domains count as verified.
+                    "verified_email": HIVE_SIGNUP_DOMAINS if HIVE_OIDC_EMAIL_AUTHORITATIVE else False,
+                },
             }
         ],
     }

@@ -1,21 +1,31 @@
-"""allauth adapters: sign-up only from the company's email domains, and a profile for every account."""
+"""allauth adapters: sign-up only from the company's email domains, and a profile for every account.
+
+Single sign-on follows the rules in profiles/sso.py: a provider account is found by its subject, joins an
+existing Hive account by email only when both sides have verified that email, and creates a new account
+only from a verified company address.
+"""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.shortcuts import render
 
 from profiles.services import profile_ensure
+from profiles.sso import SsoRefusal, email_domain_allowed, sso_sign_up_refusal, sso_user_by_verified_email
 
-
-def email_domain_allowed(email: str) -> bool:
-    domain = email.rsplit("@", 1)[-1].lower()
-    return domain in settings.HIVE_SIGNUP_DOMAINS
+__all__ = ["CompanyAccountAdapter", "CompanySocialAccountAdapter", "email_domain_allowed"]
 
 
 def _domain_error() -> ValidationError:
     domains = ", ".join("@" + d for d in settings.HIVE_SIGNUP_DOMAINS) or "(none configured)"
     return ValidationError(f"Sign-up is limited to company addresses: {domains}.")
+
+
+def sso_refused_response(request, refusal: SsoRefusal):
+    return render(request, "profiles/sso_refused.html", {"refusal": refusal}, status=403)
 
 
 class CompanyAccountAdapter(DefaultAccountAdapter):
@@ -32,10 +42,44 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
         return user
 
 
+def _provider_email(sociallogin) -> tuple[str, bool]:
+    """The provider's primary email and whether it counts as verified (claim or authoritative setting)."""
+    for address in sociallogin.email_addresses:
+        return address.email, bool(address.verified)
+    return sociallogin.user.email or "", False
+
+
 class CompanySocialAccountAdapter(DefaultSocialAccountAdapter):
+    def authenticate_by_email(self, sociallogin):
+        # allauth's default matches any Hive user holding the address, verified or not (it then wipes
+        # that user's password, but still signs the newcomer into the account). Here both sides must
+        # have verified the address: the provider (claim or authoritative setting) and Hive.
+        for address in sociallogin.email_addresses:
+            if not address.verified or not self.can_authenticate_by_email(sociallogin, address.email):
+                continue
+            user = sso_user_by_verified_email(email=address.email)
+            if user is not None:
+                return user, address.email
+        return None
+
+    def pre_social_login(self, request, sociallogin) -> None:
+        super().pre_social_login(request, sociallogin)
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            # A signed-in person linking their own provider account: the password proved who they are.
+            return
+        if sociallogin.is_existing:
+            # Found by subject, or by an email both sides verified.
+            return
+        email, verified = _provider_email(sociallogin)
+        if not email or not email_domain_allowed(email):
+            return  # is_open_for_signup refuses these
+        refusal = sso_sign_up_refusal(email=email, email_verified=verified)
+        if refusal is not None:
+            raise ImmediateHttpResponse(sso_refused_response(request, refusal))
+
     def is_open_for_signup(self, request, sociallogin) -> bool:
-        email = sociallogin.user.email or ""
-        return bool(email) and email_domain_allowed(email)
+        email, verified = _provider_email(sociallogin)
+        return bool(email) and verified and email_domain_allowed(email)
 
     def save_user(self, request, sociallogin, form=None):
         user = super().save_user(request, sociallogin, form=form)

@@ -1,0 +1,80 @@
+"""Single sign-on rules: who an OpenID Connect sign-in is, and when it may create or join a Hive account.
+
+A provider account is identified by its stable subject (`sub`, the SocialAccount uid), never by its
+email, which people and admins can change and which the provider may not have checked. The email is
+trusted, to create an account or to join an existing one, only when the provider asserts it verified
+(`email_verified`) or when the admin has declared the provider authoritative for the company's domains
+(HIVE_OIDC_EMAIL_AUTHORITATIVE, turned into allauth's `verified_email` app setting in config/settings.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class SsoRefusal:
+    """Why an SSO sign-in may not go on, in words for the person who tried."""
+
+    reason: str
+    title: str
+    message: str
+
+
+def email_domain_allowed(email: str) -> bool:
+    domain = email.rsplit("@", 1)[-1].lower()
+    return domain in settings.HIVE_SIGNUP_DOMAINS
+
+
+def sso_user_by_verified_email(*, email: str):
+    """The Hive account that owns `email` as a verified address, if any.
+
+    Only a verified address counts: an unverified one may have been typed in by anyone (a password
+    sign-up, an old SSO sign-up that was never checked), so joining by it would hand the real owner's
+    sign-in to whoever typed it.
+    """
+    address = (
+        EmailAddress.objects.filter(email__iexact=email, verified=True, user__isnull=False)
+        .select_related("user")
+        .order_by("-primary", "pk")
+        .first()
+    )
+    return address.user if address else None
+
+
+def _email_taken(*, email: str) -> bool:
+    User = get_user_model()
+    return (
+        EmailAddress.objects.filter(email__iexact=email).exists()
+        or User.objects.filter(Q(email__iexact=email)).exists()
+    )
+
+
+def sso_sign_up_refusal(*, email: str, email_verified: bool) -> SsoRefusal | None:
+    """Why a provider account that matches no Hive account may not become a new one, or None."""
+    if not email_verified:
+        return SsoRefusal(
+            reason="email_unverified",
+            title="Your email address isn't confirmed",
+            message=(
+                f"Your company's sign-in service did not confirm that {email} belongs to you, so Hive "
+                "cannot create an account for it. Ask your IT team to mark the address as verified in "
+                "the sign-in service, then try again."
+            ),
+        )
+    if _email_taken(email=email):
+        return SsoRefusal(
+            reason="email_unconfirmed_in_hive",
+            title="This address already has an unconfirmed account",
+            message=(
+                f"Hive already has an account for {email}, but its address was never confirmed, so Hive "
+                "will not connect your company sign-in to it. Sign in with that account's password and "
+                "connect single sign-on from your account settings, or ask a Hive administrator."
+            ),
+        )
+    return None
