@@ -149,6 +149,9 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_FORMS = {"signup": "profiles.forms.SsoSignupForm"}
+# Security notices by email: a sign-in method connected (templates/socialaccount/email/), a password or
+# address changed. They go to the account's primary address whatever the person's notification choices.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 
 # One optional OpenID Connect provider (Microsoft Entra ID, Okta, Google Workspace...).
 OIDC_CLIENT_ID = env_str("HIVE_OIDC_CLIENT_ID")
