@@ -14,7 +14,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 from profiles.services import profile_ensure
-from profiles.sso import SsoRefusal, email_domain_allowed, sso_sign_up_refusal, sso_user_by_verified_email
+from profiles.sso import (
+    SsoRefusal,
+    email_domain_allowed,
+    sso_inactive_refusal,
+    sso_sign_up_refusal,
+    sso_user_by_verified_email,
+)
 
 __all__ = ["CompanyAccountAdapter", "CompanySocialAccountAdapter", "email_domain_allowed"]
 
@@ -46,7 +52,11 @@ def _provider_email(sociallogin) -> tuple[str, bool]:
     """The provider's primary email and whether it counts as verified (claim or authoritative setting)."""
     for address in sociallogin.email_addresses:
         return address.email, bool(address.verified)
-    return sociallogin.user.email or "", False
+    # allauth drops addresses that CompanyAccountAdapter.clean_email rejects (other domains), so read
+    # the claim itself to tell "another domain" from "no email at all".
+    data = sociallogin.account.extra_data or {}
+    claims = data.get("userinfo") or data.get("id_token") or data
+    return str(claims.get("email") or "").strip(), False
 
 
 class CompanySocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -68,11 +78,12 @@ class CompanySocialAccountAdapter(DefaultSocialAccountAdapter):
             # A signed-in person linking their own provider account: the password proved who they are.
             return
         if sociallogin.is_existing:
-            # Found by subject, or by an email both sides verified.
+            # Found by subject, or by an email both sides verified: theirs unless deactivated (refused
+            # here, before allauth would connect the provider account to it).
+            if not sociallogin.user.is_active:
+                raise ImmediateHttpResponse(sso_refused_response(request, sso_inactive_refusal()))
             return
         email, verified = _provider_email(sociallogin)
-        if not email or not email_domain_allowed(email):
-            return  # is_open_for_signup refuses these
         refusal = sso_sign_up_refusal(email=email, email_verified=verified)
         if refusal is not None:
             raise ImmediateHttpResponse(sso_refused_response(request, refusal))

@@ -55,8 +55,39 @@ def _email_taken(*, email: str) -> bool:
     )
 
 
+def sso_inactive_refusal() -> SsoRefusal:
+    return SsoRefusal(
+        reason="inactive",
+        title="Your Hive account is deactivated",
+        message=(
+            "Your company sign-in worked, but your Hive account has been deactivated, so Hive cannot sign "
+            "you in. If you think this is a mistake, ask your HR team or a Hive administrator."
+        ),
+    )
+
+
 def sso_sign_up_refusal(*, email: str, email_verified: bool) -> SsoRefusal | None:
     """Why a provider account that matches no Hive account may not become a new one, or None."""
+    if not email:
+        return SsoRefusal(
+            reason="email_missing",
+            title="Your sign-in did not include an email address",
+            message=(
+                "Your company's sign-in service did not tell Hive your email address, so Hive cannot "
+                "tell who you are. Ask your IT team to release the email address to Hive (the "
+                "OpenID Connect `email` scope), then try again."
+            ),
+        )
+    if not email_domain_allowed(email):
+        domains = ", ".join("@" + d for d in settings.HIVE_SIGNUP_DOMAINS) or "(none configured)"
+        return SsoRefusal(
+            reason="domain",
+            title="Sign-up is limited to company addresses",
+            message=(
+                f"Your sign-in gave the address {email}, but sign-up is limited to company addresses: "
+                f"{domains}. Sign in with your company account instead."
+            ),
+        )
     if not email_verified:
         return SsoRefusal(
             reason="email_unverified",

@@ -77,7 +77,7 @@ def test_a_wrong_password_at_the_provider_signs_nobody_in(oidc_provider):
     assert not User.objects.exists()
 
 
-def test_deactivated_person_is_refused(oidc_provider):
+def test_deactivated_person_is_refused_on_hives_page(oidc_provider):
     dana = _verified_person("dana@example.com", "Dana Departed")
     dana.is_active = False
     dana.save(update_fields=["is_active"])
@@ -86,6 +86,50 @@ def test_deactivated_person_is_refused(oidc_provider):
 
     response = oidc_provider.sign_in(browser, username="dana")
 
-    assert "Dana Departed" not in response.content.decode()
+    assert response.status_code == 403
+    assert "Your Hive account is deactivated" in response.content.decode()
     assert signed_in_user(browser) is None
+    assert not SocialAccount.objects.exists()
     assert User.objects.count() == 1
+
+
+def test_deactivated_person_already_connected_is_refused(oidc_provider):
+    oidc_provider.add_person(sub="sub-sam", username="sam", email="sam@example.com", email_verified=True)
+    oidc_provider.sign_in(Client(), username="sam")
+    User.objects.filter(email="sam@example.com").update(is_active=False)
+    browser = Client()
+
+    response = oidc_provider.sign_in(browser, username="sam")
+
+    assert response.status_code == 403
+    assert "Your Hive account is deactivated" in response.content.decode()
+    assert signed_in_user(browser) is None
+
+
+def test_disallowed_domain_is_refused_on_hives_page_and_creates_no_account(oidc_provider):
+    oidc_provider.add_person(sub="sub-out", username="otto", email="otto@gmail.com", email_verified=True)
+    browser = Client()
+
+    response = oidc_provider.sign_in(browser, username="otto")
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert '<h1 id="sso-refused-title">Sign-up is limited to company addresses</h1>' in page
+    assert "otto@gmail.com, but sign-up is limited to company addresses: @example.com." in page
+    assert "No Hive account was created or changed." in page
+    assert signed_in_user(browser) is None
+    assert not User.objects.exists()
+    assert not SocialAccount.objects.exists()
+
+
+def test_missing_email_claim_is_refused_on_hives_page_and_creates_no_account(oidc_provider):
+    oidc_provider.add_person(sub="sub-anon", username="anon", name="No Email")
+    browser = Client()
+
+    response = oidc_provider.sign_in(browser, username="anon")
+
+    assert response.status_code == 403
+    assert "did not tell Hive your email address" in response.content.decode()
+    assert signed_in_user(browser) is None
+    assert not User.objects.exists()
+    assert not SocialAccount.objects.exists()
