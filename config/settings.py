@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "profiles.context_processors.viewer",
+                "profiles.context_processors.sso",
             ],
         },
     },
@@ -114,9 +115,10 @@ else:
 
 # --- Sign-in ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "profiles.User"
+# Django's and allauth's password backends, each refusing passwords in SSO-only mode (profiles/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "profiles.backends.CompanyModelBackend",
+    "profiles.backends.CompanyAuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -156,6 +158,12 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 # One optional OpenID Connect provider (Microsoft Entra ID, Okta, Google Workspace...).
 OIDC_CLIENT_ID = env_str("HIVE_OIDC_CLIENT_ID")
 HIVE_OIDC_EMAIL_AUTHORITATIVE = env_bool("HIVE_OIDC_EMAIL_AUTHORITATIVE", False)
+# SSO-only: no password sign-in, sign-up or reset, except for the named break-glass administrators
+# (who sign in at /accounts/login/?break_glass=1 or /admin/), for when the provider is down.
+HIVE_SSO_ONLY = env_bool("HIVE_SSO_ONLY", False)
+HIVE_SSO_BREAK_GLASS_EMAILS = [e.lower() for e in env_list("HIVE_SSO_BREAK_GLASS_EMAILS", "")]
+if HIVE_SSO_ONLY and not OIDC_CLIENT_ID:
+    raise ImproperlyConfigured("HIVE_SSO_ONLY needs single sign-on: set HIVE_OIDC_CLIENT_ID.")
 SOCIALACCOUNT_PROVIDERS = {}
 if OIDC_CLIENT_ID:
     _oidc_server = env_str("HIVE_OIDC_SERVER_URL")

@@ -17,6 +17,7 @@ from profiles.services import profile_ensure
 from profiles.sso import (
     SsoRefusal,
     email_domain_allowed,
+    password_sign_in_allowed,
     sso_inactive_refusal,
     sso_sign_up_refusal,
     sso_user_by_verified_email,
@@ -30,11 +31,35 @@ def _domain_error() -> ValidationError:
     return ValidationError(f"Sign-up is limited to company addresses: {domains}.")
 
 
+def _sso_name() -> str:
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    return apps[0]["name"] if apps else "single sign-on"
+
+
 def sso_refused_response(request, refusal: SsoRefusal):
     return render(request, "profiles/sso_refused.html", {"refusal": refusal}, status=403)
 
 
 class CompanyAccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request) -> bool:
+        # Password sign-up; SSO sign-up is CompanySocialAccountAdapter's.
+        return not settings.HIVE_SSO_ONLY and super().is_open_for_signup(request)
+
+    def authenticate(self, request, **credentials):
+        email = credentials.get("email") or ""
+        if not password_sign_in_allowed(email=email):
+            raise ValidationError(f"Password sign-in is turned off: sign in with {_sso_name()} instead.")
+        return super().authenticate(request, **credentials)
+
+    def send_password_reset_mail(self, user, email, context) -> None:
+        if not password_sign_in_allowed(email=email):
+            # No password to reset: say how to sign in instead, to the address that asked.
+            self.send_mail(
+                "account/email/password_reset_sso_only", email, {**context, "sso_name": _sso_name()}
+            )
+            return
+        super().send_password_reset_mail(user, email, context)
+
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
         if not email_domain_allowed(email):

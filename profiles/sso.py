@@ -31,6 +31,11 @@ def email_domain_allowed(email: str) -> bool:
     return domain in settings.HIVE_SIGNUP_DOMAINS
 
 
+def password_sign_in_allowed(*, email: str) -> bool:
+    """False in SSO-only mode (HIVE_SSO_ONLY) for everyone but the named break-glass administrators."""
+    return not settings.HIVE_SSO_ONLY or email.strip().lower() in settings.HIVE_SSO_BREAK_GLASS_EMAILS
+
+
 def sso_user_by_verified_email(*, email: str):
     """The Hive account that owns `email` as a verified address, if any.
 

@@ -193,3 +193,10 @@ def test_other_commands_still_refuse_to_start_without_the_secret(tmp_path):
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_sso_only_without_single_sign_on_is_refused():
+    result = _run(["-c", PRINT_PROVIDERS], DJANGO_SECRET_KEY=_secret_key(), HIVE_SSO_ONLY="true")
+
+    assert result.returncode != 0
+    assert "HIVE_SSO_ONLY needs single sign-on: set HIVE_OIDC_CLIENT_ID." in result.stderr
