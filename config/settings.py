@@ -158,6 +158,8 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 # One optional OpenID Connect provider (Microsoft Entra ID, Okta, Google Workspace...).
 OIDC_CLIENT_ID = env_str("HIVE_OIDC_CLIENT_ID")
 HIVE_OIDC_EMAIL_AUTHORITATIVE = env_bool("HIVE_OIDC_EMAIL_AUTHORITATIVE", False)
+# Signing out of Hive after an SSO sign-in also ends the provider's session (RP-initiated logout).
+HIVE_OIDC_RP_LOGOUT = env_bool("HIVE_OIDC_RP_LOGOUT", True)
 # SSO-only: no password sign-in, sign-up or reset, except for the named break-glass administrators
 # (who sign in at /accounts/login/?break_glass=1 or /admin/), for when the provider is down.
 HIVE_SSO_ONLY = env_bool("HIVE_SSO_ONLY", False)

@@ -18,6 +18,7 @@ from profiles.sso import (
     SsoRefusal,
     email_domain_allowed,
     password_sign_in_allowed,
+    sso_end_session_url,
     sso_inactive_refusal,
     sso_sign_up_refusal,
     sso_user_by_verified_email,
@@ -50,6 +51,11 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
         if not password_sign_in_allowed(email=email):
             raise ValidationError(f"Password sign-in is turned off: sign in with {_sso_name()} instead.")
         return super().authenticate(request, **credentials)
+
+    def get_logout_redirect_url(self, request) -> str:
+        # Called before the session ends, so it can still tell how the person signed in.
+        url = super().get_logout_redirect_url(request)
+        return sso_end_session_url(request=request, after=request.build_absolute_uri(url)) or url
 
     def send_password_reset_mail(self, user, email, context) -> None:
         if not password_sign_in_allowed(email=email):

@@ -9,12 +9,20 @@ trusted, to create an account or to join an existing one, only when the provider
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+import requests
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -114,3 +122,35 @@ def sso_sign_up_refusal(*, email: str, email_verified: bool) -> SsoRefusal | Non
             ),
         )
     return None
+
+
+def sso_end_session_url(*, request, after: str) -> str | None:
+    """Where to send someone signing out so the provider's session ends too, or None.
+
+    Only for a session that signed in through OpenID Connect, while HIVE_OIDC_RP_LOGOUT is on and the
+    provider publishes an `end_session_endpoint` (RP-initiated logout). Without it the next click on
+    the SSO button would sign a shared computer's next user straight back in as the last one. The
+    provider sends the browser back to `after`, which must be registered with it as a post-logout
+    redirect URI. A provider that cannot be reached costs only its own logout: Hive's still happens.
+    """
+    if not settings.HIVE_OIDC_RP_LOGOUT:
+        return None
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    provider_ids = {app["provider_id"] for app in apps}
+    records = get_authentication_records(request, request.user)
+    signed_in_with = [r.get("provider") for r in records if r.get("method") == "socialaccount"]
+    provider_id = next((p for p in reversed(signed_in_with) if p in provider_ids), None)
+    if provider_id is None:
+        return None
+    try:
+        provider = get_social_adapter().get_provider(request, provider_id)
+        end_session = OpenIDConnectOAuth2Adapter(request, provider_id).openid_config.get(
+            "end_session_endpoint"
+        )
+    except (requests.RequestException, ValueError) as error:
+        logger.warning("Cannot reach the SSO provider to end its session: %s", error)
+        return None
+    if not end_session:
+        return None
+    query = urlencode({"client_id": provider.app.client_id, "post_logout_redirect_uri": after})
+    return f"{end_session}{'&' if '?' in end_session else '?'}{query}"

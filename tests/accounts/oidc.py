@@ -54,7 +54,8 @@ def start_provider(*, accounts_file: Path, log_file: Path) -> tuple[subprocess.P
         "OIDC_CLIENT_SECRET": CLIENT_SECRET,
         # allauth builds the callback URL from the request; production settings may make it https.
         "OIDC_REDIRECT_URIS": f"http://testserver{CALLBACK_PATH} https://testserver{CALLBACK_PATH}",
-        "OIDC_POST_LOGOUT_REDIRECT_URIS": "http://testserver/accounts/login/ https://testserver/accounts/login/",
+        # Where Hive sends people after signing out (LOGOUT_REDIRECT_URL).
+        "OIDC_POST_LOGOUT_REDIRECT_URIS": "http://testserver/ https://testserver/",
     }
     with open(log_file, "w") as log:
         process = subprocess.Popen(
@@ -82,6 +83,7 @@ class OidcProvider:
     issuer: str
     accounts_file: Path
     people: dict = field(default_factory=dict)
+    login_forms_filled: int = 0
 
     def app_settings(self, **extra) -> dict:
         """SOCIALACCOUNT_PROVIDERS as config/settings.py builds it from HIVE_OIDC_*."""
@@ -105,15 +107,16 @@ class OidcProvider:
         self.people[sub] = {"username": username, "password": password, "claims": claims}
         self.accounts_file.write_text(json.dumps(self.people))
 
-    def sign_in(self, client, *, username: str, password: str = "provider-pass"):
+    def sign_in(self, client, *, username: str, password: str = "provider-pass", browser=None):
         """Clicks Hive's SSO button and signs in at the provider; returns Hive's last response.
 
-        `client` is the person's browser on Hive's side (a Django test client); the provider side is a
-        fresh browser session, so every sign-in goes through the provider's login form.
+        `client` is the person's browser on Hive's side (a Django test client); `browser` its cookies
+        at the provider (a requests.Session), fresh unless given, so by default every sign-in goes
+        through the provider's login form. `login_forms_filled` counts the times it did.
         """
         response = client.post(f"/accounts/oidc/{PROVIDER_ID}/login/")
         assert response.status_code == 302, response.content[:500]
-        browser = requests.Session()
+        browser = browser if browser is not None else requests.Session()
         url = response["Location"]
         for _ in range(20):
             if urlsplit(url).netloc == "testserver":
@@ -127,6 +130,7 @@ class OidcProvider:
             assert form, (
                 f"No login form at the provider: {provider_response.status_code} {provider_response.text}"
             )
+            self.login_forms_filled += 1
             provider_response = browser.post(
                 urljoin(url, unescape(form.group(1))),
                 data={"username": username, "password": password},
@@ -144,3 +148,21 @@ def signed_in_user(client):
 
     response = client.get(reverse("feed:home"))
     return response.wsgi_request.user if response.status_code == 200 else None
+
+
+def confirm_provider_logout(browser, url: str):
+    """Follows Hive's redirect to the provider's end_session endpoint and answers its "sign out?" page
+    with yes; returns where the provider sends the browser back to."""
+    page = browser.get(url, allow_redirects=False, timeout=10)
+    form = re.search(
+        r'<form id="op.logoutForm" method="post" action="([^"]+)">.*?name="xsrf" value="([^"]+)"', page.text
+    )
+    assert form, f"No logout confirmation at the provider: {page.status_code} {page.text}"
+    done = browser.post(
+        urljoin(url, unescape(form.group(1))),
+        data={"xsrf": form.group(2), "logout": "yes"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert done.is_redirect, done.text
+    return done.headers["Location"]

@@ -1,7 +1,7 @@
 // A real OpenID Connect provider (the oidc-provider package) on loopback, for Hive's SSO tests.
 //
-// It listens on a port the OS picks (so parallel test processes never collide), then prints one JSON
-// line, {"issuer": "http://127.0.0.1:<port>"}, on stdout. Its people are read from the JSON file named
+// It listens on a port the OS picks (so parallel test processes never collide; OIDC_PORT fixes one
+// for trying Hive by hand), then prints one JSON line, {"issuer": "http://127.0.0.1:<port>"}, on stdout. Its people are read from the JSON file named
 // by OIDC_ACCOUNTS_FILE on every sign-in, so a test can change someone's claims between sign-ins:
 //   {"<sub>": {"username": "...", "password": "...", "claims": {"email": "...", "email_verified": true}}}
 // The one client is configured by OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URIS and
@@ -38,7 +38,7 @@ function loginPage(uid, error) {
 }
 
 const server = http.createServer();
-server.listen(0, '127.0.0.1', () => {
+server.listen(Number(process.env.OIDC_PORT || 0), '127.0.0.1', () => {
   const { port } = server.address();
   const issuer = `http://127.0.0.1:${port}`;
   const provider = new Provider(issuer, {
