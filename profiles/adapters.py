@@ -7,6 +7,7 @@ only from a verified company address.
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.internal.datakit import parse_bool_safely
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
@@ -79,18 +80,31 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
         return user
 
 
+def _claims(sociallogin) -> dict:
+    data = sociallogin.account.extra_data or {}
+    return data.get("userinfo") or data.get("id_token") or data
+
+
 def _provider_email(sociallogin) -> tuple[str, bool]:
     """The provider's primary email and whether it counts as verified (claim or authoritative setting)."""
     for address in sociallogin.email_addresses:
         return address.email, bool(address.verified)
     # allauth drops addresses that CompanyAccountAdapter.clean_email rejects (other domains), so read
     # the claim itself to tell "another domain" from "no email at all".
-    data = sociallogin.account.extra_data or {}
-    claims = data.get("userinfo") or data.get("id_token") or data
-    return str(claims.get("email") or "").strip(), False
+    return str(_claims(sociallogin).get("email") or "").strip(), False
 
 
 class CompanySocialAccountAdapter(DefaultSocialAccountAdapter):
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        # HIVE_OIDC_EMAIL_AUTHORITATIVE makes allauth count every company address as verified; a
+        # provider that says outright that this one is not verified is believed all the same.
+        claims = _claims(sociallogin)
+        if "email_verified" in claims and not parse_bool_safely(claims["email_verified"]):
+            for address in sociallogin.email_addresses:
+                address.verified = False
+        return user
+
     def authenticate_by_email(self, sociallogin):
         # allauth's default matches any Hive user holding the address, verified or not (it then wipes
         # that user's password, but still signs the newcomer into the account). Here both sides must

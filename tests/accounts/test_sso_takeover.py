@@ -171,3 +171,17 @@ def test_an_account_is_found_by_subject_even_when_the_provider_email_changes(oid
     oidc_provider.sign_in(browser, username="sam")
 
     assert signed_in_user(browser) == sam
+
+
+def test_authoritative_provider_saying_not_verified_is_believed(oidc_provider, settings, moderator):
+    settings.SOCIALACCOUNT_PROVIDERS = oidc_provider.app_settings(verified_email=settings.HIVE_SIGNUP_DOMAINS)
+    oidc_provider.add_person(
+        sub="sub-attacker", username="mallory", email="moderator@example.com", email_verified="false"
+    )
+    attacker = Client()
+
+    response = oidc_provider.sign_in(attacker, username="mallory")
+
+    assert response.status_code == 403
+    assert signed_in_user(attacker) is None
+    assert not SocialAccount.objects.exists()
