@@ -68,9 +68,20 @@ def test_break_glass_admin_signs_in_with_a_password(sso_only, break_glass_admin,
     page = client.get("/accounts/login/?break_glass=1").content.decode()
     assert PASSWORD_FIELD in page
 
-    client.post("/accounts/login/?break_glass=1", {"login": "Admin@example.com", "password": PASSWORD})
+    client.post("/accounts/login/", {"login": "Admin@example.com", "password": PASSWORD, "break_glass": "1"})
 
     assert signed_in_user(client) == break_glass_admin
+
+
+def test_break_glass_form_stays_after_a_wrong_password(sso_only, break_glass_admin, client):
+    response = client.post(
+        "/accounts/login/", {"login": "admin@example.com", "password": "wrong", "break_glass": "1"}
+    )
+
+    page = response.content.decode()
+    assert PASSWORD_FIELD in page
+    assert "not correct" in page
+    assert signed_in_user(client) is None
 
 
 def test_sign_up_is_closed_and_creates_nobody(sso_only, client):
