@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "profiles.context_processors.viewer",
+                "profiles.context_processors.sso",
             ],
         },
     },
@@ -115,9 +116,10 @@ else:
 
 # --- Sign-in ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "profiles.User"
+# Django's and allauth's password backends, each refusing passwords in SSO-only mode (profiles/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "profiles.backends.CompanyModelBackend",
+    "profiles.backends.CompanyAuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -144,12 +146,27 @@ ACCOUNT_EMAIL_VERIFICATION = env_str("HIVE_EMAIL_VERIFICATION", "optional")
 ACCOUNT_ADAPTER = "profiles.adapters.CompanyAccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 SOCIALACCOUNT_ADAPTER = "profiles.adapters.CompanySocialAccountAdapter"
+# A provider account is found by its subject (`sub`); it joins an existing account by email only when
+# the provider and Hive have both verified that email (profiles/sso.py, profiles/adapters.py).
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_FORMS = {"signup": "profiles.forms.SsoSignupForm"}
+# Security notices by email: a sign-in method connected (templates/socialaccount/email/), a password or
+# address changed. They go to the account's primary address whatever the person's notification choices.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 
 # One optional OpenID Connect provider (Microsoft Entra ID, Okta, Google Workspace...).
 OIDC_CLIENT_ID = env_str("HIVE_OIDC_CLIENT_ID")
+HIVE_OIDC_EMAIL_AUTHORITATIVE = env_bool("HIVE_OIDC_EMAIL_AUTHORITATIVE", False)
+# Signing out of Hive after an SSO sign-in also ends the provider's session (RP-initiated logout).
+HIVE_OIDC_RP_LOGOUT = env_bool("HIVE_OIDC_RP_LOGOUT", True)
+# SSO-only: no password sign-in, sign-up or reset, except for the named break-glass administrators
+# (who sign in at /accounts/login/?break_glass=1 or /admin/), for when the provider is down.
+HIVE_SSO_ONLY = env_bool("HIVE_SSO_ONLY", False)
+HIVE_SSO_BREAK_GLASS_EMAILS = [e.lower() for e in env_list("HIVE_SSO_BREAK_GLASS_EMAILS", "")]
+if HIVE_SSO_ONLY and not OIDC_CLIENT_ID:
+    raise ImproperlyConfigured("HIVE_SSO_ONLY needs single sign-on: set HIVE_OIDC_CLIENT_ID.")
 SOCIALACCOUNT_PROVIDERS = {}
 if OIDC_CLIENT_ID:
     _oidc_server = env_str("HIVE_OIDC_SERVER_URL")
@@ -163,7 +180,12 @@ if OIDC_CLIENT_ID:
                 "name": env_str("HIVE_OIDC_NAME", "Company SSO"),
                 "client_id": OIDC_CLIENT_ID,
                 "secret": env_str("HIVE_OIDC_CLIENT_SECRET"),
-                "settings": {"server_url": _oidc_server},
+                "settings": {
+                    "server_url": _oidc_server,
+                    # Providers that send no `email_verified` (Entra ID) but whose addresses the
+                    # company's admins manage: their emails at the company's domains count as verified.
+                    "verified_email": HIVE_SIGNUP_DOMAINS if HIVE_OIDC_EMAIL_AUTHORITATIVE else False,
+                },
             }
         ],
     }

@@ -38,6 +38,7 @@ from feed.polls import poll_create, poll_vote
 from moderation.models import AuditEntry
 from moderation.services import flag_create
 from profiles.models import Department, Location, Profile, User
+from profiles.services import company_addresses_verify
 from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
 from projects.services import project_embeddings_backfill
 from recognition.models import CompanyValue, Kudos
@@ -520,6 +521,7 @@ class _Builder:
             ],
             batch_size=BATCH_SIZE,
         )
+        company_addresses_verify(users=users)
         user_of = dict(zip(self.people, users, strict=True))
         for person in self.people:
             if person.demo and person.demo["group"]:

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from profiles import roles
 from profiles.selectors import viewer_profile
 
@@ -13,3 +15,8 @@ def viewer(request):
         "viewer_is_moderator": roles.MODERATORS in held,
         "viewer_sees_analytics": roles.COMMUNICATIONS in held,
     }
+
+
+def sso(request):
+    """`sso_only`: the sign-in page offers single sign-on alone (HIVE_SSO_ONLY)."""
+    return {"sso_only": settings.HIVE_SSO_ONLY}

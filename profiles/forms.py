@@ -1,5 +1,6 @@
 """The edit-profile form: turns the page's fields into the values profiles.services expects."""
 
+from allauth.socialaccount.forms import SignupForm as SocialSignupForm
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -158,3 +159,16 @@ class ColleagueField(forms.CharField):
         if match is None:
             raise ValidationError(f"Nobody with the email “{email}” works here.")
         return match
+
+
+class SsoSignupForm(SocialSignupForm):
+    """allauth's form after an SSO callback, with the provider's email fixed.
+
+    Hive's SSO rules (profiles/sso.py) refuse every case that would lead here, so this is a second
+    lock: a disabled field ignores whatever is posted, so nobody can sign up as an address other
+    than the one the provider vouched for.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].disabled = True

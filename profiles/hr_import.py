@@ -25,6 +25,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from profiles.models import Department, ImportRun, Location, Profile, User
+from profiles.services import company_addresses_verify
 from profiles.signals import accounts_activation_changed
 
 logger = logging.getLogger(__name__)
@@ -677,6 +678,7 @@ def _apply(
         users = User.objects.bulk_create(
             [User(email=c.row.email, password=_unusable_password()) for c in batch]
         )
+        company_addresses_verify(users=users)
         for change, user in zip(batch, users, strict=True):
             change.person = _Person(user.pk, change.row.email, True, False)
         _say_batch(say, "created accounts", done, len(new))

@@ -2,6 +2,7 @@
 
 import secrets
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -162,3 +163,16 @@ def profile_edit(
             Profile._meta.get_field("photo").storage.delete(name)
         raise
     return profile
+
+
+def company_addresses_verify(*, users: list[User]) -> None:
+    """Records each new account's address as verified and primary: the company gave it to them.
+
+    For accounts the company creates (HR import, seed_demo), never for addresses people typed in.
+    Single sign-on joins a provider account to a Hive account only through a verified address
+    (profiles/sso.py), so without this record an imported person's SSO sign-in would be refused.
+    """
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=user, email=user.email.lower(), verified=True, primary=True) for user in users],
+        batch_size=1000,
+    )

@@ -2,6 +2,7 @@
 every new account comes with a profile."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.core.context import request_context
 from allauth.socialaccount.models import SocialAccount, SocialLogin
 from django.contrib.sessions.middleware import SessionMiddleware
@@ -9,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from profiles.adapters import CompanySocialAccountAdapter
+from profiles.forms import SsoSignupForm
 from profiles.models import Profile, User
 
 pytestmark = pytest.mark.django_db
@@ -101,10 +103,11 @@ def _request():
     return request
 
 
-def _sso_login(email: str, extra_data: dict | None = None) -> SocialLogin:
+def _sso_login(email: str, extra_data: dict | None = None, *, verified: bool = True) -> SocialLogin:
     return SocialLogin(
         user=User(email=email),
         account=SocialAccount(provider="sso", uid=f"uid-{email}", extra_data=extra_data or {}),
+        email_addresses=[EmailAddress(email=email, verified=verified, primary=True)] if email else [],
     )
 
 
@@ -122,6 +125,13 @@ def test_sso_sign_up_is_closed_to_other_or_missing_addresses(email):
     assert CompanySocialAccountAdapter(request).is_open_for_signup(request, _sso_login(email)) is False
 
 
+def test_sso_sign_up_is_closed_to_an_address_the_provider_did_not_verify():
+    request = _request()
+    sociallogin = _sso_login("sam@example.com", verified=False)
+
+    assert CompanySocialAccountAdapter(request).is_open_for_signup(request, sociallogin) is False
+
+
 def test_sso_sign_up_creates_a_profile_named_as_the_identity_provider_says():
     request = _request()
     sociallogin = _sso_login("sam.s@example.com", {"userinfo": {"name": "Samantha Sample"}})
@@ -131,3 +141,12 @@ def test_sso_sign_up_creates_a_profile_named_as_the_identity_provider_says():
 
     assert Profile.objects.get(user=user).display_name == "Samantha Sample"
     assert not user.has_usable_password()
+
+
+def test_sso_sign_up_form_keeps_the_address_the_provider_vouched_for():
+    # Hive refuses every SSO sign-in that would reach this form; should one reach it anyway, a typed-in
+    # address is ignored.
+    form = SsoSignupForm(data={"email": "new.hire@example.com"}, sociallogin=_sso_login("sam@example.com"))
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["email"] == "sam@example.com"

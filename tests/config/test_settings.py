@@ -86,9 +86,24 @@ def test_oidc_provider_is_configured_from_the_environment():
             "name": "Company SSO",
             "client_id": "hive-client",
             "secret": "oidc-secret",
-            "settings": {"server_url": "https://login.example.com/tenant/v2.0"},
+            "settings": {"server_url": "https://login.example.com/tenant/v2.0", "verified_email": False},
         }
     ]
+
+
+def test_an_authoritative_provider_vouches_only_for_the_company_domains():
+    result = _run(
+        ["-c", PRINT_PROVIDERS],
+        DJANGO_SECRET_KEY=_secret_key(),
+        HIVE_OIDC_CLIENT_ID="hive-client",
+        HIVE_OIDC_SERVER_URL="https://login.example.com/tenant/v2.0",
+        HIVE_OIDC_EMAIL_AUTHORITATIVE="true",
+        HIVE_SIGNUP_DOMAINS="example.com,Example.org",
+    )
+
+    assert result.returncode == 0, result.stderr
+    app = json.loads(result.stdout)["openid_connect"]["APPS"][0]
+    assert app["settings"]["verified_email"] == ["example.com", "example.org"]
 
 
 def test_no_sso_provider_without_a_client_id():
@@ -178,3 +193,10 @@ def test_other_commands_still_refuse_to_start_without_the_secret(tmp_path):
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_sso_only_without_single_sign_on_is_refused():
+    result = _run(["-c", PRINT_PROVIDERS], DJANGO_SECRET_KEY=_secret_key(), HIVE_SSO_ONLY="true")
+
+    assert result.returncode != 0
+    assert "HIVE_SSO_ONLY needs single sign-on: set HIVE_OIDC_CLIENT_ID." in result.stderr
