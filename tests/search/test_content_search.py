@@ -11,6 +11,7 @@ from feed import services as feed
 from feed.models import Post
 from feed.polls import poll_create
 from tests.factories import ProfileFactory
+from tests.helpers import skill_give
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
 
@@ -135,8 +136,6 @@ def test_removed_posts_and_comments_are_not_found(colleague_client, author, coll
 
 
 def test_a_misspelt_skill_also_finds_posts_about_it(colleague_client, author):
-    from tests.search.conftest import skill_give
-
     skill_give(author, "Kubernetes")
     post = feed.post_create(author=author, body="Our Kubernetes upgrade went smoothly.")
 
