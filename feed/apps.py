@@ -5,7 +5,8 @@ class FeedConfig(AppConfig):
     name = "feed"
 
     def ready(self) -> None:
-        from feed import selectors, services
+        from delivery.kinds import kind_register
+        from feed import digest, selectors, services
         from feed.models import Comment, Post
         from moderation.protocol import moderatable_register
 
@@ -13,3 +14,4 @@ class FeedConfig(AppConfig):
         moderatable_register(
             Comment, remove=services.comment_remove_by_moderator, readable=selectors.comment_readable
         )
+        kind_register(digest.DIGEST_KIND)
