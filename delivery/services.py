@@ -145,6 +145,11 @@ def _finish(message_id: int, *, state: str, reason: str = "") -> None:
     )
 
 
+def delivery_backoff(attempt: int) -> int:
+    """Seconds to wait after the `attempt`-th transient failure: doubling, at most an hour."""
+    return min(settings.HIVE_DELIVERY_RETRY_SECONDS * 2 ** (attempt - 1), 3600)
+
+
 def _release(message: DeliveryMessage, *, reason: str) -> None:
     """A transient failure: back to queued after a backoff, or failed for good after too many tries."""
     attempts = message.attempts + 1  # the claim's increment
@@ -152,7 +157,7 @@ def _release(message: DeliveryMessage, *, reason: str) -> None:
         _finish(message.pk, state=State.FAILED, reason=f"gave up after {attempts} attempts: {reason}")
         return
     now = timezone.now()
-    wait = timedelta(seconds=settings.HIVE_DELIVERY_RETRY_SECONDS * 2 ** (attempts - 1))
+    wait = timedelta(seconds=delivery_backoff(attempts))
     DeliveryMessage.objects.filter(pk=message.pk, state=State.CLAIMED).update(
         state=State.QUEUED,
         last_error=reason,
