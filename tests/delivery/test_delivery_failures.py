@@ -4,9 +4,11 @@ person, a worker that died holding a claim. Each time: a clear record, nobody el
 mailed twice."""
 
 import smtplib
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.db import OperationalError
 from django.template import TemplateSyntaxError
 from django.utils import timezone
 
@@ -238,6 +240,42 @@ def test_a_lost_batch_task_is_queued_again_by_the_sweeper_once_its_lease_runs_ou
     _make_due()
     assert delivery_sweep.delay().get() == 5
     assert len(mailoutbox) == 5
+
+
+def test_a_database_outage_right_after_a_send_repeats_that_one_message_only(
+    day_with_a_post, five, mailoutbox, monkeypatch
+):
+    ids = _plan(five)
+    finish = services._finish
+    marked = []
+
+    def database_goes_away_at_the_third(message_id: int, *, state: str, reason: str = "") -> None:
+        if state == "sent":
+            marked.append(message_id)
+            if len(marked) == 3:
+                raise OperationalError("server closed the connection unexpectedly")
+        finish(message_id, state=state, reason=reason)
+
+    monkeypatch.setattr(services, "_finish", database_goes_away_at_the_third)
+    with pytest.raises(OperationalError):
+        delivery_send(message_ids=ids)
+    monkeypatch.undo()
+    assert len(mailoutbox) == 3
+
+    _make_due()  # the claim of the third runs out
+    delivery_sweep.delay()
+
+    per_person = Counter(m.to[0] for m in mailoutbox)
+    assert len(per_person) == 5
+    assert [n for n in per_person.values() if n > 1] == [2]  # the one in flight, nobody else
+
+
+def test_beat_runs_the_sweeper_every_minute(settings):
+    from config.celery import app
+
+    (entry,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "delivery.sweep"]
+    assert entry["schedule"].minute == set(range(60))
+    assert "delivery.sweep" in app.tasks
 
 
 def test_planning_an_unknown_kind_fails_loudly_and_writes_nothing(author):
