@@ -3,16 +3,19 @@ ports and a queue of this test process's own (pytest-xdist may run several side 
 
 import logging
 import os
+import time
 
 import pytest
 from django.conf import settings
 
 from config.celery import app as celery_app
-from tests.delivery.rig import Inbox, SmtpServer, Worker, redis_forget_queue
+from tests.delivery.rig import Inbox, SmtpServer, Worker, redis_forget_queue, wait_for
 
 # Each message takes the server this long to accept: sending is slow enough to kill the worker
 # half-way through a batch, fast enough for a test of a few hundred messages.
 SMTP_DELAY_SECONDS = 0.01
+# An upper bound for each wait, reached only when something is broken.
+SEND_TIMEOUT_SECONDS = 60
 
 
 class Rig:
@@ -21,6 +24,14 @@ class Rig:
         self.inbox = inbox
         self.smtp = smtp
         self.worker = Worker(queue=queue, smtp_port=smtp.port, env=env)
+        self.started = time.monotonic()
+
+    def wait_for(self, done, what: str, *, every: float = 0.05) -> None:
+        """Poll until `done()`; on timeout, fail with the worker's log (why it did not get there)."""
+        try:
+            wait_for(done, what, timeout=SEND_TIMEOUT_SECONDS, every=every)
+        except AssertionError as timeout:
+            raise AssertionError(f"{timeout}\n--- worker log ---\n{self.worker.output()}") from None
 
     def send_task(self, name: str, *args) -> None:
         """Through Redis to the worker process, as beat or an operator would."""
@@ -56,6 +67,7 @@ def crash_rig():
     finally:
         celery_app.conf.task_always_eager = eager
         rig.worker.stop()
+        rig.worker.forget_log()
         smtp.stop()
         with celery_app.connection_for_write() as connection:
             redis_forget_queue(connection.default_channel.client, queue)

@@ -165,6 +165,10 @@ class Worker:
                 self.process.kill()
                 self.process.wait(timeout=10)
 
+    def forget_log(self) -> None:
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
+
     def output(self) -> str:
         return Path(self.log.name).read_text(errors="replace")[-6000:]
 
