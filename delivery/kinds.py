@@ -6,8 +6,6 @@ from typing import Any
 
 from django.core.mail import EmailMessage
 
-from profiles.models import Profile
-
 
 class Skip(Exception):
     """Raised by a kind's `build` when this person should not get the message after all (opted out,
@@ -36,7 +34,3 @@ def kind_get(name: str) -> MailKind:
         return _KINDS[name]
     except KeyError:
         raise LookupError(f"no mail kind {name!r} is registered (is its app installed?)") from None
-
-
-def build_for(kind: MailKind, *, profile: Profile, period: str, prepared: Any) -> EmailMessage:
-    return kind.build(profile=profile, period=period, prepared=prepared)
