@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -205,6 +205,8 @@ def delivery_send(*, message_ids: list[int]) -> dict[str, int]:
                 _finish(message.pk, state=State.SKIPPED, reason=str(skip))
                 counts[State.SKIPPED] += 1
                 continue
+            except DatabaseError:
+                raise  # the database, not this message: the claim runs out and it is sent later
             except Exception as error:  # a template or data error for this person: theirs alone
                 log.exception("delivery %s: could not build the message for %s", run, user.email)
                 _finish(message.pk, state=State.FAILED, reason=f"could not build: {_describe(error)}")

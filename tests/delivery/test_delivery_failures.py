@@ -204,6 +204,29 @@ def test_a_template_failure_for_one_person_fails_theirs_only_and_sends_nobody_tw
     assert len(mailoutbox) == 4
 
 
+def test_a_database_error_while_building_is_not_blamed_on_the_message(
+    day_with_a_post, author, colleague, mailoutbox, monkeypatch
+):
+    build = digest.email_build
+
+    def database_away_for_colin(**kwargs):
+        if kwargs["to"] == "colin@example.com":
+            raise OperationalError("the database system is shutting down")
+        return build(**kwargs)
+
+    monkeypatch.setattr(digest, "email_build", database_away_for_colin)
+    ids = _plan([author, colleague])
+    with pytest.raises(OperationalError):
+        delivery_send(message_ids=ids)  # the task retries on OperationalError
+    assert _state(colleague).state == "claimed"  # not failed: the sweeper takes it back
+
+    monkeypatch.setattr(digest, "email_build", build)
+    _make_due()
+    delivery_sweep.delay()
+
+    assert _recipients(mailoutbox) == ["ada@example.com", "colin@example.com"]
+
+
 def test_a_claim_left_by_a_dead_worker_is_taken_back_after_the_lease_only(
     day_with_a_post, author, colleague, mailoutbox
 ):
