@@ -43,19 +43,3 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.department or 'company'}"
-
-
-class WeeklyReportDelivery(models.Model):
-    """The weekly adoption report went to this person for the week starting `week_start`."""
-
-    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
-    week_start = models.DateField()
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["week_start", "profile"], name="weekly_report_once_per_week")
-        ]
-
-    def __str__(self) -> str:
-        return f"weekly report {self.week_start} to {self.profile_id}"

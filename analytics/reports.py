@@ -4,16 +4,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import Group
-from django.core.mail import get_connection
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
-from analytics.models import ActiveDay, DailyRollup, WeeklyReportDelivery
+from analytics.models import ActiveDay, DailyRollup
 from analytics.services import METRICS, rollup_fill
 from common.email import email_build
+from delivery.kinds import MailKind, Skip
+from delivery.services import delivery_plan, delivery_queue
 from profiles import roles
 from profiles.models import Department, Profile
+
+WEEKLY_REPORT = "weekly_report"
 
 
 @dataclass
@@ -95,38 +97,36 @@ def weekly_report_recipients() -> list[Profile]:
 
 
 def weekly_report_send(*, week_start: date) -> int:
-    """Email the week's report to every Communications member who has not had it; returns how many sent.
+    """Queue the week's report to every Communications member still owed it; returns how many queued.
 
-    The delivery rows are written in the transaction that sends, so a rerun sends nobody a second copy.
-    """
+    The delivery path sends each person's copy in its own short transaction, so a crash half-way
+    neither loses the rest nor re-sends what went out (Django admin: Delivery runs)."""
+    run = delivery_plan(
+        kind=WEEKLY_REPORT,
+        period=week_start.isoformat(),
+        profile_ids=[p.pk for p in weekly_report_recipients()],
+    )
+    return delivery_queue(run=run)
+
+
+def _weekly_report_prepare(period: str) -> dict:
+    """The figures every copy shares, computed once per batch."""
+    week_start = date.fromisoformat(period)
     this_week = week_figures(start=week_start)
     last_week = week_figures(start=week_start - timedelta(days=7))
-    departments = department_participation(start=week_start)
-    with transaction.atomic():
-        done = set(
-            WeeklyReportDelivery.objects.filter(week_start=week_start).values_list("profile_id", flat=True)
-        )
-        recipients = [p for p in weekly_report_recipients() if p.pk not in done]
-        if not recipients:
-            return 0
-        try:
-            with transaction.atomic():
-                WeeklyReportDelivery.objects.bulk_create(
-                    [WeeklyReportDelivery(profile=p, week_start=week_start) for p in recipients]
-                )
-        except IntegrityError:
-            return 0  # another worker is sending this week's report
-        context = {
-            "week": this_week,
-            "previous": last_week,
-            "changes": {m: this_week.totals[m] - last_week.totals[m] for m in this_week.totals},
-            "departments": departments,
-            "dashboard_path": reverse("analytics:dashboard"),
-        }
-        messages = [
-            email_build(name="weekly_report", to=p.user.email, context={**context, "profile": p})
-            for p in recipients
-        ]
-        with get_connection() as connection:
-            connection.send_messages(messages)
-    return len(messages)
+    return {
+        "week": this_week,
+        "previous": last_week,
+        "changes": {m: this_week.totals[m] - last_week.totals[m] for m in this_week.totals},
+        "departments": department_participation(start=week_start),
+        "dashboard_path": reverse("analytics:dashboard"),
+    }
+
+
+def _weekly_report_build(*, profile: Profile, period: str, prepared: dict):
+    if not profile.user.groups.filter(name=roles.COMMUNICATIONS).exists():
+        raise Skip("no longer in the Communications group")
+    return email_build(name="weekly_report", to=profile.user.email, context={**prepared, "profile": profile})
+
+
+WEEKLY_REPORT_KIND = MailKind(name=WEEKLY_REPORT, prepare=_weekly_report_prepare, build=_weekly_report_build)

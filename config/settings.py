@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "taggit",
     "common",
     "profiles",
+    "delivery",
     "communities",
     "expertise",
     "moderation",
@@ -228,12 +229,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
 }
 CELERY_TIMEZONE = env_str("HIVE_TIME_ZONE", "UTC")
+# Two Hives (or two test processes) sharing one Redis keep their tasks apart with their own queue.
+CELERY_TASK_DEFAULT_QUEUE = env_str("HIVE_CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     # Yesterday's adoption figures, once the day is over everywhere in the company's time zone.
     "analytics-nightly-rollup": {
         "task": "analytics.rollup_yesterday",
         "schedule": crontab(hour=0, minute=30),
     },
+    # Bulk email a dead worker, a lost task or a mail server outage left owed: queued again once
+    # their lease runs out (HIVE_DELIVERY_LEASE_SECONDS).
+    "delivery-sweep": {"task": "delivery.sweep", "schedule": crontab(minute="*")},
     "feed-daily-digest": {"task": "feed.digest_send_daily", "schedule": crontab(hour=7, minute=0)},
     "analytics-weekly-report": {
         "task": "analytics.weekly_report_last_week",
@@ -253,6 +259,12 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 HIVE_DIGEST_BATCH_SIZE = env_int("HIVE_DIGEST_BATCH_SIZE", 500)
+# Bulk email (delivery/): how long a worker may hold a message before another takes it back (longer
+# than one SMTP exchange, EMAIL_TIMEOUT), the first backoff after a transient SMTP failure (doubling
+# each time), and how many tries before a message is recorded as failed.
+HIVE_DELIVERY_LEASE_SECONDS = env_int("HIVE_DELIVERY_LEASE_SECONDS", 300)
+HIVE_DELIVERY_RETRY_SECONDS = env_int("HIVE_DELIVERY_RETRY_SECONDS", 30)
+HIVE_DELIVERY_MAX_ATTEMPTS = env_int("HIVE_DELIVERY_MAX_ATTEMPTS", 8)
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

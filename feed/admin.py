@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from feed.models import Comment, DigestDelivery, Post, Reaction
+from feed.models import Comment, Post, Reaction
 
 
 @admin.register(Post)
@@ -43,12 +43,3 @@ class ReactionAdmin(admin.ModelAdmin):
     search_fields = ["profile__display_name"]
     list_select_related = ["post__author", "profile"]
     raw_id_fields = ["post", "profile"]
-
-
-@admin.register(DigestDelivery)
-class DigestDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["day", "profile", "post_count", "sent_at"]
-    list_filter = ["day"]
-    search_fields = ["profile__display_name", "profile__user__email"]
-    list_select_related = ["profile"]
-    raw_id_fields = ["profile"]

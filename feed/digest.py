@@ -1,25 +1,22 @@
 """The daily digest: the day's top posts, emailed once to each opted-in employee."""
 
-import logging
-import smtplib
 from datetime import date
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import get_connection
-from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 
 from common.days import day_bounds
 from common.email import email_build
-from feed.models import DigestDelivery, Post
+from delivery.kinds import MailKind, Skip
+from delivery.services import delivery_plan, delivery_queue
+from feed.models import Post
 from feed.selectors import public_posts
 from profiles.models import Profile
 from profiles.services import profile_digest_unsubscribe
 
-log = logging.getLogger(__name__)
-
+DIGEST = "digest"
 TOP_POSTS = 5
 UNSUBSCRIBE_SALT = "feed.digest.unsubscribe"
 
@@ -38,13 +35,23 @@ def digest_top_posts(*, day: date, limit: int = TOP_POSTS) -> list[Post]:
 
 
 def digest_recipient_ids(*, day: date) -> list[int]:
-    """Opted-in, active people who have not had this day's digest yet."""
+    """Opted-in, active people: everyone owed the day's digest (the delivery path knows who has had it)."""
     return list(
         Profile.objects.filter(digest_opt_in=True, user__is_active=True)
-        .exclude(digests__day=day)
         .order_by("id")
         .values_list("id", flat=True)
     )
+
+
+def digest_send(*, day: date) -> int:
+    """Queue the day's digest to every opted-in person still owed it; returns how many were queued.
+
+    Nothing is recorded for a day without posts. The delivery path sends each message once, resumes
+    after a crash and records what happened to each (Django admin: Delivery runs)."""
+    if not digest_top_posts(day=day):
+        return 0
+    run = delivery_plan(kind=DIGEST, period=day.isoformat(), profile_ids=digest_recipient_ids(day=day))
+    return delivery_queue(run=run)
 
 
 def unsubscribe_token(profile_id: int) -> str:
@@ -58,64 +65,16 @@ def unsubscribe_profile_id(token: str) -> int | None:
         return None
 
 
-def digest_send_batch(*, day: date, profile_ids: list[int]) -> int:
-    """Send the day's digest to these people; returns how many were sent now.
-
-    The batch first claims its recipients by committing their DigestDelivery rows: if the rows
-    already exist (a rerun, or a second worker) nobody is mailed twice. Messages then go out one by
-    one on one SMTP connection. An address the server refuses is logged and skipped (retrying would
-    fail again and hold up everyone after it); any other failure (server down, connection lost)
-    releases the claims of the people not yet mailed and re-raises, so the task's retry reaches
-    them without mailing anyone a second time.
-    """
-    posts = digest_top_posts(day=day)
-    if not posts:
-        return 0
-    recipients = _digest_claim(day=day, profile_ids=profile_ids, post_count=len(posts))
-    done = sent = 0
-    try:
-        with get_connection() as connection:
-            for profile in recipients:
-                try:
-                    connection.send_messages([_digest_message(profile=profile, day=day, posts=posts)])
-                    sent += 1
-                except smtplib.SMTPRecipientsRefused:
-                    log.warning("digest %s: the mail server refused %s", day, profile.user.email)
-                done += 1
-    except Exception:
-        unsent = [p.pk for p in recipients[done:]]
-        DigestDelivery.objects.filter(day=day, profile_id__in=unsent).delete()
-        log.warning("digest %s: sending stopped; %d claims released for the retry", day, len(unsent))
-        raise
-    return sent
+def _digest_prepare(period: str) -> list[Post]:
+    return digest_top_posts(day=date.fromisoformat(period))
 
 
-def _digest_claim(*, day: date, profile_ids: list[int], post_count: int) -> list[Profile]:
-    """Commit a DigestDelivery row for each of these people still owed the day's digest."""
-    with transaction.atomic():
-        already = set(
-            DigestDelivery.objects.filter(day=day, profile_id__in=profile_ids).values_list(
-                "profile_id", flat=True
-            )
-        )
-        recipients = list(
-            Profile.objects.filter(
-                pk__in=set(profile_ids) - already, digest_opt_in=True, user__is_active=True
-            )
-            .select_related("user")
-            .order_by("id")
-        )
-        if not recipients:
-            return []
-        try:
-            with transaction.atomic():
-                DigestDelivery.objects.bulk_create(
-                    [DigestDelivery(profile=p, day=day, post_count=post_count) for p in recipients]
-                )
-        except IntegrityError:
-            log.info("digest %s: batch already claimed by another worker", day)
-            return []
-    return recipients
+def _digest_build(*, profile: Profile, period: str, prepared: list[Post]):
+    if not profile.digest_opt_in:
+        raise Skip("opted out of the digest before it went out")
+    if not prepared:
+        raise Skip("the day's posts were all removed before the digest went out")
+    return _digest_message(profile=profile, day=date.fromisoformat(period), posts=prepared)
 
 
 def _digest_message(*, profile: Profile, day: date, posts: list[Post]):
@@ -141,3 +100,6 @@ def _digest_message(*, profile: Profile, day: date, posts: list[Post]):
 def digest_unsubscribe(*, profile_id: int) -> Profile | None:
     """The digest's unsubscribe link: the setting is the profile's, so profiles changes it."""
     return profile_digest_unsubscribe(profile_id=profile_id)
+
+
+DIGEST_KIND = MailKind(name=DIGEST, prepare=_digest_prepare, build=_digest_build)

@@ -259,23 +259,6 @@ class FollowTag(models.Model):
         return f"{self.follower_id} follows tag {self.tag_id}"
 
 
-class DigestDelivery(models.Model):
-    """One row per person per day a digest went out: a rerun of the task sends nobody a second one."""
-
-    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="digests")
-    day = models.DateField()
-    post_count = models.PositiveSmallIntegerField()
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name_plural = "digest deliveries"
-        constraints = [models.UniqueConstraint(fields=["profile", "day"], name="digest_once_per_day")]
-        indexes = [models.Index(fields=["day"], name="digest_day_idx")]
-
-    def __str__(self) -> str:
-        return f"digest {self.day} to {self.profile}"
-
-
 class PostRevision(models.Model):
     """What a post said before an edit: the history behind the visible "edited" mark."""
 

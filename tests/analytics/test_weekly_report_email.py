@@ -6,7 +6,7 @@ import pytest
 
 from analytics.reports import weekly_report_send
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
 
 
 def test_company_name_reads_plainly_in_the_weekly_report_subject(comms, settings, mailoutbox):

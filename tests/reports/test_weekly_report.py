@@ -6,10 +6,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from analytics.models import ActiveDay, WeeklyReportDelivery
+from analytics.models import ActiveDay
 from analytics.reports import weekly_report_send
 from analytics.tasks import weekly_report_last_week
+from delivery.models import DeliveryMessage
 from tests.factories import DepartmentFactory, PostFactory, ProfileFactory
+
+pytestmark = pytest.mark.usefixtures("celery_eager")  # the report's batch task runs in the test
 
 MONDAY = date(2026, 11, 16)
 
@@ -44,7 +47,10 @@ def test_comms_members_get_the_weeks_figures_once(comms, author, active_week):
 
     assert weekly_report_send(week_start=MONDAY) == 0
     assert len(mail.outbox) == 2
-    assert WeeklyReportDelivery.objects.filter(week_start=MONDAY).count() == 2
+    sent = DeliveryMessage.objects.filter(
+        run__kind="weekly_report", run__period=MONDAY.isoformat(), state="sent"
+    )
+    assert sent.count() == 2
 
 
 @pytest.mark.django_db
@@ -68,4 +74,4 @@ def test_report_lists_least_active_department_first(comms, author, outsider, act
 def test_monday_job_reports_the_week_that_just_ended(comms, monkeypatch, active_week):
     monkeypatch.setattr("analytics.tasks.company_today", lambda: MONDAY + timedelta(days=7))
     weekly_report_last_week.delay()  # eager in this test: no broker worker needed
-    assert WeeklyReportDelivery.objects.get(profile=comms).week_start == MONDAY
+    assert DeliveryMessage.objects.get(profile=comms).run.period == MONDAY.isoformat()

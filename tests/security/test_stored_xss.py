@@ -22,10 +22,10 @@ from analytics.reports import weekly_report_send
 from common.days import company_today
 from communities import services as communities
 from communities.models import Community
+from delivery.services import delivery_plan, delivery_queue
 from expertise.models import ProfileSkill
 from expertise.services import endorsement_create, profile_interests_set, profile_skills_set
 from feed import services as feed
-from feed.digest import digest_send_batch
 from feed.models import Post, PostImage
 from feed.polls import poll_create, poll_vote
 from moderation.models import Case
@@ -315,7 +315,8 @@ def test_notification_emails_carry_names_as_text(world, colleague):
 
 def test_daily_digest_email_carries_names_and_posts_as_text(world):
     mail.outbox.clear()
-    digest_send_batch(day=company_today(), profile_ids=[world.mallory.pk])
+    run = delivery_plan(kind="digest", period=company_today().isoformat(), profile_ids=[world.mallory.pk])
+    delivery_queue(run=run)
     (message,) = mail.outbox
     assert_safe(message.alternatives[0][0], where="digest email", shows=[world.mallory.display_name])
     assert world.mallory.display_name in message.body

@@ -9,8 +9,9 @@ from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
+from delivery.models import DeliveryMessage
+from delivery.services import delivery_plan, delivery_send
 from feed import digest
-from feed.models import DigestDelivery
 from feed.tasks import digest_send_daily, digest_send_day
 from profiles.models import Profile
 from tests.factories import PostFactory, ProfileFactory
@@ -105,7 +106,7 @@ def test_opted_out_and_departed_people_get_nothing(busy_day, opted_out, departed
     addresses = {m.to[0] for m in mailoutbox}
     assert "otto@example.com" not in addresses
     assert "dora@example.com" not in addresses
-    assert not DigestDelivery.objects.filter(profile__in=[opted_out, departed]).exists()
+    assert not DeliveryMessage.objects.filter(profile__in=[opted_out, departed]).exists()
 
 
 def test_running_the_digest_again_sends_nothing_more(busy_day, mailoutbox):
@@ -116,26 +117,38 @@ def test_running_the_digest_again_sends_nothing_more(busy_day, mailoutbox):
 
     assert again == 0
     assert len(mailoutbox) == sent == 2
-    deliveries = list(DigestDelivery.objects.values_list("profile__user__email", "day", "post_count"))
-    assert sorted(deliveries) == [("ada@example.com", DAY, 5), ("colin@example.com", DAY, 5)]
+    deliveries = DeliveryMessage.objects.values_list(
+        "profile__user__email", "run__kind", "run__period", "state"
+    )
+    assert sorted(deliveries) == [
+        ("ada@example.com", "digest", "2025-03-10", "sent"),
+        ("colin@example.com", "digest", "2025-03-10", "sent"),
+    ]
+
+
+def _planned(profiles) -> list[int]:
+    run = delivery_plan(kind="digest", period=DAY.isoformat(), profile_ids=[p.pk for p in profiles])
+    return list(DeliveryMessage.objects.filter(run=run).order_by("id").values_list("id", flat=True))
 
 
 def test_a_repeated_batch_sends_nobody_a_second_email(busy_day, author, colleague, mailoutbox):
     # A broker can deliver a batch twice (acks_late after a worker crash): the second run sends nothing.
-    ids = [author.pk, colleague.pk]
-    assert digest.digest_send_batch(day=DAY, profile_ids=ids) == 2
+    ids = _planned([author, colleague])
+    assert delivery_send(message_ids=ids)["sent"] == 2
 
-    assert digest.digest_send_batch(day=DAY, profile_ids=ids) == 0
+    assert delivery_send(message_ids=ids)["sent"] == 0
     assert len(mailoutbox) == 2
 
 
 def test_someone_who_opts_out_before_their_batch_runs_gets_nothing(busy_day, author, colleague, mailoutbox):
-    ids = digest.digest_recipient_ids(day=DAY)
+    ids = _planned([author, colleague])
     Profile.objects.filter(pk=colleague.pk).update(digest_opt_in=False)
 
-    digest.digest_send_batch(day=DAY, profile_ids=ids)
+    delivery_send(message_ids=ids)
 
     assert [m.to for m in mailoutbox] == [["ada@example.com"]]
+    skipped = DeliveryMessage.objects.get(profile=colleague)
+    assert (skipped.state, skipped.last_error) == ("skipped", "opted out of the digest before it went out")
 
 
 def test_small_batches_still_reach_everyone_once(busy_day, settings, mailoutbox):
@@ -153,7 +166,7 @@ def test_a_day_without_posts_sends_nothing_and_records_nothing(author, mailoutbo
     digest_send_day.delay(DAY.isoformat())
 
     assert mailoutbox == []
-    assert not DigestDelivery.objects.exists()
+    assert not DeliveryMessage.objects.exists()
 
 
 def test_morning_job_sends_yesterdays_digest(author, mailoutbox):
@@ -264,49 +277,3 @@ def test_mail_clients_one_click_unsubscribe_needs_no_browser_session(busy_day, a
     assert response.status_code == 200
     author.refresh_from_db()
     assert author.digest_opt_in is False
-
-
-@pytest.fixture
-def flaky_mail(settings):
-    from tests.tasks.flaky_mail import FlakyEmailBackend
-
-    settings.EMAIL_BACKEND = "tests.tasks.flaky_mail.FlakyEmailBackend"
-    FlakyEmailBackend.refused, FlakyEmailBackend.fail_after, FlakyEmailBackend._delivered = set(), None, 0
-    yield FlakyEmailBackend
-    FlakyEmailBackend.refused, FlakyEmailBackend.fail_after, FlakyEmailBackend._delivered = set(), None, 0
-
-
-def _extra_recipients(count: int) -> list[int]:
-    return [ProfileFactory(user__email=f"extra{n}@example.com").pk for n in range(count)]
-
-
-def test_a_dropped_connection_mid_batch_mails_the_rest_on_retry_and_nobody_twice(
-    busy_day, author, colleague, flaky_mail, mailoutbox
-):
-    ids = [author.pk, colleague.pk, *_extra_recipients(3)]
-    flaky_mail.fail_after = 2
-
-    with pytest.raises(OSError):
-        digest.digest_send_batch(day=DAY, profile_ids=ids)
-    assert len(mailoutbox) == 2
-    assert DigestDelivery.objects.count() == 2  # the three not mailed are free for the retry
-
-    flaky_mail.fail_after = None
-    assert digest.digest_send_batch(day=DAY, profile_ids=ids) == 3
-
-    addresses = [m.to[0] for m in mailoutbox]
-    assert len(addresses) == len(set(addresses)) == 5
-
-
-def test_a_refused_address_does_not_hold_up_everyone_after_it(
-    busy_day, author, colleague, flaky_mail, mailoutbox
-):
-    ids = [author.pk, colleague.pk, *_extra_recipients(2)]
-    flaky_mail.refused = {"colin@example.com"}
-
-    assert digest.digest_send_batch(day=DAY, profile_ids=ids) == 3
-
-    reached = sorted(m.to[0] for m in mailoutbox)
-    assert reached == ["ada@example.com", "extra0@example.com", "extra1@example.com"]
-    # Not retried the same day: the server would refuse it again.
-    assert digest.digest_send_batch(day=DAY, profile_ids=ids) == 0

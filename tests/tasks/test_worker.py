@@ -19,7 +19,7 @@ from django.utils import timezone
 from analytics.models import ActiveDay, DailyRollup
 from analytics.tasks import rollup_day
 from config.celery import app as celery_app
-from feed.models import DigestDelivery
+from delivery.models import DeliveryMessage
 from feed.tasks import digest_send_day
 from tests.factories import PostFactory
 
@@ -115,8 +115,8 @@ def test_worker_sends_the_digest_through_batches_queued_on_redis(
 
     digest_send_day.delay(DAY.isoformat())
 
-    _wait_for(lambda: celery_worker.count("feed.digest_send_batch") == 2, "send both batches")
-    assert DigestDelivery.objects.filter(day=DAY).count() == 2
+    _wait_for(lambda: celery_worker.count("delivery.send_batch") == 2, "send both batches")
+    assert DeliveryMessage.objects.filter(run__period=DAY.isoformat(), state="sent").count() == 2
     assert sorted(m.to[0] for m in mailoutbox) == ["ada@example.com", "colin@example.com"]
     assert all("Launch is live" in m.body for m in mailoutbox)
 
@@ -124,5 +124,5 @@ def test_worker_sends_the_digest_through_batches_queued_on_redis(
 
     _wait_for(lambda: celery_worker.count("feed.digest_send_day") == 2, "run the rerun")
     time.sleep(0.5)  # time for a batch the rerun might (wrongly) have queued to run
-    assert celery_worker.count("feed.digest_send_batch") == 2
+    assert celery_worker.count("delivery.send_batch") == 2
     assert len(mailoutbox) == 2
