@@ -45,9 +45,9 @@
       .then(function () { busy = false; });
   }
 
-  function start() {
+  function start(now) {
     stop();
-    check();
+    if (now) check();
     timer = setInterval(check, PERIOD);
   }
 
@@ -57,7 +57,8 @@
   }
 
   document.addEventListener("visibilitychange", function () {
-    if (document.hidden) stop(); else start();
+    if (document.hidden) stop(); else start(true);
   });
-  if (!document.hidden) start();
+  // The page was just rendered with the current figures: the first check can wait a period.
+  if (!document.hidden) start(false);
 })();
