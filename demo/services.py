@@ -42,6 +42,7 @@ from profiles.services import company_addresses_verify
 from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
 from projects.services import project_embeddings_backfill
 from recognition.models import CompanyValue, Kudos
+from recognition.services import company_values_ensure
 
 SEED = 2026
 PASSWORD = "hive-demo-2026"
@@ -703,6 +704,7 @@ class _Builder:
         return self._deck("heads", content.HEAD_POSTS).draw()
 
     def _plan_feed(self) -> None:
+        company_values_ensure()
         values = list(CompanyValue.objects.filter(is_active=True))
         leaders = [p for p in self.people if p.level in (CEO, HEAD)]
         for day in self.days:

@@ -9,9 +9,22 @@ from moderation.services import audit_record
 from notifications.models import Kind
 from notifications.services import notify
 from profiles.models import Profile
+from recognition.defaults import DEFAULT_VALUES
 from recognition.models import CompanyValue, Kudos
 
 MESSAGE_MAX = 500
+
+
+def company_values_ensure() -> int:
+    """Creates the starting company values when there are none (a fresh or emptied database); returns
+    how many it created. seed_demo calls it: a demo company without values cannot give kudos."""
+    if CompanyValue.objects.exists():
+        return 0
+    CompanyValue.objects.bulk_create(
+        CompanyValue(name=name, emoji=emoji, description=description, position=position)
+        for position, (name, emoji, description) in enumerate(DEFAULT_VALUES)
+    )
+    return len(DEFAULT_VALUES)
 
 
 @transaction.atomic

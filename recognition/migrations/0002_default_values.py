@@ -1,13 +1,6 @@
 from django.db import migrations
 
-# A starting set so kudos work on a fresh install; admins rename or replace them in Django admin.
-DEFAULT_VALUES = [
-    ("Customer first", "🤝", "Went the extra mile for a customer or colleague."),
-    ("Own it", "🎯", "Took responsibility and saw it through."),
-    ("Better together", "🧩", "Made a team across departments work."),
-    ("Keep learning", "💡", "Learned, taught or shared something new."),
-    ("Be bold", "🚀", "Tried something new and brave."),
-]
+from recognition.defaults import DEFAULT_VALUES
 
 
 def create_values(apps, schema_editor):

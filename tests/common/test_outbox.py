@@ -16,7 +16,11 @@ from tests.factories import CompanyValueFactory
 pytestmark = pytest.mark.django_db(transaction=True)  # on_commit runs as in production
 
 DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
-LATER = timezone.now() + timedelta(minutes=5)  # past the relay's grace for rows still being sent
+
+
+def _later():
+    """Past the relay's grace for rows that may still be being sent."""
+    return timezone.now() + timedelta(minutes=5)
 
 
 @pytest.fixture
@@ -53,8 +57,8 @@ def test_kudos_given_while_the_broker_is_down_is_saved_and_its_email_sent_later(
 
     # The broker is back (tasks run in-process here); the relay sends what waited, once.
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
-    assert outbox_relay(now=LATER) == 1
-    assert outbox_relay(now=LATER) == 0
+    assert outbox_relay(now=_later()) == 1
+    assert outbox_relay(now=_later()) == 0
 
     assert not OutboxTask.objects.exists()
     assert [m.to for m in mail.outbox] == [[colleague.user.email]]
@@ -66,7 +70,7 @@ def test_relay_leaves_everything_in_place_while_the_broker_is_still_down(
 ):
     _give_kudos(author_client, colleague, company_value)
 
-    assert outbox_relay(now=LATER) == 0
+    assert outbox_relay(now=_later()) == 0
 
     waiting = OutboxTask.objects.get()
     assert waiting.attempts == 2

@@ -15,9 +15,8 @@ from delivery.models import DeliveryMessage
 from profiles import roles
 from tests.factories import PostFactory, ProfileFactory, in_group
 
-# Committed data, for the worker process; the rows migrations create (company values) are put back
-# after the flush, for the tests that run after these.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed data, for the worker process.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PEOPLE = 216
 DAY = date(2025, 3, 10)
