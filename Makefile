@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 # Tests run on PostgreSQL and Redis; these defaults match a local install with trust auth.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hive
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# One test process per core (pytest-xdist), each on its own database (test_hive_gw0, _gw1...) and its own
+# Redis keys; PYTEST_WORKERS=0 runs the suite in this process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test install lint worker beat backup
 
@@ -27,7 +30,7 @@ test: install
 	DJANGO_SECRET_KEY=test-only-secret DJANGO_DEBUG=false \
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	DJANGO_ALLOWED_HOSTS=testserver,localhost DJANGO_SECURE_SSL_REDIRECT=false CELERY_TASK_ALWAYS_EAGER=true \
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .
