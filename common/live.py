@@ -64,7 +64,12 @@ def _read(keys: list[str]) -> dict[str, str]:
     client = _redis()
     if client is None:
         return cache.get_many(keys)
-    return {k: v.decode() for k, v in zip(keys, client.mget(keys), strict=True) if v is not None}
+    values = client.mget(keys)
+    return {
+        k: v.decode() if isinstance(v, bytes) else v
+        for k, v in zip(keys, values, strict=True)
+        if v is not None
+    }
 
 
 def _write(tokens: dict[str, str], *, retry: bool = False) -> None:

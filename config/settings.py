@@ -8,6 +8,7 @@ configuration table in README.md.
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -178,7 +179,7 @@ HIVE_SSO_ONLY = env_bool("HIVE_SSO_ONLY", False)
 HIVE_SSO_BREAK_GLASS_EMAILS = [e.lower() for e in env_list("HIVE_SSO_BREAK_GLASS_EMAILS", "")]
 if HIVE_SSO_ONLY and not OIDC_CLIENT_ID:
     raise ImproperlyConfigured("HIVE_SSO_ONLY needs single sign-on: set HIVE_OIDC_CLIENT_ID.")
-SOCIALACCOUNT_PROVIDERS = {}
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {}
 if OIDC_CLIENT_ID:
     _oidc_server = env_str("HIVE_OIDC_SERVER_URL")
     if not _oidc_server:
