@@ -5,8 +5,11 @@ PY := $(VENV)/bin/python
 # Tests run on PostgreSQL and Redis; these defaults match a local install with trust auth.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hive
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# One test process per core (pytest-xdist), each on its own database (test_hive_gw0, _gw1...) and its own
+# Redis keys; PYTEST_WORKERS=0 runs the suite in this process.
+PYTEST_WORKERS ?= auto
 
-.PHONY: run test install lint worker beat backup
+.PHONY: run test check install lint worker beat backup
 
 $(VENV)/.installed: pyproject.toml model-requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +30,19 @@ test: install
 	DJANGO_SECRET_KEY=test-only-secret DJANGO_DEBUG=false \
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	DJANGO_ALLOWED_HOSTS=testserver,localhost DJANGO_SECURE_SSL_REDIRECT=false CELERY_TASK_ALWAYS_EAGER=true \
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
+
+# The gates CI passes before the tests (.ci/run): lint, formatting, migrations in step with the models,
+# the import contracts between apps (.importlinter) and types (mypy, [tool.mypy] in pyproject.toml).
+# Schema and type checks run in a bare environment: nothing from the shell (DATABASE_URL...) leaks in.
+BARE := env -i PATH="$$PATH" HOME="$$HOME" DJANGO_DEBUG=true
+check: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(BARE) $(PY) manage.py makemigrations --check --dry-run
+	@if [ -f .importlinter ]; then echo "$(VENV)/bin/lint-imports"; $(VENV)/bin/lint-imports; \
+	else echo "check: SKIPPED import contracts: there is no .importlinter file"; fi
+	$(BARE) $(PY) -m mypy
 
 lint: install
 	$(PY) -m ruff check .

@@ -10,9 +10,11 @@ person gets at most W times the allowance, never an unlimited number of password
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -25,6 +27,8 @@ DEFAULT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
 
 class ResilientRedisCache(RedisCache):
+    _cache: RedisCacheClient  # RedisCache's client (a cached property that django-stubs leaves out)
+
     def __init__(self, server, params):
         params = {**params, "OPTIONS": {**DEFAULT_OPTIONS, **params.get("OPTIONS", {})}}
         super().__init__(server, params)
@@ -36,13 +40,16 @@ class ResilientRedisCache(RedisCache):
         return time.monotonic() < self._down_until
 
     def _call(self, name: str, *args, **kwargs):
+        return self._either(getattr(super(), name), getattr(self._local, name), *args, **kwargs)
+
+    def _either(self, on_redis: Callable[..., Any], on_local: Callable[..., Any], *args, **kwargs):
         if not self.redis_is_down:
             try:
-                return getattr(super(), name)(*args, **kwargs)
+                return on_redis(*args, **kwargs)
             except UNREACHABLE as error:
                 log.warning("cache: Redis unreachable (%s); memory serves for %ss", error, RETRY_AFTER)
                 self._down_until = time.monotonic() + RETRY_AFTER
-        return getattr(self._local, name)(*args, **kwargs)
+        return on_local(*args, **kwargs)
 
     def add(self, *args, **kwargs):
         return self._call("add", *args, **kwargs)
@@ -76,4 +83,15 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         self._local.clear()
-        return self._call("clear")
+        if not self.key_prefix:
+            return self._call("clear")
+        # FLUSHDB would also empty the keys of whoever else uses this Redis database under another
+        # KEY_PREFIX (the test suite's parallel processes: config/settings.py): only ours go.
+        return self._either(self._delete_prefixed, lambda: True)
+
+    def _delete_prefixed(self) -> bool:
+        client = self._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+        return True

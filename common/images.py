@@ -42,9 +42,9 @@ def image_prepare(upload, *, max_bytes: int, max_side: int, square: bool = False
         if width * height > MAX_PIXELS:
             raise ValidationError("That image is too large in pixels; use one under 40 megapixels.")
         upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
+        with Image.open(upload) as opened:
+            opened.load()
+            image = ImageOps.exif_transpose(opened)
             has_alpha = image.mode in ("RGBA", "LA", "PA") or (
                 image.mode == "P" and "transparency" in image.info
             )

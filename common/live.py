@@ -38,6 +38,13 @@ _client: tuple[str, redis.Redis] | None = None
 _down_until = 0.0
 
 
+def _key(key: str) -> str:
+    # Under the test suite's parallel processes, each one's stamps live under its own prefix
+    # (config/settings.py), where its cache clearing finds them.
+    own = getattr(settings, "REDIS_KEY_PREFIX", "")
+    return f"{own}:{PREFIX}{key}" if own else PREFIX + key
+
+
 class Unavailable(Exception):
     pass
 
@@ -64,7 +71,12 @@ def _read(keys: list[str]) -> dict[str, str]:
     client = _redis()
     if client is None:
         return cache.get_many(keys)
-    return {k: v.decode() for k, v in zip(keys, client.mget(keys), strict=True) if v is not None}
+    values = client.mget(keys)
+    return {
+        k: v.decode() if isinstance(v, bytes) else v
+        for k, v in zip(keys, values, strict=True)
+        if v is not None
+    }
 
 
 def _write(tokens: dict[str, str], *, retry: bool = False) -> None:
@@ -84,7 +96,7 @@ def _token() -> str:
 
 def stamps_get(keys: list[str]) -> dict[str, str] | None:
     """The current token of each key (a missing key gets a fresh one); None when the cache is down."""
-    full = [PREFIX + k for k in keys]
+    full = [_key(k) for k in keys]
     try:
         found = _read(full)
         fresh = {k: _token() for k in full if k not in found}
@@ -98,7 +110,7 @@ def stamps_get(keys: list[str]) -> dict[str, str] | None:
     except Exception:  # any cache failure means "ask the database"
         _failed("unavailable")
         return None
-    return {k: found[PREFIX + k] for k in keys}
+    return {k: found[_key(k)] for k in keys}
 
 
 def stamps_renew(keys: list[str]) -> None:
@@ -111,7 +123,7 @@ def stamps_renew(keys: list[str]) -> None:
 def _renew(keys: list[str]) -> None:
     try:
         # Tried even while polls leave Redis alone: a renewal lost is an answer stale for minutes.
-        _write({PREFIX + k: _token() for k in keys}, retry=True)
+        _write({_key(k): _token() for k in keys}, retry=True)
     except Exception:  # the change is committed; pollers catch up at their expiry
         _failed(f"not renewed: {keys}")
 

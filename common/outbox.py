@@ -62,7 +62,7 @@ def outbox_relay(*, now=None) -> int:
             )
             if not rows:
                 return sent
-            done = []
+            done: list[int] = []
             for row in rows:
                 try:
                     _publish(current_app.tasks[row.task_name], row.args)

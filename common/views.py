@@ -3,25 +3,27 @@ an action run with its success message, and the safe redirect to a "next" addres
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from common.pagination import BadCursor
 
 BAD_PAGE_LINK = "That page link is not valid."
+# What a view answers: a response, or a part of a page another view includes (feed.group_feed).
+_Answer = TypeVar("_Answer")
 
 
-def bad_cursor_400(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def bad_cursor_400(view: Callable[..., _Answer]) -> Callable[..., _Answer | HttpResponseBadRequest]:
     """A cursor that Hive did not make (an edited page link) gets a 400, not a server error."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> _Answer | HttpResponseBadRequest:
         try:
             return view(request, *args, **kwargs)
         except BadCursor:

@@ -8,6 +8,7 @@ configuration table in README.md.
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -109,9 +110,19 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# The test suite runs in several processes at once (pytest-xdist names each: gw0, gw1...). Sharing one
+# Redis, each keeps its cache keys and its Celery queues under a prefix of its own, so that one
+# process's cleaning (tests/conftest.py) or worker never touches another's. Empty everywhere else.
+REDIS_KEY_PREFIX = f"hive-test-{env_str('PYTEST_XDIST_WORKER')}" if env_str("PYTEST_XDIST_WORKER") else ""
 if REDIS_URL:
-    # Falls back to process memory while Redis is unreachable (common/cache.py).
-    CACHES = {"default": {"BACKEND": "common.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # Falls back to process memory while Redis is unreachable (common/cache.py).
+            "BACKEND": "common.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_KEY_PREFIX,
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -168,7 +179,7 @@ HIVE_SSO_ONLY = env_bool("HIVE_SSO_ONLY", False)
 HIVE_SSO_BREAK_GLASS_EMAILS = [e.lower() for e in env_list("HIVE_SSO_BREAK_GLASS_EMAILS", "")]
 if HIVE_SSO_ONLY and not OIDC_CLIENT_ID:
     raise ImproperlyConfigured("HIVE_SSO_ONLY needs single sign-on: set HIVE_OIDC_CLIENT_ID.")
-SOCIALACCOUNT_PROVIDERS = {}
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {}
 if OIDC_CLIENT_ID:
     _oidc_server = env_str("HIVE_OIDC_SERVER_URL")
     if not _oidc_server:
@@ -221,13 +232,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request that queues a task while Redis is down gives up within about a second, not kombu's
 # default of several: the task waits in the outbox (common/outbox.py) and the request goes on.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.2,
     "socket_connect_timeout": 1,
 }
+if REDIS_KEY_PREFIX:
+    # Every broker key (queues, bindings, control channels) under the process's prefix.
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = f"{REDIS_KEY_PREFIX}:celery:"
 CELERY_TIMEZONE = env_str("HIVE_TIME_ZONE", "UTC")
 # Two Hives (or two test processes) sharing one Redis keep their tasks apart with their own queue.
 CELERY_TASK_DEFAULT_QUEUE = env_str("HIVE_CELERY_QUEUE", "celery")

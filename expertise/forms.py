@@ -1,5 +1,7 @@
 """The "Your skills and interests" form: the list of skills, a level per skill, and interests."""
 
+from collections.abc import Sequence
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -26,7 +28,7 @@ class SkillsForm(forms.Form):
         choices=ProfileSkill.Level.choices,
         coerce=int,
         required=False,
-        empty_value=ProfileSkill.Level.PRACTISED,
+        empty_value=ProfileSkill.Level.PRACTISED,  # type: ignore[arg-type]  # django-stubs: str only
         initial=ProfileSkill.Level.PRACTISED,
         error_messages=_LEVEL_ERRORS,
     )
@@ -37,7 +39,9 @@ class SkillsForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, *args, items: list[ProfileSkill] = (), interest_names: list[str] = (), **kwargs):
+    def __init__(
+        self, *args, items: Sequence[ProfileSkill] = (), interest_names: Sequence[str] = (), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.items = list(items)
         self.fields["skills"].initial = _tags_initial([item.tag.name for item in self.items])

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.conf import settings
 
@@ -16,6 +18,10 @@ class MultipleImageField(forms.FileField):
         return [super(MultipleImageField, self).clean(one, initial) for one in files]
 
 
+# What anyone may post; the form offers announcements too to those allowed to make them.
+KINDS = [("update", "Share an update"), ("question", "Ask a question")]
+
+
 class PostForm(forms.Form):
     body = forms.CharField(
         label="Share something with your colleagues",
@@ -26,7 +32,7 @@ class PostForm(forms.Form):
         error_messages={"required": "Your post is empty: write something first."},
     )
     kind = forms.ChoiceField(
-        choices=[("update", "Share an update"), ("question", "Ask a question")],
+        choices=KINDS,
         initial="update",
         required=False,
         widget=forms.RadioSelect,
@@ -45,7 +51,7 @@ class PostForm(forms.Form):
         coerce=int,
         initial=7,
         required=False,
-        empty_value=0,
+        empty_value=0,  # type: ignore[arg-type]  # django-stubs: str only; Django takes any value
         label="Pin to the top of everyone's feed for",
     )
 
@@ -58,8 +64,9 @@ class PostForm(forms.Form):
     def __init__(self, *args, can_announce: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if can_announce:
-            self.fields["kind"].choices = [
-                *self.fields["kind"].choices,
+            kind = cast(forms.ChoiceField, self.fields["kind"])
+            kind.choices = [
+                *KINDS,
                 ("announcement", "Announce to everyone"),
             ]
 

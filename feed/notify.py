@@ -16,10 +16,10 @@ def _quote(text: str) -> str:
 
 def _who_can_read(post: Post, people: list[Profile]) -> list[Profile]:
     """A private group's post is never announced to someone outside the group."""
-    if post.community_id is None or not post.community.is_private:
+    if post.community is None or not post.community.is_private:
         return people
     members = set(
-        Membership.objects.filter(community_id=post.community_id, profile__in=people).values_list(
+        Membership.objects.filter(community_id=post.community.pk, profile__in=people).values_list(
             "profile_id", flat=True
         )
     )

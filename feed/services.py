@@ -202,7 +202,7 @@ def answer_mark(*, post_id: int, comment_id: int | None, actor: Profile) -> Post
 
 def _is_group_admin(*, post: Post, profile: Profile) -> bool:
     return (
-        post.community_id is not None
+        post.community is not None  # no query when the post is in no group
         and post.community.memberships.filter(profile=profile, role="admin").exists()
     )
 

@@ -8,7 +8,7 @@ its own bookkeeping (a post's comment count, say) when a moderator removes somet
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -42,9 +42,21 @@ def moderatable_register(
     _readable[_label(model)] = readable
 
 
+def model_of(content_type: ContentType) -> type[models.Model]:
+    model = content_type.model_class()
+    if model is None:
+        raise LookupError(f"{content_type.app_label}.{content_type.model} is not an installed model")
+    return model
+
+
+def content_type_of(content: Moderatable) -> ContentType:
+    # Every Moderatable is a model instance: moderatable_register takes its model.
+    return ContentType.objects.get_for_model(cast(models.Model, content))
+
+
 def content_readable(content_type: ContentType, *, object_id: int, viewer) -> bool:
     """Only what a person can see can be flagged by them: private group content stays invisible."""
-    return _readable[_label(content_type.model_class())](object_id=object_id, viewer=viewer)
+    return _readable[_label(model_of(content_type))](object_id=object_id, viewer=viewer)
 
 
 def is_moderatable(content_type: ContentType) -> bool:
@@ -53,7 +65,7 @@ def is_moderatable(content_type: ContentType) -> bool:
 
 
 def content_remove(content_type: ContentType, *, object_id: int, moderator, at: datetime) -> None:
-    _registry[_label(content_type.model_class())](object_id=object_id, moderator=moderator, at=at)
+    _registry[_label(model_of(content_type))](object_id=object_id, moderator=moderator, at=at)
 
 
 def content_shown(content_type_id: int, *, object_id: int) -> tuple[ContentType, Moderatable] | None:
@@ -64,5 +76,8 @@ def content_shown(content_type_id: int, *, object_id: int) -> tuple[ContentType,
         return None
     if not is_moderatable(content_type):
         return None
-    content = content_type.model_class().objects.filter(pk=object_id, removed_at__isnull=True).first()
+    content = cast(
+        "Moderatable | None",
+        model_of(content_type)._default_manager.filter(pk=object_id, removed_at__isnull=True).first(),
+    )
     return None if content is None else (content_type, content)

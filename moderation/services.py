@@ -6,7 +6,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from moderation.models import AuditEntry, Case, Flag, FlagReason
-from moderation.protocol import Moderatable, content_remove, is_moderatable
+from moderation.protocol import Moderatable, content_remove, content_type_of, is_moderatable
 from profiles import roles
 from profiles.models import Profile
 
@@ -30,12 +30,12 @@ def is_moderator(user) -> bool:
 
 @transaction.atomic
 def flag_create(*, flagger: Profile, content: Moderatable, reason: str, note: str = "") -> Flag:
-    content_type = ContentType.objects.get_for_model(content)
+    content_type = content_type_of(content)
     if not is_moderatable(content_type):
         raise ValidationError("That can't be flagged.")
     if reason not in FlagReason.values:
         raise ValidationError("Choose a reason for the flag.")
-    what = content._meta.verbose_name
+    what = content_type.name  # the model's verbose name
     if getattr(content, "removed_at", None) is not None:
         raise ValidationError(f"That {what} has already been removed.")
     if content.author_id == flagger.pk:
@@ -114,7 +114,7 @@ def cases_withdraw(*, content: Moderatable, author: Profile) -> int:
     case = (
         Case.objects.select_for_update()
         .filter(
-            content_type=ContentType.objects.get_for_model(content),
+            content_type=content_type_of(content),
             object_id=content.pk,
             status=Case.Status.OPEN,
         )

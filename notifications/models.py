@@ -23,7 +23,7 @@ class Channel(models.TextChoices):
 
 
 # What a kind does until the person chooses: everything in the app, kudos and mentions by email too.
-DEFAULT_CHANNELS = {Kind.MENTION: Channel.EMAIL, Kind.KUDOS: Channel.EMAIL}
+DEFAULT_CHANNELS: dict[str, str] = {Kind.MENTION: Channel.EMAIL, Kind.KUDOS: Channel.EMAIL}
 
 
 class Notification(models.Model):

@@ -5,6 +5,8 @@ existing Hive account by email only when both sides have verified that email, an
 only from a verified company address.
 """
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal.datakit import parse_bool_safely
@@ -34,7 +36,7 @@ def _domain_error() -> ValidationError:
 
 
 def _sso_name() -> str:
-    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    apps: list[dict[str, Any]] = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
     return apps[0]["name"] if apps else "single sign-on"
 
 

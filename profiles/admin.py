@@ -81,7 +81,7 @@ class ImportRunAdmin(RecordAdminMixin, admin.ModelAdmin):
         "error_count",
         "error_lines",
     ]
-    readonly_fields = [name for row in fields for name in (row if isinstance(row, tuple) else [row])]
+    readonly_fields = [name for row in fields for name in (row if isinstance(row, tuple | list) else [row])]
 
     @admin.display(description="Error lines")
     def error_lines(self, run: ImportRun) -> str:

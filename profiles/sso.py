@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 import requests
@@ -135,7 +136,7 @@ def sso_end_session_url(*, request, after: str) -> str | None:
     """
     if not settings.HIVE_OIDC_RP_LOGOUT:
         return None
-    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    apps: list[dict[str, Any]] = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
     provider_ids = {app["provider_id"] for app in apps}
     records = get_authentication_records(request, request.user)
     signed_in_with = [r.get("provider") for r in records if r.get("method") == "socialaccount"]

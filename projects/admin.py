@@ -45,5 +45,4 @@ class ProjectEmbeddingAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["project", "model", "computed_at"]
     list_filter = ["model"]
     search_fields = ["project__name"]
-    fields = ["project", "model", "computed_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("project", "model", "computed_at")

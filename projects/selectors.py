@@ -23,7 +23,7 @@ SQLITE_SCAN_LIMIT = 2000
 def _with_tags(qs: QuerySet[Project]) -> QuerySet[Project]:
     # One query for the tags of the whole page (Skill orders by name). taggit refuses a Prefetch
     # with a custom queryset, hence the plain lookup.
-    return qs.prefetch_related("tags")
+    return qs.prefetch_related("tags")  # type: ignore[misc]  # django-stubs cannot see taggit's manager
 
 
 def projects_page(

@@ -233,7 +233,7 @@ def member_add(request, project_id: int):
     project = _managed_project_or_403(request, project_id, "Only the project's leads can add members.")
     form = MemberAddForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(project)
     person, role = form.cleaned_data["recipient"], form.cleaned_data["role"]
     action_run(

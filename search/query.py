@@ -85,6 +85,8 @@ def query_parse(raw: str) -> ParsedQuery:
     notices = parsed.notices
     for match in _TOKEN.finditer(raw):
         kind = match.lastgroup
+        if kind is None:  # never: every alternative of _TOKEN is a named group
+            continue
         value = match.group(kind)
         if kind == "op":
             key, _, arg = value.partition(":")

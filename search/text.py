@@ -1,6 +1,7 @@
 """Turning what someone typed into search terms, and cutting a readable snippet around a match."""
 
 import re
+from collections.abc import Sequence
 
 MAX_QUERY_LENGTH = 200
 # More words than this add nothing to relevance and only make the query slower.
@@ -18,7 +19,7 @@ def words_of(text: str) -> list[str]:
     return seen[:MAX_TERMS]
 
 
-def tsquery_text(query: str, *, prefix: bool, alternatives: list[str] = ()) -> str:
+def tsquery_text(query: str, *, prefix: bool, alternatives: Sequence[str] = ()) -> str:
     """A to_tsquery() string: every word of the query (AND), or every word of any alternative.
 
     Only \\w characters reach it, so nothing the user types can change the tsquery's syntax.

@@ -29,6 +29,15 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _sentence_model_only_when_asked(request, settings):
+    """The sentence model (common/sentence_embeddings.py: 87 MB of weights, seconds to load in each
+    process, and every project's text through a BERT) only for tests marked `sentence_model`; the
+    others match projects by words, as Hive does with HIVE_SEMANTIC_MODEL=off."""
+    if request.node.get_closest_marker("sentence_model") is None:
+        settings.HIVE_SEMANTIC_MODEL = "off"
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

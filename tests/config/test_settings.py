@@ -200,3 +200,21 @@ def test_sso_only_without_single_sign_on_is_refused():
 
     assert result.returncode != 0
     assert "HIVE_SSO_ONLY needs single sign-on: set HIVE_OIDC_CLIENT_ID." in result.stderr
+
+
+PRINT_REDIS_PREFIXES = (
+    "import django, json; django.setup(); from django.conf import settings; "
+    "print(json.dumps([settings.CACHES['default'].get('KEY_PREFIX', ''), "
+    "settings.CELERY_BROKER_TRANSPORT_OPTIONS.get('global_keyprefix', '')]))"
+)
+
+
+def test_each_parallel_test_process_keeps_its_redis_keys_apart():
+    redis = {"DJANGO_SECRET_KEY": _secret_key(), "REDIS_URL": "redis://redis.internal:6379/0"}
+
+    worker = _run(["-c", PRINT_REDIS_PREFIXES], PYTEST_XDIST_WORKER="gw3", **redis)
+    alone = _run(["-c", PRINT_REDIS_PREFIXES], **redis)
+
+    assert worker.returncode == 0, worker.stderr
+    assert json.loads(worker.stdout) == ["hive-test-gw3", "hive-test-gw3:celery:"]
+    assert json.loads(alone.stdout) == ["", ""]  # production and single-process runs: no prefix

@@ -176,6 +176,7 @@ def test_edit_with_bad_dates_saves_nothing(project, author):
 # --- Sentence vectors for the look-alike search ------------------------------------------------
 
 
+@pytest.mark.sentence_model
 def test_a_new_or_edited_project_gets_its_sentence_vector_after_commit(
     author, celery_eager, django_capture_on_commit_callbacks
 ):
@@ -201,6 +202,7 @@ def test_a_new_or_edited_project_gets_its_sentence_vector_after_commit(
     assert bytes(ProjectEmbedding.objects.get(project=project).vector) != bytes(first.vector)
 
 
+@pytest.mark.sentence_model
 def test_backfill_fills_missing_and_other_models_vectors_once(author):
     from projects.models import ProjectEmbedding
 

@@ -257,6 +257,7 @@ def test_profile_projects_tag_lists_roles_and_status(author, colleague, project)
     assert "Kubernetes migration" in html and "Member" in html and "Active" in html
 
 
+@pytest.mark.sentence_model
 def test_a_draft_in_other_words_finds_the_project_only_with_the_sentence_model(
     author_client, colleague, settings
 ):
@@ -287,6 +288,7 @@ def test_a_draft_in_other_words_finds_the_project_only_with_the_sentence_model(
     assert onboarding.name not in author_client.get(reverse("projects:similar"), draft).content.decode()
 
 
+@pytest.mark.sentence_model  # the budget holds with the vectors' query too
 def test_the_look_alike_search_runs_the_same_queries_for_3_or_33_projects(author_client, colleague):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
