@@ -40,8 +40,7 @@ check: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(BARE) $(PY) manage.py makemigrations --check --dry-run
-	@if [ -f .importlinter ]; then echo "$(VENV)/bin/lint-imports"; $(VENV)/bin/lint-imports; \
-	else echo "check: SKIPPED import contracts: there is no .importlinter file"; fi
+	$(VENV)/bin/lint-imports
 	$(BARE) $(PY) -m mypy
 
 lint: install
