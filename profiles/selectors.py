@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
@@ -14,6 +15,10 @@ from common.pagination import Page, keyset_page
 from profiles.models import Department, Location, Profile
 from profiles.services import profile_ensure
 from profiles.validators import link_url_is_safe
+
+if TYPE_CHECKING:
+    # django_stubs_ext ships with django-stubs (a dev dependency), so only the type checker imports it.
+    from django_stubs_ext import WithAnnotations
 
 # An org chart never walks further up than this: a manager loop (A manages B manages A) that slipped
 # into the data stops here instead of hanging the page.
@@ -188,11 +193,15 @@ def profile_links(*, profile: Profile) -> list[dict]:
     ]
 
 
+class _ReportCount(TypedDict):
+    report_count: int
+
+
 @dataclass
 class OrgChart:
-    chain: list[Profile]  # the top of the company first, the person's own manager last
+    chain: list["WithAnnotations[Profile, _ReportCount]"]  # the top of the company first, own manager last
     person: Profile
-    reports: list[Profile]  # each with .report_count
+    reports: list["WithAnnotations[Profile, _ReportCount]"]
     more_reports: bool
     loop: bool  # the chain came back to someone already in it (bad data)
 
