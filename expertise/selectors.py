@@ -8,7 +8,7 @@ from django.db.models.functions import Lower, RowNumber
 
 from common.pagination import Page, keyset_page
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill
-from profiles.models import Profile
+from profiles.models import Profile, User
 from profiles.selectors import active_profiles
 
 # Endorsers named next to a skill on a profile; the rest are "and N more".
@@ -110,17 +110,26 @@ def _viewer_endorsed(viewer: Profile | None) -> Exists | Value:
     return Exists(Endorsement.objects.filter(profile_skill=OuterRef("pk"), endorser=viewer))
 
 
-def _endorsers_attach(items: list[ProfileSkill]) -> None:
-    """Sets `endorsers_shown` (the latest few endorsers) and `endorsers_more` on each item.
+@dataclass
+class SkillShown:
+    """One skill of a profile as the profile page shows it: the row, whether the viewer endorsed it,
+    and the latest endorsers (the rest counted in `endorsers_more`)."""
+
+    item: ProfileSkill
+    viewer_endorsed: bool
+    endorsers_shown: list[Profile] = field(default_factory=list)
+    endorsers_more: int = 0
+
+
+def _endorsers_attach(shown: list[SkillShown]) -> None:
+    """Fills `endorsers_shown` (the latest few endorsers) and `endorsers_more` of each skill.
 
     One query whatever the number of endorsements, and none when nobody is endorsed. On PostgreSQL a
     LATERAL subquery reads ENDORSERS_SHOWN rows per skill off endorsement_latest_idx, so a person with
     thousands of endorsements costs what one with three does; elsewhere (the SQLite demo) ROW_NUMBER().
     """
-    by_id = {item.pk: item for item in items}
-    for item in items:
-        item.endorsers_shown = []
-    endorsed = [item.pk for item in items if item.endorsement_count]
+    by_id = {skill.item.pk: skill for skill in shown}
+    endorsed = [skill.item.pk for skill in shown if skill.item.endorsement_count]
     if endorsed and connection.vendor == "postgresql":
         sql = f"""
             SELECT e.profile_skill_id, p.id, p.display_name
@@ -152,8 +161,8 @@ def _endorsers_attach(items: list[ProfileSkill]) -> None:
         )
         for endorsement in latest:
             by_id[endorsement.profile_skill_id].endorsers_shown.append(endorsement.endorser)
-    for item in items:
-        item.endorsers_more = max(item.endorsement_count - len(item.endorsers_shown), 0)
+    for skill in shown:
+        skill.endorsers_more = max(skill.item.endorsement_count - len(skill.endorsers_shown), 0)
 
 
 _TAG_ROW = ("kind", "id", "tag_id", "tag_name", "tag_slug", "level", "endorsement_count", "viewer_endorsed")
@@ -188,7 +197,8 @@ def profile_expertise(*, profile: Profile, viewer: Profile | None) -> dict:
         )
         .values_list(*_TAG_ROW)
     )
-    items, interest_list = [], []
+    items: list[SkillShown] = []
+    interest_list: list[Interest] = []
     for kind, pk, tag_id, name, slug, level, count, endorsed in skills.union(interests, all=True):
         if kind == "s":
             item = ProfileSkill(
@@ -198,17 +208,16 @@ def profile_expertise(*, profile: Profile, viewer: Profile | None) -> dict:
                 level=level,
                 endorsement_count=count,
             )
-            item.viewer_endorsed = bool(endorsed)
-            items.append(item)
+            items.append(SkillShown(item=item, viewer_endorsed=bool(endorsed)))
         else:
             interest_list.append(Interest(pk=tag_id, name=name, slug=slug))
-    items.sort(key=lambda i: (-i.level, -i.endorsement_count, i.tag.name.lower()))
+    items.sort(key=lambda s: (-s.item.level, -s.item.endorsement_count, s.item.tag.name.lower()))
     interest_list.sort(key=lambda i: i.name.lower())
     _endorsers_attach(items)
     return {"items": items, "interests": interest_list}
 
 
-def profile_skill_for_viewer(*, profile_skill_id: int, viewer: Profile | None) -> ProfileSkill | None:
+def profile_skill_for_viewer(*, profile_skill_id: int, viewer: Profile | None) -> SkillShown | None:
     """One skill of someone's profile as the profile page shows it (after an endorsement)."""
     item = (
         ProfileSkill.objects.filter(pk=profile_skill_id)
@@ -216,9 +225,11 @@ def profile_skill_for_viewer(*, profile_skill_id: int, viewer: Profile | None) -
         .select_related("tag", "content_object__user")
         .first()
     )
-    if item is not None:
-        _endorsers_attach([item])
-    return item
+    if item is None:
+        return None
+    shown = SkillShown(item=item, viewer_endorsed=bool(item.viewer_endorsed))
+    _endorsers_attach([shown])
+    return shown
 
 
 def _popular(model: type[Skill] | type[Interest], limit: int) -> list:
@@ -318,7 +329,7 @@ def people_to_meet(*, viewer: Profile, limit: int = MEET_LIMIT) -> list[MeetSugg
         skill_ids=sorted(my_skills), interest_ids=sorted(my_interests), viewer_id=viewer.pk, per_tag=per_tag
     )
     profile_table = Profile._meta.db_table
-    user_table = Profile._meta.get_field("user").related_model._meta.db_table
+    user_table = User._meta.db_table
     # Group first, then look up only the grouped people. "Same team and place" treats two people
     # without a department (or location) as together.
     sql = f"""

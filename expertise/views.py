@@ -103,22 +103,23 @@ def _endorsement_change(request, item_id: int, *, withdraw: bool):
             services.endorsement_create(endorser=viewer, profile_skill_id=item_id)
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    item = selectors.profile_skill_for_viewer(profile_skill_id=item_id, viewer=viewer)
+    shown = selectors.profile_skill_for_viewer(profile_skill_id=item_id, viewer=viewer)
     if request.headers.get("HX-Request"):
-        if item is None:
+        if shown is None:
             return render(request, "expertise/_skill_gone.html", {"error": error}, status=200)
-        return render(request, "expertise/_skill_item.html", {"item": item, "viewer": viewer, "error": error})
+        context = {"shown": shown, "viewer": viewer, "error": error}
+        return render(request, "expertise/_skill_item.html", context)
     if error:
         messages.error(request, error)
-    elif item is not None:
-        owner, name = item.content_object.display_name, item.tag.name
+    elif shown is not None:
+        owner, name = shown.item.content_object.display_name, shown.item.tag.name
         messages.success(
             request,
             f"You withdrew your endorsement of {owner} for {name}."
             if withdraw
             else f"You endorsed {owner} for {name}.",
         )
-    fallback = item.content_object.get_absolute_url() if item is not None else "expertise:index"
+    fallback = shown.item.content_object.get_absolute_url() if shown is not None else "expertise:index"
     return redirect_next(request, fallback=fallback)
 
 
