@@ -347,11 +347,18 @@ def announcement_reach(*, post: Post) -> dict:
     return {"seen": seen, "audience": audience, "percent": round(100 * seen / audience) if audience else 0}
 
 
-def mention_candidates(*, query: str, limit: int = 8) -> list[Profile]:
+@dataclass
+class MentionCandidate:
+    """A colleague offered by @mention autocomplete, with the handle that feed.mentions resolves back
+    to them (the local part of their email)."""
+
+    person: Profile
+    handle: str
+
+
+def mention_candidates(*, query: str, limit: int = 8) -> list[MentionCandidate]:
     """For @mention autocomplete: active colleagues whose name (any word of it) or email starts with
     what was typed after "@". One query; fewer than two characters match nobody, to keep lists useful.
-
-    Each carries `mention_handle`, the email local part that feed.mentions resolves back to them.
     """
     query = query.strip().lstrip("@")
     if len(query) < 2:
@@ -366,9 +373,7 @@ def mention_candidates(*, query: str, limit: int = 8) -> list[Profile]:
         .select_related("user", "department")
         .order_by("display_name", "id")[:limit]
     )
-    for person in people:
-        person.mention_handle = person.user.email.split("@", 1)[0].lower()
-    return people
+    return [MentionCandidate(person=p, handle=p.user.email.split("@", 1)[0].lower()) for p in people]
 
 
 def post_image(*, post: Post, image_id: int) -> PostImage | None:

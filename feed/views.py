@@ -405,5 +405,5 @@ def digest_unsubscribe(request, token: str):
 @require_GET
 def mention_suggest(request):
     """mentions.js: a listbox of up to 8 colleagues for the "@..." being typed (a GET: nothing changes)."""
-    people = selectors.mention_candidates(query=request.GET.get("q", "")[:100])
-    return render(request, "feed/_mention_suggestions.html", {"people": people})
+    candidates = selectors.mention_candidates(query=request.GET.get("q", "")[:100])
+    return render(request, "feed/_mention_suggestions.html", {"candidates": candidates})
