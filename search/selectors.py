@@ -7,9 +7,11 @@ search.backends (PostgreSQL full-text and trigram search; a plain fallback for t
 
 import difflib
 import math
+from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, Value, When
@@ -26,8 +28,21 @@ from profiles.models import Profile
 from profiles.selectors import active_profiles, profile_local_time
 from projects.models import Project
 from search import backends
+from search.backends import SkillMatch
 from search.query import ParsedQuery, query_parse
 from search.text import snippet, words_of
+
+if TYPE_CHECKING:
+    # django_stubs_ext ships with django-stubs (a dev dependency), so only the type checker imports it.
+    from django_stubs_ext import WithAnnotations
+
+
+class _Score(TypedDict):
+    score: float
+
+
+# A listing of a skill with its `score` for the topic (fit x HOLDER_SCORE), as _skill_holders reads it.
+ScoredHolder: TypeAlias = "WithAnnotations[ProfileSkill, _Score]"
 
 PER_GROUP = 10
 # A skill spelled this close to the query (difflib ratio over the whole name) is what was meant:
@@ -75,7 +90,7 @@ class SearchResults:
     skills: list[Skill]
     projects: list[ProjectHit]
     did_you_mean: str | None = None
-    content: "ContentResults" = None
+    content: "ContentResults" = field(default_factory=lambda: ContentResults())
     # Why part of the query was not used: a filter naming nothing, a date not understood.
     notices: list[str] = field(default_factory=list)
     # False when the query held only filters: nothing was searched, so nothing "matched nothing".
@@ -86,11 +101,11 @@ class SearchResults:
         return not (self.people or self.skills or self.projects or self.content.hits)
 
 
-def _is_exact(skill: Skill) -> bool:
-    return skill.similarity >= EXACT
+def _is_exact(match: SkillMatch) -> bool:
+    return match.similarity >= EXACT
 
 
-def _corrections(query: str, skills: list[Skill]) -> list[str]:
+def _corrections(query: str, skills: list[SkillMatch]) -> list[str]:
     """Names of skills spelled close to the query: what "kubernets" meant.
 
     Only when no skill is spelled exactly as typed: "Java" means Java, not JavaScript. The
@@ -100,9 +115,9 @@ def _corrections(query: str, skills: list[Skill]) -> list[str]:
         return []
     query = query.lower()
     close = [
-        s.name
-        for s in skills
-        if difflib.SequenceMatcher(None, query, s.name.lower()).ratio() >= CORRECTION_RATIO
+        m.skill.name
+        for m in skills
+        if difflib.SequenceMatcher(None, query, m.skill.name.lower()).ratio() >= CORRECTION_RATIO
     ]
     return close[:2]
 
@@ -113,7 +128,7 @@ HOLDER_SCORE = F("level") + Value(2.0) * Ln(F("endorsement_count") + Value(1.0))
 _HOLDER_ORDER = ("-score", "-endorsement_count", "content_object_id")
 
 
-def _skill_holders(*, skills: list[Skill], limit: int, with_people: bool = True) -> list[ProfileSkill]:
+def _skill_holders(*, skills: list[SkillMatch], limit: int, with_people: bool = True) -> list[ScoredHolder]:
     """Active people listing any of the skills, the surest first (fit x HOLDER_SCORE).
 
     with_people=False leaves each person to be loaded by the caller (content_object_id only).
@@ -130,11 +145,11 @@ def _skill_holders(*, skills: list[Skill], limit: int, with_people: bool = True)
     room = limit * 2
     if connection.features.supports_slicing_ordering_in_compound:
         first, *rest = [
-            ProfileSkill.objects.filter(tag=skill)
+            ProfileSkill.objects.filter(tag=m.skill)
             .annotate(score=HOLDER_SCORE)
             .order_by(*_HOLDER_ORDER)
             .values("id")[:room]
-            for skill in skills
+            for m in skills
         ]
         # Then the best of those across the skills, before any of them is joined to people.
         best = (
@@ -146,7 +161,7 @@ def _skill_holders(*, skills: list[Skill], limit: int, with_people: bool = True)
     else:
         # SQLite (the demo): one ranked query over all their rows, a few hundred at most.
         best = (
-            ProfileSkill.objects.filter(tag__in=skills)
+            ProfileSkill.objects.filter(tag__in=[m.skill for m in skills])
             .annotate(score=_skill_weight(skills) * HOLDER_SCORE)
             .order_by(*_HOLDER_ORDER)
             .values("id")[:room]
@@ -166,16 +181,16 @@ def _skill_holders(*, skills: list[Skill], limit: int, with_people: bool = True)
     else:
         found = found.only(*fields)
     items = list(found[:limit])
-    by_id = {skill.pk: skill for skill in skills}
+    by_id = {m.skill.pk: m.skill for m in skills}
     for item in items:
         item.tag = by_id[item.tag_id]
     return items
 
 
-def _skill_weight(skills: list[Skill]) -> Case:
+def _skill_weight(skills: list[SkillMatch]) -> Case:
     # How well each skill fits the topic, as a number per row: Kubernetes 1.0, Kubernetes operators 0.6.
     return Case(
-        *[When(tag_id=s.pk, then=Value(min(s.similarity, 1.0))) for s in skills],
+        *[When(tag_id=m.skill.pk, then=Value(min(m.similarity, 1.0))) for m in skills],
         default=Value(0.0),
         output_field=FloatField(),
     )
@@ -220,15 +235,15 @@ def site_search(*, query: str, viewer: Profile | None = None) -> SearchResults:
         projects = backend.projects_matching(query, also=also, limit=PER_GROUP)
         # In the same transaction: one savepoint and one set of planner settings per page.
         content = content_search(parsed=parsed, viewer=viewer, also=also, in_session=True)
-    meant = [s for s in skills[:1] if _is_exact(s) or s.name in also]
+    meant = [m for m in skills[:1] if _is_exact(m) or m.skill.name in also]
     holder_items = _skill_holders(skills=meant, limit=PER_GROUP)
 
     # When the query names a skill, the people who list it belong among the people found: right
     # after anyone with exactly that name when the skill is spelled exactly, else after every name
     # that matched ("Kim" lists people named Kim before anyone who knows Kimball modelling).
     holders = [PersonHit(h.content_object, reason=_holder_reason(h)) for h in holder_items]
-    exact_names = [PersonHit(p) for p in named if p.rank >= EXACT]
-    other_names = [PersonHit(p) for p in named if p.rank < EXACT]
+    exact_names = [PersonHit(m.person) for m in named if m.rank >= EXACT]
+    other_names = [PersonHit(m.person) for m in named if m.rank < EXACT]
     if meant and _is_exact(meant[0]):
         people = exact_names + holders + other_names
     else:
@@ -246,7 +261,7 @@ def site_search(*, query: str, viewer: Profile | None = None) -> SearchResults:
         content=content,
         notices=notices + content.notices,
         people=unique[:PER_GROUP],
-        skills=skills,
+        skills=[m.skill for m in skills],
         projects=[ProjectHit(p, snippet(p.summary, terms)) for p in projects],
         did_you_mean=also[0] if also else None,
     )
@@ -326,7 +341,7 @@ def experts_find(*, topic: str, viewer: Profile | None) -> ExpertResults:
     # The people are loaded once, below, with the authors.
     holders = _skill_holders(skills=skills, limit=CANDIDATES, with_people=False)
 
-    best_skill: dict[int, ProfileSkill] = {}
+    best_skill: dict[int, ScoredHolder] = {}
     for item in holders:  # ordered by score: the first row per person is their best fit
         best_skill.setdefault(item.content_object_id, item)
     ids = set(best_skill) | set(authors)
@@ -339,18 +354,19 @@ def experts_find(*, topic: str, viewer: Profile | None) -> ExpertResults:
     viewer_location = viewer.location_id if viewer is not None else None
     experts = []
     for person in people:
-        item = best_skill.get(person.pk)
+        best = best_skill.get(person.pk)
         count = authors.get(person.pk, 0)
-        score = (item.score if item is not None else 0.0) + _post_score(count)
+        score = (best.score if best is not None else 0.0) + _post_score(count)
         near = viewer_location is not None and person.location_id == viewer_location
-        experts.append(Expert(person, score=score, skill=item, post_count=count, near_viewer=near))
+        experts.append(Expert(person, score=score, skill=best, post_count=count, near_viewer=near))
     experts.sort(key=lambda e: (-e.score, e.person.display_name, e.person.pk))
 
-    result = ExpertResults(topic=topic, skills=skills)
-    if viewer_location is None:
+    result = ExpertResults(topic=topic, skills=[m.skill for m in skills])
+    location = viewer.location if viewer is not None and viewer_location is not None else None
+    if location is None:
         result.elsewhere = experts[: NEAR_LIMIT + ELSEWHERE_LIMIT]
     else:
-        result.location_name = viewer.location.name
+        result.location_name = location.name
         result.near = [e for e in experts if e.near_viewer][:NEAR_LIMIT]
         result.elsewhere = [e for e in experts if not e.near_viewer][:ELSEWHERE_LIMIT]
     return result
@@ -476,9 +492,15 @@ def _on_post(q: Q) -> Q:
     """The same conditions, on a comment's post."""
     moved = Q()
     moved.connector, moved.negated = q.connector, q.negated
-    moved.children = [
-        _on_post(child) if isinstance(child, Q) else (f"post__{child[0]}", child[1]) for child in q.children
-    ]
+    for child in q.children:
+        if isinstance(child, Q):
+            moved.children.append(_on_post(child))
+        elif isinstance(child, tuple):
+            lookup, value = child
+            moved.children.append((f"post__{lookup}", value))
+        else:
+            # The filters built above are Qs of (lookup, value) pairs; anything else cannot be moved.
+            raise TypeError(f"cannot move {child!r} onto the post")
     return moved
 
 
@@ -486,7 +508,7 @@ def content_search(
     *,
     parsed: ParsedQuery,
     viewer: Profile | None,
-    also: list[str] = (),
+    also: Sequence[str] = (),
     limit: int = CONTENT_SHOWN,
     in_session: bool = False,
 ) -> ContentResults:

@@ -11,7 +11,9 @@ the company writes in more than one language.
 """
 
 import re
+from collections.abc import Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
 from django.contrib.postgres.search import (
@@ -32,6 +34,7 @@ from feed.selectors import public_posts
 from profiles.models import Profile
 from profiles.selectors import active_profiles
 from projects.models import Project
+from search.backends import PersonMatch, SkillMatch
 from search.text import tsquery_text, words_of
 
 CONFIG = "simple"
@@ -78,8 +81,8 @@ def _similar(field: str, query: str) -> Q:
     return Q(TrigramSimilar(F(field), query)) | Q(TrigramWordSimilar(F(field), query))
 
 
-def skills_matching(query: str, *, limit: int) -> list[Skill]:
-    """Skills named like the query, closest first, each with `.similarity` (3 or more when exact)."""
+def skills_matching(query: str, *, limit: int) -> list[SkillMatch]:
+    """Skills named like the query, closest first, each with its similarity (3 or more when exact)."""
     similarity = _exact("name", query) + Greatest(
         TrigramSimilarity("name", query), TrigramWordSimilarity(query, "name")
     )
@@ -92,10 +95,10 @@ def skills_matching(query: str, *, limit: int) -> list[Skill]:
             skills = list(qs.order_by(*order)[:limit])
         finally:
             cursor.execute("SET LOCAL pg_trgm.similarity_threshold TO DEFAULT")
-    return skills
+    return [SkillMatch(skill=s, similarity=s.similarity) for s in skills]
 
 
-def people_matching(query: str, *, limit: int) -> list[Profile]:
+def people_matching(query: str, *, limit: int) -> list[PersonMatch]:
     """Active people by name (typos forgiven) or by the words of their name and job title."""
     # Names similar to the query are few even in a big company, and all of them are ranked, so the
     # right "John Smith" is never cut; words of names and titles can match thousands: capped.
@@ -116,7 +119,7 @@ def people_matching(query: str, *, limit: int) -> list[Profile]:
         # A title that fits counts, less than a name: "designer" lists designers after anyone named so.
         + TrigramWordSimilarity(query, "job_title") * Value(0.5)
     )
-    return list(
+    people = (
         Profile.objects.filter(id__in=candidates)
         .annotate(rank=rank)
         .select_related("department", "location")
@@ -124,6 +127,7 @@ def people_matching(query: str, *, limit: int) -> list[Profile]:
         .only("id", "display_name", "job_title", "department__name", "location__name", "location__time_zone")
         .order_by("-rank", "display_name", "id")[:limit]
     )
+    return [PersonMatch(person=p, rank=p.rank) for p in people]
 
 
 def projects_matching(query: str, *, also: list[str], limit: int) -> list[Project]:
@@ -141,6 +145,8 @@ def projects_matching(query: str, *, also: list[str], limit: int) -> list[Projec
     rank = _exact("name", query) + TrigramSimilarity("name", query) + TrigramWordSimilarity(query, "name")
     similar = Project.objects.filter(_similar("name", query)).values("id")
     ts = tsquery_text(query, prefix=True, alternatives=also)
+    # Rows of project ids, from one query or the union of three.
+    candidates: QuerySet[Project, Mapping[str, Any]]
     if ts:
         tsq = _tsquery(ts)
         words = Project.objects.alias(doc=SearchVector("name", "summary", config=CONFIG)).filter(doc=tsq)

@@ -11,9 +11,9 @@ from django.db.models import Count, Q
 from expertise.models import Skill
 from feed.models import Post
 from feed.selectors import public_posts
-from profiles.models import Profile
 from profiles.selectors import active_profiles
 from projects.models import Project
+from search.backends import PersonMatch, SkillMatch
 from search.text import snippet, words_of
 
 # The typo pass reads every name into Python, so it is limited to the size of a demo company.
@@ -40,20 +40,19 @@ def _rank(query: str, text: str) -> float:
     return _closeness(q, t)
 
 
-def skills_matching(query: str, *, limit: int) -> list[Skill]:
+def skills_matching(query: str, *, limit: int) -> list[SkillMatch]:
     names = list(Skill.objects.values_list("id", "name")[:_TYPO_SCAN_LIMIT])
     scored = {}
     for skill_id, name in names:
         score = _rank(query, name) + (1.0 if query.lower() in name.lower() else 0.0)
         if query.lower() in name.lower() or _closeness(query, name) >= 0.75:
             scored[skill_id] = score
-    skills = list(Skill.objects.filter(id__in=sorted(scored, key=lambda i: -scored[i])[:limit]))
-    for skill in skills:
-        skill.similarity = scored[skill.id]
-    return sorted(skills, key=lambda s: (-s.similarity, s.name))
+    skills = Skill.objects.filter(id__in=sorted(scored, key=lambda i: -scored[i])[:limit])
+    matches = [SkillMatch(skill=skill, similarity=scored[skill.id]) for skill in skills]
+    return sorted(matches, key=lambda m: (-m.similarity, m.skill.name))
 
 
-def people_matching(query: str, *, limit: int) -> list[Profile]:
+def people_matching(query: str, *, limit: int) -> list[PersonMatch]:
     words = words_of(query)
     base = (
         active_profiles()
@@ -68,9 +67,8 @@ def people_matching(query: str, *, limit: int) -> list[Profile]:
         # Typos: the closest names in a demo-sized company.
         people = list(base[:_TYPO_SCAN_LIMIT])
         found = [p for p in people if _closeness(query, p.display_name) >= 0.6]
-    for person in found:
-        person.rank = _rank(query, person.display_name)
-    return sorted(found, key=lambda p: (-p.rank, p.display_name, p.id))[:limit]
+    matches = [PersonMatch(person=p, rank=_rank(query, p.display_name)) for p in found]
+    return sorted(matches, key=lambda m: (-m.rank, m.person.display_name, m.person.id))[:limit]
 
 
 def projects_matching(query: str, *, also: list[str], limit: int) -> list[Project]:
