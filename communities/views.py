@@ -65,7 +65,7 @@ def detail(request, slug: str):
     )
     if isinstance(parts, HttpResponse):
         return parts
-    context = {
+    context: dict[str, object] = {
         "community": community,
         "membership": membership,
         "readable": readable,
@@ -152,7 +152,9 @@ def invite(request, slug: str):
     community = _community_or_404(slug)
     form = InviteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["recipient"]))
+        # The field's ValidationErrors' messages (the stubs type ErrorList items as ValidationError | str).
+        errors = form.errors.as_data()["recipient"]
+        messages.error(request, " ".join(message for error in errors for message in error.messages))
         return redirect(community)
     invitee = form.cleaned_data["recipient"]
     action_run(
