@@ -17,11 +17,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypedDict
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from profiles.models import Department, ImportRun, Location, Profile, User
@@ -220,6 +222,37 @@ def _columns(header: list[str]) -> tuple[str, ...]:
 # --- What Hive holds now ----------------------------------------------------------------------------
 
 
+class _Stored(TypedDict):
+    """A profile's fields as stored (department, location and manager by id)."""
+
+    display_name: str
+    job_title: str
+    department: int | None
+    location: int | None
+    start_date: date | None
+    manager: int | None
+
+
+class _Wanted(TypedDict, total=False):
+    """What a row says, for the columns the file has (department and location by name)."""
+
+    display_name: str
+    job_title: str
+    department: str | None
+    location: str | None
+    start_date: date | None
+
+
+class _ProfileValues(TypedDict, total=False):
+    """The Profile fields the import writes, for the columns the file has."""
+
+    display_name: str
+    job_title: str
+    department_id: int | None
+    location_id: int | None
+    start_date: date | None
+
+
 @dataclass
 class _Person:
     user_id: int
@@ -227,8 +260,7 @@ class _Person:
     is_active: bool
     is_superuser: bool
     profile_id: int | None = None
-    # Profile fields as stored: display_name, job_title, department, location, start_date, manager (ids).
-    fields: dict[str, object] = field(default_factory=dict)
+    fields: _Stored | None = None  # None until they have a profile
     manager_email: str | None = None
 
 
@@ -259,18 +291,18 @@ class _Hive:
         ):
             person = by_user[user_id]
             person.profile_id = pid
-            person.fields = {
-                "display_name": name,
-                "job_title": title,
-                "department": dept_id,
-                "location": loc_id,
-                "start_date": start,
-                "manager": manager_id,
-            }
+            person.fields = _Stored(
+                display_name=name,
+                job_title=title,
+                department=dept_id,
+                location=loc_id,
+                start_date=start,
+                manager=manager_id,
+            )
             email_by_profile[pid] = person.email
         for person in by_user.values():
-            manager_id = person.fields.get("manager")
-            person.manager_email = email_by_profile.get(manager_id) if manager_id else None
+            boss_id = person.fields["manager"] if person.fields is not None else None
+            person.manager_email = email_by_profile.get(boss_id) if boss_id else None
         self.departments = _ids_by_name(Department.objects.order_by("id").values_list("name", "id"))
         self.locations = _ids_by_name(Location.objects.order_by("id").values_list("name", "id"))
 
@@ -431,13 +463,13 @@ class _Planner:
 class _Change:
     row: HRRow
     person: _Person | None
-    fields: dict[str, object]  # desired values of the columns in the file (department/location by name)
+    fields: _Wanted
     reactivate: bool = False
 
 
-def _desired(row: HRRow, columns: set[str]) -> dict[str, object]:
+def _desired(row: HRRow, columns: set[str]) -> _Wanted:
     values = row.values
-    wanted: dict[str, object] = {"display_name": values["name"]}
+    wanted = _Wanted(display_name=values["name"])
     if "title" in columns:
         wanted["job_title"] = values["title"]
     if "department" in columns:
@@ -449,20 +481,40 @@ def _desired(row: HRRow, columns: set[str]) -> dict[str, object]:
     return wanted
 
 
+def _id_by_name(name: str | None, ids: dict[str, int]) -> int | None:
+    """The department's (or location's) id; None for no name, and for a name Hive does not hold yet."""
+    return ids.get(name.casefold()) if name else None
+
+
+def _profile_values(wanted: _Wanted, hive: _Hive) -> _ProfileValues:
+    values = _ProfileValues(display_name=wanted["display_name"])
+    if "job_title" in wanted:
+        values["job_title"] = wanted["job_title"]
+    if "department" in wanted:
+        values["department_id"] = _id_by_name(wanted["department"], hive.departments)
+    if "location" in wanted:
+        values["location_id"] = _id_by_name(wanted["location"], hive.locations)
+    if "start_date" in wanted:
+        values["start_date"] = wanted["start_date"]
+    return values
+
+
+def _stored_differs(values: _ProfileValues, stored: _Stored) -> bool:
+    return (
+        values["display_name"] != stored["display_name"]
+        or ("job_title" in values and values["job_title"] != stored["job_title"])
+        or ("department_id" in values and values["department_id"] != stored["department"])
+        or ("location_id" in values and values["location_id"] != stored["location"])
+        or ("start_date" in values and values["start_date"] != stored["start_date"])
+    )
+
+
 def _differs(change: _Change, hive: _Hive, columns: set[str]) -> bool:
     person = change.person
-    if person is None or person.profile_id is None or change.reactivate:
+    if person is None or person.fields is None or change.reactivate:
         return True
-    stored = person.fields
-    for name, value in change.fields.items():
-        if name == "department":
-            if (hive.departments.get(value.casefold()) if value else None) != stored["department"]:
-                return True
-        elif name == "location":
-            if (hive.locations.get(value.casefold()) if value else None) != stored["location"]:
-                return True
-        elif stored[name] != value:
-            return True
+    if _stored_differs(_profile_values(change.fields, hive), person.fields):
+        return True
     if "manager_email" in columns:
         return (change.row.values["manager_email"] or None) != person.manager_email
     return False
@@ -622,7 +674,7 @@ def _run(
     return report
 
 
-def _new_names(names: Iterable[object], existing: dict[str, int]) -> list[str]:
+def _new_names(names: Iterable[str | None], existing: dict[str, int]) -> list[str]:
     new: dict[str, str] = {}
     for name in names:
         if name and name.casefold() not in existing:
@@ -662,28 +714,21 @@ def _apply(
         Location.objects.bulk_create([Location(name=n) for n in new_locations], batch_size=BATCH_SIZE)
         hive.locations = _ids_by_name(Location.objects.order_by("id").values_list("name", "id"))
 
-    def profile_values(change: _Change) -> dict[str, object]:
-        values = dict(change.fields)
-        if "department" in values:
-            values["department_id"] = (
-                hive.departments[d.casefold()] if (d := values.pop("department")) else None
-            )
-        if "location" in values:
-            values["location_id"] = hive.locations[n.casefold()] if (n := values.pop("location")) else None
-        return values
-
     # People new to Hive: an account without a usable password (they sign in through SSO or reset it).
     new = [c for c in changes if c.person is None]
+    created: dict[int, _Person] = {}  # id(change) -> the account just made for its row
     for done, batch in enumerate(_batches(new), 1):
         users = User.objects.bulk_create(
             [User(email=c.row.email, password=_unusable_password()) for c in batch]
         )
         company_addresses_verify(users=users)
         for change, user in zip(batch, users, strict=True):
-            change.person = _Person(user.pk, change.row.email, True, False)
+            created[id(change)] = _Person(user.pk, change.row.email, True, False)
         _say_batch(say, "created accounts", done, len(new))
+    # Every row with the person it is now in Hive, in the file's order.
+    placed = [(c, c.person or created[id(c)]) for c in changes]
 
-    reactivated = [c.person.user_id for c in changes if c.reactivate]
+    reactivated = [person.user_id for c, person in placed if c.reactivate]
     for batch in _batches(reactivated):
         User.objects.filter(pk__in=batch).update(is_active=True)
     for batch in _batches(leaving):
@@ -696,23 +741,24 @@ def _apply(
         )
 
     # Profiles: created for new people (and accounts that never had one), updated where they differ.
-    missing = [c for c in changes if c.person.profile_id is None]
+    # (Departments and locations the file names all exist now.)
+    profile_ids = {id(c): person.profile_id for c, person in placed if person.profile_id is not None}
+    missing = [(c, person) for c, person in placed if person.profile_id is None]
     for done, batch in enumerate(_batches(missing), 1):
         profiles = Profile.objects.bulk_create(
-            [Profile(user_id=c.person.user_id, **profile_values(c)) for c in batch]
+            [Profile(user_id=person.user_id, **_profile_values(c.fields, hive)) for c, person in batch]
         )
-        for change, profile in zip(batch, profiles, strict=True):
-            change.person.profile_id = profile.pk
+        for (change, person), profile in zip(batch, profiles, strict=True):
+            person.profile_id = profile_ids[id(change)] = profile.pk
         _say_batch(say, "created profiles", done, len(missing))
-    missing_ids = {id(c) for c in missing}
+    missing_ids = {id(c) for c, _ in missing}
     updates = []
-    for change in changes:
-        if id(change) in missing_ids:
+    for change, person in placed:
+        if id(change) in missing_ids or person.fields is None:
             continue
-        values = profile_values(change)
-        stored = change.person.fields
-        if any(stored[name.removesuffix("_id")] != value for name, value in values.items()):
-            updates.append(Profile(pk=change.person.profile_id, **values))
+        values = _profile_values(change.fields, hive)
+        if _stored_differs(values, person.fields):
+            updates.append(Profile(pk=profile_ids[id(change)], **values))
     if updates:
         update_fields = [PROFILE_FIELD[c] for c in columns if c not in ("email", "manager_email")]
         _profiles_update(updates, update_fields)
@@ -721,13 +767,13 @@ def _apply(
     # Managers last, when everyone in the file has a profile to point at.
     if "manager_email" in columns:
         profile_of = {p.email: p.profile_id for p in hive.people.values() if p.profile_id}
-        profile_of.update((c.row.email, c.person.profile_id) for c in changes)
-        pairs = []
-        for change in changes:
+        profile_of.update((c.row.email, profile_ids[id(c)]) for c, _ in placed)
+        pairs: list[tuple[int, int | None]] = []
+        for change, person in placed:
             wanted = change.row.values["manager_email"] or None
-            current = None if id(change) in missing_ids else change.person.manager_email
+            current = None if id(change) in missing_ids else person.manager_email
             if wanted != current:
-                pairs.append((change.person.profile_id, profile_of[wanted] if wanted else None))
+                pairs.append((profile_ids[id(change)], profile_of[wanted] if wanted else None))
         _managers_set(pairs)
         if pairs:
             say(f"set managers {len(pairs):,}")
@@ -753,7 +799,12 @@ def _profiles_update(objs: list[Profile], fields: list[str]) -> None:
         Profile.objects.bulk_update(objs, fields, batch_size=BATCH_SIZE)
         return
     quote = connection.ops.quote_name
-    model_fields = [Profile._meta.get_field(name) for name in fields]
+    model_fields: list[Field] = []
+    for name in fields:
+        model_field = Profile._meta.get_field(name)
+        if not isinstance(model_field, Field):  # a reverse relation has no column here to write
+            raise ValueError(f"Profile.{name} is not a column")
+        model_fields.append(model_field)
     columns = [f.column for f in model_fields]
     row = "(%s::bigint, " + ", ".join(f"%s::{f.db_type(connection)}" for f in model_fields) + ")"
     assignments = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns)
