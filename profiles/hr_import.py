@@ -509,9 +509,20 @@ def _stored_differs(values: _ProfileValues, stored: _Stored) -> bool:
     )
 
 
+def _names_new_to_hive(wanted: _Wanted, hive: _Hive) -> bool:
+    """A department or location Hive does not hold yet: a change whatever is stored (it has no id to
+    compare until the import creates it; someone without a department stores None, as it looks up)."""
+    return bool(
+        _new_names([wanted.get("department")], hive.departments)
+        or _new_names([wanted.get("location")], hive.locations)
+    )
+
+
 def _differs(change: _Change, hive: _Hive, columns: set[str]) -> bool:
     person = change.person
     if person is None or person.fields is None or change.reactivate:
+        return True
+    if _names_new_to_hive(change.fields, hive):
         return True
     if _stored_differs(_profile_values(change.fields, hive), person.fields):
         return True

@@ -68,6 +68,17 @@ def test_reimporting_the_same_file_changes_nothing(run_import):
     assert User.objects.count() == 3
 
 
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_department_new_to_hive_counts_as_an_update_for_someone_without_one(run_import, dry_run):
+    run_import("ann@example.com,Ann Chief,CEO,,Berlin,,2010-01-04")
+
+    report = run_import("ann@example.com,Ann Chief,CEO,Board,Berlin,,2010-01-04", dry_run=dry_run)
+
+    assert (report.created, report.updated, report.unchanged, report.departments_created) == (0, 1, 0, 1)
+    department = profile_of("ann@example.com").department
+    assert (department.name if department else None) == (None if dry_run else "Board")
+
+
 @pytest.mark.parametrize("size", [10, 60])
 def test_import_runs_a_fixed_number_of_queries_whatever_the_file_size(
     run_import, size, django_assert_max_num_queries
