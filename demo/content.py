@@ -5,7 +5,39 @@ demo.services with names and numbers from the company being built, so each post 
 by someone who works there.
 """
 
+from typing import TypedDict
+
 from profiles import roles
+
+
+class TeamSpec(TypedDict):
+    name: str
+    lead: str  # the lead's title
+    home: str  # office
+    titles: list[str]  # members' titles, weighted by repetition
+    skills: list[str]
+
+
+class DepartmentSpec(TypedDict):
+    name: str
+    weight: int  # share of the company
+    head_title: str
+    offices: dict[str, int]  # office -> weight
+    skills: list[str]
+    teams: list[TeamSpec]
+
+
+class DemoAccount(TypedDict):
+    email: str
+    first: str
+    last: str
+    department: str
+    title: str
+    office: str
+    years: float  # since they joined
+    role: str  # as the console describes them
+    group: str | None  # the auth group they are in, if any
+
 
 # --- Offices ---------------------------------------------------------------------------------
 # name -> (IANA time zone, Faker locales weighted for the names of people hired there)
@@ -31,7 +63,7 @@ LANGUAGE_SKILLS = {"Lisbon": "Portuguese", "Berlin": "German", "Toronto": "Frenc
 # Each team: name, its lead's title, a home office, the titles its members hold (weighted by
 # repetition) and the skills its people list. The first team of each department is the one the
 # demo accounts join, so it exists even in the smallest company.
-DEPARTMENTS = [
+DEPARTMENTS: list[DepartmentSpec] = [
     {
         "name": "Engineering",
         "weight": 30,
@@ -332,7 +364,7 @@ CEO_TITLE = "Chief Executive Officer & Co-founder"
 CEO_DEPARTMENT = "Operations"
 
 # The four accounts people sign in with; each takes a member's seat in the first team of its department.
-DEMO_ACCOUNTS = [
+DEMO_ACCOUNTS: list[DemoAccount] = [
     {
         "email": "demo@example.com",
         "first": "Jordan",

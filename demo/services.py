@@ -117,10 +117,20 @@ class _Person:
     start_date: date
     engagement: float
     manager: "_Person | None" = None
-    demo: dict | None = None
+    demo: content.DemoAccount | None = None
     skills: list[str] = field(default_factory=list)
     interest: str = ""
-    profile: Profile | None = None
+    written: Profile | None = None  # by _write_people, before anything else is written
+
+    @property
+    def profile(self) -> Profile:
+        if self.written is None:
+            raise RuntimeError(f"{self.email}'s profile is read before _write_people wrote it")
+        return self.written
+
+    @profile.setter
+    def profile(self, row: Profile) -> None:
+        self.written = row
 
     @property
     def name(self) -> str:
@@ -138,7 +148,17 @@ class _Comment:
     body: str
     flag: tuple[str, str] | None = None
     flaggers: list[_Person] = field(default_factory=list)
-    row: Comment | None = None
+    written: Comment | None = None  # by _write_feed
+
+    @property
+    def row(self) -> Comment:
+        if self.written is None:
+            raise RuntimeError("a comment's row is read before _write_feed made it")
+        return self.written
+
+    @row.setter
+    def row(self, row: Comment) -> None:
+        self.written = row
 
 
 @dataclass(eq=False)
@@ -155,14 +175,25 @@ class _Post:
     flag: tuple[str, str] | None = None
     flaggers: list[_Person] = field(default_factory=list)
     best: _Comment | None = None  # a question's answer its author marked
-    row: Post | None = None
+    written: Post | None = None  # by _write_feed
+
+    @property
+    def row(self) -> Post:
+        if self.written is None:
+            raise RuntimeError("a post's row is read before _write_feed made it")
+        return self.written
+
+    @row.setter
+    def row(self, row: Post) -> None:
+        self.written = row
 
 
 class _Deck:
     """Draws every item once, in shuffled order, before repeating any: fewer identical posts in a row."""
 
     def __init__(self, rng: random.Random, items: list):
-        self.rng, self.items, self.pile = rng, list(items), []
+        self.rng, self.items = rng, list(items)
+        self.pile: list = []
 
     def draw(self):
         if not self.pile:
@@ -268,8 +299,12 @@ class _Builder:
             later = self._moment(person, monday, latest=10 * 60 + 30)
         return max(later, at + timedelta(minutes=1))
 
+    def _team_of(self, person: _Person) -> list[_Person]:
+        """Everyone in the person's team, them included; nobody for the CEO and department heads."""
+        return self.by_team.get(person.team, []) if person.team is not None else []
+
     def _colleague(self, person: _Person) -> _Person:
-        for pool in (self.by_team.get(person.team, []), self.by_department[person.department], self.people):
+        for pool in (self._team_of(person), self.by_department[person.department], self.people):
             others = [p for p in pool if p is not person]
             if others:
                 return self.rng.choice(others)
@@ -361,7 +396,13 @@ class _Builder:
             self.by_department.setdefault(person.department, []).append(person)
             self._plan_skills(person, departments)
 
-    def _member(self, spec: dict, team: dict, lead: _Person, demo: dict | None) -> None:
+    def _member(
+        self,
+        spec: content.DepartmentSpec,
+        team: content.TeamSpec,
+        lead: _Person,
+        demo: content.DemoAccount | None,
+    ) -> None:
         if demo:
             start = self.today - timedelta(days=int(demo["years"] * 365))
             self._person(
@@ -449,7 +490,7 @@ class _Builder:
         self.taken_emails.add(email)
         return email
 
-    def _plan_skills(self, person: _Person, departments: list[dict]) -> None:
+    def _plan_skills(self, person: _Person, departments: list[content.DepartmentSpec]) -> None:
         spec = next(d for d in departments if d["name"] == person.department)
         if person.level == CEO:
             person.skills = ["Leadership", "Fundraising", "Strategy", "Public speaking"]
@@ -604,7 +645,7 @@ class _Builder:
         endorsements = []
         for item in self.skill_rows:
             owner = person_of[item.content_object_id]
-            pool = [c for c in self.by_team.get(owner.team, []) if c is not owner]
+            pool = [c for c in self._team_of(owner) if c is not owner]
             if not pool:
                 continue
             endorsers = self.rng.sample(pool, min(len(pool), self._poisson(item.level * 0.8)))
@@ -756,7 +797,7 @@ class _Builder:
     def _recipient(self, giver: _Person, day: date) -> _Person | None:
         roll = self.rng.random()
         if roll < 0.5:
-            pool = self.by_team.get(giver.team, []) + ([giver.manager] if giver.manager else [])
+            pool = self._team_of(giver) + ([giver.manager] if giver.manager else [])
         elif roll < 0.8:
             pool = self.by_department[giver.department]
         else:
@@ -783,6 +824,8 @@ class _Builder:
 
     def _plan_welcome(self, newcomer: _Person, day: date) -> None:
         lead = newcomer.manager
+        if lead is None:  # the CEO: nobody to welcome them
+            return
         text = self._deck("welcome", content.WELCOME_POSTS).draw()
         hobby_topic = self.rng.choice(content.HOBBIES)[1]
         body = self._fill(
@@ -844,7 +887,7 @@ class _Builder:
             asker = self._colleague_elsewhere(demo)
             self._plan_skill_question(asker, demo, self.days[-1], at=self.now - timedelta(hours=hours))
         received = sum(1 for post in self.posts if post.subject is demo and post.kind == Post.Kind.KUDOS)
-        givers = [p for p in self.by_team[demo.team] + self.people[:3] if p is not demo]
+        givers = [p for p in self._team_of(demo) + self.people[:3] if p is not demo]
         for day in self.rng.sample(weekdays, max(0, 4 - received)) if values else []:
             self._plan_kudos(self.rng.choice(givers), demo, day, values)
 
@@ -963,18 +1006,21 @@ class _Builder:
             )
         Post.objects.bulk_create([p.row for p in self.posts], batch_size=BATCH_SIZE)
 
-        kudos_posts = [p for p in self.posts if p.kind == Post.Kind.KUDOS]
+        # (_plan_kudos gives every kudos its subject.)
+        kudos_posts = [
+            (p, p.subject) for p in self.posts if p.kind == Post.Kind.KUDOS and p.subject is not None
+        ]
         kudos = Kudos.objects.bulk_create(
             [
                 Kudos(
                     giver=p.author.profile,
-                    recipient=p.subject.profile,
+                    recipient=subject.profile,
                     value=p.value,
                     message=p.body,
                     post=p.row,
                     created_at=p.at,
                 )
-                for p in kudos_posts
+                for p, subject in kudos_posts
             ],
             batch_size=BATCH_SIZE,
         )
@@ -1005,10 +1051,10 @@ class _Builder:
                 created_at=comment.at,
             )
         Comment.objects.bulk_create([c.row for c in comments], batch_size=BATCH_SIZE)
-        answered = [p for p in self.posts if p.best is not None]
-        for post in answered:
-            post.row.best_answer = post.best.row
-        Post.objects.bulk_update([p.row for p in answered], ["best_answer"], batch_size=BATCH_SIZE)
+        answered = [(p, p.best) for p in self.posts if p.best is not None]
+        for post, best in answered:
+            post.row.best_answer = best.row
+        Post.objects.bulk_update([p.row for p, _ in answered], ["best_answer"], batch_size=BATCH_SIZE)
         self._write_post_tags()
         reactions = [
             Reaction(post=p.row, profile=person.profile, kind=kind, created_at=at)
@@ -1043,7 +1089,7 @@ class _Builder:
         #tags of their own skills, so their Home is theirs from the first visit."""
         follows: set[tuple[_Person, _Person]] = set()
         for person in self.people:
-            team = [p for p in self.by_team.get(person.team, []) if p is not person]
+            team = [p for p in self._team_of(person) if p is not person]
             for other in self.rng.sample(team, min(len(team), self.rng.randint(2, 6))):
                 follows.add((person, other))
             if person.manager:
@@ -1090,6 +1136,7 @@ class _Builder:
 
     def _write_flags(self) -> None:
         """Through moderation's own service, so each case, its flag count and audit trail agree."""
+        flagged: list[tuple[Post | Comment, tuple[str, str], list[_Person]]]
         flagged = [(p.row, p.flag, p.flaggers) for p in self.posts if p.flag]
         flagged += [(c.row, c.flag, c.flaggers) for c in self.comments if c.flag]
         flags = 0
