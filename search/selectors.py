@@ -504,6 +504,14 @@ def _on_post(q: Q) -> Q:
     return moved
 
 
+class _Words(TypedDict):
+    """What the backends match content against (passed as keywords)."""
+
+    text: str
+    phrases: list[str]
+    also: list[str]
+
+
 def content_search(
     *,
     parsed: ParsedQuery,
@@ -538,7 +546,7 @@ def content_search(
         post__removed_at__isnull=True,
     )
     backend = backends.current()
-    words = {"text": parsed.text, "phrases": parsed.phrases, "also": list(also)}
+    words = _Words(text=parsed.text, phrases=parsed.phrases, also=list(also))
     # in_session: the caller already runs its queries in backend.session().
     with nullcontext() if in_session else backend.session():
         post_rows = backend.content_candidates(posts, **words, fields=_POST_FIELDS, limit=CONTENT_CANDIDATES)

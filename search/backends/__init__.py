@@ -4,13 +4,16 @@ Both modules offer the same functions (skills_matching, people_matching, project
 post_authors); search.selectors picks one per call and does everything else the same way.
 """
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from types import ModuleType
+from typing import Any, Protocol
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from expertise.models import Skill
 from profiles.models import Profile
+from projects.models import Project
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,36 @@ class PersonMatch:
     rank: float
 
 
-def current() -> ModuleType:
+class SearchBackend(Protocol):
+    """What both modules offer (a module satisfies this protocol), so the selectors' calls are checked."""
+
+    def session(self) -> AbstractContextManager[object]: ...
+
+    def skills_matching(self, query: str, *, limit: int) -> list[SkillMatch]: ...
+
+    def people_matching(self, query: str, *, limit: int) -> list[PersonMatch]: ...
+
+    def projects_matching(self, query: str, *, also: list[str], limit: int) -> list[Project]: ...
+
+    def post_authors(self, topic: str, *, also: list[str], recent: int, limit: int) -> dict[int, int]: ...
+
+    def content_candidates(
+        self,
+        rows: QuerySet[Any, Any],
+        *,
+        text: str,
+        phrases: list[str],
+        also: list[str],
+        fields: tuple[str, ...],
+        limit: int,
+    ) -> list[dict]: ...
+
+    def content_display(
+        self, rows: QuerySet[Any, Any], *, text: str, phrases: list[str], also: list[str]
+    ) -> list: ...
+
+
+def current() -> SearchBackend:
     if connection.vendor == "postgresql":
         from search.backends import postgres
 

@@ -11,7 +11,7 @@ the company writes in more than one language.
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -51,7 +51,7 @@ NAME_CANDIDATES = 100
 
 
 @contextmanager
-def session():
+def session() -> Iterator[None]:
     """One transaction for a page's search queries, planned to read through the indexes.
 
     With a LIMIT in a candidate query, PostgreSQL's estimates favour walking the table and

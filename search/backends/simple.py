@@ -20,7 +20,7 @@ from search.text import snippet, words_of
 _TYPO_SCAN_LIMIT = 5000
 
 
-def session():
+def session() -> nullcontext[None]:
     return nullcontext()
 
 
