@@ -289,7 +289,7 @@ def test_every_page_shows_her_writing_only_as_text(world, colin, moderator, comm
     assert problems == [], "\n".join(problems)
 
 
-def test_notification_emails_carry_names_as_text(world, colleague):
+def notification_emails_carry_names_as_text(world, colleague):
     mail.outbox.clear()
     notifications_email_send(notification_ids=list(Notification.objects.values_list("pk", flat=True)))
     sent = [m for m in mail.outbox if m.to == [colleague.user.email]]
@@ -306,7 +306,7 @@ def test_notification_emails_carry_names_as_text(world, colleague):
         assert summary in message.body
 
 
-def test_daily_digest_email_carries_names_and_posts_as_text(world):
+def daily_digest_email_carries_names_and_posts_as_text(world, colleague):
     mail.outbox.clear()
     run = delivery_plan(kind="digest", period=company_today().isoformat(), profile_ids=[world.mallory.pk])
     delivery_queue(run=run)
@@ -315,7 +315,7 @@ def test_daily_digest_email_carries_names_and_posts_as_text(world):
     assert world.mallory.display_name in message.body
 
 
-def test_weekly_report_email_carries_department_names_as_text(world):
+def weekly_report_email_carries_department_names_as_text(world, colleague):
     mail.outbox.clear()
     weekly_report_send(week_start=company_today() - timedelta(days=company_today().weekday()))
     (message,) = [m for m in mail.outbox if m.to == [world.mallory.user.email]]
@@ -325,6 +325,24 @@ def test_weekly_report_email_carries_department_names_as_text(world):
         shows=[world.mallory.display_name, world.department.name],
     )
     assert world.department.name in message.body
+
+
+EMAIL_CHECKS = [
+    notification_emails_carry_names_as_text,
+    daily_digest_email_carries_names_and_posts_as_text,
+    weekly_report_email_carries_department_names_as_text,
+]
+
+
+def test_every_email_carries_her_writing_only_as_text(world, colleague):
+    """One world per payload for every email, as for the pages; a failure names each email."""
+    problems = []
+    for check in EMAIL_CHECKS:
+        try:
+            check(world, colleague)
+        except (AssertionError, ValueError) as failure:  # ValueError: not the one message expected
+            problems.append(f"{check.__name__}: {failure}")
+    assert problems == [], "\n".join(problems)
 
 
 SCRIPT_URLS = [
