@@ -28,6 +28,7 @@ if __package__ in (None, ""):
 from bench.feed.generate import DEFAULT_DATABASE  # noqa: E402
 from bench.people.generate import DEFAULT_SERVER  # noqa: E402
 from bench.people.measure import PageResult, Server, django_for_bench, measure_page  # noqa: E402
+from bench.people.measure import print_table as people_print_table  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results.json")
 # The targets for the home feed on PostgreSQL: (median, 95th percentile) server time.
@@ -134,23 +135,7 @@ def verdict(r: PageResult) -> str:
 
 
 def print_table(results: list[PageResult]) -> None:
-    header = (
-        f"{'page':<26}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'SQL p50':>9}{'queries':>9}  status"
-    )
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        if not r.available:
-            print(f"{r.name:<26}{'':>5}  not available: {r.note}")
-            continue
-        queries = f"{r.queries_min}" if r.queries_min == r.queries_max else f"{r.queries_min}-{r.queries_max}"
-        status = ",".join(f"{k}x{v}" for k, v in sorted(r.statuses.items()))
-        print(
-            f"{r.name:<26}{r.requests:>5}{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}{r.max_ms:>9.1f}"
-            f"{r.sql_p50_ms:>9.1f}{queries:>9}  {status}{verdict(r)}"
-        )
-        if r.note:
-            print(f"{'':<26}  note: {r.note}")
+    people_print_table(results, verdict=verdict, width=26)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,7 @@ import sys
 import time
 import traceback
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -251,27 +252,33 @@ def measure_page(
     return result
 
 
-def print_table(results: list[PageResult]) -> None:
-    header = (
-        f"{'page':<24}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'SQL p50':>9}{'queries':>9}  status"
-    )
+def target_verdict(r: PageResult) -> str:
+    if r.target_ms is None or r.p50_ms is None:
+        return ""
+    return "  OK" if r.p50_ms <= r.target_ms else f"  OVER {r.target_ms:.0f} ms target"
+
+
+def print_table(
+    results: list[PageResult], *, verdict: Callable[[PageResult], str] = target_verdict, width: int = 24
+) -> None:
+    """One row per page: requests, p50/p95/max, SQL time, queries per request, statuses, and the
+    verdict against the page's target (the feed and search benches pass their own targets)."""
+    columns = f"{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'SQL p50':>9}{'queries':>9}  status"
+    header = f"{'page':<{width}}{columns}"
     print(header)
     print("-" * len(header))
     for r in results:
         if not r.available:
-            print(f"{r.name:<24}{'':>5}  not available: {r.note}")
+            print(f"{r.name:<{width}}{'':>5}  not available: {r.note}")
             continue
         queries = f"{r.queries_min}" if r.queries_min == r.queries_max else f"{r.queries_min}-{r.queries_max}"
         status = ",".join(f"{k}x{v}" for k, v in sorted(r.statuses.items()))
-        verdict = ""
-        if r.target_ms is not None:
-            verdict = "  OK" if r.p50_ms <= r.target_ms else f"  OVER {r.target_ms:.0f} ms target"
         print(
-            f"{r.name:<24}{r.requests:>5}{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}{r.max_ms:>9.1f}"
-            f"{r.sql_p50_ms:>9.1f}{queries:>9}  {status}{verdict}"
+            f"{r.name:<{width}}{r.requests:>5}{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}{r.max_ms:>9.1f}"
+            f"{r.sql_p50_ms:>9.1f}{queries:>9}  {status}{verdict(r)}"
         )
         if r.note:
-            print(f"{'':<24}  note: {r.note}")
+            print(f"{'':<{width}}  note: {r.note}")
 
 
 def apply_pending_migrations() -> None:
