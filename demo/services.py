@@ -30,7 +30,7 @@ from analytics.models import ActiveDay
 from analytics.services import rollup_fill
 from communities.models import Community, Membership
 from demo import content, projects_content
-from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill
+from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, SkillAlias
 from expertise.services import people_counts_recount, skills_get_or_create
 from feed.hashtags import hashtags_find
 from feed.models import Comment, FollowPerson, FollowTag, Post, PostTag, Reaction
@@ -62,6 +62,18 @@ ACTIVE_ON_WEEKDAY = {0.25: 0.25, 1.0: 0.5, 3.0: 0.85}
 WEEKEND_FACTOR = 0.12
 
 Progress = Callable[[str], None]
+
+
+# (alias, skill name in lower case) an admin would add; those whose skill the company lists are kept.
+DEMO_ALIASES = [
+    ("k8s", "kubernetes"),
+    ("JS", "javascript"),
+    ("ML", "machine learning"),
+    ("Postgres", "postgresql"),
+    ("SEO", "search engine optimisation"),
+    ("UX", "user research"),
+    ("IFRS", "financial reporting"),
+]
 
 
 def demo_present() -> bool:
@@ -625,6 +637,10 @@ class _Builder:
         self.skill_rows = rows
         self._stage(f"skills: {len(rows)} listed on profiles, {len(skills)} distinct")
         self.counts["profile_skills"] = len(rows)
+        # What people also call them: search, the directory and profiles take either name.
+        aliases = [SkillAlias(name=a, skill=skills[name]) for a, name in DEMO_ALIASES if name in skills]
+        SkillAlias.objects.bulk_create(aliases)
+        self.counts["skill_aliases"] = len(aliases)
 
     def _write_interests_and_endorsements(self) -> None:
         """Interests from what people wrote in their bios; teammates endorse some of each other's skills."""

@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from common.admin import ViewOnlyAdminMixin
 from expertise import services
-from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill
+from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill, SkillAlias
 
 
 class TagWithPeopleAdmin(admin.ModelAdmin):
@@ -65,3 +67,33 @@ class ProfileInterestAdmin(admin.ModelAdmin):
     search_fields = ["content_object__display_name", "tag__name"]
     list_select_related = ["content_object", "tag"]
     autocomplete_fields = ["content_object", "tag"]
+
+
+class SkillAliasForm(forms.ModelForm):
+    class Meta:
+        model = SkillAlias
+        fields = ["name", "skill"]
+
+    def clean_name(self) -> str:
+        return services.skill_alias_name_clean(name=self.cleaned_data["name"], alias_id=self.instance.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        skill, name = cleaned.get("skill"), cleaned.get("name")
+        if skill is not None and name and skill.name.lower() == name.lower():
+            raise ValidationError("An alias is another name for the skill, not its own name.")
+        return cleaned
+
+
+@admin.register(SkillAlias)
+class SkillAliasAdmin(admin.ModelAdmin):
+    """k8s = Kubernetes: an alias means its skill wherever skills are typed, filtered or searched.
+    Saving an alias that a skill is already named moves that skill's people onto its target."""
+
+    form = SkillAliasForm
+    list_display = ["name", "skill"]
+    search_fields = ["name", "skill__name"]
+    autocomplete_fields = ["skill"]
+
+    def save_model(self, request, obj, form, change):
+        services.skill_alias_save(alias=obj)

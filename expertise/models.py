@@ -5,6 +5,7 @@ Profile the tag and the tagged item live here, built on taggit's TagBase / Tagge
 """
 
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import TagBase, TaggedItemBase
@@ -38,6 +39,22 @@ class Skill(TagBase):
 
     def get_absolute_url(self) -> str:
         return reverse("expertise:skill", args=[self.slug])
+
+
+class SkillAlias(models.Model):
+    """Another name for a skill, kept by admins (k8s = Kubernetes, SSO = Single sign-on): typed on a
+    profile, in the directory's filter, in search or a skill's URL, an alias means its skill."""
+
+    name = models.CharField(max_length=100)
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "skill aliases"
+        constraints = [models.UniqueConstraint(Lower("name"), name="skill_alias_name_ci_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.skill.name}"
 
 
 class ProfileSkill(TaggedItemBase):

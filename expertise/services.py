@@ -7,7 +7,8 @@ from django.db.models.functions import Greatest, Lower
 from taggit.models import TagBase
 from taggit.utils import parse_tags
 
-from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill
+from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill, SkillAlias
+from expertise.selectors import skill_names_canonical
 from profiles.models import Profile
 
 MAX_SKILLS = 30
@@ -59,8 +60,9 @@ def _tags_get_or_create(model: type[TagBase], names: list[str]) -> list:
 
 
 def skills_get_or_create(*, names: list[str]) -> list[Skill]:
-    """One Skill per name, matched case-insensitively so "python" joins "Python"."""
-    return _tags_get_or_create(Skill, names)
+    """One Skill per name, matched case-insensitively so "python" joins "Python", and an alias
+    means its skill ("k8s" is Kubernetes): one skill however many of its names were typed."""
+    return _tags_get_or_create(Skill, skill_names_canonical(names))
 
 
 def interests_get_or_create(*, names: list[str]) -> list[Interest]:
@@ -281,3 +283,54 @@ def endorsements_delete(*, endorsement_ids: list[int]) -> int:
     for item_id, removed in per_item.items():
         ProfileSkill.objects.filter(pk=item_id).update(endorsement_count=F("endorsement_count") - removed)
     return len(rows)
+
+
+# --- Skill aliases (admins) ------------------------------------------------------------------------
+
+
+def skill_alias_name_clean(*, name: str, alias_id: int | None = None) -> str:
+    """The alias as it will be stored, or a ValidationError saying why it cannot be one."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("Give the alias a name, such as k8s.")
+    if len(name) > MAX_SKILL_LENGTH:
+        raise ValidationError(f"An alias has at most {MAX_SKILL_LENGTH} characters.")
+    if SkillAlias.objects.filter(name__iexact=name).exclude(pk=alias_id).exists():
+        raise ValidationError(f"“{name}” is already an alias of a skill.")
+    return name
+
+
+@transaction.atomic
+def skill_alias_save(*, alias: SkillAlias) -> SkillAlias:
+    """Saves an alias; a skill people already listed under that name joins its target.
+
+    People who typed "k8s" before "k8s = Kubernetes" existed now list Kubernetes, keeping their level
+    and endorsements; someone who listed both keeps their Kubernetes row (the higher level of the
+    two), and the "k8s" one goes. The skill named like the alias is then deleted: the name lives on
+    as the alias, so a search, a filter or the old URL still finds the people.
+    """
+    alias.name = skill_alias_name_clean(name=alias.name, alias_id=alias.pk)
+    target = alias.skill
+    if target.name.lower() == alias.name.lower():
+        raise ValidationError("An alias is another name for the skill, not its own name.")
+    alias.save()
+    merged = Skill.objects.filter(name__iexact=alias.name).exclude(pk=target.pk).first()
+    if merged is None:
+        return alias
+    rows = ProfileSkill.objects.select_for_update().filter(tag__in=[merged, target])
+    held = {item.content_object_id: item for item in rows if item.tag_id == target.pk}
+    both = [item for item in rows if item.tag_id == merged.pk and item.content_object_id in held]
+    raise_level = []
+    for item in both:
+        kept = held[item.content_object_id]
+        if item.level > kept.level:
+            kept.level = item.level
+            raise_level.append(kept)
+    ProfileSkill.objects.bulk_update(raise_level, ["level"])
+    ProfileSkill.objects.filter(pk__in=[item.pk for item in both]).delete()
+    ProfileSkill.objects.filter(tag=merged).update(tag=target)
+    merged.delete()
+    holders = ProfileSkill.objects.filter(tag=target, content_object__user__is_active=True)
+    target.people_count = holders.count()
+    target.save(update_fields=["people_count"])
+    return alias

@@ -32,6 +32,8 @@ def _people_page(request, found, *, kind: str, people):
 @require_GET
 def skill(request, slug: str):
     found = selectors.skill_by_slug(slug=slug)
+    if found is not None and found.slug != slug:  # /skills/k8s/ is an alias: the skill's own address
+        return redirect(found)
     return _people_page(request, found, kind="skill", people=selectors.people_with_skill_page)
 
 

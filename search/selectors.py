@@ -21,7 +21,7 @@ from taggit.models import Tag
 
 from communities.selectors import can_read, community_by_slug, member_community_ids, readable_q
 from expertise.models import ProfileSkill, Skill
-from expertise.selectors import skills_popular
+from expertise.selectors import skill_for_alias, skills_popular
 from feed.models import Comment, Post
 from feed.selectors import visible_posts
 from profiles.models import Profile
@@ -103,6 +103,23 @@ class SearchResults:
 
 def _is_exact(match: SkillMatch) -> bool:
     return match.similarity >= EXACT
+
+
+def _skills_named(
+    backend: backends.SearchBackend, query: str, *, limit: int
+) -> tuple[list[SkillMatch], list[str], list[str]]:
+    """The skills the query names, the other words it stands for, and the spelling corrections.
+
+    An admin's alias counts as the exact name ("k8s" is Kubernetes): that skill comes first, and its
+    name is searched for too, so posts and projects that say "Kubernetes" are found by "k8s".
+    """
+    skills = backend.skills_matching(query, limit=limit)
+    aliased = skill_for_alias(query)
+    if aliased is None:
+        corrections = _corrections(query, skills)
+        return skills, corrections, corrections
+    skills = [SkillMatch(aliased, EXACT), *[m for m in skills if m.skill.pk != aliased.pk]][:limit]
+    return skills, [aliased.name], []
 
 
 def _corrections(query: str, skills: list[SkillMatch]) -> list[str]:
@@ -229,8 +246,7 @@ def site_search(*, query: str, viewer: Profile | None = None) -> SearchResults:
     query = parsed.text
     backend = backends.current()
     with backend.session():
-        skills = backend.skills_matching(query, limit=PER_GROUP)
-        also = _corrections(query, skills)
+        skills, also, corrections = _skills_named(backend, query, limit=PER_GROUP)
         named = backend.people_matching(query, limit=PER_GROUP)
         projects = backend.projects_matching(query, also=also, limit=PER_GROUP)
         # In the same transaction: one savepoint and one set of planner settings per page.
@@ -263,7 +279,7 @@ def site_search(*, query: str, viewer: Profile | None = None) -> SearchResults:
         people=unique[:PER_GROUP],
         skills=[m.skill for m in skills],
         projects=[ProjectHit(p, snippet(p.summary, terms)) for p in projects],
-        did_you_mean=also[0] if also else None,
+        did_you_mean=corrections[0] if corrections else None,
     )
 
 
@@ -335,8 +351,7 @@ def experts_find(*, topic: str, viewer: Profile | None) -> ExpertResults:
     """
     backend = backends.current()
     with backend.session():
-        skills = backend.skills_matching(topic, limit=TOPIC_SKILLS)
-        also = _corrections(topic, skills)
+        skills, also, _ = _skills_named(backend, topic, limit=TOPIC_SKILLS)
         authors = backend.post_authors(topic, also=also, recent=RECENT_POSTS, limit=CANDIDATES)
     # The people are loaded once, below, with the authors.
     holders = _skill_holders(skills=skills, limit=CANDIDATES, with_people=False)
