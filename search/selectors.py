@@ -14,17 +14,19 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Value, When
 from django.db.models.functions import Ln
+from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from communities.models import Community
 from communities.selectors import can_read, community_by_slug, member_community_ids, readable_q
 from expertise.models import ProfileSkill, Skill
 from expertise.selectors import skill_for_alias, skills_popular
 from feed.models import Comment, Post
 from feed.selectors import visible_posts
-from profiles.models import Profile
+from profiles.models import Department, Location, Profile
 from profiles.selectors import active_profiles, profile_local_time
 from projects.models import Project
 from search import backends
@@ -84,11 +86,24 @@ class ProjectHit:
 
 
 @dataclass
+class PlaceHit:
+    """A department or an office named like the query: its people are one click away."""
+
+    kind: str
+    name: str
+    people: int
+    url: str
+
+
+@dataclass
 class SearchResults:
     query: str
     people: list[PersonHit]
     skills: list[Skill]
     projects: list[ProjectHit]
+    places: list[PlaceHit] = field(default_factory=list)
+    groups: list[Community] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
     did_you_mean: str | None = None
     content: "ContentResults" = field(default_factory=lambda: ContentResults())
     # Why part of the query was not used: a filter naming nothing, a date not understood.
@@ -98,7 +113,8 @@ class SearchResults:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.people or self.skills or self.projects or self.content.hits)
+        found = (self.people, self.skills, self.projects, self.places, self.groups, self.tags)
+        return not (any(found) or self.content.hits)
 
 
 def _is_exact(match: SkillMatch) -> bool:
@@ -221,6 +237,41 @@ def _holder_reason(item: ProfileSkill) -> str:
     return " · ".join(parts)
 
 
+PLACES_SHOWN = 3
+GROUPS_SHOWN = 5
+TAGS_SHOWN = 8
+
+
+def _places(query: str) -> list[PlaceHit]:
+    """Departments and offices named like the query, with their people (two queries, small tables)."""
+    active = Q(members__user__is_active=True)
+    directory = reverse("profiles:directory")
+    found = []
+    for model, kind, param in ((Department, "Department", "department"), (Location, "Office", "location")):
+        rows = (
+            model.objects.filter(name__icontains=query)
+            .annotate(people=Count("members", filter=active))
+            .order_by("-people", "name")[:PLACES_SHOWN]
+        )
+        found += [PlaceHit(kind, row.name, row.people, f"{directory}?{param}={row.pk}") for row in rows]
+    return found
+
+
+def _groups(query: str) -> list[Community]:
+    """Groups named like the query, the most joined first: every group's name and description are
+    listed to everyone (/groups/), private ones included; their posts are not."""
+    return list(
+        Community.objects.filter(name__icontains=query).order_by("-member_count", "id")[:GROUPS_SHOWN]
+    )
+
+
+def _tags(query: str, *, member_ids: frozenset[int]) -> list[Tag]:
+    """#tags named like the query that the viewer can see used: a tag written only in a private
+    group's posts is not even named to an outsider."""
+    used = visible_posts().filter(readable_q(member_ids=member_ids), tag_items__tag=OuterRef("pk"))
+    return list(Tag.objects.filter(name__icontains=query).filter(Exists(used)).order_by("name")[:TAGS_SHOWN])
+
+
 def site_search(*, query: str, viewer: Profile | None = None) -> SearchResults:
     """People, skills, projects, and the posts and comments the viewer may read, for one search box.
 
@@ -249,8 +300,12 @@ def site_search(*, query: str, viewer: Profile | None = None) -> SearchResults:
         skills, also, corrections = _skills_named(backend, query, limit=PER_GROUP)
         named = backend.people_matching(query, limit=PER_GROUP)
         projects = backend.projects_matching(query, also=also, limit=PER_GROUP)
+        member_ids = member_community_ids(profile=viewer) if viewer is not None else frozenset()
         # In the same transaction: one savepoint and one set of planner settings per page.
-        content = content_search(parsed=parsed, viewer=viewer, also=also, in_session=True)
+        content = content_search(
+            parsed=parsed, viewer=viewer, also=also, in_session=True, member_ids=member_ids
+        )
+    places, groups, tags = _places(query), _groups(query), _tags(query, member_ids=member_ids)
     meant = [m for m in skills[:1] if _is_exact(m) or m.skill.name in also]
     holder_items = _skill_holders(skills=meant, limit=PER_GROUP)
 
@@ -279,6 +334,9 @@ def site_search(*, query: str, viewer: Profile | None = None) -> SearchResults:
         people=unique[:PER_GROUP],
         skills=[m.skill for m in skills],
         projects=[ProjectHit(p, snippet(p.summary, terms)) for p in projects],
+        places=places,
+        groups=groups,
+        tags=tags,
         did_you_mean=corrections[0] if corrections else None,
     )
 
@@ -534,6 +592,7 @@ def content_search(
     also: Sequence[str] = (),
     limit: int = CONTENT_SHOWN,
     in_session: bool = False,
+    member_ids: frozenset[int] | None = None,
 ) -> ContentResults:
     """Posts (updates, questions, polls, announcements, kudos) and comments the viewer may read that
     match the words and filters, best first, each with a highlighted snippet.
@@ -548,7 +607,8 @@ def content_search(
     result = ContentResults()
     if not parsed.has_words:
         return result
-    member_ids = member_community_ids(profile=viewer) if viewer is not None else frozenset()
+    if member_ids is None:
+        member_ids = member_community_ids(profile=viewer) if viewer is not None else frozenset()
     post_q, comment_q, notices = _filters(parsed=parsed, member_ids=member_ids)
     result.notices = notices
     if post_q is None:

@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 # settings, release), skills with their people counts (lower trigram bar, the query, bar restored),
 # the skill an admin's alias of that name means, people by name, projects, the viewer's groups, posts
 # and comments matched and ranked, the page's posts and comments with their snippets; then people
-# listing the skill meant.
-SEARCH_MAX_QUERIES = 19
+# listing the skill meant; departments and offices (one each), groups, and #tags the viewer can see used.
+SEARCH_MAX_QUERIES = 23
 # Session, user, viewer profile, roles, popular skills.
 EMPTY_SEARCH_MAX_QUERIES = 5
 
@@ -332,3 +332,47 @@ def test_search_query_count_does_not_grow_with_data(
 def test_empty_search_query_count(viewer_client, django_assert_max_num_queries):
     with django_assert_max_num_queries(EMPTY_SEARCH_MAX_QUERIES):
         assert viewer_client.get("/search/").status_code == 200
+
+
+# --- Departments, offices, groups and #tags in the same box -----------------------------------
+
+
+def test_a_department_or_office_leads_to_its_people(viewer_client):
+    finance = DepartmentFactory(name="Finance")
+    lisbon = LocationFactory(name="Porto Harbour")
+    ProfileFactory(department=finance, location=lisbon)
+    ProfileFactory(department=finance)
+
+    page = _search(viewer_client, "finance")
+    places = _section(page, "places")
+    assert f'href="/people/?department={finance.pk}"' in places
+    assert "Department · 2 people" in places
+
+    offices = _section(_search(viewer_client, "porto harbour"), "places")
+    assert f'href="/people/?location={lisbon.pk}"' in offices and "Office · 1 person" in offices
+
+
+def test_groups_and_tags_named_like_the_query_are_listed(viewer_client, author):
+    from communities import services as communities
+
+    group = communities.community_create(
+        creator=author, name="Release guild", category="work", visibility="public"
+    )
+    feed.post_create(author=author, body="Notes from the #release train")
+
+    page = _search(viewer_client, "release")
+
+    assert group.get_absolute_url() in _section(page, "groups")
+    assert 'href="/tags/release/"' in _section(page, "tags")
+
+
+def test_a_tag_used_only_in_a_private_group_is_not_named_to_outsiders(viewer_client, author):
+    from communities import services as communities
+
+    hidden = communities.community_create(creator=author, name="Board", category="work", visibility="private")
+    feed.post_create(author=author, body="Agenda for #acquisitionzebra", community=hidden)
+
+    page = _search(viewer_client, "acquisitionzebra")
+
+    assert "acquisitionzebra" not in _section(page, "tags")
+    assert "/tags/acquisitionzebra/" not in page
