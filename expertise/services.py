@@ -295,7 +295,10 @@ def skill_alias_name_clean(*, name: str, alias_id: int | None = None) -> str:
         raise ValidationError("Give the alias a name, such as k8s.")
     if len(name) > MAX_SKILL_LENGTH:
         raise ValidationError(f"An alias has at most {MAX_SKILL_LENGTH} characters.")
-    if SkillAlias.objects.filter(name__iexact=name).exclude(pk=alias_id).exists():
+    same_name = SkillAlias.objects.filter(name__iexact=name)
+    if alias_id is not None:
+        same_name = same_name.exclude(pk=alias_id)
+    if same_name.exists():
         raise ValidationError(f"“{name}” is already an alias of a skill.")
     return name
 
