@@ -11,9 +11,6 @@ Prints a table and writes bench/feed/results.json.
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
-import json
 import os
 import random
 import sys
@@ -26,8 +23,14 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.feed.generate import DEFAULT_DATABASE  # noqa: E402
-from bench.people.generate import DEFAULT_SERVER  # noqa: E402
-from bench.people.measure import PageResult, Server, django_for_bench, measure_page  # noqa: E402
+from bench.people.measure import (  # noqa: E402
+    PageResult,
+    Server,
+    bench_parser,
+    django_for_bench,
+    measure_page,
+    results_write,
+)
 from bench.people.measure import print_table as people_print_table  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -139,19 +142,9 @@ def print_table(results: list[PageResult]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database", default=DEFAULT_DATABASE)
-    parser.add_argument("--server", default=os.environ.get("BENCH_PG_SERVER", DEFAULT_SERVER))
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per page type")
-    parser.add_argument("--warmup", type=int, default=20)
+    parser = bench_parser(__doc__, database=DEFAULT_DATABASE, results=RESULTS)
     parser.add_argument("--only", nargs="*", help="page names starting with these words")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--output", default=str(RESULTS))
-    parser.add_argument(
-        "--no-migrate", action="store_true", help="do not apply migrations added since generation"
-    )
     args = parser.parse_args(argv)
 
     django_for_bench(database=args.database, server=args.server, migrate=not args.no_migrate)
@@ -187,27 +180,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:<26} {shown} ({time.perf_counter() - started:.0f} s)", flush=True)
     print()
     print_table(results)
-    load_after = os.getloadavg()
-    print(f"\nLoad average before {load_before[0]:.2f}, after {load_after[0]:.2f} ({os.cpu_count()} cores)")
-    Path(args.output).write_text(
-        json.dumps(
-            {
-                "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "database": args.database,
-                "data_estimated_rows": counts,
-                "viewer": {"profile_id": viewer.pk, **shape},
-                "requests_per_page": args.requests,
-                "cpu_count": os.cpu_count(),
-                "load_average_before": [round(x, 2) for x in load_before],
-                "load_average_after": [round(x, 2) for x in load_after],
-                "targets_ms": {k: {"p50": v[0], "p95": v[1]} for k, v in TARGETS_MS.items()},
-                "pages": [asdict(r) for r in results],
-            },
-            indent=2,
-        )
-        + "\n"
+    results_write(
+        args.output,
+        database=args.database,
+        load_before=load_before,
+        data_estimated_rows=counts,
+        viewer={"profile_id": viewer.pk, **shape},
+        requests_per_page=args.requests,
+        targets_ms={k: {"p50": v[0], "p95": v[1]} for k, v in TARGETS_MS.items()},
+        pages=[asdict(r) for r in results],
     )
-    print(f"Wrote {args.output}")
     return 0
 
 

@@ -34,7 +34,7 @@ import aiohttp
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from run import ROOT, bench_env, wait_up  # noqa: E402
+from run import ROOT, SIGNED_IN_SESSION, bench_env, wait_up  # noqa: E402
 
 LIVE_SECONDS = 30
 ACTIONS = {  # weight: a reading-heavy day, as an intranet's traffic is
@@ -51,25 +51,19 @@ SEARCH_WORDS = ["python", "release", "design", "kubernetes", "hiring", "budget",
 PEOPLE_WORDS = ["anna", "john", "maria", "chen", "smith", "lee", "garcia", "kim"]
 REACTIONS = ["like", "celebrate", "insightful", "support"]
 
-SESSIONS_SNIPPET = """
-import django, sys
-django.setup()
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+SESSIONS_SNIPPET = (
+    SIGNED_IN_SESSION
+    + """
+import sys
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.db import SessionStore
 
 count = int(sys.argv[1])
 users = list(get_user_model().objects.filter(is_active=True, profile__isnull=False)
              .order_by("?")[:count])
 for user in users:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    print(session.session_key)
+    print(session_key_for(user))
 """
+)
 
 CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
 POST_LINK = re.compile(r'href="/posts/(\d+)/"')

@@ -36,26 +36,36 @@ POLL_SECONDS = 30
 # polling every 30 s recomputes one poll in twenty.
 IDLE_RECOMPUTE_SHARE = 30 / 600
 
-SESSION_SNIPPET = """
+# Run in a subprocess with Hive's settings: defines session_key_for(user), a signed-in session's key.
+SIGNED_IN_SESSION = """
 import django
 django.setup()
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+
+def session_key_for(user):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+"""
+
+# The bench's viewer: the person who follows the most people.
+SESSION_SNIPPET = (
+    SIGNED_IN_SESSION
+    + """
 from django.db.models import Count
 from feed.models import FollowPerson
 from profiles.models import Profile
 
 top = (FollowPerson.objects.values("follower").annotate(n=Count("id")).order_by("-n", "follower")
        .values_list("follower", flat=True).first())
-user = Profile.objects.select_related("user").get(pk=top).user
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.create()
-print(session.session_key)
+print(session_key_for(Profile.objects.select_related("user").get(pk=top).user))
 """
+)
 
 
 def bench_env(*, database_url: str, redis_url: str) -> dict[str, str]:

@@ -343,20 +343,48 @@ def django_for_bench(*, database: str, server: str, migrate: bool) -> None:
         apply_pending_migrations()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+def results_write(output: str, *, database: str, load_before: tuple[float, ...], **figures: object) -> None:
+    """Writes a bench's figures as JSON with when, where and how busy the machine was."""
+    load_after = os.getloadavg()
+    print(f"\nLoad average before {load_before[0]:.2f}, after {load_after[0]:.2f} ({os.cpu_count()} cores)")
+    measured = {
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "database": database,
+        "cpu_count": os.cpu_count(),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in load_after],
+    }
+    Path(output).write_text(json.dumps({**measured, **figures}, indent=2) + "\n")
+    print(f"Wrote {output}")
+
+
+def bench_parser(
+    doc: str | None,
+    *,
+    database: str,
+    results: Path,
+    requests: int = 200,
+    warmup: int = 20,
+    per: str = "page type",
+) -> argparse.ArgumentParser:
+    """The options every measuring bench takes: which database and server, how many timed requests, where
+    the figures go, and whether to apply migrations added since the data was generated."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default=database)
+    parser.add_argument("--server", default=os.environ.get("BENCH_PG_SERVER", DEFAULT_SERVER))
+    parser.add_argument("--requests", type=int, default=requests, help=f"timed requests per {per}")
+    parser.add_argument("--warmup", type=int, default=warmup)
+    parser.add_argument("--output", default=str(results))
+    parser.add_argument(
+        "--no-migrate", action="store_true", help="do not apply migrations added since the data was generated"
     )
-    parser.add_argument("--database", default=DEFAULT_DATABASE)
-    parser.add_argument("--server", default=DEFAULT_SERVER)
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per page type")
-    parser.add_argument("--warmup", type=int, default=20)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = bench_parser(__doc__, database=DEFAULT_DATABASE, results=RESULTS)
     parser.add_argument("--only", nargs="*", help="page names starting with these words")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--output", default=str(RESULTS))
-    parser.add_argument(
-        "--no-migrate", action="store_true", help="do not apply migrations added since the database was made"
-    )
     args = parser.parse_args(argv)
 
     django_for_bench(database=args.database, server=args.server, migrate=not args.no_migrate)
@@ -394,24 +422,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:<24} {shown} ({took:.0f} s)", flush=True)
     print()
     print_table(results)
-    Path(args.output).write_text(
-        json.dumps(
-            {
-                "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "database": args.database,
-                "company": counts,
-                "requests_per_page": args.requests,
-                "cpu_count": os.cpu_count(),
-                "load_average_before": [round(x, 2) for x in load_before],
-                "load_average_after": [round(x, 2) for x in os.getloadavg()],
-                "targets_ms_p50": TARGETS_MS,
-                "pages": [asdict(r) for r in results],
-            },
-            indent=2,
-        )
-        + "\n"
+    results_write(
+        args.output,
+        database=args.database,
+        load_before=load_before,
+        company=counts,
+        requests_per_page=args.requests,
+        targets_ms_p50=TARGETS_MS,
+        pages=[asdict(r) for r in results],
     )
-    print(f"\nWrote {args.output}")
     return 0
 
 

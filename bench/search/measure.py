@@ -14,9 +14,6 @@ Prints a table and writes bench/search/results.json.
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
-import json
 import os
 import random
 import statistics
@@ -31,8 +28,7 @@ if __package__ in (None, ""):
 
 from bench.feed.generate import DEFAULT_DATABASE  # noqa: E402
 from bench.feed.measure import data_counts, find_viewer, print_table  # noqa: E402
-from bench.people.generate import DEFAULT_SERVER  # noqa: E402
-from bench.people.measure import Server, django_for_bench, measure_page  # noqa: E402
+from bench.people.measure import Server, bench_parser, django_for_bench, measure_page, results_write  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results.json")
 # The targets for a content search: (median, 95th percentile) server time.
@@ -110,19 +106,11 @@ def measure_indexing(viewer, *, posts: int) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    parser = bench_parser(
+        __doc__, database=DEFAULT_DATABASE, results=RESULTS, requests=100, warmup=10, per="kind of query"
     )
-    parser.add_argument("--database", default=DEFAULT_DATABASE)
-    parser.add_argument("--server", default=os.environ.get("BENCH_PG_SERVER", DEFAULT_SERVER))
-    parser.add_argument("--requests", type=int, default=100, help="timed requests per kind of query")
-    parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument(
         "--posts", type=int, default=50, help="posts created (and rolled back) per indexing run"
-    )
-    parser.add_argument("--output", default=str(RESULTS))
-    parser.add_argument(
-        "--no-migrate", action="store_true", help="do not apply migrations added since generation"
     )
     args = parser.parse_args(argv)
 
@@ -157,27 +145,16 @@ def main(argv: list[str] | None = None) -> int:
     over = [r.name for r in results if r.available and (r.p50_ms > TARGET_MS[0] or r.p95_ms > TARGET_MS[1])]
     verdict = "over for " + ", ".join(over) if over else "met"
     print(f"Targets {TARGET_MS[0]:.0f} ms p50 / {TARGET_MS[1]:.0f} ms p95: {verdict}")
-    load_after = os.getloadavg()
-    print(f"Load average before {load_before[0]:.2f}, after {load_after[0]:.2f} ({os.cpu_count()} cores)")
-    Path(args.output).write_text(
-        json.dumps(
-            {
-                "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "database": args.database,
-                "data_estimated_rows": counts,
-                "requests_per_query_kind": args.requests,
-                "cpu_count": os.cpu_count(),
-                "load_average_before": [round(x, 2) for x in load_before],
-                "load_average_after": [round(x, 2) for x in load_after],
-                "targets_ms": {"p50": TARGET_MS[0], "p95": TARGET_MS[1]},
-                "pages": [asdict(r) for r in results],
-                "indexing": indexing,
-            },
-            indent=2,
-        )
-        + "\n"
+    results_write(
+        args.output,
+        database=args.database,
+        load_before=load_before,
+        data_estimated_rows=counts,
+        requests_per_query_kind=args.requests,
+        targets_ms={"p50": TARGET_MS[0], "p95": TARGET_MS[1]},
+        pages=[asdict(r) for r in results],
+        indexing=indexing,
     )
-    print(f"Wrote {args.output}")
     return 0
 
 
