@@ -9,11 +9,23 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from expertise.models import Skill
+from feed.models import Post
 from profiles.models import Profile
 from projects.models import Project
+
+
+def authors_by_post_count(post_ids: QuerySet[Post, Any], *, limit: int) -> dict[int, int]:
+    """The authors of those posts with how many each wrote, most first (ties by id, so stable)."""
+    rows = (
+        Post.objects.filter(id__in=post_ids)
+        .values("author_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "author_id")[:limit]
+    )
+    return {row["author_id"]: row["n"] for row in rows}
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest, Length
 
 from expertise.models import Skill
@@ -34,7 +34,7 @@ from feed.selectors import public_posts
 from profiles.models import Profile
 from profiles.selectors import active_profiles
 from projects.models import Project
-from search.backends import PersonMatch, SkillMatch
+from search.backends import PersonMatch, SkillMatch, authors_by_post_count
 from search.text import tsquery_text, words_of
 
 CONFIG = "simple"
@@ -192,13 +192,7 @@ def post_authors(topic: str, *, also: list[str], recent: int, limit: int) -> dic
         .order_by("-created_at")
         .values("id")[:recent]
     )
-    rows = (
-        Post.objects.filter(id__in=newest)
-        .values("author_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "author_id")[:limit]
-    )
-    return {row["author_id"]: row["n"] for row in rows}
+    return authors_by_post_count(newest, limit=limit)
 
 
 # --- Posts and comments ---------------------------------------------------------------------

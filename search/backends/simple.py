@@ -6,14 +6,14 @@ Good enough for a demo company of a few hundred people; production runs search.b
 import difflib
 from contextlib import nullcontext
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from expertise.models import Skill
 from feed.models import Post
 from feed.selectors import public_posts
 from profiles.selectors import active_profiles
 from projects.models import Project
-from search.backends import PersonMatch, SkillMatch
+from search.backends import PersonMatch, SkillMatch, authors_by_post_count
 from search.text import snippet, words_of
 
 # The typo pass reads every name into Python, so it is limited to the size of a demo company.
@@ -101,13 +101,7 @@ def post_authors(topic: str, *, also: list[str], recent: int, limit: int) -> dic
         # Only what everyone may read: a private group's posts must not show who wrote what there.
         public_posts().filter(match, kind=Post.Kind.UPDATE).order_by("-created_at").values("id")[:recent]
     )
-    rows = (
-        Post.objects.filter(id__in=newest)
-        .values("author_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "author_id")[:limit]
-    )
-    return {row["author_id"]: row["n"] for row in rows}
+    return authors_by_post_count(newest, limit=limit)
 
 
 # --- Posts and comments ---------------------------------------------------------------------
