@@ -34,6 +34,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("moderation/", include("moderation.urls")),
     path("analytics/", include("analytics.urls")),
+    path("wiki/", include("wiki.urls")),
 ]
 
 handler500 = "config.errors.server_error"
