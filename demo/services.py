@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from faker import Faker
 from taggit.models import Tag
 
+from analytics.fill import placements_record, segments_backfill
 from analytics.models import ActiveDay
 from analytics.services import rollup_fill
 from communities.models import Community, Membership
@@ -1252,5 +1253,8 @@ class _Builder:
         days = self.days[:-1]  # up to yesterday: today is not over, the nightly job will count it
         for day in days:
             rollup_fill(day=day)
+        # Where people sit from the first day on, then the dashboard's figures (analytics/fill.py).
+        placements_record(day=days[0])
+        segments_backfill(start=days[0], end=days[-1])
         self._stage(f"analytics: rollups for {len(days)} days, {days[0]} to {days[-1]}")
         self.counts["rollup_days"] = len(days)
