@@ -343,3 +343,7 @@ HIVE_PHOTO_MAX_BYTES = env_int("HIVE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 HIVE_POST_IMAGE_MAX_BYTES = env_int("HIVE_POST_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- Moderation: flags and the review queue (moderation/) ------------------------------------
+# Flags one person may raise in 24 hours: enough for anyone reporting in good faith, not a weapon.
+HIVE_FLAGS_PER_DAY = env_int("HIVE_FLAGS_PER_DAY", 20)
