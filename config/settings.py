@@ -331,6 +331,8 @@ LOGGING = {
 HIVE_POST_MAX_LENGTH = 5000
 HIVE_COMMENT_MAX_LENGTH = 2000
 HIVE_PAGE_SIZE = 20
+# Multiplies every rate limit (moderation/ratelimit.py); the test suite raises it so no test trips one.
+HIVE_RATE_LIMIT_FACTOR = env_int("HIVE_RATE_LIMIT_FACTOR", 1)
 # The rollup's (day, department) constraint treats "no department" as a value; SQLite (demo only)
 # cannot express that, and rollup_fill replaces a day's rows in one transaction anyway.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]

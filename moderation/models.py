@@ -183,3 +183,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+# Automatic moderation's models (rules, limits) live in their own module; imported so Django sees them.
+from moderation.rules_models import LimitedAction, RateLimit, RuleSettings  # noqa: E402, F401

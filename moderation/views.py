@@ -8,6 +8,7 @@ from common.views import action_run, bad_cursor_400, form_errors_add, redirect_n
 from moderation import selectors, services
 from moderation.forms import DecisionForm, FlagForm, GuidelinesForm
 from moderation.protocol import content_readable, content_shown
+from moderation.ratelimit import rate_limited
 from profiles.selectors import viewer_profile
 
 
@@ -17,6 +18,7 @@ def _require_moderator(request) -> None:
 
 
 @require_POST
+@rate_limited("flags")
 def flag(request, content_type_id: int, object_id: int):
     found = content_shown(content_type_id, object_id=object_id)
     if found is None:
