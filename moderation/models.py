@@ -162,7 +162,7 @@ class Flag(models.Model):
 class AuditEntry(models.Model):
     """Who did what to which object, written in the same transaction as the change itself.
 
-    Append-only: a database trigger (migration 0005) refuses every UPDATE and DELETE, whatever
+    Append-only: a database trigger (migration 0006) refuses every UPDATE and DELETE, whatever
     interface asks, admin and shell included.
     """
 

@@ -66,7 +66,7 @@ def trigger_drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("moderation", "0004_guidelines_clauses_flag_weights")]
+    dependencies = [("moderation", "0005_guidelines_clauses_flag_weights")]
 
     operations = [
         migrations.RunPython(legacy_reasons_to_other, migrations.RunPython.noop),

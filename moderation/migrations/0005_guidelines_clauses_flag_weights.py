@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('moderation', '0003_case_withdrawn_status'),
+        ('moderation', '0004_rate_limits'),
         ('profiles', '0006_verify_company_given_addresses'),
     ]
 
