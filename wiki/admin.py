@@ -16,7 +16,7 @@ class VersionInline(admin.TabularInline):
     model = Version
     extra = 0
     fields = ["number", "title", "author", "created_at", "summary", "restored_from"]
-    readonly_fields = fields
+    readonly_fields = ["number", "title", "author", "created_at", "summary", "restored_from"]
     can_delete = False
     show_change_link = False
 
