@@ -38,6 +38,8 @@ class Company:
         self.post = feed.post_create(author=self.star, body="Who runs #kubernetes upgrades?", kind="question")
         self.project = project_create(creator=self.star, name="Cluster upgrade", summary="Kubernetes 1.31")
         self.rounds = 0
+        # Leaders (issue 15): a must-read compliance announcement; its figures page counts by department.
+        self.must_read = feed.announcement_create(author=viewer, body="Read this", compliance=True)
 
     def grow(self, people: int) -> None:
         """`people` newcomers, each doing one of everything the pages list."""
@@ -92,6 +94,8 @@ class Company:
             "experts": "/search/experts/?topic=kubernetes",
             "review queue": "/moderation/",
             "adoption dashboard": "/analytics/",
+            # Leaders (issue 15).
+            "must-read figures": f"/posts/{self.must_read.pk}/acknowledgements/",
         }
 
 

@@ -161,6 +161,9 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
         flag_create(flagger=w.mallory, content=w.colins_post, reason="spam", note=fit(payload, 500))
         decided = Case.objects.get(object_id=w.colins_post.pk)
         case_decide(case_id=decided.pk, moderator=moderator, decision="keep", note=fit(payload, 1000))
+
+        # Leaders (issue 15): her compliance must-read, on Colin's feed and her figures page.
+        w.must_read = feed.announcement_create(author=w.mallory, body=payload, compliance=True)
     return w
 
 
@@ -248,6 +251,8 @@ def mallory_pages(w) -> dict[str, tuple[str, list[str]]]:
         "edit project": (f"/projects/{w.project.pk}/edit/", [w.project.name, w.project.summary]),
         "her notifications": ("/notifications/", [w.colleague.display_name]),
         "her feed": ("/", [m.display_name]),
+        # Leaders (issue 15): the department names in the figures and the CSV's department picker.
+        "must-read figures": (f"/posts/{w.must_read.pk}/acknowledgements/", [w.department.name]),
     }
 
 
