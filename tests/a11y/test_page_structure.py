@@ -86,7 +86,7 @@ PAGES = [
     "experts",
     "guidelines",  # moderation (issue 12)
 ]  # fmt: skip
-OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project"]
+OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures"]
 
 
 def test_every_page_is_wired_together(world, colin):
