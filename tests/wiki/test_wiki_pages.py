@@ -168,7 +168,7 @@ def test_a_public_groups_wiki_is_read_by_all_and_written_by_members(author, outs
 
 def test_a_page_can_be_flagged_and_removed_by_a_moderator(editor, colleague, moderator, colleague_client):
     page = services.page_create(author=editor, community=None, title="Holidays", body="Something rude")
-    flag_create(flagger=colleague, content=page, reason=FlagReason.HARASSMENT)
+    flag_create(flagger=colleague, content=page, reason=FlagReason.SPAM)
     assert 'name="reason"' in colleague_client.get(page.get_absolute_url()).content.decode()
     case = Case.objects.get()
     assert case.content_author == editor and "Something rude" in case.excerpt
