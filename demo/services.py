@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from faker import Faker
 from taggit.models import Tag
 
+from analytics.fill import placements_record, segments_backfill
 from analytics.models import ActiveDay
 from analytics.services import rollup_fill
 from communities.models import Community, Membership
@@ -36,7 +37,7 @@ from feed.hashtags import hashtags_find
 from feed.models import Comment, FollowPerson, FollowTag, Post, PostTag, Reaction
 from feed.polls import poll_create, poll_vote
 from moderation.models import AuditEntry
-from moderation.services import flag_create
+from moderation.services import flag_create, guidelines_publish
 from profiles.models import Department, Location, Profile, User
 from profiles.services import company_addresses_verify
 from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
@@ -1169,10 +1170,22 @@ class _Builder:
         flagged: list[tuple[Post | Comment, tuple[str, str], list[_Person]]]
         flagged = [(p.row, p.flag, p.flaggers) for p in self.posts if p.flag]
         flagged += [(c.row, c.flag, c.flaggers) for c in self.comments if c.flag]
+        moderator = next(p for p in self.people if p.demo and p.demo["email"] == "moderator@example.com")
+        version = guidelines_publish(
+            editor=moderator.profile, source=content.GUIDELINES, change_note="First version"
+        )
+        clauses = {c.title: c.pk for c in version.clauses.all()}
         flags = 0
         for row, (reason, note), flaggers in flagged:
+            clause_id = clauses.get(content.GUIDELINE_FOR_REASON.get(reason, ""))
             for flagger in flaggers:
-                flag_create(flagger=flagger.profile, content=row, reason=reason, note=note)
+                flag_create(
+                    flagger=flagger.profile,
+                    content=row,
+                    reason="clause" if clause_id else reason,
+                    clause_id=clause_id,
+                    note=note,
+                )
                 flags += 1
         self._stage(f"moderation: {len(flagged)} open cases from {flags} flags")
         self.counts.update(cases=len(flagged), flags=flags)
@@ -1266,5 +1279,8 @@ class _Builder:
         days = self.days[:-1]  # up to yesterday: today is not over, the nightly job will count it
         for day in days:
             rollup_fill(day=day)
+        # Where people sit from the first day on, then the dashboard's figures (analytics/fill.py).
+        placements_record(day=days[0])
+        segments_backfill(start=days[0], end=days[-1])
         self._stage(f"analytics: rollups for {len(days)} days, {days[0]} to {days[-1]}")
         self.counts["rollup_days"] = len(days)

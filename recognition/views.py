@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from common.views import form_errors_add
+from moderation.ratelimit import rate_limited
 from profiles.selectors import profile_by_id, viewer_profile
 from recognition import selectors, services
 from recognition.forms import KudosForm
@@ -13,6 +14,7 @@ PICKERS_MIN = 3  # empty colleague boxes shown, so several people can be named w
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("kudos")
 def give(request):
     viewer = viewer_profile(request)
     initial: dict = {}
