@@ -34,7 +34,7 @@ from demo import content, projects_content
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, SkillAlias
 from expertise.services import people_counts_recount, skills_get_or_create
 from feed.hashtags import hashtags_find
-from feed.models import Comment, FollowPerson, FollowTag, Post, PostTag, Reaction
+from feed.models import Acknowledgement, Comment, FollowPerson, FollowTag, MustRead, Post, PostTag, Reaction
 from feed.polls import poll_create, poll_vote
 from moderation.models import AuditEntry
 from moderation.services import flag_create, guidelines_publish
@@ -266,6 +266,7 @@ class _Builder:
         self._write_follows()
         self._write_flags()
         self._write_groups()
+        self._write_must_read()
         self._write_polls()
         self._write_activity()
         self._fill_rollups()
@@ -1245,6 +1246,36 @@ class _Builder:
             f"groups: {len(projects_content.GROUPS)} groups with {posts} posts, and a pinned announcement"
         )
         self.counts["groups"] = len(projects_content.GROUPS)
+
+    def _write_must_read(self) -> None:
+        """Leaders (issue 15): a compliance must-read from the CEO, acknowledged by about 60%."""
+        ceo = next(p for p in self.people if p.level == CEO)
+        at = self.now - timedelta(days=4)
+        post = Post.objects.create(
+            author=ceo.profile,
+            kind=Post.Kind.ANNOUNCEMENT,
+            body=(
+                "Our updated **code of conduct** takes effect on the 1st. It is short: please read it "
+                "and acknowledge below. It covers gifts from suppliers, speaking for the company on "
+                "social media, and how to raise a concern in confidence."
+            ),
+            created_at=at,
+        )
+        MustRead.objects.create(
+            post=post, compliance=True, remind_after_days=7, ask_until=at + timedelta(days=30)
+        )
+        readers = [p for p in self.people if p is ceo or self.rng.random() < 0.6]
+        Acknowledgement.objects.bulk_create(
+            [
+                Acknowledgement(
+                    post=post,
+                    profile=p.profile,
+                    acknowledged_at=at + timedelta(hours=self.rng.randint(0, 90)),
+                )
+                for p in readers
+            ]
+        )
+        self._stage(f"must-read: a compliance announcement acknowledged by {len(readers)} people")
 
     # --- analytics --------------------------------------------------------------------------
 

@@ -40,6 +40,8 @@ class Company:
         self.rounds = 0
         # Moderation (issue 12): guidelines in force, so every flag form lists their clauses.
         guidelines_publish(editor=viewer, source="## Be kind\nNo insults.\n\n## No spam", change_note="First")
+        # Leaders (issue 15): a must-read compliance announcement; its figures page counts by department.
+        self.must_read = feed.announcement_create(author=viewer, body="Read this", compliance=True)
 
     def grow(self, people: int) -> None:
         """`people` newcomers, each doing one of everything the pages list."""
@@ -107,6 +109,8 @@ class Company:
             "guidelines": "/guidelines/",
             "edit guidelines": "/guidelines/edit/",
             "adoption dashboard": "/analytics/",
+            # Leaders (issue 15).
+            "must-read figures": f"/posts/{self.must_read.pk}/acknowledgements/",
         }
 
 

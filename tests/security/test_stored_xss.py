@@ -175,6 +175,9 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
         guidelines_publish(
             editor=moderator, source=f"{payload}\n\n## {w.clause_title}\n\n{payload}", change_note=payload
         )
+
+        # Leaders (issue 15): her compliance must-read, on Colin's feed and her figures page.
+        w.must_read = feed.announcement_create(author=w.mallory, body=payload, compliance=True)
     return w
 
 
@@ -268,6 +271,8 @@ def mallory_pages(w) -> dict[str, tuple[str, list[str]]]:
         "edit project": (f"/projects/{w.project.pk}/edit/", [w.project.name, w.project.summary]),
         "her notifications": ("/notifications/", [w.colleague.display_name]),
         "her feed": ("/", [m.display_name]),
+        # Leaders (issue 15): the department names in the figures and the CSV's department picker.
+        "must-read figures": (f"/posts/{w.must_read.pk}/acknowledgements/", [w.department.name]),
     }
 
 
