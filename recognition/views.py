@@ -4,12 +4,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from common.views import form_errors_add
+from moderation.ratelimit import rate_limited
 from profiles.selectors import profile_by_id, viewer_profile
 from recognition import services
 from recognition.forms import KudosForm
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("kudos")
 def give(request):
     initial = {}
     to = request.GET.get("to", "")
