@@ -86,7 +86,8 @@ PAGES = [
     "experts",
     "guidelines",  # moderation (issue 12)
 ]  # fmt: skip
-OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures"]
+OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures",
+             "scheduled posts", "edit scheduled post"]  # fmt: skip
 
 
 def test_every_page_is_wired_together(world, colin):
