@@ -14,6 +14,7 @@ from communities import services as communities
 from expertise.services import endorsement_create, profile_interests_set, profile_skills_set
 from feed import services as feed
 from moderation.models import FlagReason
+from moderation.rules import rule_create
 from moderation.services import flag_create
 from notifications.services import notify
 from profiles import roles
@@ -64,6 +65,10 @@ class Company:
             project_join(project=self.project, profile=person)
             project_create(creator=person, name=f"Project {n}", summary="Kubernetes work")
             notify(recipients=[self.viewer], kind="mention", actor=person, summary=f"Mention {n}", url="/")
+            # Automatic rules (issue 12 part B): one more watched word, and its audit row, per round.
+            rule_create(
+                actor=self.viewer, kind="word", pattern=f"watchword{n}", action="flag", where=["kudos"]
+            )
 
     def pages(self) -> dict[str, str]:
         star, group = self.star, self.group
@@ -91,6 +96,7 @@ class Company:
             "content search": f"/search/?q=upgrade+notes+%23kubernetes+in%3A{group.slug}",
             "experts": "/search/experts/?topic=kubernetes",
             "review queue": "/moderation/",
+            "moderation rules": "/moderation/rules/",
             "adoption dashboard": "/analytics/",
         }
 

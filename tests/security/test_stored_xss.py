@@ -29,6 +29,7 @@ from feed import services as feed
 from feed.models import Post, PostImage
 from feed.polls import poll_create, poll_vote
 from moderation.models import Case
+from moderation.rules import rule_create
 from moderation.services import case_decide, flag_create
 from notifications.emails import notifications_email_send
 from notifications.models import Notification
@@ -161,6 +162,12 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
         flag_create(flagger=w.mallory, content=w.colins_post, reason="spam", note=fit(payload, 500))
         decided = Case.objects.get(object_id=w.colins_post.pk)
         case_decide(case_id=decided.pk, moderator=moderator, decision="keep", note=fit(payload, 1000))
+
+        # Automatic rules (issue 12 part B): a moderator watches for her words, quoting her to authors.
+        rule_create(
+            actor=moderator, kind="word", pattern=fit(payload, 500), action="flag", where=["profiles"],
+            message=fit(payload, 300),
+        )  # fmt: skip
     return w
 
 
@@ -260,7 +267,10 @@ def colin(world, colleague):
 
 def moderator_pages(w) -> dict[str, tuple[str, list[str]]]:
     """What the Moderators group reads: flags and notes she wrote."""
-    return {"review queue": ("/moderation/", [w.mallory.display_name, fit(w.payload, 500)])}
+    return {
+        "review queue": ("/moderation/", [w.mallory.display_name, fit(w.payload, 500)]),
+        "moderation rules": ("/moderation/rules/", [fit(w.payload, 300)]),  # issue 12 part B
+    }
 
 
 def comms_pages(w) -> dict[str, tuple[str, list[str]]]:
