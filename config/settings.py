@@ -255,6 +255,11 @@ CELERY_BEAT_SCHEDULE = {
     # their lease runs out (HIVE_DELIVERY_LEASE_SECONDS).
     "delivery-sweep": {"task": "delivery.sweep", "schedule": crontab(minute="*")},
     "feed-daily-digest": {"task": "feed.digest_send_daily", "schedule": crontab(hour=7, minute=0)},
+    # The one reminder of a must-read announcement to whoever has not acknowledged it.
+    "feed-acknowledgement-reminders": {
+        "task": "feed.acknowledgement_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
     "analytics-weekly-report": {
         "task": "analytics.weekly_report_last_week",
         "schedule": crontab(day_of_week="mon", hour=8, minute=0),
@@ -345,3 +350,7 @@ HIVE_PHOTO_MAX_BYTES = env_int("HIVE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 HIVE_POST_IMAGE_MAX_BYTES = env_int("HIVE_POST_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- Moderation: flags and the review queue (moderation/) ------------------------------------
+# Flags one person may raise in 24 hours: enough for anyone reporting in good faith, not a weapon.
+HIVE_FLAGS_PER_DAY = env_int("HIVE_FLAGS_PER_DAY", 20)

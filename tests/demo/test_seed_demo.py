@@ -256,6 +256,7 @@ class TestSeededCompany:
         assert all(case.flag_count == case.n >= 1 for case in cases)
         assert AuditEntry.objects.filter(action="flag.create").count() == Flag.objects.count()
         assert not Flag.objects.filter(flagger=F("case__content_author")).exists()
+        assert Flag.objects.filter(reason="clause", clause__version__number=1).exists()
 
     def test_everyone_who_posted_was_active_that_day_and_rollups_cover_the_month(self, company):
         active = set(ActiveDay.objects.values_list("profile_id", "day"))

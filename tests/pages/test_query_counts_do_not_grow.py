@@ -15,7 +15,7 @@ from expertise.services import endorsement_create, profile_interests_set, profil
 from feed import services as feed
 from moderation.models import FlagReason
 from moderation.rules import rule_create
-from moderation.services import flag_create
+from moderation.services import flag_create, guidelines_publish
 from notifications.services import notify
 from profiles import roles
 from projects.services import project_create, project_join
@@ -39,6 +39,10 @@ class Company:
         self.post = feed.post_create(author=self.star, body="Who runs #kubernetes upgrades?", kind="question")
         self.project = project_create(creator=self.star, name="Cluster upgrade", summary="Kubernetes 1.31")
         self.rounds = 0
+        # Moderation (issue 12): guidelines in force, so every flag form lists their clauses.
+        guidelines_publish(editor=viewer, source="## Be kind\nNo insults.\n\n## No spam", change_note="First")
+        # Leaders (issue 15): a must-read compliance announcement; its figures page counts by department.
+        self.must_read = feed.announcement_create(author=viewer, body="Read this", compliance=True)
 
     def grow(self, people: int) -> None:
         """`people` newcomers, each doing one of everything the pages list."""
@@ -97,7 +101,12 @@ class Company:
             "experts": "/search/experts/?topic=kubernetes",
             "review queue": "/moderation/",
             "moderation rules": "/moderation/rules/",
+            # Moderation (issue 12): the guidelines and their editor.
+            "guidelines": "/guidelines/",
+            "edit guidelines": "/guidelines/edit/",
             "adoption dashboard": "/analytics/",
+            # Leaders (issue 15).
+            "must-read figures": f"/posts/{self.must_read.pk}/acknowledgements/",
         }
 
 

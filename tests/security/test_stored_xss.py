@@ -30,7 +30,7 @@ from feed.models import Post, PostImage
 from feed.polls import poll_create, poll_vote
 from moderation.models import Case
 from moderation.rules import rule_create
-from moderation.services import case_decide, flag_create
+from moderation.services import case_decide, flag_create, guidelines_publish
 from notifications.emails import notifications_email_send
 from notifications.models import Notification
 from profiles import roles
@@ -168,6 +168,14 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
             actor=moderator, kind="word", pattern=fit(payload, 500), action="flag", where=["profiles"],
             message=fit(payload, 300),
         )  # fmt: skip
+        # Moderation (issue 12): a moderator's guidelines carry it too, shown on every flag form.
+        w.clause_title = one_line(fit("Rule " + payload, 120))
+        guidelines_publish(
+            editor=moderator, source=f"{payload}\n\n## {w.clause_title}\n\n{payload}", change_note=payload
+        )
+
+        # Leaders (issue 15): her compliance must-read, on Colin's feed and her figures page.
+        w.must_read = feed.announcement_create(author=w.mallory, body=payload, compliance=True)
     return w
 
 
@@ -242,6 +250,8 @@ def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
         "content search": ("/search/?q=xsstag", [m.display_name]),
         "comment search": ("/search/?q=xssreply", [m.display_name]),
         "experts": ("/search/experts/?" + urlencode({"topic": w.skill}), [w.skill]),
+        # Moderation (issue 12): the guidelines a moderator wrote.
+        "guidelines": ("/guidelines/", [w.clause_title]),
     }
 
 
@@ -255,6 +265,8 @@ def mallory_pages(w) -> dict[str, tuple[str, list[str]]]:
         "edit project": (f"/projects/{w.project.pk}/edit/", [w.project.name, w.project.summary]),
         "her notifications": ("/notifications/", [w.colleague.display_name]),
         "her feed": ("/", [m.display_name]),
+        # Leaders (issue 15): the department names in the figures and the CSV's department picker.
+        "must-read figures": (f"/posts/{w.must_read.pk}/acknowledgements/", [w.department.name]),
     }
 
 
@@ -270,6 +282,8 @@ def moderator_pages(w) -> dict[str, tuple[str, list[str]]]:
     return {
         "review queue": ("/moderation/", [w.mallory.display_name, fit(w.payload, 500)]),
         "moderation rules": ("/moderation/rules/", [fit(w.payload, 300)]),  # issue 12 part B
+        # Moderation (issue 12): the guidelines editor, filled with the current version.
+        "edit guidelines": ("/guidelines/edit/", [w.clause_title]),
     }
 
 

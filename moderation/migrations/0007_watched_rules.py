@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0004_rate_limits'),
+        ('moderation', '0006_legacy_reasons_audit_append_only'),
         ('profiles', '0006_verify_company_given_addresses'),
     ]
 
