@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "communities",
     "expertise",
     "moderation",
+    # Before feed: its card comes first on a group's page, above the group's posts.
+    "wiki",
     "feed",
     "recognition",
     "projects",

@@ -52,7 +52,7 @@ from profiles.models import Department, Location, Profile, User
 from profiles.services import company_addresses_verify
 from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
 from projects.services import project_embeddings_backfill
-from recognition.models import CompanyValue, Kudos
+from recognition.models import CompanyValue, Kudos, KudosRecipient
 from recognition.services import company_values_ensure
 
 SEED = 2026
@@ -1034,21 +1034,30 @@ class _Builder:
             )
         Post.objects.bulk_create([p.row for p in self.posts], batch_size=BATCH_SIZE)
 
-        # (_plan_kudos gives every kudos its subject.)
+        # (_plan_kudos gives every kudos its subject and value.)
         kudos_posts = [
-            (p, p.subject) for p in self.posts if p.kind == Post.Kind.KUDOS and p.subject is not None
+            (p, p.subject, p.value)
+            for p in self.posts
+            if p.kind == Post.Kind.KUDOS and p.subject is not None and p.value is not None
         ]
         kudos = Kudos.objects.bulk_create(
             [
-                Kudos(
-                    giver=p.author.profile,
-                    recipient=subject.profile,
-                    value=p.value,
-                    message=p.body,
-                    post=p.row,
-                    created_at=p.at,
-                )
-                for p, subject in kudos_posts
+                Kudos(giver=p.author.profile, message=p.body, post=p.row, created_at=p.at)
+                for p, _, _ in kudos_posts
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        KudosRecipient.objects.bulk_create(
+            [
+                KudosRecipient(kudos=k, recipient=subject.profile, giver=k.giver, created_at=k.created_at)
+                for k, (_, subject, _) in zip(kudos, kudos_posts, strict=True)
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        Kudos.values.through.objects.bulk_create(
+            [
+                Kudos.values.through(kudos_id=k.pk, companyvalue_id=value.pk)
+                for k, (_, _, value) in zip(kudos, kudos_posts, strict=True)
             ],
             batch_size=BATCH_SIZE,
         )
@@ -1061,10 +1070,15 @@ class _Builder:
                     action="kudos.give",
                     content_type=kudos_type,
                     object_id=k.pk,
-                    detail={"recipient": k.recipient_id},
+                    detail={
+                        "recipients": [subject.profile.pk],
+                        "values": [value.pk],
+                        "points_each": 0,
+                        "private": False,
+                    },
                     created_at=k.created_at,
                 )
-                for k in kudos
+                for k, (_, subject, value) in zip(kudos, kudos_posts, strict=True)
             ],
             batch_size=BATCH_SIZE,
         )

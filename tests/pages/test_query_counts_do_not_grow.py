@@ -18,6 +18,7 @@ from expertise.services import endorsement_create, profile_interests_set, profil
 from feed import services as feed
 from feed.scheduling import scheduled_post_create
 from moderation.models import FlagReason
+from moderation.rules import rule_create
 from moderation.services import flag_create, guidelines_publish
 from notifications.services import notify
 from profiles import roles
@@ -71,10 +72,23 @@ class Company:
             flag_create(flagger=self.star, content=question, reason=FlagReason.SPAM)
             feed.comment_create(post_id=self.post.pk, author=person, body=f"Comment {n}")
             feed.reaction_toggle(post_id=self.post.pk, profile=person, kind="like")
-            kudos_give(giver=person, recipient=self.star, value=self.value, message=f"Thanks {n}")
+            kudos_give(giver=person, recipients=[self.star], values=[self.value], message=f"Thanks {n}")
             project_join(project=self.project, profile=person)
             project_create(creator=person, name=f"Project {n}", summary="Kubernetes work")
             notify(recipients=[self.viewer], kind="mention", actor=person, summary=f"Mention {n}", url="/")
+            # Automatic rules (issue 12 part B): one more watched word, and its audit row, per round.
+            rule_create(
+                actor=self.viewer, kind="word", pattern=f"watchword{n}", action="flag", where=["kudos"]
+            )
+        # Recognition (issue 13): a private kudos to the viewer and everyone who joined so far.
+        newcomers = list(self.star.direct_reports.all())
+        self.private_kudos = kudos_give(
+            giver=self.star,
+            recipients=[self.viewer, *newcomers],
+            values=[self.value],
+            message="Team",
+            is_private=True,
+        )
 
     def pages(self) -> dict[str, str]:
         star, group = self.star, self.group
@@ -97,11 +111,13 @@ class Company:
             "projects": "/projects/",
             "project": self.project.get_absolute_url(),
             "give kudos": f"/kudos/give/?to={star.pk}",
+            "private kudos": f"/kudos/{self.private_kudos.pk}/",  # recognition (issue 13)
             "notifications": "/notifications/",
             "search": "/search/?q=kubernetes",
             "content search": f"/search/?q=upgrade+notes+%23kubernetes+in%3A{group.slug}",
             "experts": "/search/experts/?topic=kubernetes",
             "review queue": "/moderation/",
+            "moderation rules": "/moderation/rules/",
             # Moderation (issue 12): the guidelines and their editor.
             "guidelines": "/guidelines/",
             "edit guidelines": "/guidelines/edit/",
