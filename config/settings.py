@@ -278,6 +278,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "recognition.allowance_reset",
         "schedule": crontab(hour=0, minute=10),
     },
+    # Zero-result search counts older than HIVE_ZERO_RESULT_DAYS.
+    "search-zero-results-prune": {"task": "search.zero_results_prune", "schedule": crontab(hour=3, minute=10)},
     # Tasks whose changes committed while the broker was unreachable (common/outbox.py).
     "common-outbox-relay": {"task": "common.outbox_relay", "schedule": 60.0},
     # Sentence vectors of projects that came in without one (bulk loads, a failed task, a new model).
@@ -287,6 +289,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 HIVE_DIGEST_BATCH_SIZE = env_int("HIVE_DIGEST_BATCH_SIZE", 500)
+# Searches that found nothing: how many days of counts are kept, and different queries a day at most.
+HIVE_ZERO_RESULT_DAYS = env_int("HIVE_ZERO_RESULT_DAYS", 180)
+HIVE_ZERO_RESULT_MAX_PER_DAY = env_int("HIVE_ZERO_RESULT_MAX_PER_DAY", 5000)
 # Bulk email (delivery/): how long a worker may hold a message before another takes it back (longer
 # than one SMTP exchange, EMAIL_TIMEOUT), the first backoff after a transient SMTP failure (doubling
 # each time), and how many tries before a message is recorded as failed.

@@ -10,11 +10,11 @@ import math
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, FloatField, Max, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Ln
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from profiles.selectors import active_profiles, profile_local_time
 from projects.models import Project
 from search import backends
 from search.backends import SkillMatch
+from search.models import ZeroResultSearch
 from search.query import ParsedQuery, query_parse
 from search.text import snippet, words_of
 from wiki.models import Page
@@ -751,3 +752,31 @@ _COMMENT_SHOWN = (
     "post__author__id", "post__author__display_name",
     "post__community__id", "post__community__name", "post__community__slug",
 )  # fmt: skip
+
+
+# --- Searches that found nothing (for the Communications team) ------------------------------
+
+
+@dataclass
+class ZeroResultReport:
+    days: int
+    since: date
+    searches: int  # zero-result searches counted in the period
+    rows: list[dict]  # {"query", "total", "days_seen", "last"}, most searched first
+
+
+ZERO_RESULT_ROWS = 100
+
+
+def zero_result_report(*, days: int) -> ZeroResultReport:
+    """The queries that found nothing most often over the last `days` days: two queries, read off
+    the (day, query) index's range."""
+    since = timezone.localdate() - timedelta(days=days - 1)
+    recent = ZeroResultSearch.objects.filter(day__gte=since)
+    rows = list(
+        recent.values("query")
+        .annotate(total=Sum("count"), days_seen=Count("id"), last=Max("day"))
+        .order_by("-total", "query")[:ZERO_RESULT_ROWS]
+    )
+    searches = recent.aggregate(n=Sum("count"))["n"] or 0
+    return ZeroResultReport(days=days, since=since, searches=searches, rows=rows)

@@ -6,4 +6,5 @@ app_name = "search"
 urlpatterns = [
     path("", views.results, name="results"),
     path("experts/", views.experts, name="experts"),
+    path("gaps/", views.gaps, name="gaps"),
 ]

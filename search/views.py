@@ -1,9 +1,14 @@
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from profiles import roles
 from profiles.selectors import viewer_profile
-from search import selectors
+from search import selectors, services
 from search.forms import ExpertForm, SearchForm
+
+GAP_PERIODS = (7, 30, 90)
 
 
 @require_GET
@@ -14,9 +19,11 @@ def results(request):
     if not form.is_valid():
         status = 400
     elif query := form.cleaned_data["q"]:
-        context.update(
-            query=query, results=selectors.site_search(query=query, viewer=viewer_profile(request))
-        )
+        results = selectors.site_search(query=query, viewer=viewer_profile(request))
+        context.update(query=query, results=results)
+        # Counted once per search run, not per keystroke of typing-as-you-go (htmx).
+        if results.searched and results.is_empty and not request.headers.get("HX-Request"):
+            services.zero_result_record(query=results.query)
     else:
         context["popular"] = selectors.popular_skills()
     # htmx (typing in the box) swaps only the results.
@@ -38,3 +45,21 @@ def experts(request):
     else:
         context["popular"] = selectors.popular_skills()
     return render(request, "search/experts.html", context, status=status)
+
+
+@require_GET
+def gaps(request):
+    """Searches that found nothing, most frequent first: what people look for and the network lacks."""
+    if roles.COMMUNICATIONS not in roles.user_roles(request.user):
+        raise PermissionDenied("Only the Communications team sees the searches that found nothing.")
+    raw = request.GET.get("days", "30")
+    days = int(raw) if raw.isdigit() and int(raw) in GAP_PERIODS else 30
+    return render(
+        request,
+        "search/gaps.html",
+        {
+            "report": selectors.zero_result_report(days=days),
+            "periods": GAP_PERIODS,
+            "retention_days": settings.HIVE_ZERO_RESULT_DAYS,
+        },
+    )

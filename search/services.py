@@ -1,0 +1,48 @@
+"""The only state search keeps: counts of searches that found nothing (search.models)."""
+
+import unicodedata
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from search.models import ZeroResultSearch
+
+QUERY_MAX = 200
+
+
+def query_normalise(text: str) -> str:
+    """One spelling per search: "  Expense  POLICY" and "expense policy" count together."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").lower().split())[:QUERY_MAX]
+
+
+def zero_result_record(*, query: str, day: date | None = None) -> bool:
+    """Counts one search for `query` that found nothing today. Returns False when not counted: an
+    empty query, or a day that already holds HIVE_ZERO_RESULT_MAX_PER_DAY different queries (a
+    script trying random words cannot fill the table)."""
+    text = query_normalise(query)
+    if not text:
+        return False
+    day = day or timezone.localdate()
+    rows = ZeroResultSearch.objects.filter(day=day, query=text)
+    if rows.update(count=F("count") + 1):
+        return True
+    if ZeroResultSearch.objects.filter(day=day).count() >= settings.HIVE_ZERO_RESULT_MAX_PER_DAY:
+        return False
+    try:
+        with transaction.atomic():
+            ZeroResultSearch.objects.create(day=day, query=text, count=1)
+    except IntegrityError:
+        # Someone else's identical search created the row a moment ago: count on it.
+        rows.update(count=F("count") + 1)
+    return True
+
+
+def zero_results_prune(*, today: date | None = None) -> int:
+    """Deletes the days older than HIVE_ZERO_RESULT_DAYS; running it twice deletes nothing more."""
+    today = today or timezone.localdate()
+    cutoff = today - timedelta(days=settings.HIVE_ZERO_RESULT_DAYS)
+    deleted, _ = ZeroResultSearch.objects.filter(day__lt=cutoff).delete()
+    return deleted
