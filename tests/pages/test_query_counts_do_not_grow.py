@@ -97,6 +97,8 @@ class Company:
             "guidelines": "/guidelines/",
             "edit guidelines": "/guidelines/edit/",
             "adoption dashboard": "/analytics/",
+            # analytics (issue 11)
+            "silo map": "/analytics/silos/",
         }
 
 
