@@ -129,9 +129,15 @@ def build(*, people: int, days: int, log) -> None:
         log(f"{active_rows + posts + comments + reactions:,} activity rows in all")
         _sql(c, "ANALYZE")
 
-    # History: everyone placed from the start; 3% move department half-way through the year.
+
+def history(*, days: int, log) -> None:
+    """Where people sat: everyone placed from the start; 3% move department half-way through."""
+    from django.db import connection
+    from django.utils import timezone
+
     from analytics.fill import placements_record
 
+    first = timezone.localdate() - timedelta(days=days)
     placements_record(day=first)
     with connection.cursor() as c:
         _sql(
@@ -253,8 +259,15 @@ def main(argv: list[str] | None = None) -> int:
     def log(text: str) -> None:
         print(f"[{time.perf_counter() - began:7.1f}s] {text}", flush=True)
 
+    from django.core.management import call_command
+
+    from analytics.models import Placement
+
     if args.fresh:
         build(people=args.people, days=args.days, log=log)
+    call_command("migrate", verbosity=0)
+    if not Placement.objects.exists():
+        history(days=args.days, log=log)
     results = {
         "people": args.people,
         "days": args.days,
