@@ -15,7 +15,7 @@ from analytics.privacy import Key, publishable
 from common.days import day_bounds
 from feed.models import Comment, Reaction
 from profiles.models import Profile
-from recognition.models import Kudos
+from recognition.models import KudosRecipient
 
 SEGMENTS = "segments"
 
@@ -97,7 +97,7 @@ def _interactions(day: date) -> list[tuple[str, int, int]]:
     # A reply goes to the comment it answers, or else to the post's author.
     replies = Comment.objects.filter(**when).values_list("author_id", "parent__author_id", "post__author_id")
     reactions = Reaction.objects.filter(**when).values_list("profile_id", "post__author_id")
-    kudos = Kudos.objects.filter(**when).values_list("giver_id", "recipient_id")
+    kudos = KudosRecipient.objects.filter(**when).values_list("giver_id", "recipient_id")
     found = [("replies", a, parent or post) for a, parent, post in replies.iterator(chunk_size=5000)]
     found += [("reactions", a, b) for a, b in reactions.iterator(chunk_size=5000)]
     found += [("kudos", a, b) for a, b in kudos.iterator(chunk_size=5000)]

@@ -48,7 +48,7 @@ def talk(comms):
     CommentFactory(post=eng_post, author=engineers[0], created_at=noon)  # to oneself: not counted
     ReactionFactory(post=sales_post, profile=engineers[2], created_at=noon)  # Eng -> Sales
     ReactionFactory(post=sales_post, profile=accountants[0], created_at=noon)  # Finance -> Sales
-    KudosFactory(giver=sellers[2], recipient=sellers[3], created_at=noon)  # Sales -> Sales
+    KudosFactory(giver=sellers[2], recipients=[sellers[3]], created_at=noon)  # Sales -> Sales
     PostFactory(author=engineers[1], created_at=noon - timedelta(days=1))  # another day
     placements_record(day=day - timedelta(days=3))
     segments_fill(day=day)
