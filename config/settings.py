@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "search",
     "notifications",
     "analytics",
+    "provisioning",
     "demo",
 ]
 
