@@ -11,7 +11,7 @@ from common.pagination import Page, keyset_cursor_at, keyset_page
 from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
 from expertise.selectors import skill_names_lowercase_of
-from feed.kinds import kind_cards_select_related
+from feed.kinds import kind_cards_prefetch_related, kind_cards_select_related
 from feed.models import (
     Acknowledgement,
     Comment,
@@ -55,7 +55,7 @@ def _for_display(qs: QuerySet[Post], *, viewer: Profile) -> QuerySet[Post]:
             "community",
             "best_answer__author",
             "poll",
-            *kind_cards_select_related(),  # e.g. a kudos post's recipient and value (feed/kinds.py)
+            *kind_cards_select_related(),  # e.g. a kudos post's kudos row (feed/kinds.py)
         )
         .prefetch_related(
             Prefetch(
@@ -65,6 +65,7 @@ def _for_display(qs: QuerySet[Post], *, viewer: Profile) -> QuerySet[Post]:
             # Only run when the page holds a poll.
             "poll__options",
             Prefetch("poll__votes", queryset=PollVote.objects.filter(voter=viewer), to_attr="viewer_votes"),
+            *kind_cards_prefetch_related(),  # e.g. a kudos post's recipients and values
         )
     )
 

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from recognition.models import CompanyValue, Kudos
+from recognition.models import (
+    AllowanceRule,
+    CompanyValue,
+    Kudos,
+    KudosRecipient,
+    PointsAccount,
+    PointsEntry,
+    RecognitionSettings,
+)
 
 
 @admin.register(CompanyValue)
@@ -10,11 +18,79 @@ class CompanyValueAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class KudosRecipientInline(admin.TabularInline):
+    model = KudosRecipient
+    fields = ["recipient", "points"]
+    readonly_fields = ["recipient", "points"]
+    extra = 0
+    can_delete = False
+
+
 @admin.register(Kudos)
 class KudosAdmin(admin.ModelAdmin):
-    list_display = ["giver", "recipient", "value", "created_at"]
-    list_filter = ["value", "created_at"]
-    search_fields = ["giver__display_name", "recipient__display_name", "message"]
-    list_select_related = ["giver", "recipient", "value"]
-    raw_id_fields = ["giver", "recipient", "post"]
+    """Read-only: a kudos moves points, so it changes only through recognition.services."""
+
+    list_display = ["id", "giver", "points_each", "is_private", "created_at"]
+    list_filter = ["is_private", "values", "created_at"]
+    search_fields = ["giver__display_name", "message"]
+    list_select_related = ["giver"]
+    fields = ["giver", "values", "message", "points_each", "is_private", "post", "created_at"]
+    readonly_fields = ["giver", "values", "message", "points_each", "is_private", "post", "created_at"]
+    inlines = [KudosRecipientInline]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PointsEntryInline(admin.TabularInline):
+    model = PointsEntry
+    fields = ["created_at", "kind", "amount", "kudos", "period", "note"]
+    readonly_fields = ["created_at", "kind", "amount", "kudos", "period", "note"]
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PointsAccount)
+class PointsAccountAdmin(admin.ModelAdmin):
+    """Read-only: balances change only with their ledger rows (recognition.services)."""
+
+    list_display = ["profile", "allowance", "balance", "updated_at"]
+    search_fields = ["profile__display_name", "profile__user__email"]
+    list_select_related = ["profile"]
+    readonly_fields = ["profile", "allowance", "balance", "updated_at"]
+    inlines = [PointsEntryInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RecognitionSettings)
+class RecognitionSettingsAdmin(admin.ModelAdmin):
+    """One row: the allowance, its reset day, the caps, whether a value is required, the manager boost."""
+
+    list_display = ["__str__", "monthly_allowance", "reset_day", "cap_per_recipient", "daily_kudos_cap"]
+
+    def has_add_permission(self, request) -> bool:
+        return not RecognitionSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AllowanceRule)
+class AllowanceRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "profile", "group", "department", "amount"]
+    list_select_related = ["profile", "group", "department"]
+    raw_id_fields = ["profile"]
+    search_fields = ["profile__display_name", "group__name", "department__name"]

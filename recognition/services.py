@@ -1,7 +1,16 @@
-"""Giving kudos."""
+"""Giving kudos, and every movement of points (the ledger): kudos, boosts and the allowance reset."""
 
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Sum
+from django.urls import reverse
+from django.utils import timezone
 
 from feed.models import Post
 from feed.services import post_create
@@ -9,10 +18,25 @@ from moderation.services import audit_record
 from notifications.models import Kind
 from notifications.services import notify
 from profiles.models import Profile
+from profiles.selectors import active_profiles
 from recognition.defaults import DEFAULT_VALUES
-from recognition.models import CompanyValue, Kudos
+from recognition.models import (
+    AllowanceRule,
+    CompanyValue,
+    Kudos,
+    KudosRecipient,
+    PointsAccount,
+    PointsEntry,
+    RecognitionSettings,
+)
+from recognition.selectors import recognition_settings
 
 MESSAGE_MAX = 500
+RECIPIENTS_MAX = 20
+VALUES_MAX = 3
+POINTS_EACH_MAX = 1000
+
+T = TypeVar("T", Profile, CompanyValue)
 
 
 def company_values_ensure() -> int:
@@ -27,28 +51,323 @@ def company_values_ensure() -> int:
     return len(DEFAULT_VALUES)
 
 
-@transaction.atomic
-def kudos_give(*, giver: Profile, recipient: Profile, value: CompanyValue, message: str) -> Kudos:
-    """Records the kudos and the feed post that shows it, together or not at all."""
-    message = (message or "").strip()
-    if recipient.pk == giver.pk:
+def _unique_by_pk(items: Sequence[T]) -> list[T]:
+    seen: dict[int, T] = {}
+    for item in items:
+        seen.setdefault(item.pk, item)
+    return list(seen.values())
+
+
+def _names(people: Sequence[Profile]) -> str:
+    names = [p.display_name for p in people]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _kudos_check(
+    *,
+    giver: Profile,
+    people: list[Profile],
+    values: list[CompanyValue],
+    message: str,
+    points_each: int,
+    config: RecognitionSettings,
+) -> None:
+    if not people:
+        raise ValidationError("Pick at least one colleague to recognise.")
+    if len(people) > RECIPIENTS_MAX:
+        raise ValidationError(
+            f"Kudos can go to at most {RECIPIENTS_MAX} people at once; you picked {len(people)}."
+        )
+    if any(p.pk == giver.pk for p in people):
         raise ValidationError("You can't give kudos to yourself; recognise a colleague instead.")
-    if not recipient.user.is_active:
-        raise ValidationError(f"{recipient.display_name} no longer works here.")
-    if not value.is_active:
-        raise ValidationError("That company value is no longer in use; pick another.")
+    # One query whatever the number of recipients.
+    left = list(
+        Profile.objects.filter(pk__in=[p.pk for p in people], user__is_active=False).order_by("display_name")
+    )
+    if left:
+        raise ValidationError(f"{_names(left)} no longer {'works' if len(left) == 1 else 'work'} here.")
+    if not values and config.value_required:
+        raise ValidationError("Pick the company value they lived.")
+    if len(values) > VALUES_MAX:
+        raise ValidationError(f"Pick at most {VALUES_MAX} company values.")
+    retired = [v for v in values if not v.is_active]
+    if retired:
+        raise ValidationError(f"“{retired[0].name}” is no longer in use; pick another company value.")
     if not message:
         raise ValidationError("Say what they did: the message is empty.")
     if len(message) > MESSAGE_MAX:
         raise ValidationError(f"Your message is {len(message)} characters long; the limit is {MESSAGE_MAX}.")
-    post = post_create(author=giver, body=message, kind=Post.Kind.KUDOS)
-    kudos = Kudos.objects.create(giver=giver, recipient=recipient, value=value, message=message, post=post)
-    audit_record(actor=giver, action="kudos.give", target=kudos, recipient=recipient.pk)
+    if points_each < 0:
+        raise ValidationError("Points can't be negative.")
+    if points_each > POINTS_EACH_MAX:
+        raise ValidationError(f"Give at most {POINTS_EACH_MAX} points to each person.")
+
+
+@transaction.atomic
+def kudos_give(
+    *,
+    giver: Profile,
+    recipients: Sequence[Profile],
+    values: Sequence[CompanyValue],
+    message: str,
+    points_each: int = 0,
+    is_private: bool = False,
+) -> Kudos:
+    """Records the kudos, its recipients, its feed post (unless private) and the points it moves from the
+    giver's allowance to each recipient: all together or nothing."""
+    message = (message or "").strip()
+    people = _unique_by_pk(recipients)
+    chosen = _unique_by_pk(values)
+    config = recognition_settings()
+    _kudos_check(
+        giver=giver, people=people, values=chosen, message=message, points_each=points_each, config=config
+    )
+    # The giver's account is locked even without points: their caps are then counted one kudos at a time.
+    accounts = _accounts_lock(profile_ids=[giver.pk, *(p.pk for p in people)] if points_each else [giver.pk])
+    _daily_cap_check(giver=giver, config=config)
+    if points_each:
+        total = points_each * len(people)
+        left = accounts[giver.pk].allowance
+        if left < total:
+            spend = f"{len(people)} × {points_each} = {total}" if len(people) > 1 else f"{total}"
+            raise ValidationError(
+                f"You have {left} points left to give this month; this kudos needs {spend}."
+            )
+        _recipient_cap_check(giver=giver, people=people, points_each=points_each, config=config)
+
+    post = None if is_private else post_create(author=giver, body=message, kind=Post.Kind.KUDOS)
+    now = timezone.now()
+    kudos = Kudos.objects.create(
+        giver=giver,
+        message=message,
+        points_each=points_each,
+        is_private=is_private,
+        post=post,
+        created_at=now,
+    )
+    KudosRecipient.objects.bulk_create(
+        KudosRecipient(kudos=kudos, recipient=p, giver=giver, points=points_each, created_at=now)
+        for p in people
+    )
+    kudos.values.set(chosen)
+    if points_each:
+        _points_move(kudos=kudos, giver=giver, people=people, points_each=points_each, at=now)
+
+    audit_record(
+        actor=giver,
+        action="kudos.give",
+        target=kudos,
+        recipients=[p.pk for p in people],
+        values=[v.pk for v in chosen],
+        points_each=points_each,
+        private=is_private,
+    )
+    value_names = ", ".join(v.name for v in chosen)
+    points = f" and {points_each} points" if points_each else ""
     notify(
-        recipients=[recipient],
+        recipients=people,
         kind=Kind.KUDOS,
         actor=giver,
-        summary=f"{giver.display_name} gave you kudos for {value.name}: “{message[:80]}”",
-        url=post.get_absolute_url(),
+        summary=f"{giver.display_name} gave you kudos{points} for {value_names}: “{message[:80]}”",
+        url=post.get_absolute_url() if post else reverse("recognition:detail", args=[kudos.pk]),
     )
     return kudos
+
+
+def _accounts_lock(*, profile_ids: Sequence[int]) -> dict[int, PointsAccount]:
+    """These people's accounts, created if new, locked until the transaction ends.
+
+    Always created and locked in the order of their ids, so two concurrent kudos between the same people
+    (A to B while B gives to A) wait for each other rather than deadlock."""
+    ids = sorted(set(profile_ids))
+    PointsAccount.objects.bulk_create([PointsAccount(profile_id=pk) for pk in ids], ignore_conflicts=True)
+    locked = PointsAccount.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    return {account.pk: account for account in locked}
+
+
+def _points_move(*, kudos: Kudos, giver: Profile, people: list[Profile], points_each: int, at) -> None:
+    """Called with the accounts locked. The database's CHECK constraints refuse a negative balance even
+    if a caller forgot the lock."""
+    total = points_each * len(people)
+    PointsEntry.objects.bulk_create(
+        [
+            PointsEntry(
+                account_id=giver.pk, kind=PointsEntry.Kind.GIVE, amount=-total, kudos=kudos, created_at=at
+            )
+        ]
+        + [
+            PointsEntry(
+                account_id=p.pk, kind=PointsEntry.Kind.RECEIVE, amount=points_each, kudos=kudos, created_at=at
+            )
+            for p in people
+        ]
+    )
+    PointsAccount.objects.filter(pk=giver.pk).update(allowance=F("allowance") - total, updated_at=at)
+    PointsAccount.objects.filter(pk__in=[p.pk for p in people]).update(
+        balance=F("balance") + points_each, updated_at=at
+    )
+
+
+@transaction.atomic
+def points_grant(*, profile: Profile, amount: int, actor: Profile | None, note: str = "") -> PointsEntry:
+    """Adds to someone's allowance to give outside the monthly reset (a boost for a manager, a correction)."""
+    if amount <= 0:
+        raise ValidationError("Grant a positive number of points.")
+    account = _accounts_lock(profile_ids=[profile.pk])[profile.pk]
+    entry = PointsEntry.objects.create(
+        account=account, kind=PointsEntry.Kind.GRANT, amount=amount, note=note[:200]
+    )
+    PointsAccount.objects.filter(pk=account.pk).update(
+        allowance=F("allowance") + amount, updated_at=timezone.now()
+    )
+    audit_record(actor=actor, action="points.grant", target=account, amount=amount, note=note[:200])
+    return entry
+
+
+def _company_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _daily_cap_check(*, giver: Profile, config: RecognitionSettings) -> None:
+    if not config.daily_kudos_cap:
+        return
+    today = _company_midnight(timezone.localdate())
+    given = Kudos.objects.filter(giver=giver, created_at__gte=today).count()
+    if given >= config.daily_kudos_cap:
+        raise ValidationError(
+            f"You have given {given} kudos today, the most anyone may give in a day; try again tomorrow."
+        )
+
+
+def _recipient_cap_check(
+    *, giver: Profile, people: list[Profile], points_each: int, config: RecognitionSettings
+) -> None:
+    """No more than the cap from one person to another per period (called with the giver's account locked,
+    so two concurrent kudos cannot both fit under it)."""
+    cap = config.cap_per_recipient
+    if not cap:
+        return
+    start = _company_midnight(allowance_period_start(day=timezone.localdate(), reset_day=config.reset_day))
+    already = dict(
+        KudosRecipient.objects.filter(
+            giver=giver, recipient__in=[p.pk for p in people], created_at__gte=start
+        )
+        .values("recipient")
+        .annotate(total=Sum("points"))
+        .values_list("recipient", "total")
+    )
+    over = [p for p in people if already.get(p.pk, 0) + points_each > cap]
+    if over:
+        person = over[0]
+        room = max(cap - already.get(person.pk, 0), 0)
+        raise ValidationError(
+            f"You can give {person.display_name} at most {cap} points a month: "
+            f"{room} more this month, and this kudos gives {points_each}."
+        )
+
+
+def allowance_period_start(*, day: date, reset_day: int) -> date:
+    """The first day of the allowance period `day` falls in: the last `reset_day` on or before it."""
+    if day.day >= reset_day:
+        return day.replace(day=reset_day)
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=reset_day)
+
+
+def allowance_amounts(*, profile_ids: Sequence[int], config: RecognitionSettings) -> dict[int, int]:
+    """Each person's allowance per period from the rules: their own rule, else the highest of their roles',
+    else their department's, else the default; plus the manager boost for people with direct reports.
+    A fixed number of queries whatever the number of people."""
+    people = list(Profile.objects.filter(pk__in=profile_ids).values_list("pk", "user_id", "department_id"))
+    rules = list(AllowanceRule.objects.values_list("profile_id", "group_id", "department_id", "amount"))
+    by_person = {p: amount for p, _, _, amount in rules if p is not None}
+    by_group = {g: amount for _, g, _, amount in rules if g is not None}
+    by_department = {d: amount for _, _, d, amount in rules if d is not None}
+    by_user: dict[int, int] = {}
+    if by_group:
+        memberships = Group.user_set.through.objects.filter(
+            user_id__in=[user_id for _, user_id, _ in people], group_id__in=list(by_group)
+        ).values_list("user_id", "group_id")
+        for user_id, group_id in memberships:
+            by_user[user_id] = max(by_user.get(user_id, 0), by_group[group_id])
+    managers: set[int] = set()
+    if config.manager_boost:
+        managers = set(
+            Profile.objects.filter(manager_id__in=list(profile_ids), user__is_active=True)
+            .values_list("manager_id", flat=True)
+            .distinct()
+        )
+    amounts = {}
+    for pk, user_id, department_id in people:
+        if pk in by_person:
+            amount = by_person[pk]
+        elif user_id in by_user:
+            amount = by_user[user_id]
+        else:
+            amount = by_department.get(department_id, config.monthly_allowance)
+        amounts[pk] = amount + (config.manager_boost if pk in managers else 0)
+    return amounts
+
+
+RESET_BATCH = 1000
+
+
+def allowance_reset(*, today: date | None = None, batch_size: int = RESET_BATCH) -> int:
+    """Starts the current allowance period for everyone who works here and has not had it yet: their unused
+    allowance expires and the new one is granted, with a ledger row each. Returns how many accounts it reset.
+
+    Idempotent and safe to crash: each batch commits with the period it reached on every account, so a
+    rerun (or a second worker at the same time) skips what is done and finishes the rest."""
+    config = recognition_settings()
+    period = allowance_period_start(day=today or timezone.localdate(), reset_day=config.reset_day)
+    reset = 0
+    last = 0
+    while True:
+        ids = list(
+            active_profiles().filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return reset
+        reset += _allowance_reset_batch(profile_ids=ids, period=period, config=config)
+        last = ids[-1]
+
+
+@transaction.atomic
+def _allowance_reset_batch(*, profile_ids: list[int], period: date, config: RecognitionSettings) -> int:
+    accounts = _accounts_lock(profile_ids=profile_ids)
+    # Checked under the lock: a concurrent run that got here first has moved these accounts on.
+    due = [a for a in accounts.values() if a.allowance_period is None or a.allowance_period < period]
+    if not due:
+        return 0
+    amounts = allowance_amounts(profile_ids=[a.pk for a in due], config=config)
+    now = timezone.now()
+    entries = []
+    for account in due:
+        if account.allowance:
+            entries.append(
+                PointsEntry(
+                    account=account,
+                    kind=PointsEntry.Kind.EXPIRE,
+                    amount=-account.allowance,
+                    period=period,
+                    created_at=now,
+                )
+            )
+        if amounts[account.pk]:
+            entries.append(
+                PointsEntry(
+                    account=account,
+                    kind=PointsEntry.Kind.GRANT,
+                    amount=amounts[account.pk],
+                    period=period,
+                    created_at=now,
+                )
+            )
+    PointsEntry.objects.bulk_create(entries)
+    by_amount: dict[int, list[int]] = defaultdict(list)
+    for account in due:
+        by_amount[amounts[account.pk]].append(account.pk)
+    for amount, ids in by_amount.items():  # a handful of distinct amounts, not one update per person
+        PointsAccount.objects.filter(pk__in=ids).update(
+            allowance=amount, allowance_period=period, updated_at=now
+        )
+    return len(due)

@@ -16,6 +16,7 @@ from tests.helpers import signed_in
 from tests.security.test_stored_xss import (  # noqa: F401  (fixtures, used by name)
     colin,
     colleague_pages,
+    comms_pages,
     get,
     mallory_pages,
     world,
@@ -85,8 +86,10 @@ PAGES = [
     "projects", "project page", "give kudos", "notifications", "search", "content search", "comment search",
     "experts",
     "guidelines",  # moderation (issue 12)
+    "private kudos",  # recognition (issue 13)
 ]  # fmt: skip
-OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures"]
+OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures",
+             "scheduled posts", "edit scheduled post"]  # fmt: skip
 
 
 def test_every_page_is_wired_together(world, colin):
@@ -108,4 +111,44 @@ def test_every_page_is_wired_together(world, colin):
 @pytest.mark.parametrize("url", ["/projects/new/", "/polls/new/", "/kudos/give/", "/groups/new/"])
 def test_a_creation_form_is_wired_together(colleague_client, url):
     problems = broken_wiring(get(colleague_client, url))
+    assert problems == [], "\n".join(problems)
+
+
+# --- analytics (issue 11): the Communications group's pages ------------------------------------
+
+
+def test_communications_pages_are_wired_together(world, comms):
+    client = signed_in(comms)
+    problems = [
+        f"{page} {url}: {problem}"
+        for page, (url, _) in comms_pages(world).items()
+        for problem in broken_wiring(get(client, url))
+    ]
+    assert problems == [], "\n".join(problems)
+
+
+# --- Automatic rules (issue 12 part B): the moderators' rules page, a rule's edit page, the 429 page ---
+
+
+def test_the_rules_pages_are_wired_together(moderator_client, moderator, author_client, settings):
+    from moderation.rules import rule_create
+
+    rule = rule_create(
+        actor=moderator,
+        kind="detector",
+        pattern="national_id",
+        countries="FR",
+        action="hold",
+        where=["posts"],
+    )
+    pages = {
+        "rules": get(moderator_client, "/moderation/rules/"),
+        "rule edit": get(moderator_client, f"/moderation/rules/{rule.pk}/"),
+        "rules with a failed test": moderator_client.post(
+            "/moderation/rules/test/", {"test-text": ""}
+        ).content.decode(),
+    }
+    settings.HIVE_RATE_LIMIT_FACTOR = 0  # every post over the limit: the 429 page
+    pages["rate limited"] = author_client.post("/", {"body": "Hello", "kind": "update"}).content.decode()
+    problems = [f"{name}: {problem}" for name, html in pages.items() for problem in broken_wiring(html)]
     assert problems == [], "\n".join(problems)

@@ -90,7 +90,7 @@ def busy(company):
     CommentFactory(post=post, author=sales[0], created_at=at(DAY, 12))
     CommentFactory(post=post, author=sales[0], created_at=at(DAY, 13))
     ReactionFactory(post=post, profile=eng[2], created_at=at(DAY, 14))
-    KudosFactory(giver=sales[1], recipient=eng[0], created_at=at(DAY, 15))
+    KudosFactory(giver=sales[1], recipients=[eng[0]], created_at=at(DAY, 15))
     return company
 
 

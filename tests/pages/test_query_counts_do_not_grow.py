@@ -6,14 +6,19 @@ members, posts, comments, tags, kudos, projects, notifications, skill and intere
 every page is counted again: no page may need more queries the second time.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from communities import services as communities
 from expertise.services import endorsement_create, profile_interests_set, profile_skills_set
 from feed import services as feed
+from feed.scheduling import scheduled_post_create
 from moderation.models import FlagReason
+from moderation.rules import rule_create
 from moderation.services import flag_create, guidelines_publish
 from notifications.services import notify
 from profiles import roles
@@ -42,6 +47,9 @@ class Company:
         guidelines_publish(editor=viewer, source="## Be kind\nNo insults.\n\n## No spam", change_note="First")
         # Leaders (issue 15): a must-read compliance announcement; its figures page counts by department.
         self.must_read = feed.announcement_create(author=viewer, body="Read this", compliance=True)
+        self.scheduled = scheduled_post_create(
+            author=viewer, body="Later", publish_at=timezone.now() + timedelta(days=1), community=self.group
+        )
 
     def grow(self, people: int) -> None:
         """`people` newcomers, each doing one of everything the pages list."""
@@ -64,10 +72,23 @@ class Company:
             flag_create(flagger=self.star, content=question, reason=FlagReason.SPAM)
             feed.comment_create(post_id=self.post.pk, author=person, body=f"Comment {n}")
             feed.reaction_toggle(post_id=self.post.pk, profile=person, kind="like")
-            kudos_give(giver=person, recipient=self.star, value=self.value, message=f"Thanks {n}")
+            kudos_give(giver=person, recipients=[self.star], values=[self.value], message=f"Thanks {n}")
             project_join(project=self.project, profile=person)
             project_create(creator=person, name=f"Project {n}", summary="Kubernetes work")
             notify(recipients=[self.viewer], kind="mention", actor=person, summary=f"Mention {n}", url="/")
+            # Automatic rules (issue 12 part B): one more watched word, and its audit row, per round.
+            rule_create(
+                actor=self.viewer, kind="word", pattern=f"watchword{n}", action="flag", where=["kudos"]
+            )
+        # Recognition (issue 13): a private kudos to the viewer and everyone who joined so far.
+        newcomers = list(self.star.direct_reports.all())
+        self.private_kudos = kudos_give(
+            giver=self.star,
+            recipients=[self.viewer, *newcomers],
+            values=[self.value],
+            message="Team",
+            is_private=True,
+        )
 
     def pages(self) -> dict[str, str]:
         star, group = self.star, self.group
@@ -90,17 +111,23 @@ class Company:
             "projects": "/projects/",
             "project": self.project.get_absolute_url(),
             "give kudos": f"/kudos/give/?to={star.pk}",
+            "private kudos": f"/kudos/{self.private_kudos.pk}/",  # recognition (issue 13)
             "notifications": "/notifications/",
             "search": "/search/?q=kubernetes",
             "content search": f"/search/?q=upgrade+notes+%23kubernetes+in%3A{group.slug}",
             "experts": "/search/experts/?topic=kubernetes",
             "review queue": "/moderation/",
+            "moderation rules": "/moderation/rules/",
             # Moderation (issue 12): the guidelines and their editor.
             "guidelines": "/guidelines/",
             "edit guidelines": "/guidelines/edit/",
             "adoption dashboard": "/analytics/",
+            # analytics (issue 11)
+            "silo map": "/analytics/silos/",
             # Leaders (issue 15).
             "must-read figures": f"/posts/{self.must_read.pk}/acknowledgements/",
+            "scheduled posts": "/posts/scheduled/",
+            "edit scheduled post": self.scheduled.get_absolute_url(),
         }
 
 
