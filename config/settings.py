@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "search",
     "notifications",
     "analytics",
+    "provisioning",
     "demo",
 ]
 
