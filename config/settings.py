@@ -280,7 +280,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=10),
     },
     # Zero-result search counts older than HIVE_ZERO_RESULT_DAYS.
-    "search-zero-results-prune": {"task": "search.zero_results_prune", "schedule": crontab(hour=3, minute=10)},
+    "search-zero-results-prune": {
+        "task": "search.zero_results_prune",
+        "schedule": crontab(hour=3, minute=10),
+    },
     # Tasks whose changes committed while the broker was unreachable (common/outbox.py).
     "common-outbox-relay": {"task": "common.outbox_relay", "schedule": 60.0},
     # Sentence vectors of projects that came in without one (bulk loads, a failed task, a new model).
