@@ -30,7 +30,7 @@ from analytics.fill import placements_record, segments_backfill
 from analytics.models import ActiveDay
 from analytics.services import rollup_fill
 from communities.models import Community, Membership
-from demo import content, projects_content
+from demo import content, projects_content, wiki_content
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, SkillAlias
 from expertise.services import people_counts_recount, skills_get_or_create
 from feed.hashtags import hashtags_find
@@ -54,6 +54,9 @@ from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
 from projects.services import project_embeddings_backfill
 from recognition.models import CompanyValue, Kudos, KudosRecipient
 from recognition.services import allowance_reset, company_values_ensure
+from wiki import services as wiki
+from wiki.models import Page as WikiPage
+from wiki.models import Version as WikiVersion
 
 SEED = 2026
 PASSWORD = "hive-demo-2026"
@@ -276,6 +279,7 @@ class _Builder:
         self._write_follows()
         self._write_flags()
         self._write_groups()
+        self._write_wiki()
         self._write_must_read()
         self._write_polls()
         self._write_points()
@@ -1205,6 +1209,57 @@ class _Builder:
                 flags += 1
         self._stage(f"moderation: {len(flagged)} open cases from {flags} flags")
         self.counts.update(cases=len(flagged), flags=flags)
+
+    def _write_wiki(self) -> None:
+        """The company's policies and IT how-tos, and two groups' pages, each with its versions written
+        through the wiki's services (so links, history and diffs are real), then dated as planned."""
+        by_email = {p.email: p.profile for p in self.people}
+        company_writers = {"comms": by_email["comms@example.com"], "it": by_email["admin@example.com"]}
+        pages = versions = 0
+        spaces: list[tuple[Community | None, dict[str, Profile], list[wiki_content.WikiPagePlan]]] = [
+            (None, company_writers, wiki_content.COMPANY)
+        ]
+        for name, plans in wiki_content.GROUPS.items():
+            group = Community.objects.get(name=name)
+            roles_of = list(
+                Membership.objects.filter(community=group)
+                .select_related("profile")
+                .order_by("role", "id")[:2]
+            )  # "admin" sorts before "member": the admin first, then a member
+            spaces.append((group, {"admin": roles_of[0].profile, "member": roles_of[-1].profile}, plans))
+        for community, writers, plans in spaces:
+            ids: dict[str, int] = {}
+            for title, parent, steps in plans:
+                page = None
+                for writer, days_ago, summary, body in steps:
+                    at = self.now - timedelta(days=days_ago, hours=self.rng.randint(1, 8))
+                    if page is None:
+                        page = wiki.page_create(
+                            author=writers[writer],
+                            community=community,
+                            title=title,
+                            body=body,
+                            parent_id=ids.get(parent) if parent else None,
+                            summary=summary,
+                        )
+                        WikiPage.objects.filter(pk=page.pk).update(created_at=at)
+                    else:
+                        page = wiki.page_update(
+                            page_id=page.pk,
+                            editor=writers[writer],
+                            title=title,
+                            body=body,
+                            base_version=page.version,
+                            summary=summary,
+                        )
+                    WikiVersion.objects.filter(page=page, number=page.version).update(created_at=at)
+                    WikiPage.objects.filter(pk=page.pk).update(updated_at=at)
+                    versions += 1
+                assert page is not None  # every plan has a first version
+                ids[title] = page.pk
+                pages += 1
+        self._stage(f"wiki: {pages} pages, {versions} versions")
+        self.counts.update(wiki_pages=pages, wiki_versions=versions)
 
     def _write_groups(self) -> None:
         """A few groups for work and for fun; the heads' forum is private and its posts stay there."""

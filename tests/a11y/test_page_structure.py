@@ -19,6 +19,7 @@ from tests.security.test_stored_xss import (  # noqa: F401  (fixtures, used by n
     comms_pages,
     get,
     mallory_pages,
+    wiki_world,
     world,
 )
 
@@ -151,4 +152,27 @@ def test_the_rules_pages_are_wired_together(moderator_client, moderator, author_
     settings.HIVE_RATE_LIMIT_FACTOR = 0  # every post over the limit: the 429 page
     pages["rate limited"] = author_client.post("/", {"body": "Hello", "kind": "update"}).content.decode()
     problems = [f"{name}: {problem}" for name, html in pages.items() for problem in broken_wiring(html)]
+    assert problems == [], "\n".join(problems)
+
+
+# --- Wiki and searches that found nothing (issue 17) ----------------------------------------------
+
+
+def test_wiki_pages_are_wired_together(wiki_world, colin, comms):
+    from tests.security.test_stored_xss import wiki_pages
+
+    w = wiki_world
+    pages = [(colin, page, url) for page, (url, _) in wiki_pages(w).items()]
+    her = signed_in(w.mallory)
+    pages += [
+        (her, "wiki edit", w.wiki_page.edit_url()),
+        (her, "wiki new page", f"/wiki/new/?parent={w.wiki_page.pk}"),
+        (her, "group wiki with its settings", f"/wiki/groups/{w.group.slug}/"),
+        (signed_in(comms), "searches that found nothing", "/search/gaps/"),
+    ]
+    problems = [
+        f"{page} {url}: {problem}"
+        for client, page, url in pages
+        for problem in broken_wiring(get(client, url))
+    ]
     assert problems == [], "\n".join(problems)

@@ -216,6 +216,22 @@ class TestSeededCompany:
         found = re.search(r'id="results-content".*?</section>', page, re.S)
         assert found and "<mark>" in found.group(0), f"nothing found for {phrase!r}"
 
+    def test_the_wiki_has_policies_and_how_tos_with_versions_and_a_private_groups_pages(
+        self, company, client
+    ):
+        client.force_login(profile_of("demo@example.com").user)
+        page = client.get("/wiki/page/expenses-policy/").content.decode()
+        assert (
+            "version 3" in page and "Casey Lindqvist" in page and 'href="/wiki/page/travel-policy/"' in page
+        )
+        assert (
+            "+ - Mileage at €0.30 per km"
+            in client.get("/wiki/page/expenses-policy/diff/?from=1&to=2").content.decode()
+        )
+        found = client.get("/search/", {"q": "vpn"}).content.decode()
+        assert 'href="/wiki/page/set-up-the-vpn/"' in found
+        assert "Hiring plan" not in client.get("/search/", {"q": "hiring plan toronto"}).content.decode()
+
     def test_questions_await_answers_and_older_ones_have_a_best_answer(self, company):
         questions = Post.objects.filter(kind=Post.Kind.QUESTION)
         answered = questions.filter(best_answer__isnull=False).select_related("best_answer")

@@ -154,3 +154,77 @@ def test_no_page_runs_more_queries_when_the_company_grows(colleague):
 
     grew = {name: (small[name], large[name]) for name in small if large[name] > small[name]}
     assert grew == {}, f"pages that ran more queries with more data (before, after): {grew}"
+
+
+# --- Wiki and searches that found nothing (issue 17) ----------------------------------------------
+
+
+def test_wiki_pages_run_no_more_queries_when_the_wiki_grows(colleague):
+    """The company wiki and a group's: every newcomer edits the page (a version), links it from a new
+    sub-page, and searches for something nobody wrote (a zero-result row)."""
+    from search.services import zero_result_record
+    from wiki import services as wiki
+
+    in_group(colleague, roles.COMMUNICATIONS)  # writes the company wiki and reads /search/gaps/
+    group = communities.community_create(
+        creator=colleague, name="Wiki guild", category="work", visibility="private"
+    )
+    home = wiki.page_create(author=colleague, community=None, title="Handbook", body="Start here.")
+    guild = wiki.page_create(author=colleague, community=group, title="Guild notes", body="Notes.")
+    rounds = [0]
+
+    def grow(people: int) -> None:
+        for _ in range(people):
+            rounds[0] += 1
+            n = rounds[0]
+            person = in_group(ProfileFactory(), roles.COMMUNICATIONS)
+            communities.invitation_answer(
+                invitation_id=communities.invitation_create(
+                    community=group, inviter=colleague, invitee=person
+                ).pk,
+                invitee=person,
+                accept=True,
+            )
+            for page, community in ((home, None), (guild, group)):
+                page.refresh_from_db()
+                wiki.page_update(
+                    page_id=page.pk,
+                    editor=person,
+                    title=page.title,
+                    body=f"{page.body}\nStep {n}.",
+                    base_version=page.version,
+                )
+                wiki.page_create(
+                    author=person,
+                    community=community,
+                    title=f"Part {n}",
+                    body=f"Back to [[{page.title}]].",
+                    parent_id=page.pk,
+                )
+            zero_result_record(query=f"nothing about {n}")
+
+    def pages() -> dict[str, str]:
+        home.refresh_from_db()
+        return {
+            "wiki": "/wiki/",
+            "wiki page": home.get_absolute_url(),
+            "wiki history": home.history_url(),
+            "wiki diff": f"{home.diff_url()}?from=1&to={home.version}",
+            "wiki old version": home.version_url(1),
+            "wiki edit": home.edit_url(),
+            "wiki new page": f"/wiki/new/?parent={home.pk}",
+            "group wiki": f"/wiki/groups/{group.slug}/",
+            "group wiki page": guild.get_absolute_url(),
+            "group page with its wiki card": group.get_absolute_url(),
+            "wiki search": "/search/?q=step",
+            "searches that found nothing": "/search/gaps/",
+        }
+
+    grow(2)
+    client = signed_in(colleague)
+    small = _counts(client, pages())
+    grow(10)
+    large = _counts(client, pages())
+
+    grew = {name: (small[name], large[name]) for name in small if large[name] > small[name]}
+    assert grew == {}, f"pages that ran more queries with more data (before, after): {grew}"

@@ -454,3 +454,70 @@ def test_what_is_typed_into_a_query_comes_back_as_text(colleague_client, page, p
     response = colleague_client.get(REFLECTED[page].format(quote(payload)))
     assert response.status_code in (200, 400)
     assert audit(response.content.decode()).findings == []
+
+
+# --- Wiki and searches that found nothing (issue 17) ----------------------------------------------
+
+
+@pytest.fixture
+def wiki_world(world, colleague):
+    """Mallory, in the Communications group, writes company wiki pages (title, text, change summary
+    and a [[link]] all hers) and a page in her group's wiki; a search for her words found nothing."""
+    from search.services import zero_result_record
+    from wiki import services as wiki
+
+    w = world
+    in_group(w.mallory, roles.COMMUNICATIONS)
+    w.wiki_title = one_line(fit(w.payload, 200))
+    w.wiki_page = wiki.page_create(
+        author=w.mallory,
+        community=None,
+        title=w.wiki_title,
+        body=f"{w.payload} xsswiki\n\n[[{w.wiki_title}]]",
+    )
+    wiki.page_create(
+        author=w.mallory, community=None, title="Linked", body=f"See [[{w.wiki_title}|{w.payload}]] xsswiki"
+    )
+    wiki.page_update(
+        page_id=w.wiki_page.pk,
+        editor=w.mallory,
+        title=w.wiki_title,
+        body=f"{w.payload} xsswiki edited\n{w.payload}",
+        base_version=1,
+        summary=w.payload,
+    )
+    w.group_wiki_page = wiki.page_create(
+        author=w.mallory, community=w.group, title=w.wiki_title, body=w.payload
+    )
+    zero_result_record(query=w.payload)
+    return w
+
+
+def wiki_pages(w) -> dict[str, tuple[str, list[str]]]:
+    """What Colin reads of her wiki pages."""
+    p, m = w.wiki_page, w.mallory.display_name
+    return {
+        "company wiki": ("/wiki/", [w.wiki_title, m]),
+        "wiki page": (p.get_absolute_url(), [w.wiki_title, m]),
+        "wiki history": (p.history_url(), [w.wiki_title, m]),
+        "wiki diff": (f"{p.diff_url()}?from=1&to=2", [w.wiki_title]),
+        "wiki old version": (p.version_url(1), [w.wiki_title]),
+        "group wiki": (f"/wiki/groups/{w.group.slug}/", [w.wiki_title, w.group_name]),
+        "group wiki page": (w.group_wiki_page.get_absolute_url(), [w.wiki_title]),
+        "group page with its wiki card": (w.group.get_absolute_url(), [w.wiki_title]),
+        "wiki search": ("/search/?q=xsswiki", [w.wiki_title]),
+    }
+
+
+def test_wiki_pages_show_her_writing_only_as_text(wiki_world, colin, comms):
+    w = wiki_world
+    problems = unsafe_pages(colin, wiki_pages(w))
+    problems += unsafe_pages(
+        signed_in(w.mallory),
+        {
+            "wiki edit": (w.wiki_page.edit_url(), [w.wiki_title]),
+            "wiki new page from a link": ("/wiki/new/?title=" + quote(w.payload), []),
+        },
+    )
+    problems += unsafe_pages(signed_in(comms), {"searches that found nothing": ("/search/gaps/", [])})
+    assert problems == [], "\n".join(problems)
