@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "communities",
     "expertise",
     "moderation",
+    # Before feed: its card comes first on a group's page, above the group's posts.
+    "wiki",
     "feed",
     "recognition",
     "projects",
@@ -255,6 +257,11 @@ CELERY_BEAT_SCHEDULE = {
     # their lease runs out (HIVE_DELIVERY_LEASE_SECONDS).
     "delivery-sweep": {"task": "delivery.sweep", "schedule": crontab(minute="*")},
     "feed-daily-digest": {"task": "feed.digest_send_daily", "schedule": crontab(hour=7, minute=0)},
+    # The one reminder of a must-read announcement to whoever has not acknowledged it.
+    "feed-acknowledgement-reminders": {
+        "task": "feed.acknowledgement_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
     "analytics-weekly-report": {
         "task": "analytics.weekly_report_last_week",
         "schedule": crontab(day_of_week="mon", hour=8, minute=0),

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from common.days import company_yesterday
-from feed import digest
+from feed import acknowledgements, digest
 
 
 @shared_task(name="feed.digest_send_daily")
@@ -22,3 +22,14 @@ def digest_send_day(day_iso: str) -> int:
     """Record who is owed this day's digest and queue them in batches of HIVE_DIGEST_BATCH_SIZE
     (delivery.send_batch tasks); safe to run again, it queues only what is still owed."""
     return digest.digest_send(day=date.fromisoformat(day_iso))
+
+
+@shared_task(
+    name="feed.acknowledgement_reminders",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+)
+def acknowledgement_reminders() -> int:
+    """Beat's daily job: the one reminder of a must-read announcement; safe to run twice."""
+    return acknowledgements.acknowledgement_reminders_send()

@@ -35,7 +35,12 @@ def _feed(request, *, scope: str):
         try:
             if data["kind"] == Post.Kind.ANNOUNCEMENT:
                 services.announcement_create(
-                    author=viewer, body=data["body"], pinned_days=data["pinned_days"]
+                    author=viewer,
+                    body=data["body"],
+                    pinned_days=data["pinned_days"],
+                    must_read=data["must_read"],
+                    compliance=data["compliance"],
+                    remind_after_days=data["remind_after_days"],
                 )
             else:
                 services.post_create(

@@ -15,6 +15,8 @@ class Kind(models.TextChoices):
     GROUP = "group", "Group invitations, requests and approvals"
     PROJECT = "project", "Someone adds you to a project"
     MODERATION = "moderation", "A moderator decides on something you wrote, or on your appeal"
+    ANNOUNCEMENT = "announcement", "An announcement you haven't acknowledged yet"
+    EVENT = "event", "Your question in an ask-me-anything is answered"
 
 
 class Channel(models.TextChoices):

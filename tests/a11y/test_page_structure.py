@@ -86,8 +86,9 @@ PAGES = [
     "projects", "project page", "give kudos", "notifications", "search", "content search", "comment search",
     "experts",
     "guidelines",  # moderation (issue 12)
+    "private kudos",  # recognition (issue 13)
 ]  # fmt: skip
-OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project"]
+OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures"]
 
 
 def test_every_page_is_wired_together(world, colin):

@@ -185,9 +185,11 @@ class TestSeededCompany:
 
     def test_kudos_come_with_their_feed_post(self, company):
         assert Kudos.objects.exists()
-        for kudos in Kudos.objects.select_related("post"):
+        for kudos in Kudos.objects.select_related("post").prefetch_related("recipients", "values"):
             assert kudos.post.kind == Post.Kind.KUDOS
-            assert kudos.post.author_id == kudos.giver_id != kudos.recipient_id
+            assert kudos.post.author_id == kudos.giver_id
+            assert kudos.giver_id not in {p.pk for p in kudos.recipients.all()} and kudos.recipients.all()
+            assert kudos.values.all()
             assert kudos.post.body == kudos.message
         assert Post.objects.filter(kind=Post.Kind.KUDOS).count() == Kudos.objects.count()
 

@@ -132,8 +132,16 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
         poll_vote(post_id=w.voted_poll.pk, voter=colleague, option_ids=[w.voted_poll.poll.options.first().pk])
 
         # Kudos both ways, tied to a company value an admin named.
-        kudos_give(giver=w.mallory, recipient=colleague, value=w.value, message=fit(payload, 500))
-        kudos_give(giver=colleague, recipient=w.mallory, value=w.value, message="Thanks")
+        kudos_give(giver=w.mallory, recipients=[colleague], values=[w.value], message=fit(payload, 500))
+        kudos_give(giver=colleague, recipients=[w.mallory], values=[w.value], message="Thanks")
+        # Recognition (issue 13): a private kudos to Colin, on its own page.
+        w.private_kudos = kudos_give(
+            giver=w.mallory,
+            recipients=[colleague],
+            values=[w.value],
+            message=fit(payload, 500),
+            is_private=True,
+        )
 
         # Skills and interests Colin shares (People you should meet), endorsed both ways.
         profile_skills_set(profile=w.mallory, names=[w.skill])
@@ -178,6 +186,9 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
         )
         w.warned_case = warned
         w.open_case = flag_create(flagger=colleague, content=w.post, reason="other", note=payload).case
+
+        # Leaders (issue 15): her compliance must-read, on Colin's feed and her figures page.
+        w.must_read = feed.announcement_create(author=w.mallory, body=payload, compliance=True)
     return w
 
 
@@ -246,6 +257,10 @@ def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
             [w.project_name],
         ),
         "give kudos": (f"/kudos/give/?to={m.pk}", [w.value.name]),
+        "private kudos": (
+            f"/kudos/{w.private_kudos.pk}/",
+            [m.display_name, w.value.name, fit(w.payload, 500)],
+        ),
         "notifications": ("/notifications/", [m.display_name]),
         "search": ("/search/?q=mallory", [m.display_name]),
         # Her post and her comment found by their words: the snippets around the match are hers.
@@ -269,6 +284,8 @@ def mallory_pages(w) -> dict[str, tuple[str, list[str]]]:
         "her feed": ("/", [m.display_name]),
         # Moderation (issue 12): the warning on her post, as she reads it.
         "her case": (w.warned_case.get_absolute_url(), [w.clause_title, fit(w.payload, 1000)]),
+        # Leaders (issue 15): the department names in the figures and the CSV's department picker.
+        "must-read figures": (f"/posts/{w.must_read.pk}/acknowledgements/", [w.department.name]),
     }
 
 
