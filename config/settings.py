@@ -257,6 +257,8 @@ CELERY_BEAT_SCHEDULE = {
     # their lease runs out (HIVE_DELIVERY_LEASE_SECONDS).
     "delivery-sweep": {"task": "delivery.sweep", "schedule": crontab(minute="*")},
     "feed-daily-digest": {"task": "feed.digest_send_daily", "schedule": crontab(hour=7, minute=0)},
+    # Scheduled posts whose time has come (each claimed once: feed/scheduling.py).
+    "feed-scheduled-posts-publish": {"task": "feed.scheduled_posts_publish", "schedule": 60.0},
     # The one reminder of a must-read announcement to whoever has not acknowledged it.
     "feed-acknowledgement-reminders": {
         "task": "feed.acknowledgement_reminders",

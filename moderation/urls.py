@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation import views
+from moderation import rules_views, views
 
 app_name = "moderation"
 urlpatterns = [
@@ -15,4 +15,10 @@ urlpatterns = [
     path("cases/<int:case_id>/appeal/decide/", views.appeal_decide, name="appeal_decide"),
     path("cases/<int:case_id>/restore/", views.restore, name="restore"),
     path("bulk/", views.bulk, name="bulk"),
+    # Automatic rules and rate limits (moderation/rules_views.py).
+    path("rules/", rules_views.rules_home, name="rules"),
+    path("rules/test/", rules_views.rule_test, name="rule_test"),
+    path("rules/limits/", rules_views.limits_save, name="limits"),
+    path("rules/<int:rule_id>/", rules_views.rule_edit, name="rule_edit"),
+    path("rules/<int:rule_id>/delete/", rules_views.rule_delete, name="rule_delete"),
 ]

@@ -88,7 +88,8 @@ PAGES = [
     "guidelines",  # moderation (issue 12)
     "private kudos",  # recognition (issue 13)
 ]  # fmt: skip
-OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures"]
+OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures",
+             "scheduled posts", "edit scheduled post"]  # fmt: skip
 
 
 def test_every_page_is_wired_together(world, colin):
@@ -125,4 +126,31 @@ def test_moderation_pages_are_wired_together(world, colin, moderator):
         f"her case: {p}"
         for p in broken_wiring(get(signed_in(world.mallory), mallory_pages(world)["her case"][0]))
     ]
+    assert problems == [], "\n".join(problems)
+
+
+# --- Automatic rules (issue 12 part B): the moderators' rules page, a rule's edit page, the 429 page ---
+
+
+def test_the_rules_pages_are_wired_together(moderator_client, moderator, author_client, settings):
+    from moderation.rules import rule_create
+
+    rule = rule_create(
+        actor=moderator,
+        kind="detector",
+        pattern="national_id",
+        countries="FR",
+        action="hold",
+        where=["posts"],
+    )
+    pages = {
+        "rules": get(moderator_client, "/moderation/rules/"),
+        "rule edit": get(moderator_client, f"/moderation/rules/{rule.pk}/"),
+        "rules with a failed test": moderator_client.post(
+            "/moderation/rules/test/", {"test-text": ""}
+        ).content.decode(),
+    }
+    settings.HIVE_RATE_LIMIT_FACTOR = 0  # every post over the limit: the 429 page
+    pages["rate limited"] = author_client.post("/", {"body": "Hello", "kind": "update"}).content.decode()
+    problems = [f"{name}: {problem}" for name, html in pages.items() for problem in broken_wiring(html)]
     assert problems == [], "\n".join(problems)

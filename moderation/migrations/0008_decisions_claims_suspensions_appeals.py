@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('moderation', '0006_legacy_reasons_audit_append_only'),
+        ('moderation', '0007_watched_rules'),
         ('profiles', '0006_verify_company_given_addresses'),
     ]
 
