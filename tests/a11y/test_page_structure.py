@@ -16,6 +16,7 @@ from tests.helpers import signed_in
 from tests.security.test_stored_xss import (  # noqa: F401  (fixtures, used by name)
     colin,
     colleague_pages,
+    comms_pages,
     get,
     mallory_pages,
     moderator_pages,
@@ -125,6 +126,19 @@ def test_moderation_pages_are_wired_together(world, colin, moderator):
     problems += [
         f"her case: {p}"
         for p in broken_wiring(get(signed_in(world.mallory), mallory_pages(world)["her case"][0]))
+    ]
+    assert problems == [], "\n".join(problems)
+
+
+# --- analytics (issue 11): the Communications group's pages ------------------------------------
+
+
+def test_communications_pages_are_wired_together(world, comms):
+    client = signed_in(comms)
+    problems = [
+        f"{page} {url}: {problem}"
+        for page, (url, _) in comms_pages(world).items()
+        for problem in broken_wiring(get(client, url))
     ]
     assert problems == [], "\n".join(problems)
 

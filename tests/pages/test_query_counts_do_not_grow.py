@@ -130,6 +130,8 @@ class Company:
             "edit guidelines": "/guidelines/edit/",
             "case": self.case.get_absolute_url(),
             "adoption dashboard": "/analytics/",
+            # analytics (issue 11)
+            "silo map": "/analytics/silos/",
             # Leaders (issue 15).
             "must-read figures": f"/posts/{self.must_read.pk}/acknowledgements/",
             "scheduled posts": "/posts/scheduled/",
