@@ -23,5 +23,4 @@ urlpatterns = [
     path("posts/<int:post_id>/react/", views.react, name="react"),
     path("posts/<int:post_id>/images/<int:image_id>/", views.post_image, name="post_image"),
     path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
-    path("digest/unsubscribe/<str:token>/", views.digest_unsubscribe, name="digest_unsubscribe"),
 ]

@@ -92,6 +92,8 @@ class Company:
             "experts": "/search/experts/?topic=kubernetes",
             "review queue": "/moderation/",
             "adoption dashboard": "/analytics/",
+            # --- digests (issue 10): the person's own email settings ---
+            "email settings": "/people/me/email/",
         }
 
 

@@ -248,6 +248,8 @@ def mallory_pages(w) -> dict[str, tuple[str, list[str]]]:
         "edit project": (f"/projects/{w.project.pk}/edit/", [w.project.name, w.project.summary]),
         "her notifications": ("/notifications/", [w.colleague.display_name]),
         "her feed": ("/", [m.display_name]),
+        # digests (issue 10): her email settings page, under her name in the header
+        "her email settings": ("/people/me/email/", []),
     }
 
 
