@@ -43,3 +43,96 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.department or 'company'}"
+
+
+# --- Figures as data (analytics/figures.py declares them; analytics/fill.py fills them) ----------------
+
+ALL = 0  # a segment key meaning "every department" (or location, or tenure band): the margin
+NONE = -1  # a person with no department (or location, or start date)
+
+
+class Placement(models.Model):
+    """Where a person sat in the organisation over a span of days, recorded by analytics each night.
+
+    Figures for a past day count a person where they were on that day, so an HR import that moves
+    people does not rewrite history. Plain ids, not foreign keys: the history outlives a department
+    that is renamed, merged or deleted. An open span has no `valid_to`; a person's first span has no
+    `valid_from` (it reaches back to before the history began)."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    department_id = models.IntegerField(null=True, blank=True)
+    location_id = models.IntegerField(null=True, blank=True)
+    manager_id = models.IntegerField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile"], condition=models.Q(valid_to__isnull=True), name="placement_one_open"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__lte=models.F("valid_to")),
+                name="placement_span_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["profile", "valid_from"], name="placement_profile_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id}: department {self.department_id} from {self.valid_from} to {self.valid_to}"
+
+
+class SegmentDay(models.Model):
+    """One day's figures for one segment of the company: a department, a location and a tenure band,
+    each possibly ALL. Only segments the privacy rule lets anyone see are stored (analytics/privacy.py):
+    the dashboard and the CSV read these rows and nothing else."""
+
+    day = models.DateField()
+    department = models.IntegerField()
+    location = models.IntegerField()
+    tenure = models.SmallIntegerField()
+    headcount = models.PositiveIntegerField(default=0)
+    active = models.PositiveIntegerField(default=0)
+    active_7 = models.PositiveIntegerField(default=0)
+    active_28 = models.PositiveIntegerField(default=0)
+    contributors_28 = models.PositiveIntegerField(default=0)
+    posts = models.PositiveIntegerField(default=0)
+    comments = models.PositiveIntegerField(default=0)
+    reactions = models.PositiveIntegerField(default=0)
+    kudos = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the index of a segment's trend and of a breakdown by tenure band.
+            models.UniqueConstraint(
+                fields=["department", "location", "tenure", "day"], name="segment_day_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["location", "tenure", "day"], name="segment_by_department_idx"),
+            models.Index(fields=["department", "tenure", "day"], name="segment_by_location_idx"),
+            models.Index(fields=["day"], name="segment_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} d{self.department} l{self.location} t{self.tenure}"
+
+
+class FillState(models.Model):
+    """Which days of which group of figures are filled (Zulip's FillState, one row per stat and day).
+
+    A fill replaces the day's rows and records itself here in one transaction, so a day is either
+    wholly filled or not at all, and filling it again gives the same rows."""
+
+    stat = models.CharField(max_length=40)
+    day = models.DateField()
+    filled_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stat", "day"], name="fill_state_once")]
+
+    def __str__(self) -> str:
+        return f"{self.stat} {self.day}"

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from analytics import reports
+from analytics.fill import placements_record, segments_fill
 from analytics.services import rollup_fill
 from common.days import company_today, company_yesterday
 
@@ -18,9 +19,20 @@ def rollup_day(day_iso: str) -> int:
     return len(rollup_fill(day=date.fromisoformat(day_iso)))
 
 
+@shared_task(
+    name="analytics.figures_day", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True
+)
+def figures_day(day_iso: str) -> int:
+    """Records where people sit from today on, then fills the day's figures. Idempotent."""
+    placements_record(day=company_today())
+    return segments_fill(day=date.fromisoformat(day_iso))
+
+
 @shared_task(name="analytics.rollup_yesterday")
 def rollup_yesterday() -> None:
+    """Beat's nightly job: yesterday's weekly-report rollup and its dashboard figures."""
     rollup_day.delay(company_yesterday().isoformat())
+    figures_day.delay(company_yesterday().isoformat())
 
 
 @shared_task(

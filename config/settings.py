@@ -258,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
     "delivery-sweep": {"task": "delivery.sweep", "schedule": crontab(minute="*")},
     # Each person's digest (daily, or weekly on their weekday) of what they missed up to midnight.
     "digests-daily": {"task": "digests.send_daily", "schedule": crontab(hour=7, minute=0)},
+    # The one reminder of a must-read announcement to whoever has not acknowledged it.
+    "feed-acknowledgement-reminders": {
+        "task": "feed.acknowledgement_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
     "analytics-weekly-report": {
         "task": "analytics.weekly_report_last_week",
         "schedule": crontab(day_of_week="mon", hour=8, minute=0),
@@ -337,6 +342,8 @@ LOGGING = {
 HIVE_POST_MAX_LENGTH = 5000
 HIVE_COMMENT_MAX_LENGTH = 2000
 HIVE_PAGE_SIZE = 20
+# Multiplies every rate limit (moderation/ratelimit.py); the test suite raises it so no test trips one.
+HIVE_RATE_LIMIT_FACTOR = env_int("HIVE_RATE_LIMIT_FACTOR", 1)
 # The rollup's (day, department) constraint treats "no department" as a value; SQLite (demo only)
 # cannot express that, and rollup_fill replaces a day's rows in one transaction anyway.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
@@ -349,3 +356,7 @@ HIVE_PHOTO_MAX_BYTES = env_int("HIVE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 HIVE_POST_IMAGE_MAX_BYTES = env_int("HIVE_POST_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- Moderation: flags and the review queue (moderation/) ------------------------------------
+# Flags one person may raise in 24 hours: enough for anyone reporting in good faith, not a weapon.
+HIVE_FLAGS_PER_DAY = env_int("HIVE_FLAGS_PER_DAY", 20)

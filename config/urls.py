@@ -34,6 +34,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("search/", include("search.urls")),
     path("moderation/", include("moderation.urls")),
+    path("guidelines/", include("moderation.urls_guidelines")),
     path("analytics/", include("analytics.urls")),
 ]
 

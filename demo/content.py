@@ -1479,3 +1479,30 @@ POLLS = [
         True,
     ),
 ]
+
+# --- Community guidelines (moderation) -----------------------------------------------------------
+# Published by the demo moderator before anyone flags; flag bait above cites these by key.
+GUIDELINES = """Hive is where we work together across teams and offices. These guidelines apply to everyone,
+leaders included. Moderators apply them the same way to all, and every decision can be appealed.
+
+## Be respectful
+Disagree with ideas, not people. No harassment, insults, singling out colleagues or teams, or
+personal attacks.
+
+## Keep confidential things confidential
+Customer names with their terms, pricing, unreleased results and personal data stay with the
+teams that need them, never in company-wide posts.
+
+## Share what you know to be true
+Say where news comes from. Rumours about reorganisations, tools or policies cause real worry:
+ask the owning team instead.
+
+## Keep the company feed about work
+Personal sales and adverts belong in the Marketplace group, not in the company feed.
+"""
+# The flag bait's reason key -> the title of the clause it cites ("spam" stays spam).
+GUIDELINE_FOR_REASON = {
+    "harassment": "Be respectful",
+    "confidential": "Keep confidential things confidential",
+    "misinformation": "Share what you know to be true",
+}

@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from faker import Faker
 from taggit.models import Tag
 
+from analytics.fill import placements_record, segments_backfill
 from analytics.models import ActiveDay
 from analytics.services import rollup_fill
 from communities.models import Community, Membership
@@ -34,15 +35,15 @@ from digests.models import DigestSetting
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, SkillAlias
 from expertise.services import people_counts_recount, skills_get_or_create
 from feed.hashtags import hashtags_find
-from feed.models import Comment, FollowPerson, FollowTag, Post, PostTag, Reaction
+from feed.models import Acknowledgement, Comment, FollowPerson, FollowTag, MustRead, Post, PostTag, Reaction
 from feed.polls import poll_create, poll_vote
 from moderation.models import AuditEntry
-from moderation.services import flag_create
+from moderation.services import flag_create, guidelines_publish
 from profiles.models import Department, Location, Profile, User
 from profiles.services import company_addresses_verify
 from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
 from projects.services import project_embeddings_backfill
-from recognition.models import CompanyValue, Kudos
+from recognition.models import CompanyValue, Kudos, KudosRecipient
 from recognition.services import company_values_ensure
 
 SEED = 2026
@@ -266,6 +267,7 @@ class _Builder:
         self._write_follows()
         self._write_flags()
         self._write_groups()
+        self._write_must_read()
         self._write_polls()
         self._write_activity()
         self._fill_rollups()
@@ -1022,21 +1024,30 @@ class _Builder:
             )
         Post.objects.bulk_create([p.row for p in self.posts], batch_size=BATCH_SIZE)
 
-        # (_plan_kudos gives every kudos its subject.)
+        # (_plan_kudos gives every kudos its subject and value.)
         kudos_posts = [
-            (p, p.subject) for p in self.posts if p.kind == Post.Kind.KUDOS and p.subject is not None
+            (p, p.subject, p.value)
+            for p in self.posts
+            if p.kind == Post.Kind.KUDOS and p.subject is not None and p.value is not None
         ]
         kudos = Kudos.objects.bulk_create(
             [
-                Kudos(
-                    giver=p.author.profile,
-                    recipient=subject.profile,
-                    value=p.value,
-                    message=p.body,
-                    post=p.row,
-                    created_at=p.at,
-                )
-                for p, subject in kudos_posts
+                Kudos(giver=p.author.profile, message=p.body, post=p.row, created_at=p.at)
+                for p, _, _ in kudos_posts
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        KudosRecipient.objects.bulk_create(
+            [
+                KudosRecipient(kudos=k, recipient=subject.profile, giver=k.giver, created_at=k.created_at)
+                for k, (_, subject, _) in zip(kudos, kudos_posts, strict=True)
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        Kudos.values.through.objects.bulk_create(
+            [
+                Kudos.values.through(kudos_id=k.pk, companyvalue_id=value.pk)
+                for k, (_, _, value) in zip(kudos, kudos_posts, strict=True)
             ],
             batch_size=BATCH_SIZE,
         )
@@ -1049,10 +1060,15 @@ class _Builder:
                     action="kudos.give",
                     content_type=kudos_type,
                     object_id=k.pk,
-                    detail={"recipient": k.recipient_id},
+                    detail={
+                        "recipients": [subject.profile.pk],
+                        "values": [value.pk],
+                        "points_each": 0,
+                        "private": False,
+                    },
                     created_at=k.created_at,
                 )
-                for k in kudos
+                for k, (_, subject, value) in zip(kudos, kudos_posts, strict=True)
             ],
             batch_size=BATCH_SIZE,
         )
@@ -1155,10 +1171,22 @@ class _Builder:
         flagged: list[tuple[Post | Comment, tuple[str, str], list[_Person]]]
         flagged = [(p.row, p.flag, p.flaggers) for p in self.posts if p.flag]
         flagged += [(c.row, c.flag, c.flaggers) for c in self.comments if c.flag]
+        moderator = next(p for p in self.people if p.demo and p.demo["email"] == "moderator@example.com")
+        version = guidelines_publish(
+            editor=moderator.profile, source=content.GUIDELINES, change_note="First version"
+        )
+        clauses = {c.title: c.pk for c in version.clauses.all()}
         flags = 0
         for row, (reason, note), flaggers in flagged:
+            clause_id = clauses.get(content.GUIDELINE_FOR_REASON.get(reason, ""))
             for flagger in flaggers:
-                flag_create(flagger=flagger.profile, content=row, reason=reason, note=note)
+                flag_create(
+                    flagger=flagger.profile,
+                    content=row,
+                    reason="clause" if clause_id else reason,
+                    clause_id=clause_id,
+                    note=note,
+                )
                 flags += 1
         self._stage(f"moderation: {len(flagged)} open cases from {flags} flags")
         self.counts.update(cases=len(flagged), flags=flags)
@@ -1219,6 +1247,36 @@ class _Builder:
         )
         self.counts["groups"] = len(projects_content.GROUPS)
 
+    def _write_must_read(self) -> None:
+        """Leaders (issue 15): a compliance must-read from the CEO, acknowledged by about 60%."""
+        ceo = next(p for p in self.people if p.level == CEO)
+        at = self.now - timedelta(days=4)
+        post = Post.objects.create(
+            author=ceo.profile,
+            kind=Post.Kind.ANNOUNCEMENT,
+            body=(
+                "Our updated **code of conduct** takes effect on the 1st. It is short: please read it "
+                "and acknowledge below. It covers gifts from suppliers, speaking for the company on "
+                "social media, and how to raise a concern in confidence."
+            ),
+            created_at=at,
+        )
+        MustRead.objects.create(
+            post=post, compliance=True, remind_after_days=7, ask_until=at + timedelta(days=30)
+        )
+        readers = [p for p in self.people if p is ceo or self.rng.random() < 0.6]
+        Acknowledgement.objects.bulk_create(
+            [
+                Acknowledgement(
+                    post=post,
+                    profile=p.profile,
+                    acknowledged_at=at + timedelta(hours=self.rng.randint(0, 90)),
+                )
+                for p in readers
+            ]
+        )
+        self._stage(f"must-read: a compliance announcement acknowledged by {len(readers)} people")
+
     # --- analytics --------------------------------------------------------------------------
 
     def _write_activity(self) -> None:
@@ -1276,5 +1334,8 @@ class _Builder:
         days = self.days[:-1]  # up to yesterday: today is not over, the nightly job will count it
         for day in days:
             rollup_fill(day=day)
+        # Where people sit from the first day on, then the dashboard's figures (analytics/fill.py).
+        placements_record(day=days[0])
+        segments_backfill(start=days[0], end=days[-1])
         self._stage(f"analytics: rollups for {len(days)} days, {days[0]} to {days[-1]}")
         self.counts["rollup_days"] = len(days)

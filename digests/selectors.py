@@ -186,13 +186,16 @@ def digest_contents(*, profile_ids: list[int], day: date) -> dict[int, DigestCon
                 continue
             used.add(post.id)
             for_you.append(Item(text=note.summary, url=_absolute(note.url)))
-        for k in kudos_of.get(pk, []):
-            if k.created_at >= when:
-                used.add(k.post_id)
+        for row in kudos_of.get(pk, []):
+            if row.created_at >= when:
+                k = row.kudos
+                if k.post_id:
+                    used.add(k.post_id)
+                values = " and ".join(v.name for v in k.values.all())
                 for_you.append(
                     Item(
-                        text=f"{k.giver.display_name} gave you kudos for {k.value.name}: “{k.message[:120]}”",
-                        url=_absolute(reverse("feed:post", args=[k.post_id])),
+                        text=f"{k.giver.display_name} gave you kudos for {values}: “{k.message[:120]}”",
+                        url=_absolute(reverse("recognition:detail", args=[k.pk])),
                     )
                 )
         result[pk] = DigestContent(since=when)

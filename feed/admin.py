@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from feed.models import Comment, Post, Reaction
+from feed.models import Acknowledgement, Comment, MustRead, Post, Reaction
 
 
 @admin.register(Post)
@@ -41,5 +41,20 @@ class ReactionAdmin(admin.ModelAdmin):
     list_display = ["post", "profile", "kind", "created_at"]
     list_filter = ["kind", "created_at"]
     search_fields = ["profile__display_name"]
+    list_select_related = ["post__author", "profile"]
+    raw_id_fields = ["post", "profile"]
+
+
+@admin.register(MustRead)
+class MustReadAdmin(admin.ModelAdmin):
+    list_display = ["post", "compliance", "remind_after_days", "ask_until"]
+    list_filter = ["compliance"]
+    list_select_related = ["post__author"]
+    raw_id_fields = ["post"]
+
+
+@admin.register(Acknowledgement)
+class AcknowledgementAdmin(admin.ModelAdmin):
+    list_display = ["post", "profile", "acknowledged_at"]
     list_select_related = ["post__author", "profile"]
     raw_id_fields = ["post", "profile"]

@@ -55,6 +55,25 @@ class PostForm(forms.Form):
         label="Pin to the top of everyone's feed for",
     )
 
+    must_read = forms.BooleanField(
+        required=False,
+        label="Must read: ask everyone to acknowledge it",
+        help_text="Counts by department only; one reminder to those who have not acknowledged.",
+    )
+    compliance = forms.BooleanField(
+        required=False,
+        label="Compliance (a policy change): the list of who has not acknowledged can be downloaded",
+        help_text="Readers are told so on the announcement.",
+    )
+    remind_after_days = forms.TypedChoiceField(
+        choices=[(d, f"{d} day{'s' if d > 1 else ''}") for d in (1, 2, 3, 5, 7, 14)],
+        coerce=int,
+        initial=3,
+        required=False,
+        empty_value=3,  # type: ignore[arg-type]  # django-stubs: str only; Django takes any value
+        label="Remind those who have not acknowledged after",
+    )
+
     images = MultipleImageField(
         required=False,
         label="Pictures (up to 4)",

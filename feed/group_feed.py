@@ -13,6 +13,7 @@ from communities.page_parts import GroupPagePart
 from feed.forms import PostForm
 from feed.selectors import community_feed_page
 from feed.services import post_create
+from moderation.ratelimit import limit_hit, rate_limited_response
 from profiles.models import Profile
 
 
@@ -29,6 +30,8 @@ def group_feed(
     if request.method == "POST":
         if membership is None:
             raise PermissionDenied(f"Join {community.name} to post in it.")
+        if wait := limit_hit(user=request.user, action="posts"):
+            return rate_limited_response(request, action="posts", retry_after=wait)
         if form.is_valid():
             try:
                 post_create(author=viewer, body=form.cleaned_data["body"], community=community)

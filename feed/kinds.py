@@ -10,13 +10,19 @@ class KindCard:
     template: str  # included in feed/_post.html, where `post` is the post
     # Joined into every feed query so a page stays one query however many such posts it holds.
     select_related: tuple[str, ...] = ()
+    # Prefetched with every feed page: one query more per page when it holds such posts, none otherwise.
+    prefetch_related: tuple[str, ...] = ()
 
 
 _cards: dict[str, KindCard] = {}
 
 
-def post_kind_card_register(*, kind: str, template: str, select_related: tuple[str, ...] = ()) -> None:
-    _cards[kind] = KindCard(template=template, select_related=select_related)
+def post_kind_card_register(
+    *, kind: str, template: str, select_related: tuple[str, ...] = (), prefetch_related: tuple[str, ...] = ()
+) -> None:
+    _cards[kind] = KindCard(
+        template=template, select_related=select_related, prefetch_related=prefetch_related
+    )
 
 
 def kind_card_template(kind: str) -> str:
@@ -27,6 +33,10 @@ def kind_card_template(kind: str) -> str:
 
 def kind_cards_select_related() -> list[str]:
     return [name for card in _cards.values() for name in card.select_related]
+
+
+def kind_cards_prefetch_related() -> list[str]:
+    return [name for card in _cards.values() for name in card.prefetch_related]
 
 
 @dataclass(frozen=True)

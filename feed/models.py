@@ -273,3 +273,48 @@ class PostRevision(models.Model):
 
     def __str__(self) -> str:
         return f"revision of {self.post_id} at {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class MustRead(models.Model):
+    """An announcement its audience (everyone active) is asked to read and acknowledge.
+
+    Acknowledgements are per person because a reminder must reach only those who have not clicked;
+    what the company sees of them is counts by department (feed/acknowledgements.py), except on a
+    compliance announcement, whose audience is told up front that the list of who has not
+    acknowledged can be downloaded.
+    """
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, primary_key=True, related_name="must_read")
+    compliance = models.BooleanField(default=False)
+    remind_after_days = models.PositiveSmallIntegerField(default=3)
+    # Stays at the top of the feed of whoever has not acknowledged, and is reminded of, until then.
+    ask_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"must-read {self.post_id}"
+
+
+class Acknowledgement(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="acknowledgements")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "profile"], name="acknowledge_once")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} acknowledged {self.post_id}"
+
+
+class AcknowledgementReminder(models.Model):
+    """The one reminder someone got: written with its notification, so a rerun reminds nobody twice."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "profile"], name="remind_once")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} reminded of {self.post_id}"

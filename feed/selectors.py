@@ -11,11 +11,13 @@ from common.pagination import Page, keyset_cursor_at, keyset_page
 from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
 from expertise.selectors import skill_names_lowercase_of
-from feed.kinds import kind_cards_select_related
+from feed.kinds import kind_cards_prefetch_related, kind_cards_select_related
 from feed.models import (
+    Acknowledgement,
     Comment,
     FollowPerson,
     FollowTag,
+    MustRead,
     PollVote,
     Post,
     PostImage,
@@ -42,18 +44,29 @@ def public_posts() -> QuerySet[Post]:
 
 
 def _for_display(qs: QuerySet[Post], *, viewer: Profile) -> QuerySet[Post]:
-    return qs.select_related(
-        "author__department",
-        "community",
-        "best_answer__author",
-        "poll",
-        *kind_cards_select_related(),  # e.g. a kudos post's recipient and value (feed/kinds.py)
-    ).prefetch_related(
-        Prefetch("reactions", queryset=Reaction.objects.filter(profile=viewer), to_attr="viewer_reactions"),
-        "images",
-        # Only run when the page holds a poll.
-        "poll__options",
-        Prefetch("poll__votes", queryset=PollVote.objects.filter(voter=viewer), to_attr="viewer_votes"),
+    return (
+        qs.annotate(
+            # Whether a must-read's "Read and acknowledge" button is still due: an index probe per card.
+            viewer_acknowledged=Exists(Acknowledgement.objects.filter(post=OuterRef("pk"), profile=viewer))
+        )
+        .select_related(
+            "must_read",
+            "author__department",
+            "community",
+            "best_answer__author",
+            "poll",
+            *kind_cards_select_related(),  # e.g. a kudos post's kudos row (feed/kinds.py)
+        )
+        .prefetch_related(
+            Prefetch(
+                "reactions", queryset=Reaction.objects.filter(profile=viewer), to_attr="viewer_reactions"
+            ),
+            "images",
+            # Only run when the page holds a poll.
+            "poll__options",
+            Prefetch("poll__votes", queryset=PollVote.objects.filter(voter=viewer), to_attr="viewer_votes"),
+            *kind_cards_prefetch_related(),  # e.g. a kudos post's recipients and values
+        )
     )
 
 
@@ -94,8 +107,8 @@ def _feed_page(
     )
 
 
-def _pinned_top(*, with_pinned: bool, cursor: str | None) -> list[int]:
-    return _pinned_announcement_ids() if with_pinned and cursor is None else []
+def _pinned_top(*, viewer: Profile, with_pinned: bool, cursor: str | None) -> list[int]:
+    return _pinned_announcement_ids(viewer=viewer) if with_pinned and cursor is None else []
 
 
 def company_feed_page(
@@ -106,7 +119,7 @@ def company_feed_page(
         viewer=viewer,
         cursor=cursor,
         size=size,
-        top_ids=_pinned_top(with_pinned=with_pinned, cursor=cursor),
+        top_ids=_pinned_top(viewer=viewer, with_pinned=with_pinned, cursor=cursor),
     )
 
 
@@ -149,7 +162,7 @@ def home_feed_page(
     qs = home_posts(viewer=viewer)
     if qs is None:
         return None
-    top_ids = _pinned_top(with_pinned=with_pinned, cursor=cursor)
+    top_ids = _pinned_top(viewer=viewer, with_pinned=with_pinned, cursor=cursor)
     return _feed_page(qs, viewer=viewer, cursor=cursor, size=size, top_ids=top_ids)
 
 
@@ -330,14 +343,25 @@ def answer_choosable_by(*, post: Post, viewer: Profile) -> bool:
     )
 
 
-def _pinned_announcement_ids(*, limit: int = 3) -> list[int]:
-    """Served by post_pinned_idx; on most days it finds nothing and the page pays one small query."""
-    return list(
+def _pinned_announcement_ids(*, viewer: Profile, limit: int = 3) -> list[int]:
+    """Pinned announcements, and must-reads the viewer has not acknowledged yet, newest first.
+
+    One query, a UNION of two small arms: post_pinned_idx, and the must-read table (a few rows a
+    month). On most days it finds nothing and the page pays one small query."""
+    now = timezone.now()
+    pinned = (
         visible_posts()
-        .filter(kind=Post.Kind.ANNOUNCEMENT, community__isnull=True, pinned_until__gt=timezone.now())
+        .filter(kind=Post.Kind.ANNOUNCEMENT, community__isnull=True, pinned_until__gt=now)
         .order_by("-pinned_until", "-id")
         .values_list("id", flat=True)[:limit]
     )
+    acknowledged = Acknowledgement.objects.filter(post_id=OuterRef("post_id"), profile=viewer)
+    unread = (
+        MustRead.objects.filter(~Exists(acknowledged), ask_until__gt=now, post__removed_at__isnull=True)
+        .order_by("-post_id")
+        .values_list("post_id", flat=True)[:limit]
+    )
+    return sorted(set(pinned.union(unread)), reverse=True)
 
 
 def announcement_reach(*, post: Post) -> dict:

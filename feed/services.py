@@ -159,8 +159,17 @@ ANNOUNCEMENT_MAX_PIN_DAYS = 30
 
 
 @transaction.atomic
-def announcement_create(*, author: Profile, body: str, pinned_days: int = 0) -> Post:
-    """A company-wide announcement, only from Communications or Leadership, pinned for a while."""
+def announcement_create(
+    *,
+    author: Profile,
+    body: str,
+    pinned_days: int = 0,
+    must_read: bool = False,
+    compliance: bool = False,
+    remind_after_days: int = 3,
+) -> Post:
+    """A company-wide announcement, only from Communications or Leadership, pinned for a while;
+    a must-read one asks everyone to acknowledge it (feed/acknowledgements.py)."""
     if not roles.can_announce(author.user):
         raise PermissionDenied("Only the Communications and Leadership groups can make announcements.")
     if not 0 <= pinned_days <= ANNOUNCEMENT_MAX_PIN_DAYS:
@@ -169,6 +178,10 @@ def announcement_create(*, author: Profile, body: str, pinned_days: int = 0) -> 
     if pinned_days:
         post.pinned_until = post.created_at + timedelta(days=pinned_days)
         post.save(update_fields=["pinned_until"])
+    if must_read or compliance:  # a compliance announcement is always a must-read
+        from feed.acknowledgements import must_read_set  # it imports this module
+
+        must_read_set(post=post, compliance=compliance, remind_after_days=remind_after_days)
     return post
 
 

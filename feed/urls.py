@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feed import views
+from feed import acknowledgement_views, views
 
 app_name = "feed"
 urlpatterns = [
@@ -22,5 +22,17 @@ urlpatterns = [
     path("posts/<int:post_id>/delete/", views.post_delete, name="post_delete"),
     path("posts/<int:post_id>/react/", views.react, name="react"),
     path("posts/<int:post_id>/images/<int:image_id>/", views.post_image, name="post_image"),
+    # Must-read announcements (feed/acknowledgements.py).
+    path("posts/<int:post_id>/acknowledge/", acknowledgement_views.acknowledge, name="acknowledge"),
+    path(
+        "posts/<int:post_id>/acknowledgements/",
+        acknowledgement_views.acknowledgement_figures,
+        name="acknowledgements",
+    ),
+    path(
+        "posts/<int:post_id>/acknowledgements/not-acknowledged.csv",
+        acknowledgement_views.not_acknowledged_csv,
+        name="not_acknowledged_csv",
+    ),
     path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
 ]

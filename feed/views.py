@@ -16,6 +16,7 @@ from feed import live as feed_live
 from feed import polls, selectors, services
 from feed.forms import CommentForm, PollForm, PostForm
 from feed.models import Post
+from moderation.ratelimit import rate_limited
 from notifications import selectors as notification_selectors
 from profiles import roles
 from profiles.selectors import profile_by_handle, profile_by_id, viewer_profile
@@ -32,7 +33,12 @@ def _feed(request, *, scope: str):
         try:
             if data["kind"] == Post.Kind.ANNOUNCEMENT:
                 services.announcement_create(
-                    author=viewer, body=data["body"], pinned_days=data["pinned_days"]
+                    author=viewer,
+                    body=data["body"],
+                    pinned_days=data["pinned_days"],
+                    must_read=data["must_read"],
+                    compliance=data["compliance"],
+                    remind_after_days=data["remind_after_days"],
                 )
             else:
                 services.post_create(
@@ -68,11 +74,13 @@ def _feed(request, *, scope: str):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("posts")
 def home(request):
     return _feed(request, scope="home")
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("posts")
 def all_company(request):
     return _feed(request, scope="all")
 
@@ -198,6 +206,7 @@ def _post_or_404(request, post_id: int):
 
 @bad_cursor_400
 @require_http_methods(["GET", "POST"])
+@rate_limited("comments")
 def post_detail(request, post_id: int):
     post = _post_or_404(request, post_id)
     form = CommentForm(request.POST or None)
@@ -308,6 +317,7 @@ def post_delete(request, post_id: int):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("posts")
 def poll_new(request):
     form = PollForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -370,6 +380,7 @@ def comment_delete(request, comment_id: int):
 
 
 @require_POST
+@rate_limited("reactions")
 def react(request, post_id: int):
     viewer = viewer_profile(request)
     try:

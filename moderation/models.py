@@ -1,19 +1,70 @@
-"""Flags, the cases moderators decide, and the audit trail of every moderation action."""
+"""The community guidelines, flags citing them, the cases moderators decide, and the audit trail."""
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 
 from profiles.models import Profile
 
 
+class GuidelineVersion(models.Model):
+    """One published version of the community guidelines: a preamble and numbered clauses.
+
+    Versions are never edited: a change publishes the next number, so a flag or a decision keeps
+    citing the words that were in force, and people accept a version they could read.
+    """
+
+    number = models.PositiveIntegerField(unique=True)
+    preamble = models.TextField(blank=True)
+    # What changed, in the editor's words: shown to people asked to accept it.
+    change_note = models.CharField(max_length=300)
+    published_by = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"Guidelines v{self.number}"
+
+
+class GuidelineClause(models.Model):
+    version = models.ForeignKey(GuidelineVersion, on_delete=models.PROTECT, related_name="clauses")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=120)
+    body = models.TextField(blank=True)  # Markdown
+
+    class Meta:
+        ordering = ["version", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="clause_number_once_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class GuidelineAcceptance(models.Model):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="guideline_acceptances")
+    version = models.ForeignKey(GuidelineVersion, on_delete=models.PROTECT, related_name="acceptances")
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "version"], name="guidelines_accepted_once")
+        ]
+        indexes = [models.Index(fields=["profile", "-version"], name="acceptance_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} accepted v{self.version_id}"
+
+
 class FlagReason(models.TextChoices):
+    # A clause of the guidelines (Flag.clause says which), or one of the two that need none.
+    CLAUSE = "clause", "Breaks a guideline"
     SPAM = "spam", "Spam or advertising"
-    HARASSMENT = "harassment", "Harassment or bullying"
-    HATE = "hate", "Hateful or discriminatory"
-    CONFIDENTIAL = "confidential", "Shares confidential information"
-    MISINFORMATION = "misinformation", "False or misleading"
     OTHER = "other", "Something else"
 
 
@@ -34,6 +85,8 @@ class Case(models.Model):
     excerpt = models.TextField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     flag_count = models.PositiveIntegerField(default=0)
+    # The sum of its flags' weights (moderation.services.flag_weight): what orders the queue.
+    score = models.FloatField(default=0.0)
     opened_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(
         Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="moderation_decisions"
@@ -45,28 +98,73 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id"], name="case_one_per_content"),
         ]
-        indexes = [models.Index(fields=["status", "opened_at", "id"], name="case_queue_idx")]
+        indexes = [
+            models.Index(fields=["status", "opened_at", "id"], name="case_queue_idx"),
+            # The review queue: open cases, highest weighted score first, then oldest.
+            models.Index(
+                F("score").desc(),
+                F("opened_at"),
+                F("id"),
+                name="case_priority_idx",
+                condition=models.Q(status="open"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.content_type.model} #{self.object_id} ({self.status})"
 
 
 class Flag(models.Model):
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Awaiting a decision"
+        UPHELD = "upheld", "Upheld"
+        REJECTED = "rejected", "Not upheld"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="flags")
     flagger = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="flags_raised")
     reason = models.CharField(max_length=20, choices=FlagReason.choices)
+    clause = models.ForeignKey(
+        GuidelineClause, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
     note = models.CharField(max_length=500, blank=True)
+    # From the flagger's record when they flagged: upheld flags raise it, rejected ones lower it.
+    weight = models.FloatField(default=1.0)
+    # Set when the case is decided, so a flagger's record is one indexed count.
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "flagger"], name="flag_once_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "flagger"], name="flag_once_per_person"),
+            models.CheckConstraint(
+                condition=models.Q(reason="clause", clause__isnull=False)
+                | (~models.Q(reason="clause") & models.Q(clause__isnull=True)),
+                name="flag_clause_iff_reason_clause",
+            ),
+        ]
+        indexes = [
+            # The daily limit and the flagger's record.
+            models.Index(fields=["flagger", "created_at"], name="flag_by_flagger_idx"),
+            models.Index(fields=["flagger", "outcome"], name="flag_record_idx"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} by {self.flagger}"
+        return f"{self.reason_label} by {self.flagger}"
+
+    @property
+    def reason_label(self) -> str:
+        """What the flagger said was wrong; needs `clause` loaded for clause flags."""
+        if self.reason == FlagReason.CLAUSE and self.clause is not None:
+            return f"Guideline {self.clause.number}: {self.clause.title}"
+        return self.get_reason_display()
 
 
 class AuditEntry(models.Model):
-    """Who did what to which object, written in the same transaction as the change itself."""
+    """Who did what to which object, written in the same transaction as the change itself.
+
+    Append-only: a database trigger (migration 0006) refuses every UPDATE and DELETE, whatever
+    interface asks, admin and shell included.
+    """
 
     actor = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=60)
@@ -85,3 +183,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+# Automatic moderation's models (rules, limits) live in their own module; imported so Django sees them.
+from moderation.rules_models import LimitedAction, RateLimit, RuleSettings  # noqa: E402, F401

@@ -14,6 +14,8 @@ class Kind(models.TextChoices):
     KUDOS = "kudos", "Someone gives you kudos"
     GROUP = "group", "Group invitations, requests and approvals"
     PROJECT = "project", "Someone adds you to a project"
+    ANNOUNCEMENT = "announcement", "An announcement you haven't acknowledged yet"
+    EVENT = "event", "Your question in an ask-me-anything is answered"
 
 
 class Channel(models.TextChoices):

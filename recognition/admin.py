@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from recognition.models import CompanyValue, Kudos
+from recognition.models import CompanyValue, Kudos, KudosRecipient, PointsAccount, PointsEntry
 
 
 @admin.register(CompanyValue)
@@ -10,11 +10,58 @@ class CompanyValueAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class KudosRecipientInline(admin.TabularInline):
+    model = KudosRecipient
+    fields = ["recipient", "points"]
+    readonly_fields = ["recipient", "points"]
+    extra = 0
+    can_delete = False
+
+
 @admin.register(Kudos)
 class KudosAdmin(admin.ModelAdmin):
-    list_display = ["giver", "recipient", "value", "created_at"]
-    list_filter = ["value", "created_at"]
-    search_fields = ["giver__display_name", "recipient__display_name", "message"]
-    list_select_related = ["giver", "recipient", "value"]
-    raw_id_fields = ["giver", "recipient", "post"]
+    """Read-only: a kudos moves points, so it changes only through recognition.services."""
+
+    list_display = ["id", "giver", "points_each", "is_private", "created_at"]
+    list_filter = ["is_private", "values", "created_at"]
+    search_fields = ["giver__display_name", "message"]
+    list_select_related = ["giver"]
+    fields = ["giver", "values", "message", "points_each", "is_private", "post", "created_at"]
+    readonly_fields = ["giver", "values", "message", "points_each", "is_private", "post", "created_at"]
+    inlines = [KudosRecipientInline]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PointsEntryInline(admin.TabularInline):
+    model = PointsEntry
+    fields = ["created_at", "kind", "amount", "kudos", "period", "note"]
+    readonly_fields = ["created_at", "kind", "amount", "kudos", "period", "note"]
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PointsAccount)
+class PointsAccountAdmin(admin.ModelAdmin):
+    """Read-only: balances change only with their ledger rows (recognition.services)."""
+
+    list_display = ["profile", "allowance", "balance", "updated_at"]
+    search_fields = ["profile__display_name", "profile__user__email"]
+    list_select_related = ["profile"]
+    readonly_fields = ["profile", "allowance", "balance", "updated_at"]
+    inlines = [PointsEntryInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -8,10 +8,11 @@ class RecognitionConfig(AppConfig):
         from feed.kinds import compose_link_register, post_kind_card_register
         from feed.models import Post
 
-        # A kudos post shows whom it thanks and for which value, above the giver's message.
+        # A kudos post shows whom it thanks and for which values, above the giver's message.
         post_kind_card_register(
             kind=Post.Kind.KUDOS,
             template="recognition/_kudos_in_feed.html",
-            select_related=("kudos__recipient", "kudos__value"),
+            select_related=("kudos",),
+            prefetch_related=("kudos__recipients", "kudos__values"),
         )
         compose_link_register(prompt="Recognise someone?", label="Give kudos", url_name="recognition:give")

@@ -1,4 +1,5 @@
-"""Kudos: one colleague recognising another for living a company value."""
+"""Kudos: colleagues recognising colleagues for living company values, optionally with points from a
+monthly allowance; and the points ledger that every point movement is written to."""
 
 from django.db import models
 from django.utils import timezone
@@ -23,24 +24,123 @@ class CompanyValue(models.Model):
 
 class Kudos(models.Model):
     giver = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="kudos_given")
-    recipient = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="kudos_received")
-    value = models.ForeignKey(CompanyValue, on_delete=models.PROTECT, related_name="kudos")
+    recipients: "models.ManyToManyField[Profile, KudosRecipient]" = models.ManyToManyField(
+        Profile,
+        through="KudosRecipient",
+        through_fields=("kudos", "recipient"),
+        related_name="kudos_received",
+    )
+    values = models.ManyToManyField(CompanyValue, related_name="kudos")
     message = models.CharField(max_length=500)
-    # The feed post that carries this kudos to everyone.
-    post = models.OneToOneField(Post, on_delete=models.PROTECT, related_name="kudos")
+    # Points each recipient received from the giver's allowance (0: recognition without points).
+    points_each = models.PositiveIntegerField(default=0)
+    # A private kudos has no feed post: only the giver, the recipients and their managers see it.
+    is_private = models.BooleanField(default=False)
+    # The feed post that carries a public kudos to everyone.
+    post = models.OneToOneField(Post, null=True, blank=True, on_delete=models.PROTECT, related_name="kudos")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name_plural = "kudos"
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(giver=models.F("recipient")), name="kudos_not_to_self"
+                condition=models.Q(is_private=True, post__isnull=True)
+                | models.Q(is_private=False, post__isnull=False),
+                name="kudos_public_has_post",
             ),
         ]
         indexes = [
-            models.Index(fields=["recipient", "-created_at"], name="kudos_received_idx"),
             models.Index(fields=["created_at"], name="kudos_created_idx"),
+            models.Index(fields=["giver", "-created_at"], name="kudos_given_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.giver} → {self.recipient}: {self.value}"
+        return f"Kudos #{self.pk} from {self.giver}"
+
+
+class KudosRecipient(models.Model):
+    """One recipient of a kudos. Giver and time are copied from the kudos so the reads that matter at
+    100,000 people (received by someone, given from one person to another this month, rings) use one
+    table and one index."""
+
+    kudos = models.ForeignKey(Kudos, on_delete=models.CASCADE, related_name="recipient_rows")
+    recipient = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="kudos_received_rows")
+    giver = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="+")
+    points = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kudos", "recipient"], name="kudos_recipient_once"),
+            models.CheckConstraint(
+                condition=~models.Q(giver=models.F("recipient")), name="kudos_recipient_not_self"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="kudos_recipient_idx"),
+            models.Index(fields=["giver", "recipient", "created_at"], name="kudos_pair_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.giver_id} → {self.recipient_id} ({self.points} points)"
+
+
+class PointsAccount(models.Model):
+    """Someone's two balances: the allowance they may still give this period, and the points they
+    received and may redeem. Changed only by recognition.services under a row lock, each change with
+    its ledger rows in the same transaction; the database refuses a negative balance whatever the code."""
+
+    profile = models.OneToOneField(Profile, on_delete=models.CASCADE, primary_key=True, related_name="points")
+    allowance = models.IntegerField(default=0)
+    balance = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(allowance__gte=0), name="points_allowance_not_negative"
+            ),
+            models.CheckConstraint(condition=models.Q(balance__gte=0), name="points_balance_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile}: {self.allowance} to give, {self.balance} to redeem"
+
+
+class PointsEntry(models.Model):
+    """One movement of points; an account's allowance is the sum of its allowance entries and its
+    balance the sum of its balance entries, always."""
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", "Allowance granted"
+        GIVE = "give", "Given with kudos"
+        EXPIRE = "expire", "Unused allowance expired"
+        RECEIVE = "receive", "Received with kudos"
+        REDEEM = "redeem", "Redeemed for a reward"
+        REFUND = "refund", "Refunded (redemption rejected)"
+
+    ALLOWANCE_KINDS = (Kind.GRANT, Kind.GIVE, Kind.EXPIRE)
+
+    account = models.ForeignKey(PointsAccount, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    amount = models.IntegerField()  # signed: + into the account, - out of it
+    kudos = models.ForeignKey(Kudos, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The allowance period (its first day) a grant or an expiry belongs to: one of each per period.
+    period = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "points entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "kind", "period"],
+                condition=models.Q(kind__in=["grant", "expire"]),
+                name="points_one_grant_expiry_per_period",
+            ),
+            models.CheckConstraint(condition=~models.Q(amount=0), name="points_entry_not_zero"),
+        ]
+        indexes = [models.Index(fields=["account", "-created_at"], name="points_entry_account_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.kind} {self.amount:+d}"

@@ -1,37 +1,81 @@
+"""Reads for kudos and points: what a viewer may see of whose kudos, and balances."""
+
 from collections.abc import Collection
 from datetime import datetime
 
+from django.db.models import Q, QuerySet
+
 from profiles.models import Profile
-from recognition.models import CompanyValue, Kudos
+from recognition.models import CompanyValue, Kudos, KudosRecipient, PointsAccount
 
 
 def active_values() -> list[CompanyValue]:
     return list(CompanyValue.objects.filter(is_active=True))
 
 
-def kudos_received(*, profile: Profile, limit: int = 10) -> list[Kudos]:
-    return list(
-        Kudos.objects.filter(recipient=profile, post__removed_at__isnull=True)
-        .select_related("giver", "value")
+def _received_visible(*, profile: Profile, viewer: Profile | None) -> QuerySet[KudosRecipient]:
+    """Kudos this person received that this viewer may see: public ones whose post is still up; private
+    ones only for the person, their manager and the giver."""
+    seen = Q(kudos__is_private=False, kudos__post__removed_at__isnull=True)
+    if viewer is not None and viewer.pk in (profile.pk, profile.manager_id):
+        seen |= Q(kudos__is_private=True)
+    elif viewer is not None:
+        seen |= Q(kudos__is_private=True, giver=viewer)
+    return KudosRecipient.objects.filter(seen, recipient=profile)
+
+
+def kudos_received(*, profile: Profile, viewer: Profile | None = None, limit: int = 10) -> list[Kudos]:
+    rows = (
+        _received_visible(profile=profile, viewer=viewer)
+        .select_related("kudos__giver")
+        .prefetch_related("kudos__values")  # one query for the page's values, whatever the number of kudos
         .order_by("-created_at")[:limit]
     )
+    return [row.kudos for row in rows]
 
 
-def kudos_received_count(*, profile: Profile) -> int:
-    return Kudos.objects.filter(recipient=profile, post__removed_at__isnull=True).count()
+def kudos_received_count(*, profile: Profile, viewer: Profile | None = None) -> int:
+    return _received_visible(profile=profile, viewer=viewer).count()
 
 
-def kudos_received_between(*, recipient_ids: Collection[int], start: datetime, end: datetime) -> list[Kudos]:
-    """Kudos these people received in [start, end), for a batch at once (the digest): one query."""
+def kudos_visible(*, kudos_id: int, viewer: Profile) -> Kudos | None:
+    """One kudos with its recipients and values, if this viewer may see it: anyone when public (and its
+    post not removed); the giver, the recipients and the recipients' managers when private."""
+    kudos = (
+        Kudos.objects.select_related("giver", "post")
+        .prefetch_related("recipients", "values")
+        .filter(pk=kudos_id)
+        .first()
+    )
+    if kudos is None:
+        return None
+    if not kudos.is_private:
+        return kudos if kudos.post is not None and kudos.post.removed_at is None else None
+    people = list(kudos.recipients.all())
+    allowed = {kudos.giver_id, *(p.pk for p in people), *(p.manager_id for p in people if p.manager_id)}
+    return kudos if viewer.pk in allowed else None
+
+
+def points_allowance_left(*, profile: Profile) -> int:
+    """Points this person may still give in the current period (0 without an account)."""
+    return PointsAccount.objects.filter(pk=profile.pk).values_list("allowance", flat=True).first() or 0
+
+
+def kudos_received_between(
+    *, recipient_ids: Collection[int], start: datetime, end: datetime
+) -> list[KudosRecipient]:
+    """Kudos these people received in [start, end), public or private (a recipient sees both), with
+    the giver and values: two queries for a batch of people (the digest)."""
     if not recipient_ids:
         return []
     return list(
-        Kudos.objects.filter(
+        KudosRecipient.objects.filter(
+            Q(kudos__is_private=True) | Q(kudos__post__removed_at__isnull=True),
             recipient_id__in=recipient_ids,
             created_at__gte=start,
             created_at__lt=end,
-            post__removed_at__isnull=True,
         )
-        .select_related("giver", "value")
+        .select_related("kudos__giver")
+        .prefetch_related("kudos__values")
         .order_by("-created_at", "-id")
     )

@@ -1,34 +1,59 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from common.views import form_errors_add
+from moderation.ratelimit import rate_limited
 from profiles.selectors import profile_by_id, viewer_profile
-from recognition import services
+from recognition import selectors, services
 from recognition.forms import KudosForm
+
+PICKERS_MIN = 3  # empty colleague boxes shown, so several people can be named without JavaScript
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("kudos")
 def give(request):
-    initial = {}
+    viewer = viewer_profile(request)
+    initial: dict = {}
     to = request.GET.get("to", "")
     if to.isdigit():
         person = profile_by_id(profile_id=int(to), active_only=True)
         if person is not None:
-            initial["recipient"] = f"{person.display_name} <{person.user.email}>"
+            initial["recipient"] = [f"{person.display_name} <{person.user.email}>"]
     form = KudosForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             kudos = services.kudos_give(
-                giver=viewer_profile(request),
-                recipient=form.cleaned_data["recipient"],
-                value=form.cleaned_data["value"],
-                message=form.cleaned_data["message"],
+                giver=viewer,
+                recipients=data["recipient"],
+                values=list(data["values"]),
+                message=data["message"],
+                points_each=data["points_each"],
+                is_private=data["is_private"],
             )
         except ValidationError as exc:
             form_errors_add(form, exc)
         else:
-            messages.success(request, f"Kudos sent to {kudos.recipient.display_name}.")
+            names = ", ".join(p.display_name for p in data["recipient"])
+            messages.success(request, f"Kudos sent to {names}.")
+            if kudos.is_private:
+                return redirect("recognition:detail", kudos_id=kudos.pk)
             return redirect("feed:home")
-    return render(request, "recognition/give.html", {"form": form}, status=400 if form.errors else 200)
+    named = [raw for raw in (form["recipient"].value() or []) if raw]
+    boxes = named + [""] * max(PICKERS_MIN - len(named), 1)
+    pickers = [(f"id_recipient_{n}", raw) for n, raw in enumerate(boxes, start=1)]
+    context = {"form": form, "pickers": pickers, "allowance": selectors.points_allowance_left(profile=viewer)}
+    return render(request, "recognition/give.html", context, status=400 if form.errors else 200)
+
+
+def detail(request, kudos_id: int):
+    kudos = selectors.kudos_visible(kudos_id=kudos_id, viewer=viewer_profile(request))
+    if kudos is None:
+        raise Http404("No such kudos, or it is private.")
+    if kudos.post is not None:  # public: its post is where people see and answer it
+        return redirect(kudos.post.get_absolute_url())
+    return render(request, "recognition/detail.html", {"kudos": kudos})

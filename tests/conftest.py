@@ -29,6 +29,13 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _rate_limits_out_of_reach(settings):
+    """Tests post and react in bursts no person would: limits (moderation/ratelimit.py) still count,
+    a thousand times higher. tests/moderation/test_rate_limits.py sets the factor back to 1."""
+    settings.HIVE_RATE_LIMIT_FACTOR = 1000
+
+
+@pytest.fixture(autouse=True)
 def _sentence_model_only_when_asked(request, settings):
     """The sentence model (common/sentence_embeddings.py: 87 MB of weights, seconds to load in each
     process, and every project's text through a BERT) only for tests marked `sentence_model`; the

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from feed.models import Comment, Post, Reaction
 from profiles.models import Department, Location, Profile, User
-from recognition.models import CompanyValue, Kudos
+from recognition.models import CompanyValue, Kudos, KudosRecipient
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -86,14 +86,26 @@ class CompanyValueFactory(factory.django.DjangoModelFactory):
 
 
 class KudosFactory(factory.django.DjangoModelFactory):
+    """A public kudos without points: KudosFactory(giver=a, recipients=[b, c], values=[v])."""
+
     class Meta:
         model = Kudos
+        skip_postgeneration_save = True
 
     giver = factory.SubFactory(ProfileFactory)
-    recipient = factory.SubFactory(ProfileFactory)
-    value = factory.SubFactory(CompanyValueFactory)
     message = "Thanks for the help"
     post = factory.LazyAttribute(lambda o: PostFactory(author=o.giver, body=o.message, kind=Post.Kind.KUDOS))
+
+    @factory.post_generation
+    def recipients(obj, create, extracted, **kwargs):
+        KudosRecipient.objects.bulk_create(
+            KudosRecipient(kudos=obj, recipient=person, giver=obj.giver, created_at=obj.created_at)
+            for person in (extracted or [ProfileFactory()])
+        )
+
+    @factory.post_generation
+    def values(obj, create, extracted, **kwargs):
+        obj.values.set(extracted or [CompanyValueFactory()])
 
 
 def in_group(profile: Profile, name: str) -> Profile:

@@ -5,6 +5,7 @@
     ... run.py --distractors 20000      # the same, with 20,000 other projects (timing at scale)
     ... run.py --sweep                  # precision/recall per confidence threshold
     ... run.py --fit                    # refit the second stage on the dev split, print its weights
+    ... run.py --authors                # the three blind authors' pairs (authors/), figures per author
 
 What it does: creates a scratch PostgreSQL database (hive_dupbench_<pid>, migrated from scratch,
 dropped at the end), loads the "existing" side of every pair in pairs.json plus generated distractor
@@ -25,6 +26,19 @@ pairs.json has a dev/test split (alternating pairs: odd numbers dev, even number
 lexical weights, SHARED_WORDS_FOR_FULL_TEXT, CONFIDENCE_WEIGHTS and CONFIDENCE_THRESHOLD in projects/similarity.py were chosen
 looking at the dev split only; the test split is the held-out check. Figures are printed for dev,
 test and all.
+
+The blind authors' pairs (--authors): authors/author_{a,b,c}.json, 120 pairs each (60 same, 25-30 of
+them "hard": no shared content word; 60 different but same domain, 40 of them hard: 3+ shared words),
+written by three people who never saw this code nor each other's pairs, copied unchanged. Each
+author's existing projects are loaded alone beside the distractors and removed before the next.
+"hard" below is the recall of the hard "same" pairs; "different with a suggestion" the share of
+"different" queries that were shown anything.
+
+Before issue 16 (the detector as it was, one tier, confidence >= 0.35, 400 distractors, 2026-12-06,
+load average 8-16 on 2 shared cores):
+    a   precision 0.453 (29/64)  recall 0.483 (29/60)  hard 0.00 (0/30)  different shown something 57%
+    b   precision 0.493 (35/71)  recall 0.583 (35/60)  hard 0.00 (0/25)  different shown something 58%
+    c   precision 0.478 (32/67)  recall 0.533 (32/60)  hard 0.04 (1/25)  different shown something 57%
 
 Figures of 2026-12-01, 208 pairs (104 same, 104 different), 400 distractors unless said:
 
@@ -75,6 +89,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 PAIRS = HERE / "pairs.json"
+# Pairs written blind by three authors (never shown Hive's code nor each other's pairs), each file
+# copied unchanged: {"author", "description", "pairs": [{id, label, hard, function, existing, query}]}.
+AUTHORS = HERE / "authors"
 
 
 # --- Pure helpers (unit-tested in tests/projects/test_bench_duplicates.py) ---------------------
@@ -90,6 +107,7 @@ class QueryResult:
     seconds: float = 0.0
     # The second stage's inputs for each of the best RERANK_DEPTH candidates, for --fit.
     features: list[tuple[int, tuple[float, ...]]] = field(default_factory=list)
+    hard: bool = False  # a "same" pair sharing no content word, or a "different" one sharing several
 
 
 @dataclass
@@ -102,6 +120,16 @@ class Metrics:
     found: int
     negatives_with_suggestions: int
     negatives: int
+    hard_found: int = 0
+    hard_pairs: int = 0
+
+    @property
+    def hard_recall(self) -> float:
+        return self.hard_found / self.hard_pairs if self.hard_pairs else 0.0
+
+    @property
+    def negatives_share(self) -> float:
+        return self.negatives_with_suggestions / self.negatives if self.negatives else 0.0
 
 
 def shown_at(result: QueryResult, threshold: float, *, limit: int = 3) -> list[int]:
@@ -110,15 +138,17 @@ def shown_at(result: QueryResult, threshold: float, *, limit: int = 3) -> list[i
 
 
 def evaluate(results: list[QueryResult], threshold: float) -> Metrics:
-    shown = correct = same = found = neg = neg_shown = 0
+    shown = correct = same = found = neg = neg_shown = hard = hard_found = 0
     for r in results:
         ids = shown_at(r, threshold)
         shown += len(ids)
         if r.label == "same":
             same += 1
+            hard += r.hard
             if r.partner_id in ids:
                 found += 1
                 correct += 1
+                hard_found += r.hard
         else:
             neg += 1
             neg_shown += bool(ids)
@@ -132,6 +162,8 @@ def evaluate(results: list[QueryResult], threshold: float) -> Metrics:
         found=found,
         negatives_with_suggestions=neg_shown,
         negatives=neg,
+        hard_found=hard_found,
+        hard_pairs=hard,
     )
 
 
@@ -254,6 +286,16 @@ def load_pairs(path: Path = PAIRS) -> list[dict]:
     return json.loads(path.read_text())["pairs"]
 
 
+def load_author_sets(folder: Path = AUTHORS) -> dict[str, list[dict]]:
+    """Each author's pairs, by author ("a", "b", "c"); a pair's split is its author."""
+    sets = {}
+    for path in sorted(folder.glob("author_*.json")):
+        data = json.loads(path.read_text())
+        author = str(data.get("author") or path.stem.removeprefix("author_"))
+        sets[author] = [{**p, "split": author} for p in data["pairs"]]
+    return sets
+
+
 # --- The run -------------------------------------------------------------------------------------
 
 
@@ -266,7 +308,24 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _load_projects(rows: list[dict]) -> list[int]:
+def _embed(semantic: bool) -> None:
+    """Sentence vectors for every project that has none yet (as the Celery task would compute them)."""
+    if not semantic:
+        return
+    from projects.services import project_embeddings_backfill
+
+    started = time.perf_counter()
+    done = project_embeddings_backfill(limit=10**9)
+    print(f"Sentence vectors of {done} projects in {time.perf_counter() - started:.1f}s", flush=True)
+
+
+def _unload_projects(ids: list[int]) -> None:
+    from projects.models import Project
+
+    Project.objects.filter(pk__in=ids).delete()
+
+
+def _load_projects(rows: list[dict], *, email: str = "bench@example.com") -> list[int]:
     """Bulk-inserts projects with their tags; returns their ids in order."""
     from django.utils import timezone
 
@@ -274,7 +333,7 @@ def _load_projects(rows: list[dict]) -> list[int]:
     from profiles.models import Profile, User
     from projects.models import Project, ProjectMember, ProjectTag
 
-    user = User.objects.create_user(email="bench@example.com")
+    user = User.objects.create_user(email=email)
     creator = Profile.objects.create(user=user, display_name="Bench Author")
     now = timezone.now()
     projects = Project.objects.bulk_create(
@@ -327,6 +386,7 @@ def _run_queries(pairs: list[dict], partner_ids: list[int]) -> list[QueryResult]
                 pair_id=pair["id"],
                 label=pair["label"],
                 split=pair["split"],
+                hard=bool(pair.get("hard")),
                 partner_id=partner,
                 suggestions=[(s.project.pk, s.score) for s in found],
                 seconds=elapsed,
@@ -337,10 +397,11 @@ def _run_queries(pairs: list[dict], partner_ids: list[int]) -> list[QueryResult]
 
 
 def _print_metrics(title: str, m: Metrics) -> None:
+    hard = f"   hard {m.hard_recall:.2f} ({m.hard_found}/{m.hard_pairs})" if m.hard_pairs else ""
     print(
         f"{title:<6} precision {m.precision:.3f} ({m.correct}/{m.shown} shown)   "
-        f"recall {m.recall:.3f} ({m.found}/{m.same_pairs})   "
-        f"'different' queries with any suggestion: {m.negatives_with_suggestions}/{m.negatives}"
+        f"recall {m.recall:.3f} ({m.found}/{m.same_pairs}){hard}   "
+        f"'different' with a suggestion {m.negatives_with_suggestions}/{m.negatives} ({m.negatives_share:.0%})"
     )
 
 
@@ -357,6 +418,9 @@ def main(argv: list[str] | None = None) -> int:
         help="override similarity.SHARED_WORDS_FOR_FULL_TEXT (1 = no scaling)",
     )
     parser.add_argument("--pairs", type=Path, default=PAIRS, help="labelled pairs (default pairs.json)")
+    parser.add_argument(
+        "--authors", action="store_true", help="the three blind authors' pairs (authors/), figures per author"
+    )
     parser.add_argument(
         "--words-only", action="store_true", help="without the sentence model (HIVE_SEMANTIC_MODEL=off)"
     )
@@ -397,28 +461,32 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Creating scratch database {scratch} and migrating…", flush=True)
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        pairs = load_pairs(args.pairs)
+        if args.authors:
+            pair_sets = load_author_sets()
+        else:
+            pair_sets = {"": load_pairs(args.pairs)}
+        pairs = [p for ps in pair_sets.values() for p in ps]
         extra = distractors(args.distractors)
         started = time.perf_counter()
-        ids = _load_projects([p["existing"] for p in pairs] + extra)
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE projects_project")
-        print(
-            f"Loaded {len(ids)} projects ({len(pairs)} labelled, {len(extra)} distractors) in {time.perf_counter() - started:.1f}s"
-        )
-        if semantic:
-            from projects.services import project_embeddings_backfill
+        _load_projects(extra, email="distractors@example.com")
+        print(f"Loaded {len(extra)} distractors in {time.perf_counter() - started:.1f}s")
+        _embed(semantic)
+        results = []
+        for name, set_pairs in pair_sets.items():
+            # One author's projects at a time, beside the distractors: another author's write-up of
+            # the same common project (single sign-on, say) is not in that author's labels.
+            ids = _load_projects(
+                [p["existing"] for p in set_pairs], email=f"bench-{name or 'pairs'}@example.com"
+            )
+            with connection.cursor() as cur:
+                cur.execute("ANALYZE projects_project")
+            _embed(semantic)
+            total = len(ids) + len(extra)
+            from projects.selectors import similar_projects
 
-            started = time.perf_counter()
-            done = project_embeddings_backfill(limit=len(ids))
-            print(f"Sentence vectors of {done} projects in {time.perf_counter() - started:.1f}s")
-        similar_warmup = pairs[0]["query"]
-        from projects.selectors import similar_projects
-
-        similar_projects(
-            name=similar_warmup["name"], summary=similar_warmup["summary"], tags=similar_warmup["tags"]
-        )
-        results = _run_queries(pairs, ids[: len(pairs)])
+            similar_projects(name="Warm-up", summary="Loads the model and warms the caches before timing.")
+            results.extend(_run_queries(set_pairs, ids))
+            _unload_projects(ids)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
@@ -440,12 +508,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nTop-3 suggestions at confidence {threshold:.2f} (confidence weights {weights}; lexical weights text {similarity.TEXT_WEIGHT}, tags {similarity.TAGS_WEIGHT}, name {similarity.NAME_TRIGRAM_WEIGHT}; shared words {similarity.SHARED_WORDS_FOR_FULL_TEXT}):"
     )
-    for split in ("dev", "test"):
+    for split in dict.fromkeys(r.split for r in results):
         _print_metrics(split, evaluate([r for r in results if r.split == split], threshold))
     _print_metrics("all", evaluate(results, threshold))
     times_ms = [r.seconds * 1000 for r in results]
     print(
-        f"\nOne suggestion call over {len(ids)} projects: median {statistics.median(times_ms):.1f} ms, p95 {percentile(times_ms, 95):.1f} ms"
+        f"\nOne suggestion call over {total} projects: median {statistics.median(times_ms):.1f} ms, p95 {percentile(times_ms, 95):.1f} ms (load average {os.getloadavg()[0]:.1f})"
     )
 
     if args.sweep:

@@ -4,6 +4,7 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 
 from moderation.models import FlagReason
+from moderation.selectors import current_clause_choices
 
 register = template.Library()
 
@@ -11,11 +12,15 @@ register = template.Library()
 @register.inclusion_tag("moderation/_flag_form.html", takes_context=True)
 def flag_form(context, content):
     viewer = context.get("viewer")
+    can_flag = viewer is not None and viewer.pk != content.author_id
     return {
         "content": content,
         "content_type_id": ContentType.objects.get_for_model(content).pk,  # cached by Django after first use
-        # The choices, not a FlagForm: building a form per comment was a tenth of a long thread's time.
-        "reasons": FlagReason.choices,
-        "can_flag": viewer is not None and viewer.pk != content.author_id,
+        # Choices, not a FlagForm: building a form per comment was a tenth of a long thread's time.
+        # The clauses come from the cache, not a query per form.
+        "clauses": current_clause_choices() if can_flag else [],
+        "spam": (FlagReason.SPAM.value, FlagReason.SPAM.label),
+        "other": (FlagReason.OTHER.value, FlagReason.OTHER.label),
+        "can_flag": can_flag,
         "next": context["request"].get_full_path(),
     }

@@ -12,7 +12,7 @@ def profile_kudos(context, profile):
     viewer = context.get("viewer")
     return {
         "profile": profile,
-        "kudos_list": kudos_received(profile=profile),
-        "total": kudos_received_count(profile=profile),
+        "kudos_list": kudos_received(profile=profile, viewer=viewer),
+        "total": kudos_received_count(profile=profile, viewer=viewer),
         "can_give": viewer is not None and viewer.pk != profile.pk,
     }

@@ -84,8 +84,10 @@ PAGES = [
     "groups", "group page", "group members", "join requests", "skills", "skill page", "people to meet",
     "projects", "project page", "give kudos", "notifications", "search", "content search", "comment search",
     "experts",
+    "guidelines",  # moderation (issue 12)
+    "private kudos",  # recognition (issue 13)
 ]  # fmt: skip
-OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project"]
+OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures"]
 
 
 def test_every_page_is_wired_together(world, colin):

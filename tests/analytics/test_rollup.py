@@ -70,8 +70,8 @@ def busy_day(author, colleague, outsider, loner):
     ReactionFactory(post=ada_post, profile=loner, created_at=at(DAY, 14))
     ReactionFactory(post=ada_post, profile=outsider, created_at=at(after, 1))
 
-    KudosFactory(giver=colleague, recipient=outsider, created_at=at(DAY, 16))
-    KudosFactory(giver=outsider, recipient=author, created_at=at(after, 16))
+    KudosFactory(giver=colleague, recipients=[outsider], created_at=at(DAY, 16))
+    KudosFactory(giver=outsider, recipients=[author], created_at=at(after, 16))
 
 
 EXPECTED = {

@@ -39,7 +39,7 @@ def broker_down(monkeypatch, settings):
 
 def _give_kudos(client, colleague, value):
     return client.post(
-        "/kudos/give/", {"recipient": colleague.user.email, "value": value.pk, "message": "Fixed the build"}
+        "/kudos/give/", {"recipient": colleague.user.email, "values": value.pk, "message": "Fixed the build"}
     )
 
 
@@ -49,7 +49,7 @@ def test_kudos_given_while_the_broker_is_down_is_saved_and_its_email_sent_later(
     response = _give_kudos(author_client, colleague, company_value)
 
     assert response.status_code == 302  # one clean answer: the giver is not invited to try again
-    assert Kudos.objects.filter(recipient=colleague).count() == 1
+    assert Kudos.objects.filter(recipients=colleague).count() == 1
     waiting = OutboxTask.objects.get()
     assert waiting.task_name == "notifications.email"
     assert waiting.attempts == 1 and "refused" in waiting.last_error.lower()

@@ -185,9 +185,11 @@ class TestSeededCompany:
 
     def test_kudos_come_with_their_feed_post(self, company):
         assert Kudos.objects.exists()
-        for kudos in Kudos.objects.select_related("post"):
+        for kudos in Kudos.objects.select_related("post").prefetch_related("recipients", "values"):
             assert kudos.post.kind == Post.Kind.KUDOS
-            assert kudos.post.author_id == kudos.giver_id != kudos.recipient_id
+            assert kudos.post.author_id == kudos.giver_id
+            assert kudos.giver_id not in {p.pk for p in kudos.recipients.all()} and kudos.recipients.all()
+            assert kudos.values.all()
             assert kudos.post.body == kudos.message
         assert Post.objects.filter(kind=Post.Kind.KUDOS).count() == Kudos.objects.count()
 
@@ -256,6 +258,7 @@ class TestSeededCompany:
         assert all(case.flag_count == case.n >= 1 for case in cases)
         assert AuditEntry.objects.filter(action="flag.create").count() == Flag.objects.count()
         assert not Flag.objects.filter(flagger=F("case__content_author")).exists()
+        assert Flag.objects.filter(reason="clause", clause__version__number=1).exists()
 
     def test_everyone_who_posted_was_active_that_day_and_rollups_cover_the_month(self, company):
         active = set(ActiveDay.objects.values_list("profile_id", "day"))

@@ -38,7 +38,10 @@ def test_mentions_replies_and_kudos_come_first_under_for_you(author, colleague, 
     feed_services.comment_create(post_id=post.pk, author=poster, body="Great notes, thanks")
     feed_services.post_create(author=poster, body="Ask @ada about the release")
     kudos_give(
-        giver=colleague, recipient=author, value=CompanyValueFactory(name="Ownership"), message="Took it home"
+        giver=colleague,
+        recipients=[author],
+        values=[CompanyValueFactory(name="Ownership")],
+        message="Took it home",
     )
     PostFactory(author=colleague, body="Canteen menu")
     mailoutbox.clear()  # the notification emails

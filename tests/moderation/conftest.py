@@ -26,3 +26,28 @@ def superuser(db):
 @pytest.fixture
 def superuser_client(superuser):
     return signed_in(superuser)
+
+
+GUIDELINES_V1 = """Hive is where we work together. These apply to everyone, leaders included.
+
+## Be respectful
+No harassment, insults or personal attacks.
+
+## Keep confidential things confidential
+Customer data, pricing and unreleased results stay in the teams that need them.
+
+## Stay on topic
+Personal sales go to the marketplace group.
+"""
+
+
+@pytest.fixture
+def guidelines(moderator):
+    from moderation.services import guidelines_publish
+
+    return guidelines_publish(editor=moderator, source=GUIDELINES_V1, change_note="First version")
+
+
+@pytest.fixture
+def respect_clause(guidelines):
+    return guidelines.clauses.get(number=1)

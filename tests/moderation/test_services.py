@@ -34,7 +34,7 @@ def test_second_flag_by_the_same_person_is_refused_and_still_one_flag(colleague,
     _flag(colleague, post)
 
     with pytest.raises(ValidationError, match="already flagged this post"):
-        _flag(colleague, post, reason=FlagReason.HARASSMENT)
+        _flag(colleague, post, reason=FlagReason.OTHER)
 
     case = Case.objects.get()
     assert case.flag_count == 1
@@ -78,7 +78,7 @@ def test_flag_needs_a_known_reason(colleague, post):
 def test_a_comment_can_be_flagged(colleague, author, post):
     comment = CommentFactory(post=post, author=author, body="You are all idiots")
 
-    flag = _flag(colleague, comment, reason=FlagReason.HARASSMENT)
+    flag = _flag(colleague, comment, reason=FlagReason.OTHER)
 
     assert flag.case.content_object == comment
     assert flag.case.excerpt == "You are all idiots"
@@ -230,7 +230,7 @@ def test_a_kept_post_flagged_again_returns_as_a_fresh_case(colleague, outsider, 
     services.case_decide(case_id=case.pk, moderator=moderator, decision="keep", note="Satire")
     decided = Case.objects.get(pk=case.pk)
 
-    _flag(outsider, post, reason=FlagReason.HARASSMENT)
+    _flag(outsider, post, reason=FlagReason.OTHER)
 
     case.refresh_from_db()
     assert case.status == Case.Status.OPEN

@@ -52,7 +52,7 @@ def test_colleague_flags_a_post_and_it_lands_in_the_queue(colleague_client, mode
 def test_flagging_the_same_post_twice_shows_a_message_and_keeps_one_flag(colleague_client, post, flag_url):
     colleague_client.post(flag_url, {"reason": "spam"})
 
-    response = colleague_client.post(flag_url, {"reason": "hate"}, follow=True)
+    response = colleague_client.post(flag_url, {"reason": "other"}, follow=True)
 
     assert "You have already flagged this post; a moderator will review it." in response.content.decode()
     assert Flag.objects.count() == 1
@@ -227,7 +227,7 @@ def test_queue_shows_oldest_cases_first(moderator_client):
 
 def test_queue_links_a_flagged_comment_to_its_place_on_the_post_page(moderator_client, author, post):
     comment = CommentFactory(post=post, author=author, body="A rude remark")
-    _flagged(comment, reason=FlagReason.HARASSMENT)
+    _flagged(comment, reason=FlagReason.OTHER)
 
     page = moderator_client.get("/moderation/").content.decode()
 

@@ -77,7 +77,10 @@ def test_a_new_reaction_is_announced_once(author, colleague):
 def test_kudos_is_emailed_by_default_once_after_commit(author, colleague, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         kudos_give(
-            giver=author, recipient=colleague, value=CompanyValueFactory(name="Own it"), message="Great fix"
+            giver=author,
+            recipients=[colleague],
+            values=[CompanyValueFactory(name="Own it")],
+            message="Great fix",
         )
 
     assert kinds_for(colleague) == [Kind.KUDOS]

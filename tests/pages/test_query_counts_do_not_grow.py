@@ -14,7 +14,7 @@ from communities import services as communities
 from expertise.services import endorsement_create, profile_interests_set, profile_skills_set
 from feed import services as feed
 from moderation.models import FlagReason
-from moderation.services import flag_create
+from moderation.services import flag_create, guidelines_publish
 from notifications.services import notify
 from profiles import roles
 from projects.services import project_create, project_join
@@ -38,6 +38,10 @@ class Company:
         self.post = feed.post_create(author=self.star, body="Who runs #kubernetes upgrades?", kind="question")
         self.project = project_create(creator=self.star, name="Cluster upgrade", summary="Kubernetes 1.31")
         self.rounds = 0
+        # Moderation (issue 12): guidelines in force, so every flag form lists their clauses.
+        guidelines_publish(editor=viewer, source="## Be kind\nNo insults.\n\n## No spam", change_note="First")
+        # Leaders (issue 15): a must-read compliance announcement; its figures page counts by department.
+        self.must_read = feed.announcement_create(author=viewer, body="Read this", compliance=True)
 
     def grow(self, people: int) -> None:
         """`people` newcomers, each doing one of everything the pages list."""
@@ -60,10 +64,19 @@ class Company:
             flag_create(flagger=self.star, content=question, reason=FlagReason.SPAM)
             feed.comment_create(post_id=self.post.pk, author=person, body=f"Comment {n}")
             feed.reaction_toggle(post_id=self.post.pk, profile=person, kind="like")
-            kudos_give(giver=person, recipient=self.star, value=self.value, message=f"Thanks {n}")
+            kudos_give(giver=person, recipients=[self.star], values=[self.value], message=f"Thanks {n}")
             project_join(project=self.project, profile=person)
             project_create(creator=person, name=f"Project {n}", summary="Kubernetes work")
             notify(recipients=[self.viewer], kind="mention", actor=person, summary=f"Mention {n}", url="/")
+        # Recognition (issue 13): a private kudos to the viewer and everyone who joined so far.
+        newcomers = list(self.star.direct_reports.all())
+        self.private_kudos = kudos_give(
+            giver=self.star,
+            recipients=[self.viewer, *newcomers],
+            values=[self.value],
+            message="Team",
+            is_private=True,
+        )
 
     def pages(self) -> dict[str, str]:
         star, group = self.star, self.group
@@ -86,12 +99,18 @@ class Company:
             "projects": "/projects/",
             "project": self.project.get_absolute_url(),
             "give kudos": f"/kudos/give/?to={star.pk}",
+            "private kudos": f"/kudos/{self.private_kudos.pk}/",  # recognition (issue 13)
             "notifications": "/notifications/",
             "search": "/search/?q=kubernetes",
             "content search": f"/search/?q=upgrade+notes+%23kubernetes+in%3A{group.slug}",
             "experts": "/search/experts/?topic=kubernetes",
             "review queue": "/moderation/",
+            # Moderation (issue 12): the guidelines and their editor.
+            "guidelines": "/guidelines/",
+            "edit guidelines": "/guidelines/edit/",
             "adoption dashboard": "/analytics/",
+            # Leaders (issue 15).
+            "must-read figures": f"/posts/{self.must_read.pk}/acknowledgements/",
             # --- digests (issue 10): the person's own email settings ---
             "email settings": "/people/me/email/",
         }

@@ -20,10 +20,11 @@ pytestmark = pytest.mark.django_db
 # filtered on (only with ?skill=), one page of people.
 DIRECTORY_MAX_QUERIES = 8
 # Session, user, viewer profile, roles, the profile with manager, direct reports, skills and
-# interests, who endorsed each skill, kudos received, kudos count, the viewer's groups and recent
-# posts (feed's recent_activity tag), whether the viewer follows them (feed's follow button), their
-# projects (projects' partial).
-PROFILE_PAGE_MAX_QUERIES = 14
+# interests, who endorsed each skill, kudos received, the values of those kudos (a kudos names one or
+# more values since issue 13: one prefetch for the whole list), kudos count, the viewer's groups and
+# recent posts (feed's recent_activity tag), whether the viewer follows them (feed's follow button),
+# their projects (projects' partial).
+PROFILE_PAGE_MAX_QUERIES = 15
 PAGE_SIZE = 30  # profiles.selectors.directory_page
 
 
@@ -150,7 +151,7 @@ def test_profile_shows_manager_direct_reports_skills_and_kudos(viewer_client, au
     report = ProfileFactory(display_name="Rita Report", manager=author)
     gone = ProfileFactory(display_name="Gus Gone", manager=author, user__is_active=False)
     profile_skills_set(profile=author, names=["Python", "Public speaking"])
-    KudosFactory(giver=colleague, recipient=author, message="Saved the launch")
+    KudosFactory(giver=colleague, recipients=[author], message="Saved the launch")
 
     page = viewer_client.get(f"/people/{author.pk}/").content.decode()
 
@@ -185,7 +186,7 @@ def test_profile_page_query_count_does_not_grow_with_skills_kudos_or_reports(
     profile_interests_set(profile=author, names=[f"Interest {n}" for n in range(min(amount, 30))])
     for n in range(amount):
         report = ProfileFactory(manager=author, department=DepartmentFactory(name=f"Team {n}"))
-        KudosFactory(recipient=author, created_at=timezone.now() - timedelta(minutes=n))
+        KudosFactory(recipients=[author], created_at=timezone.now() - timedelta(minutes=n))
         endorsement_create(endorser=report, profile_skill_id=listed[n].pk)  # every shape a page shows
         project_create(creator=author, name=f"Project {n}", summary="Work")
         PostFactory(author=author, body=f"Update {n}")

@@ -130,9 +130,9 @@ def test_text_score_scales_with_the_number_of_shared_words(monkeypatch):
     assert sim.score_all(**draft)[0].text == pytest.approx(full / 4)
 
 
-def _result(label, partner, suggestions):
+def _result(label, partner, suggestions, hard=False):
     return bench.QueryResult(
-        pair_id="x", label=label, split="dev", partner_id=partner, suggestions=suggestions
+        pair_id="x", label=label, split="dev", partner_id=partner, suggestions=suggestions, hard=hard
     )
 
 
@@ -149,6 +149,30 @@ def test_bench_precision_and_recall_definitions():
     assert m.precision == pytest.approx(1 / 4)
     assert m.recall == pytest.approx(1 / 3)
     assert (m.negatives_with_suggestions, m.negatives) == (1, 2)
+
+
+def test_bench_counts_hard_positives_and_negatives_shown_something_apart():
+    results = [
+        _result("same", 1, [(1, 0.9)], hard=True),  # a paraphrase found
+        _result("same", 2, [(2, 0.1)], hard=True),  # a paraphrase missed
+        _result("same", 3, [(3, 0.9)]),  # an easy one found: not in the hard figure
+        _result("different", 4, [(9, 0.8)], hard=True),
+        _result("different", 5, []),
+    ]
+    m = bench.evaluate(results, 0.4)
+    assert (m.hard_found, m.hard_pairs, m.hard_recall) == (1, 2, 0.5)
+    assert m.negatives_share == 0.5
+
+
+def test_bench_author_sets_are_the_blind_authors_files_each_its_own_split():
+    sets = bench.load_author_sets()
+    assert sorted(sets) == ["a", "b", "c"]
+    for author, pairs in sets.items():
+        assert len(pairs) == 120 and len({p["id"] for p in pairs}) == 120
+        assert all(p["split"] == author for p in pairs)
+        same = [p for p in pairs if p["label"] == "same"]
+        assert len(same) == 60 and sum(p["hard"] for p in same) >= 25
+        assert sum(p["hard"] for p in pairs if p["label"] == "different") >= 40
 
 
 def test_bench_shows_top_three_above_threshold_only():

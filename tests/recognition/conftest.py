@@ -13,3 +13,8 @@ def teamwork(db):
 @pytest.fixture
 def retired_value(db):
     return CompanyValueFactory(name="Synergy", is_active=False)
+
+
+@pytest.fixture
+def boldness(db):
+    return CompanyValueFactory(name="Be bold", emoji="🚀")

@@ -29,7 +29,7 @@ from feed import services as feed
 from feed.models import Post, PostImage
 from feed.polls import poll_create, poll_vote
 from moderation.models import Case
-from moderation.services import case_decide, flag_create
+from moderation.services import case_decide, flag_create, guidelines_publish
 from notifications.emails import notifications_email_send
 from notifications.models import Notification
 from profiles import roles
@@ -132,8 +132,16 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
         poll_vote(post_id=w.voted_poll.pk, voter=colleague, option_ids=[w.voted_poll.poll.options.first().pk])
 
         # Kudos both ways, tied to a company value an admin named.
-        kudos_give(giver=w.mallory, recipient=colleague, value=w.value, message=fit(payload, 500))
-        kudos_give(giver=colleague, recipient=w.mallory, value=w.value, message="Thanks")
+        kudos_give(giver=w.mallory, recipients=[colleague], values=[w.value], message=fit(payload, 500))
+        kudos_give(giver=colleague, recipients=[w.mallory], values=[w.value], message="Thanks")
+        # Recognition (issue 13): a private kudos to Colin, on its own page.
+        w.private_kudos = kudos_give(
+            giver=w.mallory,
+            recipients=[colleague],
+            values=[w.value],
+            message=fit(payload, 500),
+            is_private=True,
+        )
 
         # Skills and interests Colin shares (People you should meet), endorsed both ways.
         profile_skills_set(profile=w.mallory, names=[w.skill])
@@ -161,6 +169,15 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
         flag_create(flagger=w.mallory, content=w.colins_post, reason="spam", note=fit(payload, 500))
         decided = Case.objects.get(object_id=w.colins_post.pk)
         case_decide(case_id=decided.pk, moderator=moderator, decision="keep", note=fit(payload, 1000))
+
+        # Moderation (issue 12): a moderator's guidelines carry it too, shown on every flag form.
+        w.clause_title = one_line(fit("Rule " + payload, 120))
+        guidelines_publish(
+            editor=moderator, source=f"{payload}\n\n## {w.clause_title}\n\n{payload}", change_note=payload
+        )
+
+        # Leaders (issue 15): her compliance must-read, on Colin's feed and her figures page.
+        w.must_read = feed.announcement_create(author=w.mallory, body=payload, compliance=True)
     return w
 
 
@@ -229,12 +246,18 @@ def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
             [w.project_name],
         ),
         "give kudos": (f"/kudos/give/?to={m.pk}", [w.value.name]),
+        "private kudos": (
+            f"/kudos/{w.private_kudos.pk}/",
+            [m.display_name, w.value.name, fit(w.payload, 500)],
+        ),
         "notifications": ("/notifications/", [m.display_name]),
         "search": ("/search/?q=mallory", [m.display_name]),
         # Her post and her comment found by their words: the snippets around the match are hers.
         "content search": ("/search/?q=xsstag", [m.display_name]),
         "comment search": ("/search/?q=xssreply", [m.display_name]),
         "experts": ("/search/experts/?" + urlencode({"topic": w.skill}), [w.skill]),
+        # Moderation (issue 12): the guidelines a moderator wrote.
+        "guidelines": ("/guidelines/", [w.clause_title]),
     }
 
 
@@ -248,6 +271,8 @@ def mallory_pages(w) -> dict[str, tuple[str, list[str]]]:
         "edit project": (f"/projects/{w.project.pk}/edit/", [w.project.name, w.project.summary]),
         "her notifications": ("/notifications/", [w.colleague.display_name]),
         "her feed": ("/", [m.display_name]),
+        # Leaders (issue 15): the department names in the figures and the CSV's department picker.
+        "must-read figures": (f"/posts/{w.must_read.pk}/acknowledgements/", [w.department.name]),
         # digests (issue 10): her email settings page, under her name in the header
         "her email settings": ("/people/me/email/", []),
     }
@@ -262,7 +287,11 @@ def colin(world, colleague):
 
 def moderator_pages(w) -> dict[str, tuple[str, list[str]]]:
     """What the Moderators group reads: flags and notes she wrote."""
-    return {"review queue": ("/moderation/", [w.mallory.display_name, fit(w.payload, 500)])}
+    return {
+        "review queue": ("/moderation/", [w.mallory.display_name, fit(w.payload, 500)]),
+        # Moderation (issue 12): the guidelines editor, filled with the current version.
+        "edit guidelines": ("/guidelines/edit/", [w.clause_title]),
+    }
 
 
 def comms_pages(w) -> dict[str, tuple[str, list[str]]]:

@@ -1,0 +1,174 @@
+"""The adoption figures, declared as data: what each counts, how it reads over a date range, and the
+query that collects it per person for one day. The fill (analytics/fill.py), the dashboard and the CSV
+all loop over FIGURES; adding a figure is a column on SegmentDay and an entry here."""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import Enum
+
+from django.db.models import Count
+
+from analytics.models import ActiveDay
+from common.days import day_bounds
+from feed.models import Comment, Post, Reaction
+from recognition.models import Kudos
+
+
+class OverRange(Enum):
+    """How a figure reads over several days."""
+
+    SUM = "sum"  # events: add the days up
+    MEAN = "mean"  # people on a day: the average day
+    LAST = "last"  # a rolling window or a headcount: its value on the range's last day
+
+
+PerPerson = Callable[[date], Counter[int]]
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str  # the SegmentDay column
+    label: str
+    over_range: OverRange
+    help: str
+    collect: PerPerson | None  # None: every person placed that day counts once (the headcount)
+
+
+def _people_active(day: date, days: int) -> Counter[int]:
+    ids = (
+        ActiveDay.objects.filter(day__gt=day - timedelta(days=days), day__lte=day)
+        .values_list("profile_id", flat=True)
+        .distinct()
+    )
+    return Counter(set(ids))
+
+
+def _per_author(qs, field: str) -> Counter[int]:
+    return Counter(
+        {row[field]: row["n"] for row in qs.values(field).annotate(n=Count("pk")).order_by() if row[field]}
+    )
+
+
+def _in_day(day: date) -> dict:
+    start, end = day_bounds(day)
+    return {"created_at__gte": start, "created_at__lt": end}
+
+
+def _contributors(day: date, days: int) -> Counter[int]:
+    start, end = day_bounds(day - timedelta(days=days - 1))[0], day_bounds(day)[1]
+    window = {"created_at__gte": start, "created_at__lt": end}
+    posters = set(
+        Post.objects.filter(**window).exclude(kind=Post.Kind.KUDOS).values_list("author_id", flat=True)
+    )
+    commenters = set(Comment.objects.filter(**window).values_list("author_id", flat=True))
+    return Counter(posters | commenters)
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("headcount", "People", OverRange.LAST, "Employees placed in the segment on the day.", None),
+    Figure(
+        "active",
+        "Active per day",
+        OverRange.MEAN,
+        "People who opened Hive that day (over a range: the average day).",
+        lambda day: _people_active(day, 1),
+    ),
+    Figure(
+        "active_7",
+        "Weekly active",
+        OverRange.LAST,
+        "People who opened Hive in the 7 days up to the day.",
+        lambda day: _people_active(day, 7),
+    ),
+    Figure(
+        "active_28",
+        "Monthly active",
+        OverRange.LAST,
+        "People who opened Hive in the 28 days up to the day.",
+        lambda day: _people_active(day, 28),
+    ),
+    Figure(
+        "contributors_28",
+        "Contributors",
+        OverRange.LAST,
+        "People who posted or commented in the 28 days up to the day (the rest of the monthly active "
+        "only read and react).",
+        lambda day: _contributors(day, 28),
+    ),
+    Figure(
+        "posts",
+        "Posts",
+        OverRange.SUM,
+        "Posts, questions, polls and announcements written (kudos are counted apart).",
+        lambda day: _per_author(
+            Post.objects.filter(**_in_day(day)).exclude(kind=Post.Kind.KUDOS), "author_id"
+        ),
+    ),
+    Figure(
+        "comments",
+        "Comments",
+        OverRange.SUM,
+        "Comments and answers written.",
+        lambda day: _per_author(Comment.objects.filter(**_in_day(day)), "author_id"),
+    ),
+    Figure(
+        "reactions",
+        "Reactions",
+        OverRange.SUM,
+        "Reactions given.",
+        lambda day: _per_author(Reaction.objects.filter(**_in_day(day)), "profile_id"),
+    ),
+    Figure(
+        "kudos",
+        "Kudos given",
+        OverRange.SUM,
+        "Kudos given.",
+        lambda day: _per_author(Kudos.objects.filter(**_in_day(day)), "giver_id"),
+    ),
+)
+
+FIGURE_NAMES = tuple(f.name for f in FIGURES)
+
+
+class TenureBand(Enum):
+    """Years since a person's start date, on the day counted."""
+
+    UNDER_1 = 1
+    FROM_1_TO_3 = 2
+    FROM_3_TO_10 = 3
+    OVER_10 = 4
+
+    @property
+    def label(self) -> str:
+        return TENURE_LABELS[self.value]
+
+
+TENURE_LABELS = {
+    1: "Under 1 year",
+    2: "1–3 years",
+    3: "3–10 years",
+    4: "10 years or more",
+    -1: "Start date unknown",
+}
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def tenure_band(start: date | None, day: date) -> int:
+    """The band of someone who started on `start`, on `day` (-1 when the start date is unknown)."""
+    if start is None:
+        return -1
+    if start > _years_before(day, 1):
+        return TenureBand.UNDER_1.value
+    if start > _years_before(day, 3):
+        return TenureBand.FROM_1_TO_3.value
+    if start > _years_before(day, 10):
+        return TenureBand.FROM_3_TO_10.value
+    return TenureBand.OVER_10.value

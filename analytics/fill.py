@@ -1,0 +1,141 @@
+"""The nightly fill of the figures declared in analytics/figures.py: where people sat (placements),
+then one day's figures per segment, with the privacy rule applied before anything is stored."""
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from itertools import product
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from analytics.figures import FIGURES, tenure_band
+from analytics.models import ALL, NONE, FillState, Placement, SegmentDay
+from analytics.privacy import Key, publishable
+from profiles.models import Profile
+
+SEGMENTS = "segments"
+
+
+@transaction.atomic
+def placements_record(*, day: date) -> int:
+    """Record where every active employee sits from `day` on; returns how many spans opened.
+
+    Spans that no longer match the person (moved, new manager, left the company) close the day
+    before; a span opened on or after `day` by an earlier run is replaced, so reruns change nothing.
+    A person's first span starts at their start date (or reaches back, when it is unknown)."""
+    current = {
+        pk: (department, location, manager, start)
+        for pk, department, location, manager, start in Profile.objects.filter(
+            user__is_active=True
+        ).values_list("pk", "department_id", "location_id", "manager_id", "start_date")
+    }
+    open_spans = Placement.objects.filter(valid_to__isnull=True).values_list(
+        "pk", "profile_id", "department_id", "location_id", "manager_id", "start_date", "valid_from"
+    )
+    to_close, to_delete, still_open = [], [], set()
+    for pk, profile_id, department, location, manager, start, valid_from in open_spans.iterator(
+        chunk_size=5000
+    ):
+        if current.get(profile_id) == (department, location, manager, start):
+            still_open.add(profile_id)
+        elif valid_from is not None and valid_from >= day:
+            to_delete.append(pk)
+        else:
+            to_close.append(pk)
+    Placement.objects.filter(pk__in=to_delete).delete()
+    Placement.objects.filter(pk__in=to_close).update(valid_to=day - timedelta(days=1))
+
+    newcomers = set(current) - still_open
+    seen_before = set(
+        Placement.objects.filter(profile_id__in=newcomers).values_list("profile_id", flat=True).distinct()
+    )
+    spans = []
+    for profile_id in sorted(newcomers):
+        department, location, manager, start = current[profile_id]
+        valid_from = day if profile_id in seen_before else start
+        spans.append(
+            Placement(
+                profile_id=profile_id,
+                department_id=department,
+                location_id=location,
+                manager_id=manager,
+                start_date=start,
+                valid_from=valid_from,
+            )
+        )
+    Placement.objects.bulk_create(spans, batch_size=2000)
+    return len(spans)
+
+
+def placements_on(day: date) -> dict[int, Key]:
+    """Every person placed on `day`, as their leaf segment (department, location, tenure band)."""
+    spans = Placement.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    ).values_list("profile_id", "department_id", "location_id", "start_date")
+    return {
+        profile_id: (department or NONE, location or NONE, tenure_band(start, day))
+        for profile_id, department, location, start in spans.iterator(chunk_size=5000)
+    }
+
+
+def _margins(leaf: Key) -> list[Key]:
+    """The leaf and every segment containing it: each coordinate as itself or ALL."""
+    return [(d, loc, t) for d, loc, t in product((leaf[0], ALL), (leaf[1], ALL), (leaf[2], ALL))]
+
+
+def segment_figures(day: date) -> dict[Key, dict[str, int]]:
+    """Every non-empty segment's figures on `day`, before the privacy rule."""
+    placed = placements_on(day)
+    per_leaf: dict[Key, Counter[str]] = defaultdict(Counter)
+    for leaf in placed.values():
+        per_leaf[leaf]["headcount"] += 1
+    for figure in FIGURES:
+        if figure.collect is None:
+            continue
+        for profile_id, n in figure.collect(day).items():
+            where = placed.get(profile_id)
+            if where is not None:  # someone no longer employed that day counts nowhere
+                per_leaf[where][figure.name] += n
+    cube: dict[Key, Counter[str]] = defaultdict(Counter)
+    for leaf, values in per_leaf.items():
+        for key in _margins(leaf):
+            cube[key].update(values)
+    return {key: {f.name: values[f.name] for f in FIGURES} for key, values in cube.items()}
+
+
+@transaction.atomic
+def segments_fill(*, day: date) -> int:
+    """Compute `day` from the source tables and replace its stored rows; returns how many segments
+    were published. Running it again gives the same rows; a crash half-way leaves the day as it was."""
+    figures = segment_figures(day)
+    shown = publishable({key: values["headcount"] for key, values in figures.items()})
+    SegmentDay.objects.filter(day=day).delete()
+    SegmentDay.objects.bulk_create(
+        [
+            SegmentDay(day=day, department=d, location=loc, tenure=t, **figures[(d, loc, t)])
+            for d, loc, t in sorted(shown)
+        ],
+        batch_size=2000,
+    )
+    FillState.objects.update_or_create(stat=SEGMENTS, day=day, defaults={"filled_at": timezone.now()})
+    return len(shown)
+
+
+def segments_backfill(*, start: date, end: date, missing_only: bool = False) -> int:
+    """Fill every day from `start` to `end` (each day in its own transaction); returns days filled."""
+    if not Placement.objects.exists():
+        placements_record(day=end + timedelta(days=1))
+    done = (
+        set(FillState.objects.filter(stat=SEGMENTS, day__range=(start, end)).values_list("day", flat=True))
+        if missing_only
+        else set()
+    )
+    filled = 0
+    day = start
+    while day <= end:
+        if day not in done:
+            segments_fill(day=day)
+            filled += 1
+        day += timedelta(days=1)
+    return filled

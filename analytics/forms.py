@@ -1,0 +1,49 @@
+"""The dashboard's filter: a date range and a segment, checked against what exists."""
+
+from datetime import date, timedelta
+
+from django import forms
+
+from analytics.models import ALL
+from analytics.selectors import Segment
+
+DEFAULT_DAYS = 30
+
+
+class DashboardFilterForm(forms.Form):
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    department = forms.TypedChoiceField(coerce=int, required=False, empty_value=ALL)  # type: ignore[arg-type]
+    location = forms.TypedChoiceField(coerce=int, required=False, empty_value=ALL)  # type: ignore[arg-type]
+    tenure = forms.TypedChoiceField(coerce=int, required=False, empty_value=ALL, label="Tenure")  # type: ignore[arg-type]
+
+    def __init__(self, data, *, names: dict[str, dict[int, str]], today: date):
+        super().__init__(data)
+        self.today = today
+        everyone = {"department": "All departments", "location": "All locations", "tenure": "Any tenure"}
+        for axis, all_label in everyone.items():
+            choices = sorted(names[axis].items(), key=lambda kv: (kv[0] < 0, kv[1].lower()))
+            self.fields[axis].choices = [("", all_label)] + [(str(k), v) for k, v in choices]  # type: ignore[attr-defined]
+            self.fields[axis].error_messages["invalid_choice"] = (
+                f"There is no such {axis}: choose one from the list."
+            )
+
+    def clean(self):
+        data = super().clean()
+        end = data.get("end") or self.today - timedelta(days=1)
+        start = data.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
+        if end > self.today:
+            self.add_error(
+                "end", f"The range ends after today ({self.today:%d %b %Y}): there are no figures yet."
+            )
+        if start > end:
+            self.add_error("start", "The range starts after it ends: swap the two dates.")
+        data["start"], data["end"] = start, end
+        return data
+
+    def segment(self) -> Segment:
+        return Segment(
+            department=self.cleaned_data["department"],
+            location=self.cleaned_data["location"],
+            tenure=self.cleaned_data["tenure"],
+        )
