@@ -39,3 +39,22 @@ def markdown_render(text: str) -> SafeString:
         link_rel="nofollow noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 - cleaned by nh3 just above
+
+
+# Longer documents (wiki pages) also need section headings, tables and struck-through text; the same
+# safe mode and allow-list otherwise. The page's title is its only <h1>, so "# Heading" becomes an <h2>.
+DOCUMENT_TAGS = ALLOWED_TAGS | {"h2", "del", "table", "thead", "tbody", "tr", "th", "td"}
+_H1 = re.compile(r"<(/?)h1>")
+
+
+def markdown_render_document(text: str) -> SafeString:
+    text = _BARE_URL.sub(lambda m: f"<{m.group(0)}>", text or "")
+    html = _H1.sub(r"<\1h2>", cmarkgfm.github_flavored_markdown_to_html(text))
+    clean = nh3.clean(
+        html,
+        tags=DOCUMENT_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    )
+    return mark_safe(clean)  # noqa: S308 - cleaned by nh3 just above

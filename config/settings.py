@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "communities",
     "expertise",
     "moderation",
+    # Before feed: its card comes first on a group's page, above the group's posts.
+    "wiki",
     "feed",
     "recognition",
     "projects",
@@ -258,6 +260,8 @@ CELERY_BEAT_SCHEDULE = {
     "delivery-sweep": {"task": "delivery.sweep", "schedule": crontab(minute="*")},
     # Each person's digest (daily, or weekly on their weekday) of what they missed up to midnight.
     "digests-daily": {"task": "digests.send_daily", "schedule": crontab(hour=7, minute=0)},
+    # Scheduled posts whose time has come (each claimed once: feed/scheduling.py).
+    "feed-scheduled-posts-publish": {"task": "feed.scheduled_posts_publish", "schedule": 60.0},
     # The one reminder of a must-read announcement to whoever has not acknowledged it.
     "feed-acknowledgement-reminders": {
         "task": "feed.acknowledgement_reminders",

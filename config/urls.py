@@ -36,6 +36,7 @@ urlpatterns = [
     path("moderation/", include("moderation.urls")),
     path("guidelines/", include("moderation.urls_guidelines")),
     path("analytics/", include("analytics.urls")),
+    path("wiki/", include("wiki.urls")),
 ]
 
 handler500 = "config.errors.server_error"

@@ -35,7 +35,17 @@ from digests.models import DigestSetting
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, SkillAlias
 from expertise.services import people_counts_recount, skills_get_or_create
 from feed.hashtags import hashtags_find
-from feed.models import Acknowledgement, Comment, FollowPerson, FollowTag, MustRead, Post, PostTag, Reaction
+from feed.models import (
+    Acknowledgement,
+    Comment,
+    FollowPerson,
+    FollowTag,
+    MustRead,
+    Post,
+    PostTag,
+    Reaction,
+    ScheduledPost,
+)
 from feed.polls import poll_create, poll_vote
 from moderation.models import AuditEntry
 from moderation.services import flag_create, guidelines_publish
@@ -1276,6 +1286,14 @@ class _Builder:
             ]
         )
         self._stage(f"must-read: a compliance announcement acknowledged by {len(readers)} people")
+        comms = next(p for p in self.people if p.email == "comms@example.com")
+        ScheduledPost.objects.create(
+            author=comms.profile,
+            kind=Post.Kind.ANNOUNCEMENT,
+            body="The office will be closed on Friday for the spring party: see you at the riverside!",
+            publish_at=self.now + timedelta(days=2, hours=3),
+            options={"pinned_days": 3, "must_read": False, "compliance": False, "remind_after_days": 3},
+        )
 
     # --- analytics --------------------------------------------------------------------------
 

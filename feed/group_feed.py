@@ -11,6 +11,7 @@ from common.views import bad_cursor_400, form_errors_add
 from communities.models import Community, Membership
 from communities.page_parts import GroupPagePart
 from feed.forms import PostForm
+from feed.scheduling import scheduled_message, scheduled_post_create
 from feed.selectors import community_feed_page
 from feed.services import post_create
 from moderation.ratelimit import limit_hit, rate_limited_response
@@ -33,12 +34,18 @@ def group_feed(
         if wait := limit_hit(user=request.user, action="posts"):
             return rate_limited_response(request, action="posts", retry_after=wait)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                post_create(author=viewer, body=form.cleaned_data["body"], community=community)
+                if data["publish_at"]:
+                    scheduled = scheduled_post_create(
+                        author=viewer, body=data["body"], publish_at=data["publish_at"], community=community
+                    )
+                else:
+                    post_create(author=viewer, body=data["body"], community=community)
             except ValidationError as exc:
                 form_errors_add(form, exc, field="body")
             else:
-                messages.success(request, "Posted.")
+                messages.success(request, scheduled_message(scheduled) if data["publish_at"] else "Posted.")
                 return redirect(community)
     status = 400 if form.errors else 200
     if not readable:

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from feed import acknowledgements
+from feed import acknowledgements, scheduling
 
 
 @shared_task(
@@ -15,3 +15,11 @@ from feed import acknowledgements
 def acknowledgement_reminders() -> int:
     """Beat's daily job: the one reminder of a must-read announcement; safe to run twice."""
     return acknowledgements.acknowledgement_reminders_send()
+
+
+@shared_task(
+    name="feed.scheduled_posts_publish", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True
+)
+def scheduled_posts_publish() -> int:
+    """Beat's every-minute job: publish the scheduled posts that are due; safe to run twice."""
+    return scheduling.scheduled_posts_publish()

@@ -12,8 +12,8 @@ from django.utils.http import parse_etags
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.views import action_run, bad_cursor_400, form_errors_add, redirect_next
+from feed import polls, scheduling, selectors, services
 from feed import live as feed_live
-from feed import polls, selectors, services
 from feed.forms import CommentForm, PollForm, PostForm
 from feed.models import Post
 from moderation.ratelimit import rate_limited
@@ -31,6 +31,16 @@ def _feed(request, *, scope: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            if data["publish_at"]:
+                scheduled = scheduling.scheduled_post_create(
+                    author=viewer,
+                    body=data["body"],
+                    kind=data["kind"],
+                    publish_at=data["publish_at"],
+                    options=data,  # the announcement's pin and must-read choices
+                )
+                messages.success(request, scheduling.scheduled_message(scheduled))
+                return redirect("feed:scheduled")
             if data["kind"] == Post.Kind.ANNOUNCEMENT:
                 services.announcement_create(
                     author=viewer,
@@ -323,6 +333,20 @@ def poll_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            if data["publish_at"]:
+                scheduled = scheduling.scheduled_post_create(
+                    author=viewer_profile(request),
+                    body=data["question"],
+                    kind=Post.Kind.POLL,
+                    publish_at=data["publish_at"],
+                    options={
+                        "choices": form.option_lines(),
+                        "multiple": data["multiple"],
+                        "closes_in_days": data["closes_in_days"],
+                    },
+                )
+                messages.success(request, scheduling.scheduled_message(scheduled))
+                return redirect("feed:scheduled")
             post = polls.poll_create(
                 author=viewer_profile(request),
                 question=data["question"],

@@ -186,4 +186,4 @@ class AuditEntry(models.Model):
 
 
 # Automatic moderation's models (rules, limits) live in their own module; imported so Django sees them.
-from moderation.rules_models import LimitedAction, RateLimit, RuleSettings  # noqa: E402, F401
+from moderation.rules_models import LimitedAction, RateLimit, RuleHit, RuleSettings, WatchedRule  # noqa: E402, F401

@@ -211,3 +211,21 @@ def rule_settings_update(*, actor: Profile, new_member_days: int, first_posts_he
     audit_record(actor=actor, action="rulesettings.update", target=row, before=before, after=after)
     policy_forget()
     return row
+
+
+@transaction.atomic
+def rate_policy_update(
+    *, actor: Profile, limits: dict[str, Limits], new_member_days: int, first_posts_held: int
+) -> int:
+    """The rules page's limits form: what changed is saved and audited, all or nothing; returns how
+    many things changed."""
+    policy = policy_current()
+    changed = 0
+    for action, wanted in limits.items():
+        if wanted != policy.limits[action]:
+            limits_update(actor=actor, action=action, limits=wanted)
+            changed += 1
+    if (new_member_days, first_posts_held) != (policy.new_member_days, policy.first_posts_held):
+        rule_settings_update(actor=actor, new_member_days=new_member_days, first_posts_held=first_posts_held)
+        changed += 1
+    return changed

@@ -51,6 +51,7 @@ const PAGES = [
   { name: "notifications", as: "demo", path: "/notifications/" },
   { name: "new poll", as: "demo", path: "/polls/new/" },
   { name: "moderation queue", as: "moderator", path: "/moderation/" },
+  { name: "moderation rules", as: "moderator", path: "/moderation/rules/" },
   { name: "adoption dashboard", as: "comms", path: "/analytics/" },
 ];
 

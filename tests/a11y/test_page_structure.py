@@ -87,7 +87,8 @@ PAGES = [
     "guidelines",  # moderation (issue 12)
     "private kudos",  # recognition (issue 13)
 ]  # fmt: skip
-OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures"]
+OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures",
+             "scheduled posts", "edit scheduled post"]  # fmt: skip
 
 
 def test_every_page_is_wired_together(world, colin):
@@ -109,4 +110,31 @@ def test_every_page_is_wired_together(world, colin):
 @pytest.mark.parametrize("url", ["/projects/new/", "/polls/new/", "/kudos/give/", "/groups/new/"])
 def test_a_creation_form_is_wired_together(colleague_client, url):
     problems = broken_wiring(get(colleague_client, url))
+    assert problems == [], "\n".join(problems)
+
+
+# --- Automatic rules (issue 12 part B): the moderators' rules page, a rule's edit page, the 429 page ---
+
+
+def test_the_rules_pages_are_wired_together(moderator_client, moderator, author_client, settings):
+    from moderation.rules import rule_create
+
+    rule = rule_create(
+        actor=moderator,
+        kind="detector",
+        pattern="national_id",
+        countries="FR",
+        action="hold",
+        where=["posts"],
+    )
+    pages = {
+        "rules": get(moderator_client, "/moderation/rules/"),
+        "rule edit": get(moderator_client, f"/moderation/rules/{rule.pk}/"),
+        "rules with a failed test": moderator_client.post(
+            "/moderation/rules/test/", {"test-text": ""}
+        ).content.decode(),
+    }
+    settings.HIVE_RATE_LIMIT_FACTOR = 0  # every post over the limit: the 429 page
+    pages["rate limited"] = author_client.post("/", {"body": "Hello", "kind": "update"}).content.decode()
+    problems = [f"{name}: {problem}" for name, html in pages.items() for problem in broken_wiring(html)]
     assert problems == [], "\n".join(problems)

@@ -6,14 +6,19 @@ members, posts, comments, tags, kudos, projects, notifications, skill and intere
 every page is counted again: no page may need more queries the second time.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from communities import services as communities
 from expertise.services import endorsement_create, profile_interests_set, profile_skills_set
 from feed import services as feed
+from feed.scheduling import scheduled_post_create
 from moderation.models import FlagReason
+from moderation.rules import rule_create
 from moderation.services import flag_create, guidelines_publish
 from notifications.services import notify
 from profiles import roles
@@ -42,6 +47,9 @@ class Company:
         guidelines_publish(editor=viewer, source="## Be kind\nNo insults.\n\n## No spam", change_note="First")
         # Leaders (issue 15): a must-read compliance announcement; its figures page counts by department.
         self.must_read = feed.announcement_create(author=viewer, body="Read this", compliance=True)
+        self.scheduled = scheduled_post_create(
+            author=viewer, body="Later", publish_at=timezone.now() + timedelta(days=1), community=self.group
+        )
 
     def grow(self, people: int) -> None:
         """`people` newcomers, each doing one of everything the pages list."""
@@ -68,6 +76,10 @@ class Company:
             project_join(project=self.project, profile=person)
             project_create(creator=person, name=f"Project {n}", summary="Kubernetes work")
             notify(recipients=[self.viewer], kind="mention", actor=person, summary=f"Mention {n}", url="/")
+            # Automatic rules (issue 12 part B): one more watched word, and its audit row, per round.
+            rule_create(
+                actor=self.viewer, kind="word", pattern=f"watchword{n}", action="flag", where=["kudos"]
+            )
         # Recognition (issue 13): a private kudos to the viewer and everyone who joined so far.
         newcomers = list(self.star.direct_reports.all())
         self.private_kudos = kudos_give(
@@ -105,12 +117,15 @@ class Company:
             "content search": f"/search/?q=upgrade+notes+%23kubernetes+in%3A{group.slug}",
             "experts": "/search/experts/?topic=kubernetes",
             "review queue": "/moderation/",
+            "moderation rules": "/moderation/rules/",
             # Moderation (issue 12): the guidelines and their editor.
             "guidelines": "/guidelines/",
             "edit guidelines": "/guidelines/edit/",
             "adoption dashboard": "/analytics/",
             # Leaders (issue 15).
             "must-read figures": f"/posts/{self.must_read.pk}/acknowledgements/",
+            "scheduled posts": "/posts/scheduled/",
+            "edit scheduled post": self.scheduled.get_absolute_url(),
             # --- digests (issue 10): the person's own email settings ---
             "email settings": "/people/me/email/",
         }

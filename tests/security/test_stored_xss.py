@@ -28,7 +28,9 @@ from expertise.services import endorsement_create, profile_interests_set, profil
 from feed import services as feed
 from feed.models import Post, PostImage
 from feed.polls import poll_create, poll_vote
+from feed.scheduling import scheduled_post_create
 from moderation.models import Case
+from moderation.rules import rule_create
 from moderation.services import case_decide, flag_create, guidelines_publish
 from notifications.emails import notifications_email_send
 from notifications.models import Notification
@@ -170,6 +172,11 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
         decided = Case.objects.get(object_id=w.colins_post.pk)
         case_decide(case_id=decided.pk, moderator=moderator, decision="keep", note=fit(payload, 1000))
 
+        # Automatic rules (issue 12 part B): a moderator watches for her words, quoting her to authors.
+        rule_create(
+            actor=moderator, kind="word", pattern=fit(payload, 500), action="flag", where=["profiles"],
+            message=fit(payload, 300),
+        )  # fmt: skip
         # Moderation (issue 12): a moderator's guidelines carry it too, shown on every flag form.
         w.clause_title = one_line(fit("Rule " + payload, 120))
         guidelines_publish(
@@ -178,6 +185,9 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
 
         # Leaders (issue 15): her compliance must-read, on Colin's feed and her figures page.
         w.must_read = feed.announcement_create(author=w.mallory, body=payload, compliance=True)
+        w.scheduled = scheduled_post_create(
+            author=w.mallory, body=payload, publish_at=timezone.now() + timedelta(days=1), community=w.group
+        )
     return w
 
 
@@ -273,6 +283,8 @@ def mallory_pages(w) -> dict[str, tuple[str, list[str]]]:
         "her feed": ("/", [m.display_name]),
         # Leaders (issue 15): the department names in the figures and the CSV's department picker.
         "must-read figures": (f"/posts/{w.must_read.pk}/acknowledgements/", [w.department.name]),
+        "scheduled posts": ("/posts/scheduled/", [w.group_name, w.payload.strip()]),
+        "edit scheduled post": (w.scheduled.get_absolute_url(), [w.payload.strip()]),
         # digests (issue 10): her email settings page, under her name in the header
         "her email settings": ("/people/me/email/", []),
     }
@@ -289,6 +301,7 @@ def moderator_pages(w) -> dict[str, tuple[str, list[str]]]:
     """What the Moderators group reads: flags and notes she wrote."""
     return {
         "review queue": ("/moderation/", [w.mallory.display_name, fit(w.payload, 500)]),
+        "moderation rules": ("/moderation/rules/", [fit(w.payload, 300)]),  # issue 12 part B
         # Moderation (issue 12): the guidelines editor, filled with the current version.
         "edit guidelines": ("/guidelines/edit/", [w.clause_title]),
     }
