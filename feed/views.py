@@ -12,8 +12,8 @@ from django.utils.http import parse_etags
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.views import action_run, bad_cursor_400, form_errors_add, redirect_next
-from feed import polls, scheduling, selectors, services
 from feed import live as feed_live
+from feed import polls, scheduling, selectors, services
 from feed.forms import CommentForm, PollForm, PostForm
 from feed.models import Post
 from moderation.ratelimit import rate_limited
