@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "notifications",
     "analytics",
     "digests",
+    "provisioning",
     "demo",
 ]
 
@@ -275,6 +276,11 @@ CELERY_BEAT_SCHEDULE = {
     "expertise-people-counts-recount": {
         "task": "expertise.people_counts_recount",
         "schedule": crontab(minute=20),
+    },
+    # Unused points allowance expires and the new period's is granted (idempotent: daily, for newcomers too).
+    "recognition-allowance-reset": {
+        "task": "recognition.allowance_reset",
+        "schedule": crontab(hour=0, minute=10),
     },
     # Tasks whose changes committed while the broker was unreachable (common/outbox.py).
     "common-outbox-relay": {"task": "common.outbox_relay", "schedule": 60.0},

@@ -54,7 +54,7 @@ from profiles.services import company_addresses_verify
 from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
 from projects.services import project_embeddings_backfill
 from recognition.models import CompanyValue, Kudos, KudosRecipient
-from recognition.services import company_values_ensure
+from recognition.services import allowance_reset, company_values_ensure
 
 SEED = 2026
 PASSWORD = "hive-demo-2026"
@@ -279,9 +279,14 @@ class _Builder:
         self._write_groups()
         self._write_must_read()
         self._write_polls()
+        self._write_points()
         self._write_activity()
         self._fill_rollups()
         return self.counts
+
+    def _write_points(self) -> None:
+        """This month's points allowance for everyone, as the nightly reset grants it (recognition)."""
+        self.counts["points_allowances"] = allowance_reset()
 
     # --- helpers ----------------------------------------------------------------------------
 
