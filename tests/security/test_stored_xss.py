@@ -309,7 +309,11 @@ def moderator_pages(w) -> dict[str, tuple[str, list[str]]]:
 
 def comms_pages(w) -> dict[str, tuple[str, list[str]]]:
     """What the Communications group reads: department names an admin (or the HR import) wrote."""
-    return {"adoption dashboard": ("/analytics/", [w.department.name])}
+    return {
+        "adoption dashboard": ("/analytics/", [w.department.name]),
+        # analytics (issue 11): pages of the Communications group
+        "silo map": ("/analytics/silos/", []),
+    }
 
 
 def unsafe_pages(client, pages: dict[str, tuple[str, list[str]]]) -> list[str]:
