@@ -136,6 +136,8 @@ class Company:
             "must-read figures": f"/posts/{self.must_read.pk}/acknowledgements/",
             "scheduled posts": "/posts/scheduled/",
             "edit scheduled post": self.scheduled.get_absolute_url(),
+            # --- digests (issue 10): the person's own email settings ---
+            "email settings": "/people/me/email/",
         }
 
 

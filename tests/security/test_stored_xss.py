@@ -298,6 +298,8 @@ def mallory_pages(w) -> dict[str, tuple[str, list[str]]]:
         "must-read figures": (f"/posts/{w.must_read.pk}/acknowledgements/", [w.department.name]),
         "scheduled posts": ("/posts/scheduled/", [w.group_name, w.payload.strip()]),
         "edit scheduled post": (w.scheduled.get_absolute_url(), [w.payload.strip()]),
+        # digests (issue 10): her email settings page, under her name in the header
+        "her email settings": ("/people/me/email/", []),
     }
 
 
