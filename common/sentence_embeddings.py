@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from safetensors.numpy import load as safetensors_load
-from threadpoolctl import ThreadpoolController
+from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]  # no py.typed
 from tokenizers import Tokenizer
 
 log = logging.getLogger(__name__)
