@@ -299,6 +299,8 @@ def mallory_pages(w) -> dict[str, tuple[str, list[str]]]:
         "must-read figures": (f"/posts/{w.must_read.pk}/acknowledgements/", [w.department.name]),
         "scheduled posts": ("/posts/scheduled/", [w.group_name, w.payload.strip()]),
         "edit scheduled post": (w.scheduled.get_absolute_url(), [w.payload.strip()]),
+        # digests (issue 10): her email settings page, under her name in the header
+        "her email settings": ("/people/me/email/", []),
         "edit event": (f"/events/{w.event.pk}/edit/", [w.event_title]),
     }
 
@@ -322,7 +324,11 @@ def moderator_pages(w) -> dict[str, tuple[str, list[str]]]:
 
 def comms_pages(w) -> dict[str, tuple[str, list[str]]]:
     """What the Communications group reads: department names an admin (or the HR import) wrote."""
-    return {"adoption dashboard": ("/analytics/", [w.department.name])}
+    return {
+        "adoption dashboard": ("/analytics/", [w.department.name]),
+        # analytics (issue 11): pages of the Communications group
+        "silo map": ("/analytics/silos/", []),
+    }
 
 
 def unsafe_pages(client, pages: dict[str, tuple[str, list[str]]]) -> list[str]:
