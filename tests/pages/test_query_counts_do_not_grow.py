@@ -124,6 +124,8 @@ class Company:
             "adoption dashboard": "/analytics/",
             # analytics (issue 11)
             "silo map": "/analytics/silos/",
+            "objectives": "/analytics/objectives/",
+            "dormant groups": "/analytics/groups/",
             # Leaders (issue 15).
             "must-read figures": f"/posts/{self.must_read.pk}/acknowledgements/",
             "scheduled posts": "/posts/scheduled/",

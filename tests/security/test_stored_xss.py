@@ -311,6 +311,8 @@ def comms_pages(w) -> dict[str, tuple[str, list[str]]]:
         "adoption dashboard": ("/analytics/", [w.department.name]),
         # analytics (issue 11): pages of the Communications group
         "silo map": ("/analytics/silos/", []),
+        "objectives": ("/analytics/objectives/", [w.department.name]),
+        "dormant groups": ("/analytics/groups/", []),
     }
 
 
