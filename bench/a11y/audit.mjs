@@ -53,6 +53,16 @@ const PAGES = [
   { name: "moderation queue", as: "moderator", path: "/moderation/" },
   { name: "moderation rules", as: "moderator", path: "/moderation/rules/" },
   { name: "adoption dashboard", as: "comms", path: "/analytics/" },
+  // Wiki and searches that found nothing (issue 17)
+  { name: "company wiki", as: "demo", path: "/wiki/" },
+  { name: "wiki page", as: "demo", path: "/wiki/page/expenses-policy/" },
+  { name: "wiki history", as: "demo", path: "/wiki/page/expenses-policy/history/" },
+  { name: "wiki diff", as: "demo", path: "/wiki/page/expenses-policy/diff/?from=1&to=3" },
+  { name: "wiki old version", as: "demo", path: "/wiki/page/expenses-policy/versions/1/" },
+  { name: "wiki edit", as: "comms", path: "/wiki/page/expenses-policy/edit/" },
+  { name: "new wiki page", as: "comms", path: "/wiki/new/" },
+  { name: "group wiki", as: "demo", path: "/wiki/groups/data-guild/" },
+  { name: "searches that found nothing", as: "comms", path: "/search/gaps/" },
 ];
 
 async function firstHref(page, from, selector, pattern = null, closestPost = false) {
