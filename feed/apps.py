@@ -6,15 +6,22 @@ class FeedConfig(AppConfig):
 
     def ready(self) -> None:
         from communities.page_parts import group_page_part_register
-        from delivery.kinds import kind_register
-        from feed import digest, selectors, services
+        from feed import selectors, services
         from feed.group_feed import group_feed
         from feed.models import Comment, Post
         from moderation.protocol import moderatable_register
 
-        moderatable_register(Post, remove=services.post_remove_by_moderator, readable=selectors.post_readable)
         moderatable_register(
-            Comment, remove=services.comment_remove_by_moderator, readable=selectors.comment_readable
+            Post,
+            remove=services.post_remove_by_moderator,
+            readable=selectors.post_readable,
+            restore=services.post_restore_by_moderator,
+            history=selectors.post_history,
+        )
+        moderatable_register(
+            Comment,
+            remove=services.comment_remove_by_moderator,
+            readable=selectors.comment_readable,
+            restore=services.comment_restore_by_moderator,
         )
         group_page_part_register(group_feed)
-        kind_register(digest.DIGEST_KIND)

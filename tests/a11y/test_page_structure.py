@@ -16,8 +16,10 @@ from tests.helpers import signed_in
 from tests.security.test_stored_xss import (  # noqa: F401  (fixtures, used by name)
     colin,
     colleague_pages,
+    comms_pages,
     get,
     mallory_pages,
+    moderator_pages,
     world,
 )
 
@@ -110,6 +112,34 @@ def test_every_page_is_wired_together(world, colin):
 @pytest.mark.parametrize("url", ["/projects/new/", "/polls/new/", "/kudos/give/", "/groups/new/"])
 def test_a_creation_form_is_wired_together(colleague_client, url):
     problems = broken_wiring(get(colleague_client, url))
+    assert problems == [], "\n".join(problems)
+
+
+# Moderation (issue 12): the moderators' pages (queue, cases, guidelines editor) and the author's case.
+def test_moderation_pages_are_wired_together(world, colin, moderator):
+    client = signed_in(moderator)
+    problems = [
+        f"{page} {url}: {problem}"
+        for page, (url, _) in moderator_pages(world).items()
+        for problem in broken_wiring(get(client, url))
+    ]
+    problems += [
+        f"her case: {p}"
+        for p in broken_wiring(get(signed_in(world.mallory), mallory_pages(world)["her case"][0]))
+    ]
+    assert problems == [], "\n".join(problems)
+
+
+# --- analytics (issue 11): the Communications group's pages ------------------------------------
+
+
+def test_communications_pages_are_wired_together(world, comms):
+    client = signed_in(comms)
+    problems = [
+        f"{page} {url}: {problem}"
+        for page, (url, _) in comms_pages(world).items()
+        for problem in broken_wiring(get(client, url))
+    ]
     assert problems == [], "\n".join(problems)
 
 
