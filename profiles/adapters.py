@@ -85,14 +85,21 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
         return user
 
 
+def _saml_attribute_mapping(provider_id: str) -> dict[str, list[str]] | None:
+    """The attribute mapping of the SAML IdP with this id (its entity id), or None for another provider."""
+    for app in settings.SOCIALACCOUNT_PROVIDERS.get("saml", {}).get("APPS", []):
+        if app["provider_id"] == provider_id:
+            return app["settings"]["attribute_mapping"]
+    return None
+
+
 def _claims(sociallogin) -> dict:
     """The provider's claims: OpenID Connect's userinfo or ID token, or SAML's attributes (lists of
     values, read as their first value)."""
     data = sociallogin.account.extra_data or {}
     claims = data.get("userinfo") or data.get("id_token") or data
-    provider = sociallogin.account.get_provider()
-    if provider.id == "saml":
-        mapping = provider.app.settings.get("attribute_mapping", {})
+    mapping = _saml_attribute_mapping(sociallogin.account.provider)
+    if mapping is not None:
         values = {k: v[0] for k, v in claims.items() if isinstance(v, list) and v}
         return {
             key: next((values[name] for name in names if name in values), None)
