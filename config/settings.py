@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "feed",
     "recognition",
     "projects",
+    "events",
     "search",
     "notifications",
     "analytics",
