@@ -1,6 +1,5 @@
 """The group page's feed (compose box, posts, pages), which feed contributes to communities' group page."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -11,6 +10,7 @@ from common.views import bad_cursor_400, form_errors_add
 from communities.models import Community, Membership
 from communities.page_parts import GroupPagePart
 from feed.forms import PostForm
+from feed.holds import posted_message
 from feed.selectors import community_feed_page
 from feed.services import post_create
 from moderation.ratelimit import limit_hit, rate_limited_response
@@ -34,11 +34,11 @@ def group_feed(
             return rate_limited_response(request, action="posts", retry_after=wait)
         if form.is_valid():
             try:
-                post_create(author=viewer, body=form.cleaned_data["body"], community=community)
+                post = post_create(author=viewer, body=form.cleaned_data["body"], community=community)
             except ValidationError as exc:
                 form_errors_add(form, exc, field="body")
             else:
-                messages.success(request, "Posted.")
+                posted_message(request, post, success="Posted.")
                 return redirect(community)
     status = 400 if form.errors else 200
     if not readable:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.views import action_run, bad_cursor_400, form_errors_add, redirect_next
 from feed import digest, polls, selectors, services
+from feed import holds as feed_holds
 from feed import live as feed_live
 from feed.forms import CommentForm, PollForm, PostForm
 from feed.models import Post
@@ -34,7 +35,7 @@ def _feed(request, *, scope: str):
         data = form.cleaned_data
         try:
             if data["kind"] == Post.Kind.ANNOUNCEMENT:
-                services.announcement_create(
+                post = services.announcement_create(
                     author=viewer,
                     body=data["body"],
                     pinned_days=data["pinned_days"],
@@ -43,13 +44,13 @@ def _feed(request, *, scope: str):
                     remind_after_days=data["remind_after_days"],
                 )
             else:
-                services.post_create(
+                post = services.post_create(
                     author=viewer, body=data["body"], kind=data["kind"], images=data["images"]
                 )
         except ValidationError as exc:
             form_errors_add(form, exc, field="body")
         else:
-            messages.success(request, "Posted.")
+            feed_holds.posted_message(request, post, success="Posted.")
             return redirect(request.path)
     cursor = request.GET.get("cursor")
     partial = bool(request.headers.get("HX-Request"))  # "Older posts": no pinned announcements
@@ -199,8 +200,8 @@ def person_follow(request, profile_id: int):
     return redirect(person)
 
 
-def _post_or_404(request, post_id: int):
-    post = selectors.post_detail(viewer=viewer_profile(request), post_id=post_id)
+def _post_or_404(request, post_id: int, *, held_too: bool = False):
+    post = selectors.post_detail(viewer=viewer_profile(request), post_id=post_id, held_too=held_too)
     if post is None:
         raise Http404("That post doesn't exist or was removed.")
     return post
@@ -210,7 +211,9 @@ def _post_or_404(request, post_id: int):
 @require_http_methods(["GET", "POST"])
 @rate_limited("comments")
 def post_detail(request, post_id: int):
-    post = _post_or_404(request, post_id)
+    # A moderator opens held posts and comments from the review queue; others see only their own.
+    moderating = roles.MODERATORS in roles.user_roles(request.user)
+    post = _post_or_404(request, post_id, held_too=moderating)
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,10 +226,16 @@ def post_detail(request, post_id: int):
         except ValidationError as exc:
             form_errors_add(form, exc, field="body")
         else:
+            if comment.held_at is not None:
+                feed_holds.posted_message(request, comment, success="")
             return redirect(comment)  # the page of a long thread where the new comment is
     cursor = request.GET.get("comments")
     thread = selectors.comment_thread_page(
-        post=post, cursor=cursor, from_comment_id=_int_or_none(request.GET.get("comment"))
+        post=post,
+        cursor=cursor,
+        from_comment_id=_int_or_none(request.GET.get("comment")),
+        viewer=viewer_profile(request),
+        held_too=moderating,
     )
     context = {
         "post": post,
@@ -335,7 +344,7 @@ def poll_new(request):
         except ValidationError as exc:
             form_errors_add(form, exc)
         else:
-            messages.success(request, "Poll posted.")
+            feed_holds.posted_message(request, post, success="Poll posted.")
             return redirect(post)
     return render(request, "feed/poll_new.html", {"form": form}, status=400 if form.errors else 200)
 
