@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "search",
     "notifications",
     "analytics",
+    "provisioning",
     "demo",
 ]
 
@@ -257,6 +258,8 @@ CELERY_BEAT_SCHEDULE = {
     # their lease runs out (HIVE_DELIVERY_LEASE_SECONDS).
     "delivery-sweep": {"task": "delivery.sweep", "schedule": crontab(minute="*")},
     "feed-daily-digest": {"task": "feed.digest_send_daily", "schedule": crontab(hour=7, minute=0)},
+    # Scheduled posts whose time has come (each claimed once: feed/scheduling.py).
+    "feed-scheduled-posts-publish": {"task": "feed.scheduled_posts_publish", "schedule": 60.0},
     # The one reminder of a must-read announcement to whoever has not acknowledged it.
     "feed-acknowledgement-reminders": {
         "task": "feed.acknowledgement_reminders",
@@ -270,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
     "expertise-people-counts-recount": {
         "task": "expertise.people_counts_recount",
         "schedule": crontab(minute=20),
+    },
+    # Unused points allowance expires and the new period's is granted (idempotent: daily, for newcomers too).
+    "recognition-allowance-reset": {
+        "task": "recognition.allowance_reset",
+        "schedule": crontab(hour=0, minute=10),
     },
     # Tasks whose changes committed while the broker was unreachable (common/outbox.py).
     "common-outbox-relay": {"task": "common.outbox_relay", "schedule": 60.0},

@@ -34,7 +34,17 @@ from demo import content, projects_content
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, SkillAlias
 from expertise.services import people_counts_recount, skills_get_or_create
 from feed.hashtags import hashtags_find
-from feed.models import Acknowledgement, Comment, FollowPerson, FollowTag, MustRead, Post, PostTag, Reaction
+from feed.models import (
+    Acknowledgement,
+    Comment,
+    FollowPerson,
+    FollowTag,
+    MustRead,
+    Post,
+    PostTag,
+    Reaction,
+    ScheduledPost,
+)
 from feed.polls import poll_create, poll_vote
 from moderation.models import AuditEntry
 from moderation.services import flag_create, guidelines_publish
@@ -43,7 +53,7 @@ from profiles.services import company_addresses_verify
 from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
 from projects.services import project_embeddings_backfill
 from recognition.models import CompanyValue, Kudos, KudosRecipient
-from recognition.services import company_values_ensure
+from recognition.services import allowance_reset, company_values_ensure
 
 SEED = 2026
 PASSWORD = "hive-demo-2026"
@@ -268,9 +278,14 @@ class _Builder:
         self._write_groups()
         self._write_must_read()
         self._write_polls()
+        self._write_points()
         self._write_activity()
         self._fill_rollups()
         return self.counts
+
+    def _write_points(self) -> None:
+        """This month's points allowance for everyone, as the nightly reset grants it (recognition)."""
+        self.counts["points_allowances"] = allowance_reset()
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -1276,6 +1291,14 @@ class _Builder:
             ]
         )
         self._stage(f"must-read: a compliance announcement acknowledged by {len(readers)} people")
+        comms = next(p for p in self.people if p.email == "comms@example.com")
+        ScheduledPost.objects.create(
+            author=comms.profile,
+            kind=Post.Kind.ANNOUNCEMENT,
+            body="The office will be closed on Friday for the spring party: see you at the riverside!",
+            publish_at=self.now + timedelta(days=2, hours=3),
+            options={"pinned_days": 3, "must_read": False, "compliance": False, "remind_after_days": 3},
+        )
 
     # --- analytics --------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from feed.models import Acknowledgement, Comment, MustRead, Post, Reaction
+from feed.models import Acknowledgement, Comment, MustRead, Post, Reaction, ScheduledPost
 
 
 @admin.register(Post)
@@ -58,3 +58,12 @@ class AcknowledgementAdmin(admin.ModelAdmin):
     list_display = ["post", "profile", "acknowledged_at"]
     list_select_related = ["post__author", "profile"]
     raw_id_fields = ["post", "profile"]
+
+
+@admin.register(ScheduledPost)
+class ScheduledPostAdmin(admin.ModelAdmin):
+    list_display = ["id", "author", "kind", "publish_at", "status"]
+    list_filter = ["status", "kind"]
+    search_fields = ["body", "author__display_name"]
+    list_select_related = ["author"]
+    raw_id_fields = ["author", "community", "post"]

@@ -18,6 +18,19 @@ class MultipleImageField(forms.FileField):
         return [super(MultipleImageField, self).clean(one, initial) for one in files]
 
 
+class PublishAtField(forms.DateTimeField):
+    """ "Publish later": a date and time in the company's time zone (the browser's datetime-local)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", f"Publish later, at (company time, {settings.TIME_ZONE})")
+        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+        kwargs.setdefault(
+            "widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        )
+        super().__init__(**kwargs)
+
+
 # What anyone may post; the form offers announcements too to those allowed to make them.
 KINDS = [("update", "Share an update"), ("question", "Ask a question")]
 
@@ -74,6 +87,8 @@ class PostForm(forms.Form):
         label="Remind those who have not acknowledged after",
     )
 
+    publish_at = PublishAtField()
+
     images = MultipleImageField(
         required=False,
         label="Pictures (up to 4)",
@@ -128,5 +143,21 @@ class PollForm(forms.Form):
         label="Closes in",
     )
 
+    publish_at = PublishAtField()
+
     def option_lines(self) -> list[str]:
         return self.cleaned_data["options"].splitlines()
+
+
+class ScheduledPostForm(forms.Form):
+    """Changing a scheduled post before it is published: its text and its time."""
+
+    body = forms.CharField(
+        label="Text",
+        max_length=settings.HIVE_POST_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Your post is empty: write something first."},
+    )
+    publish_at = PublishAtField(
+        required=True, label=f"Publish at (company time, {settings.TIME_ZONE})", help_text=""
+    )

@@ -11,6 +11,7 @@ from communities.models import Community, Membership
 from communities.page_parts import GroupPagePart
 from feed.forms import PostForm
 from feed.holds import posted_message
+from feed.scheduling import scheduled_message, scheduled_post_create
 from feed.selectors import community_feed_page
 from feed.services import post_create
 from moderation.ratelimit import limit_hit, rate_limited_response
@@ -33,12 +34,21 @@ def group_feed(
         if wait := limit_hit(user=request.user, action="posts"):
             return rate_limited_response(request, action="posts", retry_after=wait)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                post = post_create(author=viewer, body=form.cleaned_data["body"], community=community)
+                if data["publish_at"]:
+                    scheduled = scheduled_post_create(
+                        author=viewer, body=data["body"], publish_at=data["publish_at"], community=community
+                    )
+                else:
+                    post = post_create(author=viewer, body=data["body"], community=community)
             except ValidationError as exc:
                 form_errors_add(form, exc, field="body")
             else:
-                posted_message(request, post, success="Posted.")
+                if data["publish_at"]:
+                    messages.success(request, scheduled_message(scheduled))
+                else:
+                    posted_message(request, post, success="Posted.")
                 return redirect(community)
     status = 400 if form.errors else 200
     if not readable:

@@ -323,3 +323,44 @@ class AcknowledgementReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile_id} reminded of {self.post_id}"
+
+
+class ScheduledPost(models.Model):
+    """A post, question, poll or announcement written now and published at `publish_at` by a beat job
+    (feed/scheduling.py), with that time as its date. Editable and cancellable until then."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+        FAILED = "failed", "Could not be published"
+
+    author = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="scheduled_posts")
+    community = models.ForeignKey(
+        Community, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=Post.Kind.choices, default=Post.Kind.UPDATE)
+    body = models.TextField(validators=[MaxLengthValidator(settings.HIVE_POST_MAX_LENGTH)])
+    publish_at = models.DateTimeField()
+    # What the kind needs at publishing: a poll's options and closing, an announcement's pin and
+    # must-read settings. Checked when scheduled and again when published.
+    options = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    post = models.OneToOneField(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    failure = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # The beat job's look-up of what is due, and an author's list of what is coming.
+            models.Index(
+                fields=["publish_at"], name="scheduled_due_idx", condition=models.Q(status="scheduled")
+            ),
+            models.Index(fields=["author", "-publish_at"], name="scheduled_author_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.author_id} at {self.publish_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("feed:scheduled_edit", args=[self.pk])

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from common.days import company_yesterday
-from feed import acknowledgements, digest
+from feed import acknowledgements, digest, scheduling
 
 
 @shared_task(name="feed.digest_send_daily")
@@ -33,3 +33,11 @@ def digest_send_day(day_iso: str) -> int:
 def acknowledgement_reminders() -> int:
     """Beat's daily job: the one reminder of a must-read announcement; safe to run twice."""
     return acknowledgements.acknowledgement_reminders_send()
+
+
+@shared_task(
+    name="feed.scheduled_posts_publish", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True
+)
+def scheduled_posts_publish() -> int:
+    """Beat's every-minute job: publish the scheduled posts that are due; safe to run twice."""
+    return scheduling.scheduled_posts_publish()

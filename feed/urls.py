@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feed import acknowledgement_views, views
+from feed import acknowledgement_views, scheduling_views, views
 
 app_name = "feed"
 urlpatterns = [
@@ -33,6 +33,14 @@ urlpatterns = [
         "posts/<int:post_id>/acknowledgements/not-acknowledged.csv",
         acknowledgement_views.not_acknowledged_csv,
         name="not_acknowledged_csv",
+    ),
+    # Scheduled posts (feed/scheduling.py).
+    path("posts/scheduled/", scheduling_views.scheduled_list, name="scheduled"),
+    path("posts/scheduled/<int:scheduled_id>/", scheduling_views.scheduled_edit, name="scheduled_edit"),
+    path(
+        "posts/scheduled/<int:scheduled_id>/cancel/",
+        scheduling_views.scheduled_cancel,
+        name="scheduled_cancel",
     ),
     path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
     path("digest/unsubscribe/<str:token>/", views.digest_unsubscribe, name="digest_unsubscribe"),

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.views import action_run, bad_cursor_400, form_errors_add, redirect_next
-from feed import digest, polls, selectors, services
+from feed import digest, polls, scheduling, selectors, services
 from feed import holds as feed_holds
 from feed import live as feed_live
 from feed.forms import CommentForm, PollForm, PostForm
@@ -34,6 +34,16 @@ def _feed(request, *, scope: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            if data["publish_at"]:
+                scheduled = scheduling.scheduled_post_create(
+                    author=viewer,
+                    body=data["body"],
+                    kind=data["kind"],
+                    publish_at=data["publish_at"],
+                    options=data,  # the announcement's pin and must-read choices
+                )
+                messages.success(request, scheduling.scheduled_message(scheduled))
+                return redirect("feed:scheduled")
             if data["kind"] == Post.Kind.ANNOUNCEMENT:
                 post = services.announcement_create(
                     author=viewer,
@@ -334,6 +344,20 @@ def poll_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            if data["publish_at"]:
+                scheduled = scheduling.scheduled_post_create(
+                    author=viewer_profile(request),
+                    body=data["question"],
+                    kind=Post.Kind.POLL,
+                    publish_at=data["publish_at"],
+                    options={
+                        "choices": form.option_lines(),
+                        "multiple": data["multiple"],
+                        "closes_in_days": data["closes_in_days"],
+                    },
+                )
+                messages.success(request, scheduling.scheduled_message(scheduled))
+                return redirect("feed:scheduled")
             post = polls.poll_create(
                 author=viewer_profile(request),
                 question=data["question"],

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from recognition.models import CompanyValue, Kudos, KudosRecipient, PointsAccount, PointsEntry
+from recognition.models import (
+    AllowanceRule,
+    CompanyValue,
+    Kudos,
+    KudosRecipient,
+    PointsAccount,
+    PointsEntry,
+    RecognitionSettings,
+)
 
 
 @admin.register(CompanyValue)
@@ -65,3 +73,24 @@ class PointsAccountAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(RecognitionSettings)
+class RecognitionSettingsAdmin(admin.ModelAdmin):
+    """One row: the allowance, its reset day, the caps, whether a value is required, the manager boost."""
+
+    list_display = ["__str__", "monthly_allowance", "reset_day", "cap_per_recipient", "daily_kudos_cap"]
+
+    def has_add_permission(self, request) -> bool:
+        return not RecognitionSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AllowanceRule)
+class AllowanceRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "profile", "group", "department", "amount"]
+    list_select_related = ["profile", "group", "department"]
+    raw_id_fields = ["profile"]
+    search_fields = ["profile__display_name", "group__name", "department__name"]

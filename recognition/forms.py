@@ -70,5 +70,9 @@ class KudosForm(forms.Form):
         label="Private: only they and their managers see it (not in the feed)",
     )
 
+    def __init__(self, *args, value_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["values"].required = value_required
+
     def clean_points_each(self) -> int:
         return self.cleaned_data.get("points_each") or 0

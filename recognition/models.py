@@ -1,11 +1,13 @@
 """Kudos: colleagues recognising colleagues for living company values, optionally with points from a
 monthly allowance; and the points ledger that every point movement is written to."""
 
+from django.contrib.auth.models import Group
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from feed.models import Post
-from profiles.models import Profile
+from profiles.models import Department, Profile
 
 
 class CompanyValue(models.Model):
@@ -93,6 +95,8 @@ class PointsAccount(models.Model):
     profile = models.OneToOneField(Profile, on_delete=models.CASCADE, primary_key=True, related_name="points")
     allowance = models.IntegerField(default=0)
     balance = models.IntegerField(default=0)
+    # The allowance period (its first day) whose reset this account has had: the reset skips it next time.
+    allowance_period = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -144,3 +148,70 @@ class PointsEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.kind} {self.amount:+d}"
+
+
+class RecognitionSettings(models.Model):
+    """The company's one row of recognition rules, edited in Django admin (recognition_settings() creates
+    it with these defaults on first use)."""
+
+    monthly_allowance = models.PositiveIntegerField(
+        default=100, help_text="Points each person may give per period, unless a rule below says otherwise."
+    )
+    reset_day = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text="Day of the month (1–28, company time zone) when the unused allowance expires.",
+    )
+    cap_per_recipient = models.PositiveIntegerField(
+        default=50, help_text="Most points one person may give another per period (0: no cap)."
+    )
+    daily_kudos_cap = models.PositiveIntegerField(
+        default=20, help_text="Most kudos one person may give per day (0: no cap)."
+    )
+    value_required = models.BooleanField(
+        default=True, help_text="Every kudos names at least one company value."
+    )
+    manager_boost = models.PositiveIntegerField(
+        default=0,
+        help_text="Extra points per period for people with direct reports, on top of their allowance.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "recognition settings"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="recognition_settings_single_row"),
+            models.CheckConstraint(
+                condition=models.Q(reset_day__gte=1, reset_day__lte=28), name="recognition_reset_day_1_to_28"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Recognition settings"
+
+
+class AllowanceRule(models.Model):
+    """An allowance other than the default for one person, a role (Django group) or a department. The
+    most specific rule wins: person, then role (the highest amount when several match), then department."""
+
+    profile = models.OneToOneField(Profile, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    group = models.OneToOneField(
+        Group, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="role"
+    )
+    department = models.OneToOneField(
+        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    amount = models.PositiveIntegerField(help_text="Points per period.")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(profile__isnull=False, group__isnull=True, department__isnull=True)
+                | models.Q(profile__isnull=True, group__isnull=False, department__isnull=True)
+                | models.Q(profile__isnull=True, group__isnull=True, department__isnull=False),
+                name="allowance_rule_names_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.profile or self.group or self.department
+        return f"{target}: {self.amount} points"

@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from profiles.models import Profile
-from recognition.models import CompanyValue, Kudos, KudosRecipient, PointsAccount
+from recognition.models import CompanyValue, Kudos, KudosRecipient, PointsAccount, RecognitionSettings
 
 
 def active_values() -> list[CompanyValue]:
@@ -56,3 +56,8 @@ def kudos_visible(*, kudos_id: int, viewer: Profile) -> Kudos | None:
 def points_allowance_left(*, profile: Profile) -> int:
     """Points this person may still give in the current period (0 without an account)."""
     return PointsAccount.objects.filter(pk=profile.pk).values_list("allowance", flat=True).first() or 0
+
+
+def recognition_settings() -> RecognitionSettings:
+    """The company's recognition rules: the row admins edit, or the defaults until they first save it."""
+    return RecognitionSettings.objects.filter(pk=1).first() or RecognitionSettings(pk=1)

@@ -1,11 +1,14 @@
-"""Giving kudos, and every movement of points (the ledger)."""
+"""Giving kudos, and every movement of points (the ledger): kudos, boosts and the allowance reset."""
 
+from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,8 +19,18 @@ from moderation.services import audit_record
 from notifications.models import Kind
 from notifications.services import notify
 from profiles.models import Profile
+from profiles.selectors import active_profiles
 from recognition.defaults import DEFAULT_VALUES
-from recognition.models import CompanyValue, Kudos, KudosRecipient, PointsAccount, PointsEntry
+from recognition.models import (
+    AllowanceRule,
+    CompanyValue,
+    Kudos,
+    KudosRecipient,
+    PointsAccount,
+    PointsEntry,
+    RecognitionSettings,
+)
+from recognition.selectors import recognition_settings
 
 MESSAGE_MAX = 500
 RECIPIENTS_MAX = 20
@@ -52,7 +65,13 @@ def _names(people: Sequence[Profile]) -> str:
 
 
 def _kudos_check(
-    *, giver: Profile, people: list[Profile], values: list[CompanyValue], message: str, points_each: int
+    *,
+    giver: Profile,
+    people: list[Profile],
+    values: list[CompanyValue],
+    message: str,
+    points_each: int,
+    config: RecognitionSettings,
 ) -> None:
     if not people:
         raise ValidationError("Pick at least one colleague to recognise.")
@@ -68,7 +87,7 @@ def _kudos_check(
     )
     if left:
         raise ValidationError(f"{_names(left)} no longer {'works' if len(left) == 1 else 'work'} here.")
-    if not values:
+    if not values and config.value_required:
         raise ValidationError("Pick the company value they lived.")
     if len(values) > VALUES_MAX:
         raise ValidationError(f"Pick at most {VALUES_MAX} company values.")
@@ -100,10 +119,14 @@ def kudos_give(
     message = (message or "").strip()
     people = _unique_by_pk(recipients)
     chosen = _unique_by_pk(values)
-    _kudos_check(giver=giver, people=people, values=chosen, message=message, points_each=points_each)
-
+    config = recognition_settings()
+    _kudos_check(
+        giver=giver, people=people, values=chosen, message=message, points_each=points_each, config=config
+    )
+    # The giver's account is locked even without points: their caps are then counted one kudos at a time.
+    accounts = _accounts_lock(profile_ids=[giver.pk, *(p.pk for p in people)] if points_each else [giver.pk])
+    _daily_cap_check(giver=giver, config=config)
     if points_each:
-        accounts = _accounts_lock(profile_ids=[giver.pk, *(p.pk for p in people)])
         total = points_each * len(people)
         left = accounts[giver.pk].allowance
         if left < total:
@@ -111,6 +134,7 @@ def kudos_give(
             raise ValidationError(
                 f"You have {left} points left to give this month; this kudos needs {spend}."
             )
+        _recipient_cap_check(giver=giver, people=people, points_each=points_each, config=config)
 
     if is_private:  # no feed post to hold or flag: the automatic rules' blocks still apply
         rules.text_check(text=message, where="kudos")
@@ -215,3 +239,152 @@ def points_grant(*, profile: Profile, amount: int, actor: Profile | None, note: 
     )
     audit_record(actor=actor, action="points.grant", target=account, amount=amount, note=note[:200])
     return entry
+
+
+def _company_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _daily_cap_check(*, giver: Profile, config: RecognitionSettings) -> None:
+    if not config.daily_kudos_cap:
+        return
+    today = _company_midnight(timezone.localdate())
+    given = Kudos.objects.filter(giver=giver, created_at__gte=today).count()
+    if given >= config.daily_kudos_cap:
+        raise ValidationError(
+            f"You have given {given} kudos today, the most anyone may give in a day; try again tomorrow."
+        )
+
+
+def _recipient_cap_check(
+    *, giver: Profile, people: list[Profile], points_each: int, config: RecognitionSettings
+) -> None:
+    """No more than the cap from one person to another per period (called with the giver's account locked,
+    so two concurrent kudos cannot both fit under it)."""
+    cap = config.cap_per_recipient
+    if not cap:
+        return
+    start = _company_midnight(allowance_period_start(day=timezone.localdate(), reset_day=config.reset_day))
+    already = dict(
+        KudosRecipient.objects.filter(
+            giver=giver, recipient__in=[p.pk for p in people], created_at__gte=start
+        )
+        .values("recipient")
+        .annotate(total=Sum("points"))
+        .values_list("recipient", "total")
+    )
+    over = [p for p in people if already.get(p.pk, 0) + points_each > cap]
+    if over:
+        person = over[0]
+        room = max(cap - already.get(person.pk, 0), 0)
+        raise ValidationError(
+            f"You can give {person.display_name} at most {cap} points a month: "
+            f"{room} more this month, and this kudos gives {points_each}."
+        )
+
+
+def allowance_period_start(*, day: date, reset_day: int) -> date:
+    """The first day of the allowance period `day` falls in: the last `reset_day` on or before it."""
+    if day.day >= reset_day:
+        return day.replace(day=reset_day)
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=reset_day)
+
+
+def allowance_amounts(*, profile_ids: Sequence[int], config: RecognitionSettings) -> dict[int, int]:
+    """Each person's allowance per period from the rules: their own rule, else the highest of their roles',
+    else their department's, else the default; plus the manager boost for people with direct reports.
+    A fixed number of queries whatever the number of people."""
+    people = list(Profile.objects.filter(pk__in=profile_ids).values_list("pk", "user_id", "department_id"))
+    rules = list(AllowanceRule.objects.values_list("profile_id", "group_id", "department_id", "amount"))
+    by_person = {p: amount for p, _, _, amount in rules if p is not None}
+    by_group = {g: amount for _, g, _, amount in rules if g is not None}
+    by_department = {d: amount for _, _, d, amount in rules if d is not None}
+    by_user: dict[int, int] = {}
+    if by_group:
+        memberships = Group.user_set.through.objects.filter(
+            user_id__in=[user_id for _, user_id, _ in people], group_id__in=list(by_group)
+        ).values_list("user_id", "group_id")
+        for user_id, group_id in memberships:
+            by_user[user_id] = max(by_user.get(user_id, 0), by_group[group_id])
+    managers: set[int] = set()
+    if config.manager_boost:
+        managers = set(
+            Profile.objects.filter(manager_id__in=list(profile_ids), user__is_active=True)
+            .values_list("manager_id", flat=True)
+            .distinct()
+        )
+    amounts = {}
+    for pk, user_id, department_id in people:
+        if pk in by_person:
+            amount = by_person[pk]
+        elif user_id in by_user:
+            amount = by_user[user_id]
+        else:
+            amount = by_department.get(department_id, config.monthly_allowance)
+        amounts[pk] = amount + (config.manager_boost if pk in managers else 0)
+    return amounts
+
+
+RESET_BATCH = 1000
+
+
+def allowance_reset(*, today: date | None = None, batch_size: int = RESET_BATCH) -> int:
+    """Starts the current allowance period for everyone who works here and has not had it yet: their unused
+    allowance expires and the new one is granted, with a ledger row each. Returns how many accounts it reset.
+
+    Idempotent and safe to crash: each batch commits with the period it reached on every account, so a
+    rerun (or a second worker at the same time) skips what is done and finishes the rest."""
+    config = recognition_settings()
+    period = allowance_period_start(day=today or timezone.localdate(), reset_day=config.reset_day)
+    reset = 0
+    last = 0
+    while True:
+        ids = list(
+            active_profiles().filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return reset
+        reset += _allowance_reset_batch(profile_ids=ids, period=period, config=config)
+        last = ids[-1]
+
+
+@transaction.atomic
+def _allowance_reset_batch(*, profile_ids: list[int], period: date, config: RecognitionSettings) -> int:
+    accounts = _accounts_lock(profile_ids=profile_ids)
+    # Checked under the lock: a concurrent run that got here first has moved these accounts on.
+    due = [a for a in accounts.values() if a.allowance_period is None or a.allowance_period < period]
+    if not due:
+        return 0
+    amounts = allowance_amounts(profile_ids=[a.pk for a in due], config=config)
+    now = timezone.now()
+    entries = []
+    for account in due:
+        if account.allowance:
+            entries.append(
+                PointsEntry(
+                    account=account,
+                    kind=PointsEntry.Kind.EXPIRE,
+                    amount=-account.allowance,
+                    period=period,
+                    created_at=now,
+                )
+            )
+        if amounts[account.pk]:
+            entries.append(
+                PointsEntry(
+                    account=account,
+                    kind=PointsEntry.Kind.GRANT,
+                    amount=amounts[account.pk],
+                    period=period,
+                    created_at=now,
+                )
+            )
+    PointsEntry.objects.bulk_create(entries)
+    by_amount: dict[int, list[int]] = defaultdict(list)
+    for account in due:
+        by_amount[amounts[account.pk]].append(account.pk)
+    for amount, ids in by_amount.items():  # a handful of distinct amounts, not one update per person
+        PointsAccount.objects.filter(pk__in=ids).update(
+            allowance=amount, allowance_period=period, updated_at=now
+        )
+    return len(due)

@@ -23,7 +23,8 @@ def give(request):
         person = profile_by_id(profile_id=int(to), active_only=True)
         if person is not None:
             initial["recipient"] = [f"{person.display_name} <{person.user.email}>"]
-    form = KudosForm(request.POST or None, initial=initial)
+    config = selectors.recognition_settings()
+    form = KudosForm(request.POST or None, initial=initial, value_required=config.value_required)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

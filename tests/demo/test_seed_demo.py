@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.test import override_settings
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from moderation.models import AuditEntry, Case, Flag
 from profiles import roles
 from profiles.models import Department, Location, Profile, User
 from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
-from recognition.models import Kudos
+from recognition.models import Kudos, PointsAccount, PointsEntry
 from tests.factories import ProfileFactory
 
 # Small enough to keep each seed well under a second, big enough for every department to have a team.
@@ -192,6 +192,15 @@ class TestSeededCompany:
             assert kudos.values.all()
             assert kudos.post.body == kudos.message
         assert Post.objects.filter(kind=Post.Kind.KUDOS).count() == Kudos.objects.count()
+
+    def test_everyone_has_this_months_points_allowance_with_its_ledger_row(self, company):
+        demo = profile_of("demo@example.com")
+        assert PointsAccount.objects.get(pk=demo.pk).allowance > 0
+        assert not PointsAccount.objects.exclude(
+            allowance=Subquery(
+                PointsEntry.objects.filter(account=OuterRef("pk"), kind="grant").values("amount")[:1]
+            )
+        ).exists()
 
     def test_demo_employee_has_posts_and_kudos_received(self, company):
         demo = profile_of("demo@example.com")

@@ -6,13 +6,17 @@ members, posts, comments, tags, kudos, projects, notifications, skill and intere
 every page is counted again: no page may need more queries the second time.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from communities import services as communities
 from expertise.services import endorsement_create, profile_interests_set, profile_skills_set
 from feed import services as feed
+from feed.scheduling import scheduled_post_create
 from moderation.models import FlagReason
 from moderation.rules import rule_create
 from moderation.services import flag_create, guidelines_publish
@@ -43,6 +47,9 @@ class Company:
         guidelines_publish(editor=viewer, source="## Be kind\nNo insults.\n\n## No spam", change_note="First")
         # Leaders (issue 15): a must-read compliance announcement; its figures page counts by department.
         self.must_read = feed.announcement_create(author=viewer, body="Read this", compliance=True)
+        self.scheduled = scheduled_post_create(
+            author=viewer, body="Later", publish_at=timezone.now() + timedelta(days=1), community=self.group
+        )
 
     def grow(self, people: int) -> None:
         """`people` newcomers, each doing one of everything the pages list."""
@@ -115,8 +122,12 @@ class Company:
             "guidelines": "/guidelines/",
             "edit guidelines": "/guidelines/edit/",
             "adoption dashboard": "/analytics/",
+            # analytics (issue 11)
+            "silo map": "/analytics/silos/",
             # Leaders (issue 15).
             "must-read figures": f"/posts/{self.must_read.pk}/acknowledgements/",
+            "scheduled posts": "/posts/scheduled/",
+            "edit scheduled post": self.scheduled.get_absolute_url(),
         }
 
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from recognition import services
-from recognition.models import Kudos, PointsAccount, PointsEntry
+from recognition.models import Kudos, PointsAccount, PointsEntry, RecognitionSettings
 from tests.factories import CompanyValueFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # each thread commits on its own connection
@@ -24,6 +24,9 @@ POINTS = 15  # 100 // 15: six kudos per giver fit, the rest must be refused
 
 def test_fifty_concurrent_kudos_never_overspend_and_the_ledger_matches_every_balance():
     value = CompanyValueFactory(name="Teamwork")
+    RecognitionSettings.objects.create(
+        pk=1, cap_per_recipient=0, daily_kudos_cap=0
+    )  # the allowance is the limit
     people = [ProfileFactory() for _ in range(GIVERS)]
     for person in people:
         services.points_grant(profile=person, amount=ALLOWANCE, actor=None)

@@ -28,6 +28,7 @@ from expertise.services import endorsement_create, profile_interests_set, profil
 from feed import services as feed
 from feed.models import Post, PostImage
 from feed.polls import poll_create, poll_vote
+from feed.scheduling import scheduled_post_create
 from moderation.models import Case
 from moderation.rules import rule_create
 from moderation.services import case_decide, flag_create, guidelines_publish
@@ -184,6 +185,9 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
 
         # Leaders (issue 15): her compliance must-read, on Colin's feed and her figures page.
         w.must_read = feed.announcement_create(author=w.mallory, body=payload, compliance=True)
+        w.scheduled = scheduled_post_create(
+            author=w.mallory, body=payload, publish_at=timezone.now() + timedelta(days=1), community=w.group
+        )
     return w
 
 
@@ -279,6 +283,8 @@ def mallory_pages(w) -> dict[str, tuple[str, list[str]]]:
         "her feed": ("/", [m.display_name]),
         # Leaders (issue 15): the department names in the figures and the CSV's department picker.
         "must-read figures": (f"/posts/{w.must_read.pk}/acknowledgements/", [w.department.name]),
+        "scheduled posts": ("/posts/scheduled/", [w.group_name, w.payload.strip()]),
+        "edit scheduled post": (w.scheduled.get_absolute_url(), [w.payload.strip()]),
     }
 
 
@@ -301,7 +307,11 @@ def moderator_pages(w) -> dict[str, tuple[str, list[str]]]:
 
 def comms_pages(w) -> dict[str, tuple[str, list[str]]]:
     """What the Communications group reads: department names an admin (or the HR import) wrote."""
-    return {"adoption dashboard": ("/analytics/", [w.department.name])}
+    return {
+        "adoption dashboard": ("/analytics/", [w.department.name]),
+        # analytics (issue 11): pages of the Communications group
+        "silo map": ("/analytics/silos/", []),
+    }
 
 
 def unsafe_pages(client, pages: dict[str, tuple[str, list[str]]]) -> list[str]:
