@@ -1,5 +1,6 @@
 """The group page's feed (compose box, posts, pages), which feed contributes to communities' group page."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
