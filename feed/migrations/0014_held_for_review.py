@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feed', '0012_must_read_announcements'),
+        ('feed', '0013_scheduled_posts'),
     ]
 
     operations = [
