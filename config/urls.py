@@ -25,6 +25,7 @@ urlpatterns = [
     path("media/<path:path>", media, name="media"),
     path("accounts/", include("allauth.urls")),
     path("", include("feed.urls")),
+    path("", include("digests.urls")),
     path("people/", include("profiles.urls")),
     path("skills/", include("expertise.urls")),
     path("kudos/", include("recognition.urls")),

@@ -6,18 +6,25 @@ class FeedConfig(AppConfig):
 
     def ready(self) -> None:
         from communities.page_parts import group_page_part_register
-        from delivery.kinds import kind_register
-        from feed import digest, holds, selectors, services
+        from feed import holds, selectors, services
         from feed.group_feed import group_feed
         from feed.models import Comment, Post
         from moderation.holds import holdable_register
         from moderation.protocol import moderatable_register
 
-        moderatable_register(Post, remove=services.post_remove_by_moderator, readable=selectors.post_readable)
         moderatable_register(
-            Comment, remove=services.comment_remove_by_moderator, readable=selectors.comment_readable
+            Post,
+            remove=services.post_remove_by_moderator,
+            readable=selectors.post_readable,
+            restore=services.post_restore_by_moderator,
+            history=selectors.post_history,
+        )
+        moderatable_register(
+            Comment,
+            remove=services.comment_remove_by_moderator,
+            readable=selectors.comment_readable,
+            restore=services.comment_restore_by_moderator,
         )
         holdable_register(Post, hold=holds.post_hold, release=holds.post_release)
         holdable_register(Comment, hold=holds.comment_hold, release=holds.comment_release)
         group_page_part_register(group_feed)
-        kind_register(digest.DIGEST_KIND)
