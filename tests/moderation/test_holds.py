@@ -79,7 +79,12 @@ def test_approving_a_held_post_publishes_it_and_sends_its_mentions_then(
 def test_removing_a_held_post_keeps_it_hidden_and_unannounced(watch, author, colleague, moderator):
     watch("crypto*", "hold")
     post = post_create(author=author, body="Crypto scam for @colin")
-    case_decide(case_id=_case_of(post).pk, moderator=moderator, decision="remove")
+    case_decide(
+        case_id=_case_of(post).pk,
+        moderator=moderator,
+        decision="remove",
+        note="Crypto scams are not allowed.",
+    )
     post.refresh_from_db()
     assert post.removed_at is not None
     assert _mentions(colleague) == 0
