@@ -172,7 +172,7 @@ def test_a_page_can_be_flagged_and_removed_by_a_moderator(editor, colleague, mod
     assert 'name="reason"' in colleague_client.get(page.get_absolute_url()).content.decode()
     case = Case.objects.get()
     assert case.content_author == editor and "Something rude" in case.excerpt
-    case_decide(case_id=case.pk, moderator=moderator, decision="remove")
+    case_decide(case_id=case.pk, moderator=moderator, decision="remove", note="Rude about colleagues.")
     assert colleague_client.get(page.get_absolute_url()).status_code == 404
     assert "Holidays" not in colleague_client.get("/wiki/").content.decode()
 
