@@ -10,9 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from analytics.figures import FIGURES, tenure_band
-from analytics.models import ALL, NONE, FillState, Placement, SegmentDay
+from analytics.models import ALL, NONE, OTHER, FillState, InteractionDay, Placement, SegmentDay
 from analytics.privacy import Key, publishable
+from common.days import day_bounds
+from feed.models import Comment, Reaction
 from profiles.models import Profile
+from recognition.models import KudosRecipient
 
 SEGMENTS = "segments"
 
@@ -84,9 +87,39 @@ def _margins(leaf: Key) -> list[Key]:
     return [(d, loc, t) for d, loc, t in product((leaf[0], ALL), (leaf[1], ALL), (leaf[2], ALL))]
 
 
-def segment_figures(day: date) -> dict[Key, dict[str, int]]:
+INTERACTIONS = ("replies", "reactions", "kudos")
+
+
+def _interactions(day: date) -> list[tuple[str, int, int]]:
+    """(kind, from whom, to whom) for every reply, reaction and kudos of `day`, self-replies aside."""
+    start, end = day_bounds(day)
+    when = {"created_at__gte": start, "created_at__lt": end}
+    # A reply goes to the comment it answers, or else to the post's author.
+    replies = Comment.objects.filter(**when).values_list("author_id", "parent__author_id", "post__author_id")
+    reactions = Reaction.objects.filter(**when).values_list("profile_id", "post__author_id")
+    kudos = KudosRecipient.objects.filter(**when).values_list("giver_id", "recipient_id")
+    found = [("replies", a, parent or post) for a, parent, post in replies.iterator(chunk_size=5000)]
+    found += [("reactions", a, b) for a, b in reactions.iterator(chunk_size=5000)]
+    found += [("kudos", a, b) for a, b in kudos.iterator(chunk_size=5000)]
+    return [(kind, a, b) for kind, a, b in found if a != b]
+
+
+def interaction_pairs(day: date, placed: dict[int, Key], shown_departments: set[int]) -> dict:
+    """Interactions per (from department, to department); withheld departments as OTHER."""
+    pairs: dict[tuple[int, int], Counter[str]] = defaultdict(Counter)
+    for kind, a, b in _interactions(day):
+        if a not in placed or b not in placed:
+            continue  # someone who no longer worked here that day
+        source, target = placed[a][0], placed[b][0]
+        source = source if source in shown_departments else OTHER
+        target = target if target in shown_departments else OTHER
+        pairs[(source, target)][kind] += 1
+    return pairs
+
+
+def segment_figures(day: date, placed: dict[int, Key] | None = None) -> dict[Key, dict[str, int]]:
     """Every non-empty segment's figures on `day`, before the privacy rule."""
-    placed = placements_on(day)
+    placed = placements_on(day) if placed is None else placed
     per_leaf: dict[Key, Counter[str]] = defaultdict(Counter)
     for leaf in placed.values():
         per_leaf[leaf]["headcount"] += 1
@@ -108,8 +141,19 @@ def segment_figures(day: date) -> dict[Key, dict[str, int]]:
 def segments_fill(*, day: date) -> int:
     """Compute `day` from the source tables and replace its stored rows; returns how many segments
     were published. Running it again gives the same rows; a crash half-way leaves the day as it was."""
-    figures = segment_figures(day)
+    placed = placements_on(day)
+    figures = segment_figures(day, placed)
     shown = publishable({key: values["headcount"] for key, values in figures.items()})
+    departments = {d for d, loc, t in shown if loc == ALL and t == ALL and d != ALL}
+    # With the company itself withheld (under 5 people), "other" would be everyone: store nothing.
+    pairs = interaction_pairs(day, placed, departments) if (ALL, ALL, ALL) in shown else {}
+    InteractionDay.objects.filter(day=day).delete()
+    InteractionDay.objects.bulk_create(
+        [
+            InteractionDay(day=day, source=source, target=target, **{k: n[k] for k in INTERACTIONS})
+            for (source, target), n in sorted(pairs.items())
+        ]
+    )
     SegmentDay.objects.filter(day=day).delete()
     SegmentDay.objects.bulk_create(
         [

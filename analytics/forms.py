@@ -10,23 +10,15 @@ from analytics.selectors import Segment
 DEFAULT_DAYS = 30
 
 
-class DashboardFilterForm(forms.Form):
+class RangeForm(forms.Form):
+    """A date range, by default the 30 days up to yesterday; never reversed, never past today."""
+
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
-    department = forms.TypedChoiceField(coerce=int, required=False, empty_value=ALL)  # type: ignore[arg-type]
-    location = forms.TypedChoiceField(coerce=int, required=False, empty_value=ALL)  # type: ignore[arg-type]
-    tenure = forms.TypedChoiceField(coerce=int, required=False, empty_value=ALL, label="Tenure")  # type: ignore[arg-type]
 
-    def __init__(self, data, *, names: dict[str, dict[int, str]], today: date):
+    def __init__(self, data, *, today: date):
         super().__init__(data)
         self.today = today
-        everyone = {"department": "All departments", "location": "All locations", "tenure": "Any tenure"}
-        for axis, all_label in everyone.items():
-            choices = sorted(names[axis].items(), key=lambda kv: (kv[0] < 0, kv[1].lower()))
-            self.fields[axis].choices = [("", all_label)] + [(str(k), v) for k, v in choices]  # type: ignore[attr-defined]
-            self.fields[axis].error_messages["invalid_choice"] = (
-                f"There is no such {axis}: choose one from the list."
-            )
 
     def clean(self):
         data = super().clean()
@@ -40,6 +32,22 @@ class DashboardFilterForm(forms.Form):
             self.add_error("start", "The range starts after it ends: swap the two dates.")
         data["start"], data["end"] = start, end
         return data
+
+
+class DashboardFilterForm(RangeForm):
+    department = forms.TypedChoiceField(coerce=int, required=False, empty_value=ALL)  # type: ignore[arg-type]
+    location = forms.TypedChoiceField(coerce=int, required=False, empty_value=ALL)  # type: ignore[arg-type]
+    tenure = forms.TypedChoiceField(coerce=int, required=False, empty_value=ALL, label="Tenure")  # type: ignore[arg-type]
+
+    def __init__(self, data, *, names: dict[str, dict[int, str]], today: date):
+        super().__init__(data, today=today)
+        everyone = {"department": "All departments", "location": "All locations", "tenure": "Any tenure"}
+        for axis, all_label in everyone.items():
+            choices = sorted(names[axis].items(), key=lambda kv: (kv[0] < 0, kv[1].lower()))
+            self.fields[axis].choices = [("", all_label)] + [(str(k), v) for k, v in choices]  # type: ignore[attr-defined]
+            self.fields[axis].error_messages["invalid_choice"] = (
+                f"There is no such {axis}: choose one from the list."
+            )
 
     def segment(self) -> Segment:
         return Segment(

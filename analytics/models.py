@@ -136,3 +136,27 @@ class FillState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stat} {self.day}"
+
+
+OTHER = -2  # a department too small to show that day: its interactions are counted as "other"
+
+
+class InteractionDay(models.Model):
+    """One day's interactions from people of one department to people of another (or the same):
+    replies, reactions and kudos, each counted where both people sat that day. A department the
+    privacy rule withheld that day is stored as OTHER, never under its own id."""
+
+    day = models.DateField()
+    source = models.IntegerField()
+    target = models.IntegerField()
+    replies = models.PositiveIntegerField(default=0)
+    reactions = models.PositiveIntegerField(default=0)
+    kudos = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "source", "target"], name="interaction_day_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.source}->{self.target}"

@@ -5,16 +5,16 @@ the rest of the filter's segment is one "other" row."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Sum, When
 
 from analytics.figures import FIGURES, TENURE_LABELS, OverRange
 from analytics.fill import SEGMENTS
-from analytics.models import ALL, NONE, FillState, SegmentDay
+from analytics.models import ALL, NONE, OTHER, FillState, InteractionDay, SegmentDay
 from profiles.models import Department, Location
 
 AXES = ("department", "location", "tenure")
-OTHER = "other"
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,9 @@ def dashboard(*, start: date, end: date, segment: Segment, names: dict[str, dict
     n_days, last_day = len(result.days), result.days[-1]["day"]
     sums = {name: sum(d[name] for d in result.days) for name in names_of}
     result.total = Row(key=ALL, label="All", figures=_over_range(sums, result.days[-1], n_days))
-    segment_days = SegmentDay.objects.filter(day__range=(start, end), **segment.as_filter()).values("day")
+    # The days the segment itself was published: a breakdown adds up those days only. Passed as a
+    # list (at most one per day of the range) rather than a subquery, which the planner may loop on.
+    segment_days = [d["day"] for d in result.days]
 
     for axis in AXES:
         if getattr(segment, axis) != ALL:
@@ -148,3 +150,56 @@ def dashboard(*, start: date, end: date, segment: Segment, names: dict[str, dict
             )
         result.breakdowns[axis] = shown
     return result
+
+
+@dataclass
+class Silos:
+    """Interactions between departments over a range, and each department's silo index."""
+
+    start: date
+    end: date
+    departments: list[tuple[int | str, str]]  # (key, label), OTHER last
+    matrix: dict[tuple[int | str, int | str], int]  # (from, to) -> interactions
+    silo: list[dict[str, Any]]  # per department: inside, touching, index (share of its interactions inside)
+
+
+def silos(*, start: date, end: date, names: dict[str, dict[int, str]]) -> Silos:
+    """Two queries: which departments were shown on every filled day of the range, and the pairs."""
+    days_shown = dict(
+        SegmentDay.objects.filter(day__range=(start, end), location=ALL, tenure=ALL)
+        .values("department")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("department", "n")
+    )
+    n_days = days_shown.pop(ALL, 0)
+    shown = {d for d, n in days_shown.items() if n == n_days}
+    sums = (
+        InteractionDay.objects.filter(day__range=(start, end))
+        .values("source", "target")
+        .annotate(n=Sum(F("replies") + F("reactions") + F("kudos")))
+        .order_by()
+    )
+    matrix: dict[tuple[int | str, int | str], int] = {}
+    for row in sums:
+        # A department withheld on any day of the range joins "other" for the whole range.
+        source = row["source"] if row["source"] in shown else OTHER
+        target = row["target"] if row["target"] in shown else OTHER
+        matrix[(source, target)] = matrix.get((source, target), 0) + row["n"]
+    departments: list[tuple[int | str, str]] = sorted(
+        ((d, label_for(names["department"], "department", d)) for d in shown), key=lambda kv: kv[1].lower()
+    )
+    if any(OTHER in pair for pair in matrix):
+        departments.append((OTHER, "Other (groups under 5 people)"))
+    silo: list[dict[str, Any]] = []
+    for key, label in departments:
+        if key == OTHER:
+            continue
+        inside = matrix.get((key, key), 0)
+        touching = sum(n for (a, b), n in matrix.items() if a == key or b == key)
+        silo.append(
+            {"key": key, "label": label, "inside": inside, "touching": touching,
+             "index": inside / touching if touching else None}
+        )  # fmt: skip
+    silo.sort(key=lambda r: (-(r["index"] or 0.0), r["label"]))
+    return Silos(start=start, end=end, departments=departments, matrix=matrix, silo=silo)

@@ -6,4 +6,5 @@ app_name = "analytics"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export/<slug:table>.csv", views.export, name="export"),
+    path("silos/", views.silos, name="silos"),
 ]

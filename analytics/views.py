@@ -3,11 +3,14 @@ import csv
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from analytics import selectors
 from analytics.figures import FIGURES
-from analytics.forms import DashboardFilterForm
+from analytics.forms import DashboardFilterForm, RangeForm
+from analytics.templatetags.analytics_tags import figure, share
 from common.days import company_today
 from profiles import roles
 
@@ -19,6 +22,39 @@ def can_see_analytics(user) -> bool:
 def _require_comms(request) -> None:
     if not can_see_analytics(request.user):
         raise PermissionDenied("Adoption figures are for the Communications team.")
+
+
+def _filter_fields(form: RangeForm) -> list[dict]:
+    """The filter's inputs, built here: Django's widget templates render each of a hundred-odd
+    <option>s through the template engine, which cost the dashboard more than its queries."""
+    fields = []
+    for name in form.fields:
+        bound = form[name]
+        value = bound.value()
+        entry = {"name": name, "id": bound.id_for_label, "label": bound.label, "errors": bound.errors}
+        if name in ("start", "end"):
+            entry["input"] = format_html(
+                '<input type="date" name="{}" id="{}" value="{}">', name, bound.id_for_label, value or ""
+            )
+        else:
+            choices = form.fields[name].choices  # type: ignore[attr-defined]
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (v, mark_safe(" selected") if str(v) == str(value or "") else "", label)
+                    for v, label in choices
+                ),
+            )
+            entry["input"] = format_html(
+                '<select name="{}" id="{}">{}</select>', name, bound.id_for_label, options
+            )
+        fields.append(entry)
+    return fields
+
+
+def _cells(values: dict) -> list[str]:
+    return [figure(values, f.name) for f in FIGURES]
 
 
 def _chart_data(board: selectors.Dashboard) -> dict:
@@ -47,7 +83,10 @@ def dashboard(request):
     form = DashboardFilterForm(request.GET or None, names=names, today=company_today())
     if request.GET and not form.is_valid():
         return render(
-            request, "analytics/dashboard.html", {"form": form, "board": None, "figures": FIGURES}, status=400
+            request,
+            "analytics/dashboard.html",
+            {"form": form, "filter_fields": _filter_fields(form), "board": None, "figures": FIGURES},
+            status=400,
         )
     if not request.GET:
         form = DashboardFilterForm({}, names=names, today=company_today())
@@ -60,11 +99,35 @@ def dashboard(request):
         "analytics/dashboard.html",
         {
             "form": form,
+            "filter_fields": _filter_fields(form),
+            "tab": "adoption",
             "board": board,
             "figures": FIGURES,
             "chart_data": _chart_data(board),
             "query": request.GET.urlencode(),
-            "tables": [(axis, board.breakdowns[axis]) for axis in selectors.AXES if axis in board.breakdowns],
+            "tables": [
+                (
+                    axis,
+                    [
+                        (row.label, _cells(row.figures), share(row, "active_7"))
+                        for row in board.breakdowns[axis]
+                    ],
+                )
+                for axis in selectors.AXES
+                if axis in board.breakdowns
+            ],
+            # Up to a year of days: built in one call rather than a template loop of ~4,000 cells.
+            "day_rows": format_html_join(
+                "\n",
+                "<tr><td>{}</td>{}</tr>",
+                (
+                    (
+                        f"{d['day']:%a %d %b %Y}",
+                        format_html_join("", "<td>{}</td>", ((c,) for c in _cells(d))),
+                    )
+                    for d in board.days
+                ),
+            ),
         },
     )
 
@@ -106,3 +169,41 @@ def _csv_number(value: float) -> str:
 def _csv_text(text: str) -> str:
     """A department name an admin typed must not run as a spreadsheet formula."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@require_GET
+def silos(request):
+    """Who talks to whom: interactions between departments as a heat map, and each one's silo index."""
+    _require_comms(request)
+    form = RangeForm(request.GET, today=company_today())
+    context: dict = {"form": form, "filter_fields": _filter_fields(form), "tab": "silos"}
+    if not form.is_valid():
+        return render(request, "analytics/silos.html", {**context, "board": None}, status=400)
+    board = selectors.silos(
+        start=form.cleaned_data["start"], end=form.cleaned_data["end"], names=selectors.labels()
+    )
+    peak = max(board.matrix.values(), default=0) or 1
+    rows = [
+        (
+            label,
+            [
+                (
+                    board.matrix.get((source, target), 0),
+                    round(board.matrix.get((source, target), 0) / peak, 2),
+                )
+                for target, _ in board.departments
+            ],
+        )
+        for source, label in board.departments
+    ]
+    chart = {
+        "silo": {
+            "labels": [r["label"] for r in board.silo],
+            "data": [round(100 * r["index"], 1) if r["index"] is not None else None for r in board.silo],
+        }
+    }
+    return render(
+        request,
+        "analytics/silos.html",
+        {**context, "board": board, "rows": rows, "chart_data": chart, "query": request.GET.urlencode()},
+    )

@@ -1,5 +1,7 @@
 """Reads of groups, and the one rule for who may read a group's content."""
 
+from collections.abc import Collection
+
 from django.db.models import Q, QuerySet
 
 from common.pagination import Page, keyset_page
@@ -98,3 +100,13 @@ def join_request_exists(*, community: Community, request_id: int) -> bool:
 
 def invitation_exists(*, community: Community, invitation_id: int) -> bool:
     return GroupInvitation.objects.filter(pk=invitation_id, community=community).exists()
+
+
+def member_community_ids_of_many(*, profile_ids: Collection[int]) -> dict[int, frozenset[int]]:
+    """Each person's groups, for a batch of people at once (the digest): one query."""
+    groups: dict[int, set[int]] = {pk: set() for pk in profile_ids}
+    for profile_id, community_id in Membership.objects.filter(profile_id__in=profile_ids).values_list(
+        "profile_id", "community_id"
+    ):
+        groups[profile_id].add(community_id)
+    return {pk: frozenset(ids) for pk, ids in groups.items()}

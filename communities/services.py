@@ -234,3 +234,46 @@ def invitation_answer(*, invitation_id: int, invitee: Profile, accept: bool) -> 
         url=community.get_absolute_url(),
     )
     return invitation
+
+
+# Membership the company's identity provider manages (provisioning/): in bulk, without the join rules a
+# person meets (private groups, requests), because the provider's group is the authority.
+
+
+@transaction.atomic
+def community_members_provision(*, community: Community, profile_ids: list[int]) -> int:
+    """Makes these people members (those already in keep their role); returns how many joined."""
+    have = set(
+        Membership.objects.filter(community=community, profile_id__in=profile_ids).values_list(
+            "profile_id", flat=True
+        )
+    )
+    joining = [pid for pid in dict.fromkeys(profile_ids) if pid not in have]
+    Membership.objects.bulk_create(
+        [Membership(community=community, profile_id=pid) for pid in joining], ignore_conflicts=True
+    )
+    joined = Membership.objects.filter(community=community, profile_id__in=joining).count()
+    if joined:
+        Community.objects.filter(pk=community.pk).update(member_count=F("member_count") + joined)
+        _audiences_forget(profile_ids=joining)
+    return joined
+
+
+@transaction.atomic
+def community_members_deprovision(*, community: Community, profile_ids: list[int]) -> int:
+    """Removes these people, except the group's admins (a group is never left without its admins by a
+    provider's change); returns how many left."""
+    leaving = Membership.objects.filter(
+        community=community, profile_id__in=profile_ids, role=Membership.Role.MEMBER
+    )
+    left_ids = list(leaving.values_list("profile_id", flat=True))
+    leaving.delete()
+    if left_ids:
+        Community.objects.filter(pk=community.pk).update(member_count=F("member_count") - len(left_ids))
+        _audiences_forget(profile_ids=left_ids)
+    return len(left_ids)
+
+
+def _audiences_forget(*, profile_ids: list[int]) -> None:
+    user_ids = list(Profile.objects.filter(pk__in=profile_ids).values_list("user_id", flat=True))
+    live.stamps_renew([live.audience_stamp_key(user_id=uid) for uid in user_ids])

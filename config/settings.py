@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "search",
     "notifications",
     "analytics",
+    "digests",
+    "provisioning",
     "demo",
 ]
 
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "analytics.middleware.ActiveDayMiddleware",
+    "digests.middleware.LastSeenMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -256,7 +259,8 @@ CELERY_BEAT_SCHEDULE = {
     # Bulk email a dead worker, a lost task or a mail server outage left owed: queued again once
     # their lease runs out (HIVE_DELIVERY_LEASE_SECONDS).
     "delivery-sweep": {"task": "delivery.sweep", "schedule": crontab(minute="*")},
-    "feed-daily-digest": {"task": "feed.digest_send_daily", "schedule": crontab(hour=7, minute=0)},
+    # Each person's digest (daily, or weekly on their weekday) of what they missed up to midnight.
+    "digests-daily": {"task": "digests.send_daily", "schedule": crontab(hour=7, minute=0)},
     # Scheduled posts whose time has come (each claimed once: feed/scheduling.py).
     "feed-scheduled-posts-publish": {"task": "feed.scheduled_posts_publish", "schedule": 60.0},
     # The one reminder of a must-read announcement to whoever has not acknowledged it.
@@ -293,6 +297,9 @@ HIVE_DIGEST_BATCH_SIZE = env_int("HIVE_DIGEST_BATCH_SIZE", 500)
 HIVE_DELIVERY_LEASE_SECONDS = env_int("HIVE_DELIVERY_LEASE_SECONDS", 300)
 HIVE_DELIVERY_RETRY_SECONDS = env_int("HIVE_DELIVERY_RETRY_SECONDS", 30)
 HIVE_DELIVERY_MAX_ATTEMPTS = env_int("HIVE_DELIVERY_MAX_ATTEMPTS", 8)
+# A batch's claims are renewed this often (at most a third of the lease), which also catches people
+# deactivated while their batch is being sent.
+HIVE_DELIVERY_RENEW_SECONDS = env_int("HIVE_DELIVERY_RENEW_SECONDS", 2)
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

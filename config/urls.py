@@ -25,6 +25,7 @@ urlpatterns = [
     path("media/<path:path>", media, name="media"),
     path("accounts/", include("allauth.urls")),
     path("", include("feed.urls")),
+    path("", include("digests.urls")),
     path("people/", include("profiles.urls")),
     path("skills/", include("expertise.urls")),
     path("kudos/", include("recognition.urls")),
@@ -35,6 +36,7 @@ urlpatterns = [
     path("moderation/", include("moderation.urls")),
     path("guidelines/", include("moderation.urls_guidelines")),
     path("analytics/", include("analytics.urls")),
+    path("scim/v2/", include("provisioning.urls")),
     path("wiki/", include("wiki.urls")),
 ]
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.mail import EmailMessage
 
+from profiles.models import Profile
+
 
 class Skip(Exception):
     """Raised by a kind's `build` when this person should not get the message after all (opted out,
@@ -20,6 +22,10 @@ class MailKind:
     prepare: Callable[[str], Any]
     # (profile, period, prepared) -> the message; raise Skip(reason) to send nothing.
     build: Callable[..., EmailMessage]
+    # (period, prepare's result, the batch's people) -> what `build` gets as `prepared` instead: each
+    # person's content loaded for the whole batch at once, so a batch costs the same few queries
+    # whatever its size.
+    prepare_batch: Callable[[str, Any, list[Profile]], Any] | None = None
 
 
 _KINDS: dict[str, MailKind] = {}

@@ -45,6 +45,9 @@ class DeliveryMessage(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # Which batch holds the claim (a token per delivery_send call): a worker that stalled past its
+    # lease cannot mark or renew a message another worker has claimed since.
+    claim = models.CharField(max_length=32, blank=True)
     # After a transient failure: not claimed again before this (backoff).
     not_before = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)

@@ -9,6 +9,8 @@ most that one message can go twice.
 
 import logging
 import smtplib
+import time
+import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -118,18 +120,30 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
-def _claim(message_id: int) -> bool:
-    now = timezone.now()
+def _claimable(now) -> Q:
     open_claim = Q(state=State.QUEUED) & (Q(not_before__isnull=True) | Q(not_before__lte=now))
     dead_claim = Q(state=State.CLAIMED, lease_until__lte=now)
-    return bool(
-        DeliveryMessage.objects.filter(Q(pk=message_id) & (open_claim | dead_claim)).update(
+    return open_claim | dead_claim
+
+
+def _claim_batch(message_ids: list[int], token: str) -> list[int]:
+    """Claim every message of the batch still owed and in nobody's hands: two queries, whatever the
+    batch's size. Rows another worker is claiming at this moment are skipped, not waited for."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            DeliveryMessage.objects.filter(Q(pk__in=message_ids) & _claimable(now))
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)
+        )
+        DeliveryMessage.objects.filter(pk__in=ids).update(
             state=State.CLAIMED,
+            claim=token,
             lease_until=now + timedelta(seconds=settings.HIVE_DELIVERY_LEASE_SECONDS),
             attempts=F("attempts") + 1,
             updated_at=now,
         )
-    )
+    return ids
 
 
 def _finish(message_id: int, *, state: str, reason: str = "") -> None:
@@ -145,6 +159,20 @@ def _finish(message_id: int, *, state: str, reason: str = "") -> None:
     )
 
 
+def _finish_many(outcomes: dict[int, tuple[str, str]], *, token: str) -> None:
+    """Record skipped and failed messages, one UPDATE per distinct outcome. Nothing was sent to them,
+    so if a crash loses these before they are written, the message is simply decided again."""
+    by_outcome: dict[tuple[str, str], list[int]] = {}
+    for pk, outcome in outcomes.items():
+        by_outcome.setdefault(outcome, []).append(pk)
+    now = timezone.now()
+    for (state, reason), ids in by_outcome.items():
+        DeliveryMessage.objects.filter(pk__in=ids, claim=token, state=State.CLAIMED).update(
+            state=state, last_error=reason, updated_at=now, lease_until=None, not_before=None
+        )
+    outcomes.clear()
+
+
 def delivery_backoff(attempt: int) -> int:
     """Seconds to wait after the `attempt`-th transient failure: doubling, at most an hour."""
     return min(settings.HIVE_DELIVERY_RETRY_SECONDS * 2 ** (attempt - 1), 3600)
@@ -152,7 +180,7 @@ def delivery_backoff(attempt: int) -> int:
 
 def _release(message: DeliveryMessage, *, reason: str) -> None:
     """A transient failure: back to queued after a backoff, or failed for good after too many tries."""
-    attempts = message.attempts + 1  # the claim's increment
+    attempts = message.attempts  # counted when it was claimed
     if attempts >= settings.HIVE_DELIVERY_MAX_ATTEMPTS:
         _finish(message.pk, state=State.FAILED, reason=f"gave up after {attempts} attempts: {reason}")
         return
@@ -167,49 +195,108 @@ def _release(message: DeliveryMessage, *, reason: str) -> None:
     )
 
 
+def _unclaim(ids: list[int], *, token: str) -> None:
+    """Messages of an interrupted batch that were never tried: owed again, to the task's retry (which
+    holds them for a lease), without counting an attempt."""
+    now = timezone.now()
+    DeliveryMessage.objects.filter(pk__in=ids, claim=token, state=State.CLAIMED).update(
+        state=State.QUEUED,
+        attempts=F("attempts") - 1,
+        lease_until=now + timedelta(seconds=settings.HIVE_DELIVERY_LEASE_SECONDS),
+        updated_at=now,
+    )
+
+
+def _renew(ids: list[int], *, token: str) -> tuple[set[int], set[int]]:
+    """Extend the lease of the batch's messages still to send; returns (still ours, whose person was
+    deactivated since the claim). A message whose claim ran out and went to another worker (this one
+    stalled longer than a lease) is not ours any more and is left alone."""
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            DeliveryMessage.objects.filter(pk__in=ids, claim=token, state=State.CLAIMED)
+            .select_for_update(of=("self",))
+            .values_list("id", "profile__user__is_active")
+        )
+        ours = {pk for pk, _ in rows}
+        DeliveryMessage.objects.filter(pk__in=ours).update(
+            lease_until=now + timedelta(seconds=settings.HIVE_DELIVERY_LEASE_SECONDS)
+        )
+    return ours, {pk for pk, active in rows if not active}
+
+
 def delivery_send(*, message_ids: list[int]) -> dict[str, int]:
-    """Send these messages, each claimed, sent and marked on its own; returns counts by outcome.
+    """Send these messages; returns counts by outcome.
+
+    The batch costs a fixed number of queries whatever its size: one claim for all, one read of the
+    messages with their people, the kind's batch reads, one UPDATE per distinct skip or failure
+    reason, and a lease renewal every HIVE_DELIVERY_RENEW_SECONDS (which also notices people
+    deactivated since the claim). The one write per message is the mark that it was sent, made as
+    soon as the server accepted it: a crash can then repeat only the message in flight.
 
     An address refused for good (5xx) or a message that cannot be built fails alone and the batch
     goes on; a person deactivated or no longer wanting it is skipped. A server that is down or drops
     the connection stops the batch with DeliveryInterrupted so the task retries after a backoff."""
     counts = {State.SENT: 0, State.SKIPPED: 0, State.FAILED: 0, "not_claimed": 0}
+    token = uuid.uuid4().hex
+    claimed = _claim_batch(list(message_ids), token)
+    counts["not_claimed"] = len(set(message_ids)) - len(claimed)
+    if not claimed:
+        return counts
+    # Read after the claim: someone deactivated (or opted out) since the run was planned gets nothing.
     messages = list(
-        DeliveryMessage.objects.filter(pk__in=message_ids, state__in=DeliveryMessage.OPEN_STATES)
-        .select_related("run")
+        DeliveryMessage.objects.filter(pk__in=claimed, claim=token)
+        .select_related("run", "profile__user")
         .order_by("id")
     )
-    counts["not_claimed"] = len(set(message_ids)) - len(messages)
+    people: dict[int, list[Profile]] = {}
+    for message in messages:
+        people.setdefault(message.run_id, []).append(message.profile)
     prepared: dict[int, Any] = {}
+    decided: dict[int, tuple[str, str]] = {}  # skipped or failed, written in bulk
+    # Well inside the lease, so a live worker never loses a claim it is about to use.
+    renew_every = min(settings.HIVE_DELIVERY_RENEW_SECONDS, settings.HIVE_DELIVERY_LEASE_SECONDS / 3)
+    renewed_at = time.monotonic()
+    gone: set[int] = set()
     connection = get_connection()
     try:
-        for message in messages:
-            if not _claim(message.pk):
+        for index, message in enumerate(messages):
+            if time.monotonic() - renewed_at > renew_every:
+                rest = [m.pk for m in messages[index:]]
+                ours, deactivated = _renew(rest, token=token)
+                gone |= set(rest) - ours
+                for pk in deactivated:
+                    message_of = next(m for m in messages[index:] if m.pk == pk)
+                    message_of.profile.user.is_active = False
+                _finish_many(decided, token=token)
+                renewed_at = time.monotonic()
+            if message.pk in gone:
                 counts["not_claimed"] += 1
                 continue
             run = message.run
-            # Read now, after the claim: someone deactivated (or opted out) since the run was planned
-            # gets nothing.
-            profile = Profile.objects.select_related("user").get(pk=message.profile_id)
+            profile = message.profile
             user = profile.user
             if not user.is_active:
-                _finish(message.pk, state=State.SKIPPED, reason="deactivated before the message went out")
+                decided[message.pk] = (State.SKIPPED, "deactivated before the message went out")
                 counts[State.SKIPPED] += 1
                 continue
             try:
                 kind: MailKind = kind_get(run.kind)
                 if run.pk not in prepared:
-                    prepared[run.pk] = kind.prepare(run.period)
+                    shared = kind.prepare(run.period)
+                    if kind.prepare_batch is not None:
+                        shared = kind.prepare_batch(run.period, shared, people[run.pk])
+                    prepared[run.pk] = shared
                 email = kind.build(profile=profile, period=run.period, prepared=prepared[run.pk])
             except Skip as skip:
-                _finish(message.pk, state=State.SKIPPED, reason=str(skip))
+                decided[message.pk] = (State.SKIPPED, str(skip))
                 counts[State.SKIPPED] += 1
                 continue
             except DatabaseError:
                 raise  # the database, not this message: the claim runs out and it is sent later
             except Exception as error:  # a template or data error for this person: theirs alone
                 log.exception("delivery %s: could not build the message for %s", run, user.email)
-                _finish(message.pk, state=State.FAILED, reason=f"could not build: {_describe(error)}")
+                decided[message.pk] = (State.FAILED, f"could not build: {_describe(error)}")
                 counts[State.FAILED] += 1
                 continue
             try:
@@ -218,19 +305,26 @@ def delivery_send(*, message_ids: list[int]) -> dict[str, int]:
             except smtplib.SMTPException as error:
                 if _permanent(error):
                     log.warning("delivery %s: %s refused for good: %s", run, user.email, error)
-                    _finish(message.pk, state=State.FAILED, reason=_describe(error))
+                    decided[message.pk] = (State.FAILED, _describe(error))
                     counts[State.FAILED] += 1
                     continue
                 _release(message, reason=_describe(error))
                 if _this_message_only(error):
                     continue  # a 4xx for this message only: retried later, the others go on
+                _unclaim([m.pk for m in messages[index + 1 :]], token=token)
                 raise DeliveryInterrupted(_describe(error)) from error
             except OSError as error:  # refused connection, timeout, reset
                 _release(message, reason=_describe(error))
+                _unclaim([m.pk for m in messages[index + 1 :]], token=token)
                 raise DeliveryInterrupted(_describe(error)) from error
             _finish(message.pk, state=State.SENT)
             counts[State.SENT] += 1
     finally:
+        if decided:
+            try:
+                _finish_many(decided, token=token)
+            except DatabaseError:  # their claims run out and they are decided again; none was sent
+                log.warning("delivery: could not record %d skipped or failed messages", len(decided))
         try:
             connection.close()
         except Exception:  # a dead connection cannot be closed politely; nothing is lost

@@ -31,6 +31,7 @@ from analytics.models import ActiveDay
 from analytics.services import rollup_fill
 from communities.models import Community, Membership
 from demo import content, projects_content
+from digests.models import DigestSetting
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, SkillAlias
 from expertise.services import people_counts_recount, skills_get_or_create
 from feed.hashtags import hashtags_find
@@ -619,7 +620,6 @@ class _Builder:
                         if self.rng.random() < 0.6
                         else ["English"],
                         start_date=p.start_date,
-                        digest_opt_in=self.rng.random() < 0.85,
                         created_at=joined[p],
                     )
                     for p in batch
@@ -1328,6 +1328,30 @@ class _Builder:
         ActiveDay.objects.bulk_create(rows, batch_size=BATCH_SIZE)
         self._stage(f"activity: {len(rows)} active days")
         self.counts["active_days"] = len(rows)
+        self._write_digest_settings(active)
+
+    def _write_digest_settings(self, active: set[tuple[int, date]]) -> None:
+        """Most people keep the daily digest; some take it weekly, a few turned it off. Their last
+        visit is their last active day, so only those away since get a digest (the default)."""
+        last_day: dict[int, date] = {}
+        for pk, day in active:
+            last_day[pk] = max(day, last_day.get(pk, day))
+        tz = timezone.get_current_timezone()
+        rows = []
+        for person in self.people:
+            pk = person.profile.pk
+            frequency = self._weighted({"daily": 70, "weekly": 15, "never": 15})
+            seen = last_day.get(pk)
+            rows.append(
+                DigestSetting(
+                    profile_id=pk,
+                    frequency=frequency,
+                    weekday=self.rng.randrange(7),
+                    last_seen_at=datetime.combine(seen, clock(9), tzinfo=tz) if seen else None,
+                )
+            )
+        DigestSetting.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        self._stage(f"digest settings: {len(rows)} people")
 
     def _fill_rollups(self) -> None:
         days = self.days[:-1]  # up to yesterday: today is not over, the nightly job will count it

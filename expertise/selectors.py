@@ -1,5 +1,7 @@
 """Reads of expertise: who knows a skill, what someone knows and who vouched for it, whom to meet."""
 
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -415,3 +417,15 @@ def people_to_meet(*, viewer: Profile, limit: int = MEET_LIMIT) -> list[MeetSugg
 def lists_anything(*, profile: Profile) -> bool:
     """Whether the person lists any skill or interest (two cheap EXISTS queries)."""
     return profile.skill_items.exists() or profile.interest_items.exists()
+
+
+def skill_names_lowercase_of_many(*, profile_ids: Collection[int]) -> dict[int, set[str]]:
+    """Each person's skill names in lower case, for a batch at once (the digest's questions): one query."""
+    names: dict[int, set[str]] = defaultdict(set)
+    for profile_id, name in (
+        ProfileSkill.objects.filter(content_object_id__in=profile_ids)
+        .annotate(name=Lower("tag__name"))
+        .values_list("content_object_id", "name")
+    ):
+        names[profile_id].add(name)
+    return dict(names)

@@ -6,8 +6,7 @@ class FeedConfig(AppConfig):
 
     def ready(self) -> None:
         from communities.page_parts import group_page_part_register
-        from delivery.kinds import kind_register
-        from feed import digest, selectors, services
+        from feed import selectors, services
         from feed.group_feed import group_feed
         from feed.models import Comment, Post
         from moderation.protocol import moderatable_register
@@ -17,4 +16,3 @@ class FeedConfig(AppConfig):
             Comment, remove=services.comment_remove_by_moderator, readable=selectors.comment_readable
         )
         group_page_part_register(group_feed)
-        kind_register(digest.DIGEST_KIND)

@@ -1,27 +1,9 @@
 """Celery adapters for the feed: plain values in, a service call, nothing else."""
 
-from datetime import date
-
 from celery import shared_task
 from django.db import OperationalError
 
-from common.days import company_yesterday
-from feed import acknowledgements, digest, scheduling
-
-
-@shared_task(name="feed.digest_send_daily")
-def digest_send_daily() -> None:
-    """Beat's morning job: yesterday's digest for everyone."""
-    digest_send_day.delay(company_yesterday().isoformat())
-
-
-@shared_task(
-    name="feed.digest_send_day", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True
-)
-def digest_send_day(day_iso: str) -> int:
-    """Record who is owed this day's digest and queue them in batches of HIVE_DIGEST_BATCH_SIZE
-    (delivery.send_batch tasks); safe to run again, it queues only what is still owed."""
-    return digest.digest_send(day=date.fromisoformat(day_iso))
+from feed import acknowledgements, scheduling
 
 
 @shared_task(

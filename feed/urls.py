@@ -43,5 +43,4 @@ urlpatterns = [
         name="scheduled_cancel",
     ),
     path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
-    path("digest/unsubscribe/<str:token>/", views.digest_unsubscribe, name="digest_unsubscribe"),
 ]

@@ -2,7 +2,6 @@ import mimetypes
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.shortcuts import redirect, render
@@ -10,12 +9,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.views import action_run, bad_cursor_400, form_errors_add, redirect_next
-from feed import digest, polls, scheduling, selectors, services
 from feed import live as feed_live
+from feed import polls, scheduling, selectors, services
 from feed.forms import CommentForm, PollForm, PostForm
 from feed.models import Post
 from moderation.ratelimit import rate_limited
@@ -420,21 +418,6 @@ def react(request, post_id: int):
         post = _post_or_404(request, post_id)
         return render(request, "feed/_reactions.html", {"post": post})
     return redirect_next(request, fallback="feed:home")
-
-
-@login_not_required
-@csrf_exempt  # the signed token is the credential; mail clients' one-click POST (RFC 8058) has no CSRF cookie
-@require_http_methods(["GET", "POST"])
-def digest_unsubscribe(request, token: str):
-    """From the digest's link: works signed out, and only a POST changes anything."""
-    profile_id = digest.unsubscribe_profile_id(token)
-    if profile_id is None:
-        return render(request, "feed/unsubscribe.html", {"invalid": True}, status=400)
-    done = False
-    if request.method == "POST":
-        digest.digest_unsubscribe(profile_id=profile_id)
-        done = True
-    return render(request, "feed/unsubscribe.html", {"done": done})
 
 
 @require_GET

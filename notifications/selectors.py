@@ -1,3 +1,6 @@
+from collections.abc import Collection
+from datetime import datetime
+
 from common.pagination import Page, keyset_page
 from notifications.models import DEFAULT_CHANNELS, Channel, Kind, Notification, Preference
 from profiles.models import Profile
@@ -25,3 +28,16 @@ def preferences_of(*, profile: Profile) -> dict[str, str]:
 def notification_of(*, recipient: Profile, notification_id: int) -> Notification | None:
     """One of this person's notifications; someone else's is None, as if it did not exist."""
     return Notification.objects.filter(pk=notification_id, recipient=recipient).first()
+
+
+def notifications_between(
+    *, recipient_ids: Collection[int], kinds: Collection[str], start: datetime, end: datetime
+) -> list[Notification]:
+    """What these people were told of in [start, end), newest first, for a batch at once (the digest)."""
+    if not recipient_ids:
+        return []
+    return list(
+        Notification.objects.filter(
+            recipient_id__in=recipient_ids, kind__in=kinds, created_at__gte=start, created_at__lt=end
+        ).order_by("-created_at", "-id")
+    )

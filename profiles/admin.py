@@ -37,8 +37,8 @@ class LocationAdmin(admin.ModelAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["display_name", "job_title", "department", "location", "manager", "digest_opt_in"]
-    list_filter = ["department", "location", "digest_opt_in", "user__is_active"]
+    list_display = ["display_name", "job_title", "department", "location", "manager"]
+    list_filter = ["department", "location", "user__is_active"]
     search_fields = ["display_name", "job_title", "user__email"]
     list_select_related = ["department", "location", "manager"]
     autocomplete_fields = ["manager", "user"]

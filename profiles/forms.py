@@ -43,10 +43,8 @@ class ProfileForm(forms.ModelForm):
             "bio",
             "phone",
             "start_date",
-            "digest_opt_in",
         ]
         labels = {
-            "digest_opt_in": "Send me the daily digest email",
             "bio": "About me",
             "pronouns": "Pronouns (optional)",
         }

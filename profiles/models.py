@@ -95,7 +95,6 @@ class Profile(models.Model):
     # [{"label": "GitHub", "url": "https://github.com/ada"}]; http(s) URLs only (checked in services).
     links = models.JSONField(default=list, blank=True)
     start_date = models.DateField(null=True, blank=True)
-    digest_opt_in = models.BooleanField(default=True, help_text="Receives the daily digest email.")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

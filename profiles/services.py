@@ -25,7 +25,6 @@ OWNER_FIELDS = {
     "languages",
     "phone",
     "links",
-    "digest_opt_in",
 }
 ADMIN_FIELDS = OWNER_FIELDS | {"start_date"}
 
@@ -41,16 +40,6 @@ def profile_ensure(*, user: User) -> Profile:
     profile, _ = Profile.objects.get_or_create(
         user=user, defaults={"display_name": _name_from_email(user.email)}
     )
-    return profile
-
-
-def profile_digest_unsubscribe(*, profile_id: int) -> Profile | None:
-    """Stop the daily digest for this person (the digest's signed link is the permission); None if
-    there is no such profile. Idempotent: a second click changes nothing."""
-    profile = Profile.objects.filter(pk=profile_id).first()
-    if profile is not None and profile.digest_opt_in:
-        profile.digest_opt_in = False
-        profile.save(update_fields=["digest_opt_in"])
     return profile
 
 

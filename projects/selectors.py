@@ -1,13 +1,16 @@
 """Reads of projects: the index, one project, someone's projects, and look-alikes of a draft."""
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import connection
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, Count, Max, QuerySet, Value, When
 from django.db.models.functions import Lower
 
 from common import sentence_embeddings
 from common.pagination import Page, keyset_page
+from common.vector_index import IndexState, VectorIndex
 from expertise.models import Skill
 from profiles.models import Profile
 from projects import similarity
@@ -188,36 +191,62 @@ def _candidates_scan(*, name: str, summary: str, tags: list[str]) -> list[int]:
 @dataclass
 class Suggestion:
     project: Project
-    score: float  # confidence that it is the same work, 0..1 (similarity.confidence)
+    score: float  # confidence that it is the same work, 0..1
     features: tuple[float, ...] = ()  # what the confidence was computed from, for the bench
+    reasons: list[str] = field(default_factory=list)  # why it is shown, a few words each
+    cosine: float | None = None  # closeness in meaning, with a sentence model
 
 
-def similar_projects(
+@dataclass
+class LookAlikes:
+    same: list[Suggestion]  # "possibly the same work"
+    related: list[Suggestion]  # "related projects"
+    considered: list[Suggestion]  # every candidate either tier was chosen from (bench, tests)
+
+
+# Drafts longer than this are cut: the sentence model reads 256 word pieces, the words past a few
+# paragraphs only add candidates that share one common word.
+NAME_CHARS, SUMMARY_CHARS = 200, 3000
+
+
+def project_look_alikes(
     *,
     name: str,
     summary: str = "",
     tags: list[str] | None = None,
     exclude_id: int | None = None,
-    limit: int = 3,
-    threshold: float | None = None,
-) -> list[Suggestion]:
-    """Existing projects that look like the same work as the draft, best first (at most `limit`).
+    same_threshold: float | None = None,
+    related_floor: float | None = None,
+) -> LookAlikes:
+    """Existing projects like the draft, in two tiers: "possibly the same work" and "related".
 
-    A fixed number of queries whatever the size: candidates, their rows and tags, the corpus size
-    estimate, and the candidates' sentence vectors when the model is on (the draft's own vector is
-    computed here, ~20 ms). Scoring is projects.similarity.
+    Candidates: projects sharing significant words or a tag (the database's full-text index), plus
+    the draft's nearest neighbours by meaning (projects_vector_index) when a sentence model is on.
+    A fixed number of queries whatever the size: the vectors' state, candidates, their rows, tags,
+    vectors and the corpus size. Scoring is projects.similarity.
     """
-    name, summary, tags = (name or "").strip()[:200], (summary or "").strip()[:3000], tags or []
+    nothing = LookAlikes(same=[], related=[], considered=[])
+    name, summary, tags = (
+        (name or "").strip()[:NAME_CHARS],
+        (summary or "").strip()[:SUMMARY_CHARS],
+        tags or [],
+    )
     if len(name) + len(summary) < 4:
-        return []
+        return nothing
     if connection.vendor == "postgresql":
         ids = _candidates_postgresql(name=name, summary=summary, tags=tags)
     else:
         ids = _candidates_scan(name=name, summary=summary, tags=tags)
-    if exclude_id:
-        ids = [i for i in ids if i != exclude_id]
+    model = sentence_embeddings.encoder()
+    draft = model.encode([similarity.embedding_text(name, summary)])[0] if model is not None else None
+    if model is not None and draft is not None:
+        near = projects_vector_index(model_name=model.name).nearest(
+            draft, k=similarity.SEMANTIC_CANDIDATES + 1
+        )
+        ids.extend(pk for pk, _ in near)
+    ids = list(dict.fromkeys(i for i in ids if i != exclude_id))
     if not ids:
-        return []
+        return nothing
     # Names of tags straight from the through-table: taggit's prefetch costs ~0.3 ms per project.
     projects = {p.pk: p for p in Project.objects.select_related("department").filter(pk__in=ids)}
     tag_names: dict[int, list[str]] = {}
@@ -229,29 +258,76 @@ def similar_projects(
         similarity.Candidate(id=p.pk, name=p.name, summary=p.summary, tags=tag_names.get(p.pk, []))
         for p in projects.values()
     ]
-    ranked = similarity.rank(
+    semantic = None
+    if model is not None and draft is not None:
+        stored = ProjectEmbedding.objects.filter(project_id__in=list(projects), model=model.name).values_list(
+            "project_id", "vector"
+        )
+        semantic = {pk: float(draft @ sentence_embeddings.vector_from_bytes(bytes(v))) for pk, v in stored}
+    result = similarity.tiers(
         name=name,
         summary=summary,
         tags=tags,
         candidates=candidates,
         corpus_size=_corpus_size(),
-        limit=limit,
-        threshold=threshold,
-        semantic=_semantic_scores(name=name, summary=summary, ids=list(projects)),
+        semantic=semantic,
+        same_threshold=same_threshold,
+        related_floor=related_floor,
     )
-    return [Suggestion(projects[s.candidate.id], score=s.confidence, features=s.features) for s in ranked]
+
+    def suggestion(c: similarity.Considered) -> Suggestion:
+        cosine = c.cosine if semantic is not None else None
+        why = similarity.reasons(
+            name=name, summary=summary, tags=tags, candidate=c.scored.candidate, cosine=cosine
+        )
+        return Suggestion(
+            projects[c.scored.candidate.id],
+            score=c.confidence,
+            features=c.features,
+            reasons=why,
+            cosine=cosine,
+        )
+
+    return LookAlikes(
+        same=[suggestion(c) for c in result.same],
+        related=[suggestion(c) for c in result.related],
+        considered=[suggestion(c) for c in result.considered],
+    )
 
 
-def _semantic_scores(*, name: str, summary: str, ids: list[int]) -> dict[int, float] | None:
-    """Candidate id -> cosine of its stored sentence vector and the draft's; None without a model."""
-    model = sentence_embeddings.encoder()
-    if model is None:
-        return None
-    stored = ProjectEmbedding.objects.filter(project_id__in=ids, model=model.name).values_list(
-        "project_id", "vector"
+def similar_projects(
+    *,
+    name: str,
+    summary: str = "",
+    tags: list[str] | None = None,
+    exclude_id: int | None = None,
+) -> list[Suggestion]:
+    """The "possibly the same work" tier alone (the last chance to join, after a failed submit)."""
+    return project_look_alikes(name=name, summary=summary, tags=tags, exclude_id=exclude_id).same
+
+
+def _embedding_state(model_name: str) -> IndexState:
+    row = ProjectEmbedding.objects.filter(model=model_name).aggregate(
+        n=Count("pk"), latest=Max("computed_at")
     )
-    draft = model.encode([similarity.embedding_text(name, summary)])[0]
-    return {pk: float(draft @ sentence_embeddings.vector_from_bytes(bytes(v))) for pk, v in stored}
+    return IndexState(count=row["n"], latest=row["latest"])
+
+
+def _embedding_rows(model_name: str, since: datetime | None) -> list[tuple[int, bytes, datetime]]:
+    qs = ProjectEmbedding.objects.filter(model=model_name)
+    if since is not None:
+        qs = qs.filter(computed_at__gte=since)
+    return list(qs.values_list("project_id", "vector", "computed_at").iterator(chunk_size=2000))
+
+
+@functools.cache
+def projects_vector_index(*, model_name: str) -> VectorIndex:
+    """Every project's sentence vector in this process's memory, for nearest neighbours by meaning;
+    it re-reads what changed at each look-up (one aggregate query when nothing did)."""
+    return VectorIndex(
+        state=functools.partial(_embedding_state, model_name),
+        rows=functools.partial(_embedding_rows, model_name),
+    )
 
 
 def _corpus_size() -> int:

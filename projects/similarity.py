@@ -26,8 +26,16 @@ candidate stands out from the rest tells them apart better (the figures are in t
 bench/duplicates/run.py).
 
 Words miss the same work described in other words ("anticipate machine breakdowns" for "predictive
-maintenance"). With a sentence model (common.sentence_embeddings) the cosine of the two texts'
-vectors joins the ranking score and the second stage; projects.selectors supplies it.
+maintenance"). With a sentence model (common.sentence_embeddings) candidates also come from the
+draft's nearest neighbours by meaning, and `tiers` sorts the best of them into two tiers:
+
+  "possibly the same work": a logistic model over five signals of a candidate (its cosine, how far
+      it stands out from the best other candidate, how far below the best it is, its lexical score,
+      its shared words) reaches SAME_THRESHOLD. Fitted on one blind author's pairs and checked on
+      the two others (bench/duplicates/run.py --authors): a cosine alone cannot tell the same work
+      from the same domain, a candidate that stands out from its neighbours mostly can.
+  "related projects": the rest of the TIER_DEPTH nearest, down to a cosine of RELATED_FLOOR: same
+      domain, people to talk to.
 """
 
 import functools
@@ -79,6 +87,22 @@ RERANK_DEPTH = 5
 SHARED_WORDS_FEATURE_CAP = 6
 # Lexical scores closer than this are a tie for the second stage.
 SCORE_TIE = 0.005
+
+# --- Two tiers, with a sentence model -------------------------------------------------------------
+# Nearest neighbours by meaning added to the word candidates.
+SEMANTIC_CANDIDATES = 20
+# Only the TIER_DEPTH nearest candidates are shown in either tier.
+TIER_DEPTH = 5
+# Fitted on author a's pairs (bench/duplicates/run.py --authors --fit --tune-on a): intercept, then
+# the weights of `tier_features` (cosine, lead, gap, lexical score, shared words).
+SAME_WEIGHTS = (-3.65, 1.76, 3.23, -1.5, 0.36, 0.38)
+# On author a: the threshold with the best "same" recall at precision >= 0.8 and at most 10% of
+# "different" drafts shown a "same" project; the related floor: the highest cosine (in 0.05 steps)
+# that keeps author a's recall counting either tier where it is with no floor.
+SAME_THRESHOLD = 0.45
+RELATED_FLOOR = 0.30
+SAME_SHOWN = 3
+RELATED_SHOWN = 3
 
 STOP_WORDS = frozenset(
     """
@@ -509,3 +533,130 @@ def rank(
     shown = [s for s in scored[:RERANK_DEPTH] if s.confidence >= threshold]
     shown.sort(key=lambda s: (-s.confidence, -s.candidate.id))
     return shown[:limit]
+
+
+# --- Two tiers -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Considered:
+    """A candidate among the TIER_DEPTH nearest: what its tier is decided from."""
+
+    scored: Scored
+    cosine: float
+    features: tuple[float, ...]
+    confidence: float  # that it is the same work, 0..1
+
+
+@dataclass
+class Tiers:
+    same: list[Considered]
+    related: list[Considered]
+    considered: list[Considered]  # every candidate that could have been shown, for the bench
+
+
+def tier_features(cosines: list[float], position: int, scored: Scored) -> tuple[float, ...]:
+    """The signals of the candidate at `position` of `cosines` (best first): its cosine, its lead over
+    the best other candidate (negative when it is not first), its gap below the first, its lexical
+    score and its shared words (capped)."""
+    cos = cosines[position]
+    best_other = max((c for i, c in enumerate(cosines) if i != position), default=0.0)
+    return (
+        cos,
+        cos - best_other,
+        cosines[0] - cos,
+        scored.score,
+        float(min(scored.shared, SHARED_WORDS_FEATURE_CAP)),
+    )
+
+
+def choose_tiers(
+    considered: list[Considered], *, same_threshold: float, related_floor: float
+) -> tuple[list[Considered], list[Considered]]:
+    """ "Possibly the same work": confidence >= same_threshold, most confident first; "related": the
+    rest by cosine, down to related_floor. `considered` is in cosine order."""
+    same = sorted((c for c in considered if c.confidence >= same_threshold), key=lambda c: -c.confidence)
+    same = same[:SAME_SHOWN]
+    chosen = {id(c) for c in same}
+    related = [c for c in considered if id(c) not in chosen and c.cosine >= related_floor][:RELATED_SHOWN]
+    return same, related
+
+
+def tiers(
+    *,
+    name: str,
+    summary: str,
+    tags: Iterable[str],
+    candidates: list[Candidate],
+    corpus_size: int,
+    semantic: dict[int, float] | None,
+    same_threshold: float | None = None,
+    related_floor: float | None = None,
+) -> Tiers:
+    """The candidates sorted into "possibly the same work" and "related".
+
+    With `semantic` (candidate id -> cosine with the draft), as the module docstring says. Without
+    a sentence model, words only: the lexical second stage's picks are "the same work", the rest of
+    its RERANK_DEPTH best that share a scored word are "related".
+    """
+    scored = score_all(name=name, summary=summary, tags=tags, candidates=candidates, corpus_size=corpus_size)
+    if semantic is None:
+        threshold = CONFIDENCE_THRESHOLD if same_threshold is None else same_threshold
+        considered = [
+            Considered(scored=s, cosine=0.0, features=s.features, confidence=s.confidence)
+            for s in scored[:RERANK_DEPTH]
+            if s.shared
+        ]
+        same = sorted((c for c in considered if c.confidence >= threshold), key=lambda c: -c.confidence)
+        same = same[:SAME_SHOWN]
+        related = [c for c in considered if c not in same][:RELATED_SHOWN]
+        return Tiers(same=same, related=related, considered=considered)
+    by_meaning = sorted(scored, key=lambda s: (-semantic.get(s.candidate.id, -1.0), -s.candidate.id))
+    cosines = [semantic.get(s.candidate.id, -1.0) for s in by_meaning]
+    considered = []
+    for position, item in enumerate(by_meaning[:TIER_DEPTH]):
+        if item.candidate.id not in semantic:
+            break  # no vector yet: cannot be weighed against the others
+        features = tier_features(cosines, position, item)
+        considered.append(
+            Considered(
+                scored=item,
+                cosine=cosines[position],
+                features=features,
+                confidence=confidence(features, SAME_WEIGHTS),
+            )
+        )
+    same, related = choose_tiers(
+        considered,
+        same_threshold=SAME_THRESHOLD if same_threshold is None else same_threshold,
+        related_floor=RELATED_FLOOR if related_floor is None else related_floor,
+    )
+    return Tiers(same=same, related=related, considered=considered)
+
+
+def reasons(
+    *, name: str, summary: str, tags: Iterable[str], candidate: Candidate, cosine: float | None
+) -> list[str]:
+    """Why a project is shown, in a few words each: the words and tags both mention, how close in
+    meaning. Shown words are the draft's own (not stems), at most three."""
+    out = []
+    if cosine is not None and cosine >= RELATED_FLOOR:
+        out.append(
+            "very close in meaning"
+            if cosine >= 0.6
+            else "close in meaning"
+            if cosine >= 0.45
+            else "a similar topic"
+        )
+    theirs = set(tokens(f"{candidate.name} {candidate.summary}"))
+    words: dict[str, None] = {}
+    for raw in _WORD.findall(f"{name} {summary}".lower()):
+        raw = raw.strip("-")
+        if normalise(raw) in theirs and len(words) < 3:
+            words.setdefault(raw, None)
+    if words:
+        out.append("both mention " + ", ".join(words))
+    common_tags = sorted(tag_set(tags) & tag_set(candidate.tags))
+    if common_tags:
+        out.append("same tags: " + ", ".join(common_tags[:3]))
+    return out

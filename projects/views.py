@@ -117,15 +117,15 @@ def create(request):
             else:
                 messages.success(request, "Project created.")
                 return redirect(project)
-    suggestions = []
+    look_alikes = None
     if request.method == "POST":
         # The same look-alikes the form showed while typing: a last chance to join instead.
-        suggestions = selectors.similar_projects(
+        look_alikes = selectors.project_look_alikes(
             name=request.POST.get("name", ""),
             summary=request.POST.get("summary", ""),
             tags=_tag_list(request.POST.get("tags", "")),
         )
-    return render(request, "projects/form.html", {"form": form, "creating": True, "suggestions": suggestions})
+    return render(request, "projects/form.html", {"form": form, "creating": True, "look_alikes": look_alikes})
 
 
 def _tag_list(raw: str) -> list[str]:
@@ -137,13 +137,13 @@ def _tag_list(raw: str) -> list[str]:
 
 @require_GET
 def similar(request):
-    """htmx: up to three existing projects that look like the draft on /projects/new/."""
-    suggestions = selectors.similar_projects(
+    """htmx: existing projects like the draft on /projects/new/, "possibly the same work" and "related"."""
+    look_alikes = selectors.project_look_alikes(
         name=request.GET.get("name", ""),
         summary=request.GET.get("summary", ""),
         tags=_tag_list(request.GET.get("tags", "")),
     )
-    return render(request, "projects/_similar.html", {"suggestions": suggestions})
+    return render(request, "projects/_similar.html", {"look_alikes": look_alikes})
 
 
 @require_http_methods(["GET", "POST"])

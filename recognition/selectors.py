@@ -1,5 +1,8 @@
 """Reads for kudos and points: what a viewer may see of whose kudos, and balances."""
 
+from collections.abc import Collection
+from datetime import datetime
+
 from django.db.models import Q, QuerySet
 
 from common.pagination import Page, keyset_page
@@ -71,6 +74,26 @@ def points_allowance_left(*, profile: Profile) -> int:
 def recognition_settings() -> RecognitionSettings:
     """The company's recognition rules: the row admins edit, or the defaults until they first save it."""
     return RecognitionSettings.objects.filter(pk=1).first() or RecognitionSettings(pk=1)
+
+
+def kudos_received_between(
+    *, recipient_ids: Collection[int], start: datetime, end: datetime
+) -> list[KudosRecipient]:
+    """Kudos these people received in [start, end), public or private (a recipient sees both), with
+    the giver and values: two queries for a batch of people (the digest)."""
+    if not recipient_ids:
+        return []
+    return list(
+        KudosRecipient.objects.filter(
+            Q(kudos__is_private=True) | Q(kudos__post__removed_at__isnull=True),
+            recipient_id__in=recipient_ids,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .select_related("kudos__giver")
+        .prefetch_related("kudos__values")
+        .order_by("-created_at", "-id")
+    )
 
 
 # --- Rewards -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Ln
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,8 @@ from search import backends
 from search.backends import SkillMatch
 from search.query import ParsedQuery, query_parse
 from search.text import snippet, words_of
+from wiki.models import Page
+from wiki.selectors import wiki_readable_q
 
 if TYPE_CHECKING:
     # django_stubs_ext ships with django-stubs (a dev dependency), so only the type checker imports it.
@@ -114,7 +116,7 @@ class SearchResults:
     @property
     def is_empty(self) -> bool:
         found = (self.people, self.skills, self.projects, self.places, self.groups, self.tags)
-        return not (any(found) or self.content.hits)
+        return not (any(found) or self.content.hits or self.content.wiki_hits)
 
 
 def _is_exact(match: SkillMatch) -> bool:
@@ -450,6 +452,10 @@ def experts_find(*, topic: str, viewer: Profile | None) -> ExpertResults:
 # Matching posts, and matching comments, ranked per search: the newest this many of each.
 CONTENT_CANDIDATES = 200
 CONTENT_SHOWN = 20
+WIKI_CANDIDATES = 200
+WIKI_SHOWN = 5
+# A page whose title has the words is what was looked for, whatever its text's rank (0.1 is a strong one).
+WIKI_TITLE_BONUS = 1.0
 # Relevance x recency + engagement (see _content_score).
 HALF_LIFE_DAYS = 180
 ENGAGEMENT_WEIGHT = 0.01
@@ -485,12 +491,25 @@ class ContentHit:
 
 
 @dataclass
+class WikiHit:
+    """A wiki page found, with its snippet as (text, is_match) parts."""
+
+    page: Page
+    snippet: list[tuple[str, bool]]
+    score: float
+
+
+@dataclass
 class ContentResults:
     hits: list[ContentHit] = field(default_factory=list)
     # Matches among the newest CONTENT_CANDIDATES posts and as many comments the viewer may read.
     count: int = 0
     capped: bool = False
     notices: list[str] = field(default_factory=list)
+    wiki_hits: list[WikiHit] = field(default_factory=list)
+    # Matching wiki pages the viewer may read, among the WIKI_CANDIDATES most recently edited.
+    wiki_count: int = 0
+    wiki_capped: bool = False
 
 
 def _content_score(row: dict, *, now: datetime) -> float:
@@ -508,14 +527,18 @@ def _content_score(row: dict, *, now: datetime) -> float:
     return score
 
 
-def _filters(*, parsed: ParsedQuery, member_ids: frozenset[int]) -> tuple[Q | None, Q | None, list[str]]:
-    """(posts Q, comments Q, notices): the filters as conditions on posts and on comments.
+def _filters(
+    *, parsed: ParsedQuery, member_ids: frozenset[int]
+) -> tuple[Q | None, Q | None, list[str], Q | None]:
+    """(posts Q, comments Q, notices, wiki pages Q): the filters as conditions on posts, on comments
+    and on wiki pages (None for pages when a filter names what pages lack: a kind or a #tag).
 
     None for the conditions when a filter names nothing the viewer may search: an unknown person or
     group, or a private group they are not in (the same notice as an unknown one, so trying slugs
     tells an outsider nothing).
     """
     post_q = Q()
+    wiki_q: Q | None = None if parsed.kinds or parsed.tag else Q()
     notices = []
     kinds = {
         "question": Q(kind=Post.Kind.QUESTION),
@@ -538,6 +561,7 @@ def _filters(*, parsed: ParsedQuery, member_ids: frozenset[int]) -> tuple[Q | No
             notices.append(f"No group you can read has the address “{parsed.group_slug}”.")
         else:
             post_q &= Q(community=group)
+            wiki_q = wiki_q & Q(space__community=group) if wiki_q is not None else None
     author_q = Q()
     for label, lookup in ((parsed.author_handle, "istartswith"), (parsed.author_email, "iexact")):
         if not label:
@@ -555,10 +579,17 @@ def _filters(*, parsed: ParsedQuery, member_ids: frozenset[int]) -> tuple[Q | No
     if parsed.before:
         dates &= Q(created_at__date__lt=parsed.before)
     if notices:
-        return None, None, notices
+        return None, None, notices, None
     # A comment is found by its own author and date, and by its post's kind, tag and group.
     comment_q = _on_post(post_q) & author_q & dates
-    return post_q & author_q & dates, comment_q, notices
+    if wiki_q is not None:
+        # A page's author is who wrote its current version; its date, that version's.
+        wiki_q &= author_q
+        if parsed.after:
+            wiki_q &= Q(updated_at__date__gt=parsed.after)
+        if parsed.before:
+            wiki_q &= Q(updated_at__date__lt=parsed.before)
+    return post_q & author_q & dates, comment_q, notices, wiki_q
 
 
 def _on_post(q: Q) -> Q:
@@ -609,7 +640,7 @@ def content_search(
         return result
     if member_ids is None:
         member_ids = member_community_ids(profile=viewer) if viewer is not None else frozenset()
-    post_q, comment_q, notices = _filters(parsed=parsed, member_ids=member_ids)
+    post_q, comment_q, notices, wiki_q = _filters(parsed=parsed, member_ids=member_ids)
     result.notices = notices
     if post_q is None:
         return result
@@ -661,6 +692,8 @@ def content_search(
             if comment_ids
             else {}
         )
+        if wiki_q is not None:
+            _wiki_search(result, backend=backend, words=words, rows=readable_pages_q(member_ids, wiki_q))
     for score, what, pk in top:
         # .get: a row removed between the two queries is left out rather than failing the page.
         if what == "post":
@@ -675,6 +708,39 @@ def content_search(
     return result
 
 
+def readable_pages_q(member_ids: frozenset[int], wiki_q: Q) -> "QuerySet[Page]":
+    return Page.objects.filter(wiki_readable_q(member_ids=member_ids), wiki_q, removed_at__isnull=True)
+
+
+def _wiki_search(result: ContentResults, *, backend: backends.SearchBackend, words: _Words, rows) -> None:
+    """The wiki pages among `rows` (already narrowed to what the viewer may read and the filters)
+    that match, best first: a page whose title matches first, then by full-text rank. Two queries."""
+    found = backend.wiki_candidates(rows, **words, limit=WIKI_CANDIDATES)
+    scored = sorted(
+        ((r["rank"] + (WIKI_TITLE_BONUS if r["in_title"] else 0.0), r["id"]) for r in found),
+        key=lambda s: (-s[0], -s[1]),
+    )[:WIKI_SHOWN]
+    if scored:
+        shown = {
+            p.pk: p
+            for p in backend.content_display(
+                Page.objects.filter(id__in=[pk for _, pk in scored], removed_at__isnull=True)
+                .select_related("author", "space__community")
+                .only(*_PAGE_SHOWN),
+                **words,
+            )
+        }
+        result.wiki_hits = [
+            WikiHit(shown[pk], shown[pk].snippet, score) for score, pk in scored if pk in shown
+        ]
+    result.wiki_count = len(found)
+    result.wiki_capped = len(found) >= WIKI_CANDIDATES
+
+
+_PAGE_SHOWN = (
+    "id", "title", "slug", "body", "version", "updated_at", "space__id", "space__community__id",
+    "space__community__name", "space__community__slug", "author__id", "author__display_name",
+)  # fmt: skip
 _POST_SHOWN = (
     "id", "kind", "body", "created_at", "reaction_count", "comment_count", "best_answer_id",
     "author__id", "author__display_name", "community__id", "community__name", "community__slug",

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from digests.models import DigestSetting
 from expertise.models import ProfileSkill
 from expertise.services import (
     endorsement_create,
@@ -118,3 +119,14 @@ def image_upload(name="me.png", **kwargs) -> SimpleUploadedFile:
     content_type = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
     fmt = kwargs.get("image_format", "PNG")
     return SimpleUploadedFile(name, image_bytes(**kwargs), content_type=content_type.get(fmt, "image/png"))
+
+
+# --- The email digest ---
+
+
+def digest_off(profile: Profile) -> Profile:
+    """Someone who turned the email digest off: a test's poster who must not get a digest of their own."""
+    DigestSetting.objects.update_or_create(
+        profile=profile, defaults={"frequency": DigestSetting.Frequency.NEVER}
+    )
+    return profile

@@ -72,6 +72,10 @@ class SearchBackend(Protocol):
         self, rows: QuerySet[Any, Any], *, text: str, phrases: list[str], also: list[str]
     ) -> list: ...
 
+    def wiki_candidates(
+        self, rows: QuerySet[Any, Any], *, text: str, phrases: list[str], also: list[str], limit: int
+    ) -> list[dict]: ...
+
 
 def current() -> SearchBackend:
     if connection.vendor == "postgresql":

@@ -25,7 +25,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest, Length
 
 from expertise.models import Skill
@@ -274,3 +274,31 @@ def _marked_parts(headline: str) -> list[tuple[str, bool]]:
         if piece:
             parts.append((piece, i % 2 == 1))
     return parts
+
+
+# --- Wiki pages -----------------------------------------------------------------------------
+
+
+def wiki_candidates(
+    rows: QuerySet, *, text: str, phrases: list[str], also: list[str], limit: int
+) -> list[dict]:
+    """The `limit` most recently edited of `rows` (wiki pages the viewer may read) whose title or text
+    matches, each with its `rank` and whether the title itself matches (`in_title`): one query.
+
+    search/migrations/0004_wiki_index indexes exactly SearchVector("title", "body", config="english")
+    on live pages; change both or neither.
+    """
+    tsq = _content_tsquery(text=text, phrases=phrases, also=also)
+    if tsq is None:
+        return []
+    vector = SearchVector("title", "body", config=CONTENT_CONFIG)
+    newest = rows.alias(doc=vector).filter(doc=tsq).order_by("-updated_at", "-id").values("id")[:limit]
+    title_match = rows.model.objects.filter(pk=OuterRef("pk")).alias(
+        t=SearchVector("title", config=CONTENT_CONFIG)
+    )
+    return list(
+        rows.model.objects.filter(id__in=newest)
+        .annotate(rank=SearchRank(vector, tsq), in_title=Exists(title_match.filter(t=tsq)))
+        .order_by("-updated_at", "-id")
+        .values("id", "updated_at", "rank", "in_title")
+    )

@@ -107,18 +107,18 @@ def post_authors(topic: str, *, also: list[str], recent: int, limit: int) -> dic
 # --- Posts and comments ---------------------------------------------------------------------
 
 
-def _content_match(*, text: str, phrases: list[str], also: list[str]) -> Q | None:
+def _content_match(*, text: str, phrases: list[str], also: list[str], field: str = "body") -> Q | None:
     match = Q()
     every = Q()
     for word in words_of(text):
-        every &= Q(body__icontains=word)
+        every &= Q(**{f"{field}__icontains": word})
     for phrase in phrases:
-        every &= Q(body__icontains=phrase)
+        every &= Q(**{f"{field}__icontains": phrase})
     if every:
         match |= every
     for alt in also:
         if alt.strip():
-            match |= Q(body__icontains=alt.strip())
+            match |= Q(**{f"{field}__icontains": alt.strip()})
     return match or None
 
 
@@ -143,4 +143,23 @@ def content_display(rows, *, text: str, phrases: list[str], also: list[str]) -> 
     terms = words_of(" ".join([text, *also]))
     for item in found:
         item.snippet = snippet(item.body, terms, width=220)
+    return found
+
+
+def wiki_candidates(rows, *, text: str, phrases: list[str], also: list[str], limit: int) -> list[dict]:
+    """Pages whose title or text holds the words, ranked like posts, with `in_title`."""
+    in_body = _content_match(text=text, phrases=phrases, also=also)
+    in_title = _content_match(text=text, phrases=phrases, also=also, field="title")
+    if in_body is None or in_title is None:
+        return []
+    found = list(
+        rows.filter(in_body | in_title)
+        .order_by("-updated_at", "-id")
+        .values("id", "updated_at", "title", "body")[:limit]
+    )
+    words = words_of(text) or words_of(" ".join(also))
+    for row in found:
+        title, body = row.pop("title").lower(), row.pop("body").lower()
+        row["rank"] = 0.1 * sum(1 for w in words if w in body or w in title) / max(len(words), 1)
+        row["in_title"] = bool(words) and all(w in title for w in words)
     return found

@@ -28,6 +28,14 @@
         options: { animation: false, maintainAspectRatio: false, indexAxis: "y", scales: { x: { beginAtZero: true, max: 100 } } },
       });
     }
+    var silo = document.getElementById("silo-chart");
+    if (silo) {
+      new Chart(silo, {
+        type: "bar",
+        data: { labels: data.silo.labels, datasets: [{ label: "Silo index (%)", data: data.silo.data, backgroundColor: colours[0] }] },
+        options: { animation: false, maintainAspectRatio: false, indexAxis: "y", scales: { x: { beginAtZero: true, max: 100 } } },
+      });
+    }
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
   else draw();

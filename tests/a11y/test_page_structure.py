@@ -16,6 +16,7 @@ from tests.helpers import signed_in
 from tests.security.test_stored_xss import (  # noqa: F401  (fixtures, used by name)
     colin,
     colleague_pages,
+    comms_pages,
     get,
     mallory_pages,
     world,
@@ -110,6 +111,19 @@ def test_every_page_is_wired_together(world, colin):
 @pytest.mark.parametrize("url", ["/projects/new/", "/polls/new/", "/kudos/give/", "/groups/new/"])
 def test_a_creation_form_is_wired_together(colleague_client, url):
     problems = broken_wiring(get(colleague_client, url))
+    assert problems == [], "\n".join(problems)
+
+
+# --- analytics (issue 11): the Communications group's pages ------------------------------------
+
+
+def test_communications_pages_are_wired_together(world, comms):
+    client = signed_in(comms)
+    problems = [
+        f"{page} {url}: {problem}"
+        for page, (url, _) in comms_pages(world).items()
+        for problem in broken_wiring(get(client, url))
+    ]
     assert problems == [], "\n".join(problems)
 
 

@@ -16,7 +16,7 @@ PASSWORD = "correct-horse-battery"  # what UserFactory sets
 # Hive's own pages; allauth's and the admin's are theirs to guard.
 HIVE_NAMESPACES = {"feed", "profiles", "expertise", "recognition", "moderation", "analytics"}
 # Reached from a link in an email, by someone who may well be signed out.
-PUBLIC_URL_NAMES = {"feed:digest_unsubscribe"}
+PUBLIC_URL_NAMES = {"digests:unsubscribe"}
 # A value each path converter accepts, so any URL name can be turned into a URL.
 SAMPLE_ARGUMENT = {"IntConverter": 1, "SlugConverter": "python", "StringConverter": "sample"}
 

@@ -9,6 +9,7 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.test import RequestFactory
 from django.urls import reverse
 
+from digests.selectors import digest_setting_of
 from profiles.adapters import CompanySocialAccountAdapter
 from profiles.forms import SsoSignupForm
 from profiles.models import Profile, User
@@ -31,7 +32,7 @@ def test_company_address_signs_up_and_gets_a_profile(client):
     user = User.objects.get(email="new.starter@example.com")
     profile = Profile.objects.get(user=user)
     assert profile.display_name == "New Starter"
-    assert profile.digest_opt_in
+    assert digest_setting_of(profile_id=profile.pk).frequency == "daily"  # the digest is on by default
     # Signed in straight away, and the feed opens.
     assert client.get(reverse("feed:home")).status_code == 200
 

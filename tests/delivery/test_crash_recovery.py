@@ -14,6 +14,7 @@ from django.utils import timezone
 from delivery.models import DeliveryMessage
 from profiles import roles
 from tests.factories import PostFactory, ProfileFactory, in_group
+from tests.helpers import digest_off
 
 # Committed data, for the worker process.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,6 +23,7 @@ PEOPLE = 216
 DAY = date(2025, 3, 10)
 MONDAY = date(2025, 3, 10)
 KILL_AFTER = 100  # messages accepted by the server: the kill lands in the third batch of 40
+BATCH = 40  # HIVE_DIGEST_BATCH_SIZE in the rig
 
 
 def _company(count: int, *, comms: bool = False) -> set[str]:
@@ -37,10 +39,12 @@ def _all_sent(kind: str, expected: int) -> bool:
 
 
 def _assert_killed_mid_batch(kind: str) -> None:
-    """The kill left what a crash leaves: one message claimed and not marked, the batch unfinished."""
+    """The kill left what a crash leaves: the batch's messages claimed and not marked (the one in flight
+    and those after it), the batches after it still queued."""
     states = Counter(DeliveryMessage.objects.filter(run__kind=kind).values_list("state", flat=True))
-    assert states["claimed"] == 1, states
-    assert states["sent"] == KILL_AFTER and states["queued"] == PEOPLE - KILL_AFTER - 1, states
+    assert states["sent"] == KILL_AFTER, states
+    assert states["claimed"] == BATCH - KILL_AFTER % BATCH, states
+    assert states["queued"] == PEOPLE - KILL_AFTER - states["claimed"], states
 
 
 def _finish_with_sweeps(rig, *, kind: str, people: int) -> None:
@@ -77,24 +81,23 @@ def test_digest_reaches_everyone_once_when_the_worker_is_killed_mid_batch(crash_
     rig.worker.start()  # boots while the company is built
     people = _company(PEOPLE)
     nine = datetime.combine(DAY, clock(9), tzinfo=timezone.get_current_timezone())
-    PostFactory(author=ProfileFactory(digest_opt_in=False), body="Launch is live", created_at=nine)
+    PostFactory(author=digest_off(ProfileFactory()), body="Launch is live", created_at=nine)
     rig.inbox.hang_at = KILL_AFTER
 
-    rig.send_task("feed.digest_send_day", DAY.isoformat())
+    rig.send_task("digests.send_day", DAY.isoformat())
     rig.wait_for(rig.inbox.hanging.is_set, "half the digests accepted")
     rig.worker.kill()
     _assert_killed_mid_batch("digest")
 
     rig.worker.start()
-    rig.send_task("feed.digest_send_day", DAY.isoformat())  # the operator runs the day's job again
+    rig.send_task("digests.send_day", DAY.isoformat())  # the operator runs the day's job again
     _finish_with_sweeps(rig, kind="digest", people=PEOPLE)
 
     duplicates, missing = _report("digest", rig, people, kills=rig.worker.kills)
     assert missing == 0
     assert duplicates <= rig.worker.kills
     assert all(
-        subject.endswith("1 post colleagues talked about on Monday 10 March")
-        for _, subject in rig.inbox.received
+        subject == "Hive digest: 1 new for you since Monday 10 March" for _, subject in rig.inbox.received
     )
 
 
@@ -124,10 +127,10 @@ def test_digest_reaches_everyone_exactly_once_when_the_mail_server_goes_away_and
     rig.worker.start()
     people = _company(PEOPLE)
     nine = datetime.combine(DAY, clock(9), tzinfo=timezone.get_current_timezone())
-    PostFactory(author=ProfileFactory(digest_opt_in=False), created_at=nine)
+    PostFactory(author=digest_off(ProfileFactory()), created_at=nine)
     rig.inbox.hang_at = KILL_AFTER
 
-    rig.send_task("feed.digest_send_day", DAY.isoformat())
+    rig.send_task("digests.send_day", DAY.isoformat())
     rig.wait_for(rig.inbox.hanging.is_set, "the server reached the message it hangs on")
     rig.smtp.stop()
     rig.inbox.hang_at = None

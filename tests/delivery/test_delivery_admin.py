@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from delivery.models import DeliveryMessage, DeliveryRun
 from delivery.services import delivery_plan, delivery_queue
-from feed import digest
-from profiles.models import Profile
+from digests import mail as digest
 from tests.factories import PostFactory, ProfileFactory, UserFactory
+from tests.helpers import digest_off
 from tests.tasks.flaky_mail import FlakyEmailBackend
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
@@ -26,8 +26,8 @@ def _cell(html: str, name: str) -> str:
 
 @pytest.fixture
 def admin_browser() -> Client:
-    admin = ProfileFactory(
-        user=UserFactory(email="root@example.com", is_staff=True, is_superuser=True), digest_opt_in=False
+    admin = digest_off(
+        ProfileFactory(user=UserFactory(email="root@example.com", is_staff=True, is_superuser=True))
     )
     browser = Client()
     browser.force_login(admin.user)
@@ -38,14 +38,14 @@ def admin_browser() -> Client:
 def sent_day(author, colleague, outsider, settings):
     """Ada got the digest, Colin's address was refused, Olga opted out before her batch ran."""
     nine = datetime.combine(DAY, time(9), tzinfo=timezone.get_current_timezone())
-    PostFactory(author=author, created_at=nine)
+    PostFactory(author=digest_off(ProfileFactory()), created_at=nine)
     settings.EMAIL_BACKEND = "tests.tasks.flaky_mail.FlakyEmailBackend"
     FlakyEmailBackend.reset()
     FlakyEmailBackend.refused = {"colin@example.com": 550}
     run = delivery_plan(
         kind=digest.DIGEST, period=DAY.isoformat(), profile_ids=[author.pk, colleague.pk, outsider.pk]
     )
-    Profile.objects.filter(pk=outsider.pk).update(digest_opt_in=False)
+    digest_off(outsider)
     delivery_queue(run=run)
     FlakyEmailBackend.reset()
     return run
@@ -61,7 +61,7 @@ def test_admin_sees_each_runs_counts_and_reasons(admin_browser, sent_day):
 
     detail = admin_browser.get(f"/admin/delivery/deliveryrun/{sent_day.pk}/change/").content.decode()
     assert "refused by the mail server: colin@example.com 550 No such user" in detail
-    assert "opted out of the digest before it went out" in detail
+    assert "turned the digest off before it went out" in detail
 
     failed = admin_browser.get(
         f"/admin/delivery/deliverymessage/?run__id__exact={sent_day.pk}&state__exact=failed"

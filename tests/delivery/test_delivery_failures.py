@@ -16,8 +16,9 @@ from delivery import services
 from delivery.models import DeliveryMessage, DeliveryRun
 from delivery.services import DeliveryInterrupted, delivery_plan, delivery_queue, delivery_send
 from delivery.tasks import delivery_sweep
-from feed import digest
+from digests import mail as digest
 from tests.factories import PostFactory, ProfileFactory, UserFactory
+from tests.helpers import digest_off
 from tests.tasks.flaky_mail import FlakyEmailBackend
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
@@ -26,9 +27,10 @@ DAY = date(2025, 3, 10)
 
 
 @pytest.fixture
-def day_with_a_post(author):
+def day_with_a_post(db):
+    """A post by someone who gets no digest, so everyone else's digest holds it."""
     PostFactory(
-        author=author,
+        author=digest_off(ProfileFactory(user__email="poster@example.com")),
         body="Launch is live",
         created_at=datetime.combine(DAY, time(9), tzinfo=timezone.get_current_timezone()),
     )
@@ -162,15 +164,14 @@ def test_someone_deactivated_between_claim_and_send_is_skipped_and_recorded(
     day_with_a_post, author, colleague, mailoutbox, monkeypatch
 ):
     ids = _plan([author, colleague])
-    claim = services._claim
+    claim = services._claim_batch
 
-    def claim_then_deactivate(message_id: int) -> bool:
-        claimed = claim(message_id)
-        if DeliveryMessage.objects.get(pk=message_id).profile_id == colleague.pk:
-            UserFactory._meta.model.objects.filter(pk=colleague.user_id).update(is_active=False)
+    def claim_then_deactivate(message_ids: list[int], token: str) -> list[int]:
+        claimed = claim(message_ids, token)
+        UserFactory._meta.model.objects.filter(pk=colleague.user_id).update(is_active=False)
         return claimed
 
-    monkeypatch.setattr(services, "_claim", claim_then_deactivate)
+    monkeypatch.setattr(services, "_claim_batch", claim_then_deactivate)
 
     counts = delivery_send(message_ids=ids)
 

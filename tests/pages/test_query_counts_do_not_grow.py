@@ -133,10 +133,14 @@ class Company:
             "guidelines": "/guidelines/",
             "edit guidelines": "/guidelines/edit/",
             "adoption dashboard": "/analytics/",
+            # analytics (issue 11)
+            "silo map": "/analytics/silos/",
             # Leaders (issue 15).
             "must-read figures": f"/posts/{self.must_read.pk}/acknowledgements/",
             "scheduled posts": "/posts/scheduled/",
             "edit scheduled post": self.scheduled.get_absolute_url(),
+            # --- digests (issue 10): the person's own email settings ---
+            "email settings": "/people/me/email/",
         }
 
 

@@ -24,7 +24,6 @@ def _form(profile: Profile, **changes) -> dict:
         "bio": profile.bio,
         "languages": ", ".join(profile.languages),
         "phone": profile.phone,
-        "digest_opt_in": "on" if profile.digest_opt_in else "",
     }
     for n, link in enumerate(profile.links):
         data[f"link_{n}_label"] = link["label"]

@@ -212,7 +212,6 @@ def _edit_form(profile: Profile, **changes) -> dict:
         "department": profile.department_id or "",
         "location": profile.location_id or "",
         "bio": profile.bio,
-        "digest_opt_in": "on" if profile.digest_opt_in else "",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v != ""}
@@ -223,7 +222,7 @@ def test_owner_edits_their_profile(client, author, outsider):
 
     response = client.post(
         f"/people/{author.pk}/edit/",
-        _edit_form(author, job_title="Staff engineer", department=outsider.department_id, digest_opt_in=""),
+        _edit_form(author, job_title="Staff engineer", department=outsider.department_id),
     )
 
     assert response.status_code == 302
@@ -231,7 +230,6 @@ def test_owner_edits_their_profile(client, author, outsider):
     author.refresh_from_db()
     assert author.job_title == "Staff engineer"
     assert author.department == outsider.department
-    assert author.digest_opt_in is False
     assert "Profile saved." in client.get(response["Location"]).content.decode()
 
 

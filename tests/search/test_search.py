@@ -20,9 +20,10 @@ pytestmark = pytest.mark.django_db
 # Session, user, viewer profile, roles; search.backends.postgres.session() (savepoint, planner
 # settings, release), skills with their people counts (lower trigram bar, the query, bar restored),
 # the skill an admin's alias of that name means, people by name, projects, the viewer's groups, posts
-# and comments matched and ranked, the page's posts and comments with their snippets; then people
-# listing the skill meant; departments and offices (one each), groups, and #tags the viewer can see used.
-SEARCH_MAX_QUERIES = 23
+# and comments matched and ranked, the page's posts and comments with their snippets, wiki pages matched
+# and (when any) the page's wiki pages with their snippets; then people listing the skill meant;
+# departments and offices (one each), groups, and #tags the viewer can see used.
+SEARCH_MAX_QUERIES = 25
 # Session, user, viewer profile, roles, popular skills.
 EMPTY_SEARCH_MAX_QUERIES = 5
 

@@ -294,6 +294,8 @@ def mallory_pages(w) -> dict[str, tuple[str, list[str]]]:
         "must-read figures": (f"/posts/{w.must_read.pk}/acknowledgements/", [w.department.name]),
         "scheduled posts": ("/posts/scheduled/", [w.group_name, w.payload.strip()]),
         "edit scheduled post": (w.scheduled.get_absolute_url(), [w.payload.strip()]),
+        # digests (issue 10): her email settings page, under her name in the header
+        "her email settings": ("/people/me/email/", []),
     }
 
 
@@ -318,6 +320,8 @@ def comms_pages(w) -> dict[str, tuple[str, list[str]]]:
     """What the Communications group reads: department names an admin (or the HR import) wrote."""
     return {
         "adoption dashboard": ("/analytics/", [w.department.name]),
+        # analytics (issue 11): pages of the Communications group
+        "silo map": ("/analytics/silos/", []),
         # Recognition (issue 13): who asks for which reward.
         "reward requests": ("/kudos/rewards/requests/", [w.mallory.display_name, w.reward.name]),
     }

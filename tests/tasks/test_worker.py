@@ -20,8 +20,9 @@ from analytics.models import ActiveDay, DailyRollup
 from analytics.tasks import rollup_day
 from config.celery import app as celery_app
 from delivery.models import DeliveryMessage
-from feed.tasks import digest_send_day
-from tests.factories import PostFactory
+from digests.tasks import digest_send_day
+from tests.factories import PostFactory, ProfileFactory
+from tests.helpers import digest_off
 
 # Committed data: the worker thread reads and writes through its own database connection.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -111,7 +112,7 @@ def test_worker_sends_the_digest_through_batches_queued_on_redis(
 ):
     settings.HIVE_DIGEST_BATCH_SIZE = 1  # two recipients: the day's task queues two batch tasks
     nine = datetime.combine(DAY, clock(9), tzinfo=timezone.get_current_timezone())
-    PostFactory(author=author, body="Launch is live", created_at=nine)
+    PostFactory(author=digest_off(ProfileFactory()), body="Launch is live", created_at=nine)
 
     digest_send_day.delay(DAY.isoformat())
 
@@ -122,7 +123,7 @@ def test_worker_sends_the_digest_through_batches_queued_on_redis(
 
     digest_send_day.delay(DAY.isoformat())  # a rerun, also through the broker
 
-    _wait_for(lambda: celery_worker.count("feed.digest_send_day") == 2, "run the rerun")
+    _wait_for(lambda: celery_worker.count("digests.send_day") == 2, "run the rerun")
     time.sleep(0.5)  # time for a batch the rerun might (wrongly) have queued to run
     assert celery_worker.count("delivery.send_batch") == 2
     assert len(mailoutbox) == 2

@@ -1,5 +1,5 @@
-"""The daily digest email: the day's top posts, once to each opted-in colleague, with an unsubscribe link
-that works signed out."""
+"""The digest email: multipart text and HTML, one per person and day whatever happens, and an
+unsubscribe link that works signed out."""
 
 import re
 from datetime import date, datetime, time, timedelta
@@ -11,14 +11,15 @@ from django.utils import timezone
 
 from delivery.models import DeliveryMessage
 from delivery.services import delivery_plan, delivery_send
-from feed import digest
-from feed.tasks import digest_send_daily, digest_send_day
-from profiles.models import Profile
+from digests import mail
+from digests.models import DigestSetting
+from digests.tasks import digest_send_daily, digest_send_day
 from tests.factories import PostFactory, ProfileFactory
+from tests.helpers import digest_off
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
 
-DAY = date(2025, 3, 10)
+DAY = date(2025, 3, 10)  # a Monday: its digest goes out on Tuesday morning
 
 
 def at(day: date, hour: int) -> datetime:
@@ -30,9 +31,14 @@ def _unsubscribe_path(message) -> str:
     return url.removeprefix("http://127.0.0.1:8000")
 
 
+def _frequency(profile) -> str:
+    row = DigestSetting.objects.filter(profile=profile).first()
+    return row.frequency if row else "daily"
+
+
 @pytest.fixture
 def opted_out(db):
-    return ProfileFactory(display_name="Otto Optout", user__email="otto@example.com", digest_opt_in=False)
+    return digest_off(ProfileFactory(display_name="Otto Optout", user__email="otto@example.com"))
 
 
 @pytest.fixture
@@ -41,66 +47,67 @@ def departed(db):
 
 
 @pytest.fixture
-def busy_day(author, colleague, opted_out, departed):
-    """Six visible posts on DAY, one removed, one the day before; ranked by reactions + 2 x comments."""
+def busy_day(author, colleague, poster, opted_out, departed):
+    """Four posts on DAY by Pat, one removed, one the day before; ranked by reactions + 2 x comments."""
     post = {
-        "first": PostFactory(author=author, body="Launch is live", reaction_count=10, created_at=at(DAY, 9)),
-        "second": PostFactory(author=colleague, body="Lunch talk", comment_count=4, created_at=at(DAY, 10)),
+        "first": PostFactory(author=poster, body="Launch is live", reaction_count=10, created_at=at(DAY, 9)),
+        "second": PostFactory(author=poster, body="Lunch talk", comment_count=4, created_at=at(DAY, 10)),
         "third": PostFactory(
-            author=author, body="Office move", reaction_count=5, comment_count=1, created_at=at(DAY, 11)
+            author=poster, body="Office move", reaction_count=5, comment_count=1, created_at=at(DAY, 11)
         ),
-        "fourth": PostFactory(author=colleague, body="New hire", reaction_count=3, created_at=at(DAY, 12)),
-        "fifth": PostFactory(author=author, body="Quiet update", reaction_count=1, created_at=at(DAY, 13)),
-        "sixth": PostFactory(author=colleague, body="Nobody cared", created_at=at(DAY, 14)),
+        "fourth": PostFactory(author=poster, body="New hire", reaction_count=3, created_at=at(DAY, 12)),
     }
     PostFactory(
-        author=colleague,
+        author=poster,
         body="Removed rant",
         reaction_count=100,
         created_at=at(DAY, 8),
         removed_at=at(DAY, 9),
-        removed_by=colleague,
+        removed_by=poster,
     )
-    PostFactory(author=author, body="Old news", reaction_count=50, created_at=at(DAY - timedelta(days=1), 23))
+    PostFactory(author=poster, body="Old news", reaction_count=50, created_at=at(DAY - timedelta(days=1), 23))
     return post
 
 
-def test_each_opted_in_colleague_gets_one_email_with_the_days_top_posts(busy_day, mailoutbox):
-    sent_to = digest_send_day.delay(DAY.isoformat()).get()
+def test_each_colleague_gets_one_email_with_the_days_top_posts(busy_day, mailoutbox):
+    queued = digest_send_day.delay(DAY.isoformat()).get()
 
-    assert sent_to == 2
+    assert queued == 2
     assert sorted(m.to[0] for m in mailoutbox) == ["ada@example.com", "colin@example.com"]
     message = next(m for m in mailoutbox if m.to == ["ada@example.com"])
-    assert message.subject == "Hive digest: 5 posts colleagues talked about on Monday 10 March"
+    assert message.subject == "Hive digest: 3 new for you since Monday 10 March"
     assert message.body.startswith("Hi Ada Author,")
-    listed = re.findall(r"^\* [^:]+: (.+)$", message.body, re.M)
-    assert listed == ["Launch is live", "Lunch talk", "Office move", "New hire", "Quiet update"]
+    assert "POPULAR ACROSS THE COMPANY" in message.body
+    listed = re.findall(r"^\* Pat Poster: (.+)$", message.body, re.M)
+    assert listed == ["Launch is live", "Lunch talk", "Office move"]
     assert f"http://127.0.0.1:8000/posts/{busy_day['first'].pk}/" in message.body
 
 
-def test_digest_is_multipart_text_and_html(busy_day, mailoutbox):
+def test_digest_is_multipart_text_and_html_built_of_tables_with_nothing_remote(busy_day, mailoutbox):
     digest_send_day.delay(DAY.isoformat())
 
     message = mailoutbox[0]
-    assert len(message.alternatives) == 1
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
-    assert "<strong>Ada Author</strong>" in html
-    assert html.index("Launch is live") < html.index("Lunch talk") < html.index("Quiet update")
+    assert "<strong>Pat Poster</strong>" in html
+    assert html.index("Launch is live") < html.index("Lunch talk") < html.index("Office move")
     assert "10 reactions · 0 comments" in html
+    assert '<table role="presentation"' in html
+    assert "<script" not in html and "<img" not in html and "<link" not in html
+    assert 'href="http://127.0.0.1:8000/people/me/email/"' in html  # the settings page
 
 
-def test_removed_posts_posts_of_other_days_and_the_sixth_are_left_out(busy_day, mailoutbox):
+def test_removed_posts_posts_of_other_days_and_the_fourth_are_left_out(busy_day, mailoutbox):
     digest_send_day.delay(DAY.isoformat())
 
     for message in mailoutbox:
         for text in (message.body, message.alternatives[0][0]):
             assert "Removed rant" not in text
             assert "Old news" not in text
-            assert "Nobody cared" not in text
+            assert "New hire" not in text
 
 
-def test_opted_out_and_departed_people_get_nothing(busy_day, opted_out, departed, mailoutbox):
+def test_people_who_turned_it_off_and_departed_people_get_nothing(busy_day, opted_out, departed, mailoutbox):
     digest_send_day.delay(DAY.isoformat())
 
     addresses = {m.to[0] for m in mailoutbox}
@@ -140,15 +147,17 @@ def test_a_repeated_batch_sends_nobody_a_second_email(busy_day, author, colleagu
     assert len(mailoutbox) == 2
 
 
-def test_someone_who_opts_out_before_their_batch_runs_gets_nothing(busy_day, author, colleague, mailoutbox):
+def test_someone_who_turns_it_off_before_their_batch_runs_gets_nothing(
+    busy_day, author, colleague, mailoutbox
+):
     ids = _planned([author, colleague])
-    Profile.objects.filter(pk=colleague.pk).update(digest_opt_in=False)
+    digest_off(colleague)
 
     delivery_send(message_ids=ids)
 
     assert [m.to for m in mailoutbox] == [["ada@example.com"]]
     skipped = DeliveryMessage.objects.get(profile=colleague)
-    assert (skipped.state, skipped.last_error) == ("skipped", "opted out of the digest before it went out")
+    assert (skipped.state, skipped.last_error) == ("skipped", "turned the digest off before it went out")
 
 
 def test_small_batches_still_reach_everyone_once(busy_day, settings, mailoutbox):
@@ -162,17 +171,19 @@ def test_small_batches_still_reach_everyone_once(busy_day, settings, mailoutbox)
     assert len(addresses) == len(set(addresses)) == 5
 
 
-def test_a_day_without_posts_sends_nothing_and_records_nothing(author, mailoutbox):
+def test_a_day_with_nothing_new_sends_nothing_and_says_why(author, colleague, mailoutbox):
     digest_send_day.delay(DAY.isoformat())
 
     assert mailoutbox == []
-    assert not DeliveryMessage.objects.exists()
+    assert set(DeliveryMessage.objects.values_list("state", "last_error")) == {
+        ("skipped", "nothing new since the last digest")
+    }
 
 
-def test_morning_job_sends_yesterdays_digest(author, mailoutbox):
+def test_morning_job_sends_the_digest_of_yesterday(author, poster, mailoutbox):
     yesterday = timezone.localdate() - timedelta(days=1)
-    PostFactory(author=author, body="Yesterday's news", created_at=at(yesterday, 12))
-    PostFactory(author=author, body="Today's news")
+    PostFactory(author=poster, body="Yesterday's news", created_at=at(yesterday, 12))
+    PostFactory(author=poster, body="Today's news")
 
     digest_send_daily.delay()
 
@@ -181,8 +192,8 @@ def test_morning_job_sends_yesterdays_digest(author, mailoutbox):
     assert "Today's news" not in mailoutbox[0].body
 
 
-def test_post_text_is_escaped_in_the_html_part(author, mailoutbox):
-    PostFactory(author=author, body="<script>alert(1)</script> Q&A", created_at=at(DAY, 9))
+def test_post_text_is_escaped_in_the_html_part(author, poster, mailoutbox):
+    PostFactory(author=poster, body="<script>alert(1)</script> Q&A", created_at=at(DAY, 9))
 
     digest_send_day.delay(DAY.isoformat())
 
@@ -192,13 +203,13 @@ def test_post_text_is_escaped_in_the_html_part(author, mailoutbox):
     assert "<script>alert(1)</script> Q&A" in mailoutbox[0].body
 
 
-def test_company_name_reads_plainly_in_the_subject(author, settings, mailoutbox):
+def test_company_name_reads_plainly_in_the_subject(author, poster, settings, mailoutbox):
     settings.HIVE_COMPANY_NAME = "Smith & O'Brien"
-    PostFactory(author=author, created_at=at(DAY, 9))
+    PostFactory(author=poster, created_at=at(DAY, 9))
 
     digest_send_day.delay(DAY.isoformat())
 
-    assert mailoutbox[0].subject.startswith("Smith & O'Brien digest: 1 post colleagues")
+    assert mailoutbox[0].subject == "Smith & O'Brien digest: 1 new for you since Monday 10 March"
 
 
 # --- Unsubscribing --------------------------------------------------------------------------
@@ -213,17 +224,15 @@ def test_unsubscribe_link_works_signed_out_and_asks_before_changing_anything(bus
     confirm = browser.get(path)
 
     assert confirm.status_code == 200
-    assert "Stop the daily digest?" in confirm.content.decode()
-    author.refresh_from_db()
-    assert author.digest_opt_in is True
+    assert "Stop the email digest?" in confirm.content.decode()
+    assert _frequency(author) == "daily"
 
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', confirm.content.decode()).group(1)
     done = browser.post(path, {"csrfmiddlewaretoken": token})
 
     assert done.status_code == 200
     assert "You're unsubscribed" in done.content.decode()
-    author.refresh_from_db()
-    assert author.digest_opt_in is False
+    assert _frequency(author) == "never"
 
 
 def test_the_link_is_the_same_in_text_html_and_list_unsubscribe_header(busy_day, mailoutbox):
@@ -235,11 +244,11 @@ def test_the_link_is_the_same_in_text_html_and_list_unsubscribe_header(busy_day,
     assert message.extra_headers["List-Unsubscribe"] == f"<{url}>"
 
 
-def test_unsubscribed_person_gets_no_digest_the_next_day(busy_day, author, mailoutbox):
+def test_unsubscribed_person_gets_no_digest_the_next_day(busy_day, author, poster, mailoutbox):
     digest_send_day.delay(DAY.isoformat())
     Client().post(_unsubscribe_path(next(m for m in mailoutbox if m.to == ["ada@example.com"])))
     next_day = DAY + timedelta(days=1)
-    PostFactory(author=author, created_at=at(next_day, 9))
+    PostFactory(author=poster, created_at=at(next_day, 9))
     mailoutbox.clear()
 
     digest_send_day.delay(next_day.isoformat())
@@ -249,7 +258,7 @@ def test_unsubscribed_person_gets_no_digest_the_next_day(busy_day, author, mailo
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_tampered_unsubscribe_link_is_refused_and_changes_nothing(author, colleague, method):
-    token = digest.unsubscribe_token(author.pk)
+    token = mail.unsubscribe_token(author.pk)
     tampered = [
         token[:-1] + ("A" if token[-1] != "A" else "B"),  # signature no longer matches
         signing.dumps(colleague.pk),  # signed, but not as an unsubscribe link
@@ -261,7 +270,7 @@ def test_tampered_unsubscribe_link_is_refused_and_changes_nothing(author, collea
 
         assert response.status_code == 400
         assert "That link is not valid" in response.content.decode()
-    assert set(Profile.objects.values_list("digest_opt_in", flat=True)) == {True}
+    assert not DigestSetting.objects.exists()
 
 
 def test_mail_clients_one_click_unsubscribe_needs_no_browser_session(busy_day, author, mailoutbox):
@@ -275,5 +284,4 @@ def test_mail_clients_one_click_unsubscribe_needs_no_browser_session(busy_day, a
     )
 
     assert response.status_code == 200
-    author.refresh_from_db()
-    assert author.digest_opt_in is False
+    assert _frequency(author) == "never"

@@ -1,0 +1,79 @@
+"""The in-process nearest-neighbour index behind "found by meaning" (common.vector_index)."""
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from common.vector_index import IndexState, VectorIndex
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _unit(*values: float) -> np.ndarray:
+    v = np.asarray(values, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+class FakeTable:
+    """Stored vectors as the database would hand them over, counting what the index reads."""
+
+    def __init__(self):
+        self.rows: dict[int, tuple[bytes, datetime]] = {}
+        self.reads: list[datetime | None] = []
+
+    def put(self, row_id: int, vector: np.ndarray, at: datetime) -> None:
+        self.rows[row_id] = (vector.astype("<f4").tobytes(), at)
+
+    def state(self) -> IndexState:
+        return IndexState(
+            count=len(self.rows), latest=max((at for _, at in self.rows.values()), default=None)
+        )
+
+    def read(self, since):
+        self.reads.append(since)
+        return [(i, v, at) for i, (v, at) in self.rows.items() if since is None or at >= since]
+
+    def index(self) -> VectorIndex:
+        return VectorIndex(state=self.state, rows=self.read)
+
+
+def test_nearest_rows_come_best_first_with_their_cosines():
+    table = FakeTable()
+    table.put(1, _unit(1, 0, 0), T0)
+    table.put(2, _unit(0, 1, 0), T0)
+    table.put(3, _unit(1, 1, 0), T0)
+    found = table.index().nearest(_unit(1, 0.1, 0), k=2)
+    assert [pk for pk, _ in found] == [1, 3]
+    assert found[0][1] > found[1][1] > 0.5
+
+
+def test_an_unchanged_table_is_not_read_again_and_a_new_row_is_read_alone():
+    table = FakeTable()
+    table.put(1, _unit(1, 0), T0)
+    index = table.index()
+    index.nearest(_unit(1, 0), k=1)
+    index.nearest(_unit(1, 0), k=1)
+    assert table.reads == [None]
+    table.put(2, _unit(0, 1), T0 + timedelta(seconds=5))
+    assert index.nearest(_unit(0, 1), k=1)[0][0] == 2
+    assert table.reads == [None, T0]  # only what changed since the newest row it held
+    assert len(index) == 2
+
+
+def test_a_recomputed_vector_replaces_the_old_one_and_a_deleted_row_disappears():
+    table = FakeTable()
+    table.put(1, _unit(1, 0), T0)
+    table.put(2, _unit(0, 1), T0)
+    index = table.index()
+    assert index.nearest(_unit(1, 0), k=1)[0][0] == 1
+    table.put(1, _unit(-1, 0), T0 + timedelta(seconds=1))  # its summary was rewritten
+    assert index.nearest(_unit(1, 0), k=2)[-1][0] == 1 and len(index) == 2
+    del table.rows[2]
+    assert [pk for pk, _ in index.nearest(_unit(0, 1), k=5)] == [1]
+
+
+def test_an_empty_index_or_a_vector_of_another_size_finds_nothing():
+    table = FakeTable()
+    assert table.index().nearest(_unit(1, 0), k=3) == []
+    table.put(1, _unit(1, 0, 0), T0)
+    assert table.index().nearest(_unit(1, 0), k=3) == []
