@@ -72,7 +72,14 @@ class Company:
             endorsement_create(endorser=self.star, profile_skill_id=listed.pk)
             feed.post_create(author=person, body=f"Upgrade notes {n} #kubernetes", community=self.group)
             question = feed.post_create(author=person, body=f"Question {n}? #kubernetes", kind="question")
-            feed.comment_create(post_id=question.pk, author=self.star, body=f"Answer {n}")
+            answer = feed.comment_create(post_id=question.pk, author=self.star, body=f"Answer {n}")
+            # Moderation (issue 12): the first case's author (star) gains past cases, its flagger a record.
+            self.case = (
+                getattr(self, "case", None)
+                or flag_create(flagger=self.viewer, content=answer, reason=FlagReason.OTHER).case
+            )
+            if self.case.object_id != answer.pk:
+                flag_create(flagger=self.viewer, content=answer, reason=FlagReason.OTHER)
             flag_create(flagger=self.star, content=question, reason=FlagReason.SPAM)
             feed.comment_create(post_id=self.post.pk, author=person, body=f"Comment {n}")
             feed.reaction_toggle(post_id=self.post.pk, profile=person, kind="like")
@@ -132,9 +139,12 @@ class Company:
             # Moderation (issue 12): the guidelines and their editor.
             "guidelines": "/guidelines/",
             "edit guidelines": "/guidelines/edit/",
+            "case": self.case.get_absolute_url(),
             "adoption dashboard": "/analytics/",
             # analytics (issue 11)
             "silo map": "/analytics/silos/",
+            "objectives": "/analytics/objectives/",
+            "dormant groups": "/analytics/groups/",
             # Leaders (issue 15).
             "must-read figures": f"/posts/{self.must_read.pk}/acknowledgements/",
             "scheduled posts": "/posts/scheduled/",

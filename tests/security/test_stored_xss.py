@@ -187,9 +187,20 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
         )  # fmt: skip
         # Moderation (issue 12): a moderator's guidelines carry it too, shown on every flag form.
         w.clause_title = one_line(fit("Rule " + payload, 120))
-        guidelines_publish(
+        version = guidelines_publish(
             editor=moderator, source=f"{payload}\n\n## {w.clause_title}\n\n{payload}", change_note=payload
         )
+        # A warning on her group post citing that clause (her case page), and her other post left open.
+        warned = Case.objects.get(object_id=w.group_post.pk)
+        case_decide(
+            case_id=warned.pk,
+            moderator=moderator,
+            decision="warn",
+            clause_id=version.clauses.get().pk,
+            note=fit(payload, 1000),
+        )
+        w.warned_case = warned
+        w.open_case = flag_create(flagger=colleague, content=w.post, reason="other", note=payload).case
 
         # Leaders (issue 15): her compliance must-read, on Colin's feed and her figures page.
         w.must_read = feed.announcement_create(author=w.mallory, body=payload, compliance=True)
@@ -290,6 +301,8 @@ def mallory_pages(w) -> dict[str, tuple[str, list[str]]]:
         "edit project": (f"/projects/{w.project.pk}/edit/", [w.project.name, w.project.summary]),
         "her notifications": ("/notifications/", [w.colleague.display_name]),
         "her feed": ("/", [m.display_name]),
+        # Moderation (issue 12): the warning on her post, as she reads it.
+        "her case": (w.warned_case.get_absolute_url(), [w.clause_title, fit(w.payload, 1000)]),
         # Leaders (issue 15): the department names in the figures and the CSV's department picker.
         "must-read figures": (f"/posts/{w.must_read.pk}/acknowledgements/", [w.department.name]),
         "scheduled posts": ("/posts/scheduled/", [w.group_name, w.payload.strip()]),
@@ -313,6 +326,8 @@ def moderator_pages(w) -> dict[str, tuple[str, list[str]]]:
         "moderation rules": ("/moderation/rules/", [fit(w.payload, 300)]),  # issue 12 part B
         # Moderation (issue 12): the guidelines editor, filled with the current version.
         "edit guidelines": ("/guidelines/edit/", [w.clause_title]),
+        "open case": (w.open_case.get_absolute_url(), [w.mallory.display_name, w.clause_title]),
+        "decided case": (w.warned_case.get_absolute_url(), [w.mallory.display_name, w.clause_title]),
     }
 
 
@@ -322,6 +337,8 @@ def comms_pages(w) -> dict[str, tuple[str, list[str]]]:
         "adoption dashboard": ("/analytics/", [w.department.name]),
         # analytics (issue 11): pages of the Communications group
         "silo map": ("/analytics/silos/", []),
+        "objectives": ("/analytics/objectives/", [w.department.name]),
+        "dormant groups": ("/analytics/groups/", []),
         # Recognition (issue 13): who asks for which reward.
         "reward requests": ("/kudos/rewards/requests/", [w.mallory.display_name, w.reward.name]),
     }
