@@ -86,7 +86,7 @@ PAGES = [
     "projects", "project page", "give kudos", "notifications", "search", "content search", "comment search",
     "experts",
     "guidelines",  # moderation (issue 12)
-    "private kudos", "rewards",  # recognition (issue 13)
+    "private kudos", "rewards", "leaderboard", "my team", "recognition preferences",  # recognition (issue 13)
 ]  # fmt: skip
 OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures",
              "scheduled posts", "edit scheduled post"]  # fmt: skip
