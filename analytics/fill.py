@@ -6,18 +6,30 @@ from datetime import date, timedelta
 from itertools import product
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from analytics.figures import FIGURES, tenure_band
-from analytics.models import ALL, NONE, OTHER, FillState, InteractionDay, Placement, SegmentDay
+from analytics.models import (
+    ALL,
+    NONE,
+    OTHER,
+    FillState,
+    GroupActivity,
+    GroupDay,
+    InteractionDay,
+    Placement,
+    SegmentDay,
+)
 from analytics.privacy import Key, publishable
 from common.days import day_bounds
+from communities.models import Community
 from feed.models import Comment, Reaction
 from profiles.models import Profile
 from recognition.models import KudosRecipient
 
 SEGMENTS = "segments"
+GROUPS = "groups"
 
 
 @transaction.atomic
@@ -179,7 +191,33 @@ def segments_backfill(*, start: date, end: date, missing_only: bool = False) -> 
     day = start
     while day <= end:
         if day not in done:
+            groups_fill(day=day)
             segments_fill(day=day)
             filled += 1
         day += timedelta(days=1)
     return filled
+
+
+DORMANT_DAYS = 30
+
+
+@transaction.atomic
+def groups_fill(*, day: date) -> int:
+    """Each group's last post up to the end of `day`, and the day's count of dormant groups (no post in
+    DORMANT_DAYS, created before that). Replaces what was stored: reruns give the same rows."""
+    end = day_bounds(day)[1]
+    cutoff = end - timedelta(days=DORMANT_DAYS)
+    groups = Community.objects.filter(created_at__lt=end).annotate(
+        last=Max("posts__created_at", filter=Q(posts__created_at__lt=end, posts__removed_at__isnull=True))
+    )
+    rows, dormant = [], 0
+    for g in groups.iterator(chunk_size=2000):
+        rows.append(
+            GroupActivity(community_id=g.pk, last_post_at=g.last, members=g.member_count, checked_on=day)
+        )
+        dormant += g.created_at < cutoff and (g.last is None or g.last < cutoff)
+    GroupActivity.objects.all().delete()
+    GroupActivity.objects.bulk_create(rows, batch_size=2000)
+    GroupDay.objects.update_or_create(day=day, defaults={"groups": len(rows), "dormant": dormant})
+    FillState.objects.update_or_create(stat=GROUPS, day=day, defaults={"filled_at": timezone.now()})
+    return dormant

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django import forms
 
-from analytics.models import ALL
+from analytics.models import ALL, Objective
 from analytics.selectors import Segment
 
 DEFAULT_DAYS = 30
@@ -55,3 +55,18 @@ class DashboardFilterForm(RangeForm):
             location=self.cleaned_data["location"],
             tenure=self.cleaned_data["tenure"],
         )
+
+
+class ObjectiveForm(forms.Form):
+    measure = forms.ChoiceField(choices=Objective.Measure.choices, label="Measure")
+    department = forms.TypedChoiceField(coerce=int, required=False, empty_value=ALL, label="For")  # type: ignore[arg-type]
+    target_percent = forms.DecimalField(max_digits=4, decimal_places=1, label="Target (% of people)")
+    due = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="By")
+
+    def __init__(self, data=None, *, names: dict[str, dict[int, str]]):
+        super().__init__(data)
+        departments = sorted(
+            ((k, v) for k, v in names["department"].items() if k > 0), key=lambda kv: kv[1].lower()
+        )
+        self.fields["department"].choices = [("", "Whole company")] + [(str(k), v) for k, v in departments]  # type: ignore[attr-defined]
+        self.fields["department"].error_messages["invalid_choice"] = "There is no such department."

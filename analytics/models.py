@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils import timezone
 
+from communities.models import Community
 from profiles.models import Department, Profile
 
 
@@ -160,3 +161,83 @@ class InteractionDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.source}->{self.target}"
+
+
+class Objective(models.Model):
+    """A target the Communications team sets itself: "60% weekly active by 30 June", company-wide or
+    for one department, tracked against the stored figures."""
+
+    class Measure(models.TextChoices):
+        WEEKLY_ACTIVE = "active_7", "Weekly active"
+        MONTHLY_ACTIVE = "active_28", "Monthly active"
+        CONTRIBUTORS = "contributors_28", "Contributors (posted or commented in 28 days)"
+
+    measure = models.CharField(max_length=20, choices=Measure.choices)
+    department = models.IntegerField(default=ALL, help_text="0: the whole company")
+    target_percent = models.DecimalField(max_digits=4, decimal_places=1)
+    due = models.DateField()
+    created_by = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target_percent__gt=0, target_percent__lte=100),
+                name="objective_target_percent",
+            )
+        ]
+        indexes = [models.Index(fields=["due", "id"], name="objective_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.target_percent}% {self.get_measure_display()} by {self.due}"
+
+
+class GroupActivity(models.Model):
+    """A group's last post and size as of the nightly fill: the dormant-group list reads this."""
+
+    community = models.OneToOneField(Community, on_delete=models.CASCADE, related_name="+")
+    last_post_at = models.DateTimeField(null=True, blank=True)
+    members = models.PositiveIntegerField(default=0)
+    checked_on = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["last_post_at"], name="group_activity_last_post_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.community_id}: last post {self.last_post_at}"
+
+
+class GroupDay(models.Model):
+    """How many groups there were, and how many were dormant (no post in DORMANT_DAYS), on a day."""
+
+    day = models.DateField(unique=True)
+    groups = models.PositiveIntegerField(default=0)
+    dormant = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.dormant} of {self.groups} dormant"
+
+
+class GroupAction(models.Model):
+    """One step of the dormant-group playbook, taken by someone in Communications."""
+
+    class Kind(models.TextChoices):
+        NUDGE = "nudge", "Nudge its admins"
+        MERGE = "merge", "Suggest merging with a similar active group"
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    merge_into = models.ForeignKey(
+        Community, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    taken_by = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="+")
+    taken_at = models.DateTimeField(default=timezone.now)
+    last_post_before = models.DateTimeField(
+        null=True, blank=True, help_text="the group's last post when acted on"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["-taken_at", "-id"], name="group_action_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.community_id} at {self.taken_at}"

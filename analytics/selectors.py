@@ -4,17 +4,31 @@ over a range, a segment is shown only if it was published on every day its filte
 the rest of the filter's segment is one "other" row."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Sum, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, When
+from django.utils import timezone
 
 from analytics.figures import FIGURES, TENURE_LABELS, OverRange
-from analytics.fill import SEGMENTS
-from analytics.models import ALL, NONE, OTHER, FillState, InteractionDay, SegmentDay
+from analytics.fill import DORMANT_DAYS, SEGMENTS
+from analytics.models import (
+    ALL,
+    NONE,
+    OTHER,
+    FillState,
+    GroupAction,
+    GroupActivity,
+    GroupDay,
+    InteractionDay,
+    Objective,
+    SegmentDay,
+)
+from feed.models import Post
 from profiles.models import Department, Location
 
 AXES = ("department", "location", "tenure")
+COMEBACK_DAYS = 30  # a group acted on "came back" if someone posts in it within this many days
 
 
 @dataclass(frozen=True)
@@ -203,3 +217,89 @@ def silos(*, start: date, end: date, names: dict[str, dict[int, str]]) -> Silos:
         )  # fmt: skip
     silo.sort(key=lambda r: (-(r["index"] or 0.0), r["label"]))
     return Silos(start=start, end=end, departments=departments, matrix=matrix, silo=silo)
+
+
+# --- Objectives and dormant groups ------------------------------------------------------------------
+
+
+def objectives_progress(*, names: dict[str, dict[int, str]]) -> list[dict[str, Any]]:
+    """Every objective with its latest stored value (three queries whatever their number)."""
+    objectives = list(Objective.objects.select_related("created_by").order_by("due", "id")[:100])
+    latest = filled_through()
+    rows = {}
+    if latest and objectives:
+        rows = {
+            r["department"]: r
+            for r in SegmentDay.objects.filter(
+                day=latest, location=ALL, tenure=ALL, department__in={o.department for o in objectives}
+            ).values("department", "headcount", *Objective.Measure.values)
+        }
+    result = []
+    for o in objectives:
+        row = rows.get(o.department)
+        current = 100 * row[o.measure] / row["headcount"] if row and row["headcount"] else None
+        result.append(
+            {
+                "objective": o,
+                "segment": "Whole company"
+                if o.department == ALL
+                else label_for(names["department"], "department", o.department),
+                "current": current,
+                "progress": min(100.0, 100 * current / float(o.target_percent))
+                if current is not None
+                else None,
+                "reached": current is not None and current >= float(o.target_percent),
+                "as_of": latest,
+            }
+        )
+    return result
+
+
+@dataclass
+class DormantGroups:
+    groups: list[dict[str, Any]]
+    trend: list[GroupDay]
+    actions: list[dict[str, Any]]
+    checked_on: date | None
+
+
+def dormant_groups(*, limit: int = 100) -> DormantGroups:
+    """Groups with no post in DORMANT_DAYS (as of the nightly fill), the trend of their number, and the
+    playbook's recent actions with whether the group came back within COMEBACK_DAYS: four queries."""
+    cutoff = timezone.now() - timedelta(days=DORMANT_DAYS)
+    activity = list(
+        GroupActivity.objects.filter(Q(last_post_at__lt=cutoff) | Q(last_post_at__isnull=True))
+        .filter(community__created_at__lt=cutoff)
+        .select_related("community")
+        .order_by(F("last_post_at").asc(nulls_first=True), "community_id")[:limit]
+    )
+    trend = list(GroupDay.objects.order_by("-day")[:90])[::-1]
+    since = timezone.now() - timedelta(days=90)
+    window = timedelta(days=COMEBACK_DAYS)
+    came_back = Post.objects.filter(
+        community=OuterRef("community"),
+        created_at__gt=OuterRef("taken_at"),
+        created_at__lte=OuterRef("taken_at") + window,
+        removed_at__isnull=True,
+    )
+    actions = []
+    last_action: dict[int, GroupAction] = {}
+    for action in (
+        GroupAction.objects.filter(taken_at__gte=since)
+        .select_related("community", "merge_into", "taken_by")
+        .annotate(came_back=Exists(came_back))
+        .order_by("-taken_at", "-id")[:200]
+    ):
+        last_action.setdefault(action.community_id, action)
+        open_until = action.taken_at + window
+        outcome = "came back" if action.came_back else (
+            "not yet" if open_until > timezone.now() else "did not come back"
+        )  # fmt: skip
+        actions.append({"action": action, "outcome": outcome, "open_until": open_until})
+    groups = [
+        {"community": a.community, "last_post_at": a.last_post_at, "members": a.members,
+         "last_action": last_action.get(a.community_id)}
+        for a in activity
+    ]  # fmt: skip
+    checked = activity[0].checked_on if activity else (trend[-1].day if trend else None)
+    return DormantGroups(groups=groups, trend=trend, actions=actions, checked_on=checked)

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from analytics import reports
-from analytics.fill import placements_record, segments_fill
+from analytics.fill import groups_fill, placements_record, segments_fill
 from analytics.services import rollup_fill
 from common.days import company_today, company_yesterday
 
@@ -25,6 +25,7 @@ def rollup_day(day_iso: str) -> int:
 def figures_day(day_iso: str) -> int:
     """Records where people sit from today on, then fills the day's figures. Idempotent."""
     placements_record(day=company_today())
+    groups_fill(day=date.fromisoformat(day_iso))
     return segments_fill(day=date.fromisoformat(day_iso))
 
 

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export/<slug:table>.csv", views.export, name="export"),
     path("silos/", views.silos, name="silos"),
+    path("objectives/", views.objectives, name="objectives"),
+    path("groups/", views.groups, name="groups"),
 ]

@@ -1,18 +1,23 @@
 import csv
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from analytics import selectors
+from analytics import selectors, services
 from analytics.figures import FIGURES
-from analytics.forms import DashboardFilterForm, RangeForm
+from analytics.fill import DORMANT_DAYS
+from analytics.forms import DashboardFilterForm, ObjectiveForm, RangeForm
+from analytics.models import GroupAction, Objective
 from analytics.templatetags.analytics_tags import figure, share
 from common.days import company_today
+from communities.models import Community
 from profiles import roles
+from profiles.selectors import viewer_profile
 
 
 def can_see_analytics(user) -> bool:
@@ -206,4 +211,90 @@ def silos(request):
         request,
         "analytics/silos.html",
         {**context, "board": board, "rows": rows, "chart_data": chart, "query": request.GET.urlencode()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def objectives(request):
+    """The team's targets and how far along they are; set a new one or drop one."""
+    _require_comms(request)
+    names = selectors.labels()
+    form = ObjectiveForm(names=names)
+    status = 200
+    if request.method == "POST":
+        if "delete" in request.POST:
+            try:
+                services.objective_delete(
+                    actor=viewer_profile(request), objective_id=int(request.POST["delete"])
+                )
+            except (ValueError, Objective.DoesNotExist):
+                raise Http404("No such objective.") from None
+            messages.success(request, "Objective removed.")
+            return redirect("analytics:objectives")
+        form = ObjectiveForm(request.POST, names=names)
+        if form.is_valid():
+            try:
+                services.objective_create(actor=viewer_profile(request), **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, "Objective set.")
+                return redirect("analytics:objectives")
+        status = 400
+    return render(
+        request,
+        "analytics/objectives.html",
+        {"form": form, "rows": selectors.objectives_progress(names=names), "tab": "objectives"},
+        status=status,
+    )
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_http_methods(["GET", "POST"])
+def groups(request):
+    """Dormant groups, the playbook's one-click actions, and whether the groups acted on came back."""
+    _require_comms(request)
+    if request.method == "POST":
+        try:
+            community_id = int(request.POST.get("community", ""))
+            services.group_action_take(
+                actor=viewer_profile(request), community_id=community_id, kind=request.POST.get("kind", "")
+            )
+        except ValueError:
+            raise Http404("No such group.") from None
+        except Community.DoesNotExist:
+            raise Http404("No such group.") from None
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                "Done: the group's admins are told, and the dashboard will show whether it comes back.",
+            )
+        return redirect("analytics:groups")
+    board = selectors.dormant_groups()
+    chart = {
+        "dormant": {
+            "labels": [d.day.isoformat() for d in board.trend],
+            "data": [d.dormant for d in board.trend],
+        }
+    }
+    return render(
+        request,
+        "analytics/groups.html",
+        {
+            "board": board,
+            "chart_data": chart,
+            "kinds": GroupAction.Kind.choices,
+            "dormant_days": DORMANT_DAYS,
+            "comeback_days": selectors.COMEBACK_DAYS,
+            "tab": "groups",
+        },
     )

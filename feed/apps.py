@@ -11,8 +11,17 @@ class FeedConfig(AppConfig):
         from feed.models import Comment, Post
         from moderation.protocol import moderatable_register
 
-        moderatable_register(Post, remove=services.post_remove_by_moderator, readable=selectors.post_readable)
         moderatable_register(
-            Comment, remove=services.comment_remove_by_moderator, readable=selectors.comment_readable
+            Post,
+            remove=services.post_remove_by_moderator,
+            readable=selectors.post_readable,
+            restore=services.post_restore_by_moderator,
+            history=selectors.post_history,
+        )
+        moderatable_register(
+            Comment,
+            remove=services.comment_remove_by_moderator,
+            readable=selectors.comment_readable,
+            restore=services.comment_restore_by_moderator,
         )
         group_page_part_register(group_feed)

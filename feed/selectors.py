@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -264,6 +265,12 @@ def _thread_cursor_at(top_level: QuerySet[Comment], *, post: Post, comment_id: i
 def post_revisions(*, post: Post, limit: int = 50) -> list[PostRevision]:
     """Earlier versions, newest first. Only called for posts the viewer can already see."""
     return list(post.revisions.order_by("-replaced_at")[:limit])
+
+
+def post_history(*, object_id: int, limit: int = 50) -> list[tuple[datetime, str]]:
+    """For moderation's case page: what the post said before each edit, oldest first."""
+    rows = PostRevision.objects.filter(post_id=object_id).order_by("-replaced_at")[:limit]
+    return [(r.written_at, r.body) for r in reversed(rows)]
 
 
 def author_recent_posts(*, viewer: Profile, author: Profile, limit: int = 5) -> list[Post]:

@@ -30,7 +30,7 @@ from feed.models import (
     Reaction,
 )
 from feed.selectors import answer_choosable_by
-from moderation.services import audit_record, cases_withdraw
+from moderation.services import audit_record, cases_withdraw, posting_check
 from profiles import roles
 from profiles.models import Profile
 
@@ -58,6 +58,7 @@ def post_create(
     images: list | None = None,
 ) -> Post:
     """A post to the company feed, or to a group the author belongs to, with up to four pictures."""
+    posting_check(author=author)  # moderation: not suspended
     body = post_body_clean(body)
     if community is not None and community.pk not in member_community_ids(profile=author):
         raise PermissionDenied(f"Join {community.name} to post in it.")
@@ -259,9 +260,36 @@ def comment_remove_by_moderator(*, object_id: int, moderator: Profile, at) -> No
     Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
 
 
+# Called by moderation when an appeal overturns a removal, or an admin restores: only what a moderator
+# removed comes back (an author's own delete stands).
+
+
+@transaction.atomic
+def post_restore_by_moderator(*, object_id: int, moderator: Profile) -> None:
+    post = Post.objects.select_for_update().filter(pk=object_id, removed_at__isnull=False).first()
+    if post is None or post.removed_by_id == post.author_id:
+        return
+    post.removed_at = None
+    post.removed_by = None
+    post.save(update_fields=["removed_at", "removed_by"])
+    feed_live.post_changed(post=post, tag_ids=_post_tag_ids(post))
+
+
+@transaction.atomic
+def comment_restore_by_moderator(*, object_id: int, moderator: Profile) -> None:
+    comment = Comment.objects.select_for_update().filter(pk=object_id, removed_at__isnull=False).first()
+    if comment is None or comment.removed_by_id == comment.author_id:
+        return
+    comment.removed_at = None
+    comment.removed_by = None
+    comment.save(update_fields=["removed_at", "removed_by"])
+    Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
+
+
 @transaction.atomic
 def comment_create(*, post_id: int, author: Profile, body: str, parent_id: int | None = None) -> Comment:
     """A comment on a post, or a reply to one of its top-level comments (one level deep)."""
+    posting_check(author=author)  # moderation: not suspended
     body = _clean_text(body, limit=settings.HIVE_COMMENT_MAX_LENGTH, what="comment")
     post = readable_post_for_update(post_id=post_id, viewer=author)
     parent = None

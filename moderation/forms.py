@@ -1,7 +1,8 @@
 from django import forms
 
 from moderation.guidelines_text import MAX_SOURCE
-from moderation.models import FlagReason
+from moderation.models import Case, FlagReason
+from moderation.services import BULK_MAX, SUSPEND_MAX_DAYS
 
 
 class FlagForm(forms.Form):
@@ -22,7 +23,35 @@ class FlagForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("keep", "Keep"), ("remove", "Remove")])
+    decision = forms.ChoiceField(choices=Case.Decision.choices)
+    clause = forms.IntegerField(required=False, min_value=1)
+    note = forms.CharField(required=False, max_length=1000)
+    suspend_days = forms.IntegerField(required=False, min_value=1, max_value=SUSPEND_MAX_DAYS)
+
+
+class EscalateForm(forms.Form):
+    note = forms.CharField(max_length=1000)
+
+
+class BulkForm(forms.Form):
+    cases = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    decision = forms.ChoiceField(choices=[(Case.Decision.KEEP, "Keep"), (Case.Decision.REMOVE, "Remove")])
+    clause = forms.IntegerField(required=False, min_value=1)
+    note = forms.CharField(required=False, max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id: the service checks each case; the form only insists they are numbers.
+        ids = self.data.getlist("cases") if hasattr(self.data, "getlist") else []
+        self.fields["cases"].choices = [(i, i) for i in ids[: BULK_MAX + 1] if str(i).isdigit()]
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(max_length=2000)
+
+
+class AppealDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(choices=[("uphold", "Uphold"), ("overturn", "Overturn")])
     note = forms.CharField(required=False, max_length=1000)
 
 

@@ -4,6 +4,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import Profile
@@ -68,14 +69,31 @@ class FlagReason(models.TextChoices):
     OTHER = "other", "Something else"
 
 
+# Cases in the review queue: new ones, ones whose author appealed, ones a moderator handed to admins.
+QUEUE_STATUSES = ("open", "appealed", "escalated")
+
+
 class Case(models.Model):
-    """One piece of flagged content awaiting (or past) a moderator's decision."""
+    """One piece of flagged content awaiting (or past) a moderator's decision.
+
+    `status` is where the content stands (kept, removed...) and whether the case waits in the queue;
+    `decision` is what the moderator did (a warning keeps the content, a suspension removes it).
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         KEPT = "kept", "Kept"
         REMOVED = "removed", "Removed"
         WITHDRAWN = "withdrawn", "Deleted by its author"
+        APPEALED = "appealed", "Appealed by its author"
+        ESCALATED = "escalated", "Escalated to admins"
+        RESTORED = "restored", "Restored by an admin"
+
+    class Decision(models.TextChoices):
+        KEEP = "keep", "Keep: nothing wrong"
+        WARN = "warn", "Warn the author, keep the content"
+        REMOVE = "remove", "Remove"
+        SUSPEND = "suspend", "Remove and suspend posting"
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
@@ -92,7 +110,19 @@ class Case(models.Model):
         Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="moderation_decisions"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    # The clause the decision cites; the note is the reason shown to the author.
+    clause = models.ForeignKey(
+        GuidelineClause, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
     decision_note = models.TextField(blank=True, max_length=1000)
+    # A moderator who claims a case has it to themselves for a while (services.CLAIM_MINUTES).
+    claimed_by = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="moderation_claims"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # The first claim, escalation or decision: "time to first action" in the published figures.
+    first_action_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -100,18 +130,24 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "opened_at", "id"], name="case_queue_idx"),
-            # The review queue: open cases, highest weighted score first, then oldest.
+            # The review queue: waiting cases, highest weighted score first, then oldest.
             models.Index(
                 F("score").desc(),
                 F("opened_at"),
                 F("id"),
-                name="case_priority_idx",
-                condition=models.Q(status="open"),
+                name="case_waiting_priority_idx",
+                condition=models.Q(status__in=QUEUE_STATUSES),
             ),
+            models.Index(fields=["content_author", "-opened_at"], name="case_author_idx"),
+            # The published figures: decisions in a period.
+            models.Index(fields=["decided_at"], name="case_decided_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.content_type.model} #{self.object_id} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("moderation:case", args=[self.pk])
 
 
 class Flag(models.Model):
@@ -157,6 +193,50 @@ class Flag(models.Model):
         if self.reason == FlagReason.CLAUSE and self.clause is not None:
             return f"Guideline {self.clause.number}: {self.clause.title}"
         return self.get_reason_display()
+
+
+class Suspension(models.Model):
+    """Posting and commenting suspended until `ends_at`, by a moderator's decision on a case."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="suspensions")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="suspensions")
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField()
+    created_by = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="+")
+    # An appeal that overturns the decision lifts it early.
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["profile", "-ends_at"], name="suspension_profile_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} until {self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class Appeal(models.Model):
+    """The author asks for a second look, once per case; a different moderator's decision is final."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Awaiting review"
+        UPHELD = "upheld", "Decision upheld"
+        OVERTURNED = "overturned", "Decision overturned"
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="appeal")
+    appellant = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Where the case stood when appealed, so upholding puts it back exactly.
+    status_before = models.CharField(max_length=10, choices=Case.Status.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    decided_by = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, max_length=1000)
+
+    class Meta:
+        indexes = [models.Index(fields=["decided_at"], name="appeal_decided_idx")]
+
+    def __str__(self) -> str:
+        return f"Appeal of case {self.case_id} ({self.outcome})"
 
 
 class AuditEntry(models.Model):

@@ -3,7 +3,8 @@
 A moderatable model has an `author` (a Profile), a `removed_at` field (set: hidden from everyone),
 `get_absolute_url()`, and `moderation_excerpt()` returning plain text. The app that owns the model
 registers it from its AppConfig.ready() with the function that removes one, so that app keeps
-its own bookkeeping (a post's comment count, say) when a moderator removes something.
+its own bookkeeping (a post's comment count, say) when a moderator removes something; and, if it can,
+the functions that restore a removed one and list its earlier versions (the case page shows them).
 """
 
 from collections.abc import Callable
@@ -27,8 +28,14 @@ class Moderatable(Protocol):
 RemoveFunction = Callable[..., None]
 # readable(object_id=..., viewer=...) -> bool: may this person see it (private groups)?
 ReadableFunction = Callable[..., bool]
+# restore(object_id=..., moderator=...) shows again what a moderator removed (not what its author deleted).
+RestoreFunction = Callable[..., None]
+# history(object_id=...) -> [(written_at, text)], oldest first: what the content said before its edits.
+HistoryFunction = Callable[..., list[tuple[datetime, str]]]
 _registry: dict[str, RemoveFunction] = {}
 _readable: dict[str, ReadableFunction] = {}
+_restore: dict[str, RestoreFunction] = {}
+_history: dict[str, HistoryFunction] = {}
 
 
 def _label(model: type[models.Model]) -> str:
@@ -36,10 +43,19 @@ def _label(model: type[models.Model]) -> str:
 
 
 def moderatable_register(
-    model: type[models.Model], *, remove: RemoveFunction, readable: ReadableFunction
+    model: type[models.Model],
+    *,
+    remove: RemoveFunction,
+    readable: ReadableFunction,
+    restore: RestoreFunction | None = None,
+    history: HistoryFunction | None = None,
 ) -> None:
     _registry[_label(model)] = remove
     _readable[_label(model)] = readable
+    if restore is not None:
+        _restore[_label(model)] = restore
+    if history is not None:
+        _history[_label(model)] = history
 
 
 def model_of(content_type: ContentType) -> type[models.Model]:
@@ -66,6 +82,24 @@ def is_moderatable(content_type: ContentType) -> bool:
 
 def content_remove(content_type: ContentType, *, object_id: int, moderator, at: datetime) -> None:
     _registry[_label(model_of(content_type))](object_id=object_id, moderator=moderator, at=at)
+
+
+def can_restore(content_type: ContentType) -> bool:
+    model = content_type.model_class()
+    return model is not None and _label(model) in _restore
+
+
+def content_restore(content_type: ContentType, *, object_id: int, moderator) -> None:
+    """Show again content a moderator removed; LookupError if its app cannot restore it."""
+    restore = _restore.get(_label(model_of(content_type)))
+    if restore is None:
+        raise LookupError(f"{content_type.model} cannot be restored")
+    restore(object_id=object_id, moderator=moderator)
+
+
+def content_history(content_type: ContentType, *, object_id: int) -> list[tuple[datetime, str]]:
+    history = _history.get(_label(model_of(content_type)))
+    return history(object_id=object_id) if history is not None else []
 
 
 def content_shown(content_type_id: int, *, object_id: int) -> tuple[ContentType, Moderatable] | None:

@@ -1,41 +1,175 @@
 """Reads for the review queue and the guidelines pages."""
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.utils import timezone
 
 from common.pagination import Page, keyset_page
 from moderation.guidelines_text import ClauseText, guidelines_source
-from moderation.models import AuditEntry, Case, Flag, GuidelineClause, GuidelineVersion
+from moderation.models import (
+    QUEUE_STATUSES,
+    Appeal,
+    AuditEntry,
+    Case,
+    Flag,
+    FlagReason,
+    GuidelineClause,
+    GuidelineVersion,
+    Suspension,
+)
+
+QUEUE_KINDS = {"post": ("feed", "post"), "comment": ("feed", "comment")}
 
 
-def queue_page(*, cursor: str | None, size: int = 25) -> Page:
-    """Open cases, highest weighted score first (flags from people with a good record count more),
-    then oldest, so equal cases are seen in turn."""
-    qs = (
-        Case.objects.filter(status=Case.Status.OPEN)
-        .select_related("content_type", "content_author")
-        .prefetch_related(
-            Prefetch(
-                "flags", queryset=Flag.objects.select_related("flagger", "clause").order_by("created_at")
-            ),
-            "content_object",
+@dataclass(frozen=True)
+class QueueFilter:
+    """What a moderator narrows the queue to; every field optional, from the query string."""
+
+    reason: str = ""  # "spam", "other", or "clause" (any clause)
+    clause_id: int | None = None
+    kind: str = ""  # a content type's model name: post, comment...
+    status: str = ""  # open, appealed, escalated
+
+    @classmethod
+    def from_query(cls, query) -> "QueueFilter":
+        clause = query.get("clause", "")
+        status = query.get("status", "")
+        reason = query.get("reason", "")
+        return cls(
+            reason=reason if reason in FlagReason.values else "",
+            clause_id=int(clause) if clause.isdigit() else None,
+            kind=query.get("kind", "")[:50],
+            status=status if status in QUEUE_STATUSES else "",
         )
+
+    def as_query(self) -> str:
+        pairs = {
+            "reason": self.reason,
+            "clause": self.clause_id or "",
+            "kind": self.kind,
+            "status": self.status,
+        }
+        return urlencode({k: v for k, v in pairs.items() if v})
+
+
+def queue_page(
+    *, cursor: str | None, size: int = 25, filters: QueueFilter | None = None, admin: bool = False
+) -> Page:
+    """Cases waiting for a moderator: new, appealed, and (for admins) escalated ones. Highest weighted
+    score first (flags from people with a good record count more), then oldest, so equal cases are seen
+    in turn. A fixed number of queries, whatever the size of the queue."""
+    filters = filters or QueueFilter()
+    statuses = [s for s in QUEUE_STATUSES if admin or s != Case.Status.ESCALATED]
+    qs = Case.objects.filter(status__in=[filters.status] if filters.status in statuses else statuses)
+    if filters.kind:
+        qs = qs.filter(content_type__model=filters.kind)
+    if filters.reason or filters.clause_id:
+        flags = Flag.objects.filter(case=OuterRef("pk"))
+        if filters.reason:
+            flags = flags.filter(reason=filters.reason)
+        if filters.clause_id:
+            flags = flags.filter(clause_id=filters.clause_id)
+        qs = qs.filter(Exists(flags))
+    qs = qs.select_related("content_type", "content_author", "claimed_by").prefetch_related(
+        Prefetch("flags", queryset=Flag.objects.select_related("flagger", "clause").order_by("created_at")),
+        "content_object",
     )
     return keyset_page(
         qs, keys=("score", "opened_at", "id"), cursor=cursor, size=size, descending=(True, False, False)
     )
 
 
-def recent_decisions(*, limit: int = 20) -> list[Case]:
+def queue_counts(*, admin: bool) -> dict[str, int]:
+    """How many cases wait, by status: one grouped query."""
+    rows = dict(
+        Case.objects.filter(status__in=QUEUE_STATUSES)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    counts = {s: rows.get(s, 0) for s in QUEUE_STATUSES if admin or s != Case.Status.ESCALATED}
+    counts["all"] = sum(counts.values())
+    return counts
+
+
+def clauses_for_filter() -> list[GuidelineClause]:
+    """Clauses cited by waiting flags' guidelines: the current version's, for the filter menu."""
     return list(
-        Case.objects.exclude(status=Case.Status.OPEN)
-        .select_related("content_type", "content_author", "decided_by")
-        .order_by("-decided_at")[:limit]
+        GuidelineClause.objects.filter(version__number=Subquery(_latest_version_number())).order_by("number")
     )
 
 
-def open_case_count() -> int:
-    return Case.objects.filter(status=Case.Status.OPEN).count()
+def _latest_version_number():
+    return GuidelineVersion.objects.order_by("-number").values("number")[:1]
+
+
+# --- A case ---------------------------------------------------------------------------------------
+
+
+def case_detail(*, case_id: int) -> Case | None:
+    return (
+        Case.objects.select_related(
+            "content_type", "content_author", "decided_by", "claimed_by", "clause__version"
+        )
+        .prefetch_related(
+            Prefetch(
+                "flags", queryset=Flag.objects.select_related("flagger", "clause").order_by("created_at")
+            ),
+            "content_object",
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+
+
+def case_appeal(*, case: Case) -> Appeal | None:
+    return Appeal.objects.select_related("decided_by").filter(case=case).first()
+
+
+def flagger_records(*, flagger_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Each flagger's past flags by outcome, in one grouped query."""
+    records: dict[int, dict[str, int]] = {
+        pk: {"upheld": 0, "rejected": 0, "pending": 0} for pk in flagger_ids
+    }
+    rows = (
+        Flag.objects.filter(flagger_id__in=flagger_ids)
+        .values_list("flagger_id", "outcome")
+        .annotate(n=Count("id"))
+    )
+    for flagger_id, outcome, n in rows:
+        records[flagger_id][outcome] = n
+    return records
+
+
+def author_past_cases(*, case: Case, limit: int = 10) -> list[Case]:
+    """The author's other cases, newest first: a pattern, or a first time."""
+    return list(
+        Case.objects.filter(content_author_id=case.content_author_id)
+        .exclude(pk=case.pk)
+        .select_related("content_type", "clause", "decided_by")
+        .order_by("-opened_at")[:limit]
+    )
+
+
+def suspension_active(*, profile_id: int) -> Suspension | None:
+    now = timezone.now()
+    return (
+        Suspension.objects.filter(profile_id=profile_id, ends_at__gt=now, lifted_at__isnull=True)
+        .order_by("-ends_at")
+        .first()
+    )
+
+
+def recent_decisions(*, limit: int = 20) -> list[Case]:
+    return list(
+        Case.objects.filter(decided_at__isnull=False)
+        .exclude(status__in=[*QUEUE_STATUSES, Case.Status.WITHDRAWN])
+        .select_related("content_type", "content_author", "decided_by", "clause")
+        .order_by("-decided_at")[:limit]
+    )
 
 
 def audit_recent(*, limit: int = 50) -> list[AuditEntry]:

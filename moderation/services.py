@@ -11,8 +11,24 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from moderation.guidelines_text import GuidelinesSyntaxError, guidelines_parse
-from moderation.models import AuditEntry, Case, Flag, FlagReason, GuidelineClause, GuidelineVersion
-from moderation.protocol import Moderatable, content_remove, content_type_of, is_moderatable
+from moderation.models import (
+    Appeal,
+    AuditEntry,
+    Case,
+    Flag,
+    FlagReason,
+    GuidelineClause,
+    GuidelineVersion,
+    Suspension,
+)
+from moderation.protocol import (
+    Moderatable,
+    can_restore,
+    content_remove,
+    content_restore,
+    content_type_of,
+    is_moderatable,
+)
 from profiles import roles
 from profiles.models import Profile
 
@@ -157,7 +173,9 @@ def flag_create(
         object_id=content.pk,
         defaults={"content_author_id": content.author_id, "excerpt": content.moderation_excerpt()},
     )
-    reopened = not created and case.status != Case.Status.OPEN
+    # Kept (or warned about) before: a fresh flag reopens it. A case still waiting, appealed or escalated
+    # just gains the flag.
+    reopened = not created and case.status == Case.Status.KEPT
     if reopened:
         # Kept before: a fresh flag puts it back in front of moderators as a new case, with the
         # content as it reads now. The earlier decision stays in the audit trail.
@@ -167,6 +185,9 @@ def flag_create(
         case.decided_by = None
         case.decided_at = None
         case.decision_note = ""
+        case.decision = ""
+        case.clause = None
+        case.first_action_at = None
     weight = flag_weight(**flagger_record(flagger_id=flagger.pk))
     try:
         with transaction.atomic():
@@ -193,6 +214,9 @@ def flag_create(
             "decided_by",
             "decided_at",
             "decision_note",
+            "decision",
+            "clause",
+            "first_action_at",
         ]
     )
     audit_record(
@@ -206,41 +230,408 @@ def flag_create(
     return flag
 
 
-@transaction.atomic
-def case_decide(*, case_id: int, moderator: Profile, decision: str, note: str = "") -> Case:
-    """Keep the content, or remove it: removal hides it from everyone and keeps the row."""
-    if not is_moderator(moderator.user):
+CLAIM_MINUTES = 15
+SUSPEND_MAX_DAYS = 90
+APPEAL_DAYS = 14
+# Decisions that find the content broke the guidelines: the author is told, and may appeal.
+SANCTIONS = (Case.Decision.WARN, Case.Decision.REMOVE, Case.Decision.SUSPEND)
+
+
+def _require_moderator(profile: Profile) -> None:
+    if not is_moderator(profile.user):
         raise PermissionDenied("Only moderators can decide on flagged content.")
-    if decision not in ("keep", "remove"):
-        raise ValidationError("Choose keep or remove.")
+
+
+def _case_for_update(case_id: int) -> Case:
     # Lock only the case row: PostgreSQL refuses FOR UPDATE on the outer join to a null decided_by.
     case = (
         Case.objects.select_for_update(of=("self",))
-        .select_related("content_type", "decided_by")
-        .get(pk=case_id)
+        .select_related("content_type", "content_author", "decided_by", "claimed_by")
+        .filter(pk=case_id)
+        .first()
     )
-    if case.status != Case.Status.OPEN:
+    if case is None:
+        raise ValidationError("That case no longer exists.")
+    return case
+
+
+def _claim_holder(case: Case, *, moderator: Profile, now) -> Profile | None:
+    """Who else holds a live claim on the case, if anyone."""
+    if case.claimed_by is None or case.claimed_by.pk == moderator.pk or case.claimed_at is None:
+        return None
+    if case.claimed_at <= now - timedelta(minutes=CLAIM_MINUTES):
+        return None  # an abandoned claim lapses
+    return case.claimed_by
+
+
+def _require_waiting(case: Case, *, moderator: Profile) -> None:
+    if case.status == Case.Status.APPEALED:
+        raise ValidationError("This case is under appeal: review the appeal instead.")
+    if case.status == Case.Status.ESCALATED and not moderator.user.is_superuser:
+        raise PermissionDenied("This case was escalated to admins.")
+    if case.status not in (Case.Status.OPEN, Case.Status.ESCALATED):
         who = case.decided_by.display_name if case.decided_by else "another moderator"
         raise ValidationError(
             f"This case was already decided ({case.get_status_display().lower()}) by {who}."
         )
+
+
+@transaction.atomic
+def case_claim(*, case_id: int, moderator: Profile) -> Case:
+    """Take a case for CLAIM_MINUTES so no other moderator acts on it meanwhile."""
+    _require_moderator(moderator)
+    case = _case_for_update(case_id)
+    _require_waiting(case, moderator=moderator)
     now = timezone.now()
-    if decision == "remove":
+    holder = _claim_holder(case, moderator=moderator, now=now)
+    if holder is not None:
+        raise ValidationError(f"{holder.display_name} is handling this case.")
+    case.claimed_by = moderator
+    case.claimed_at = now
+    case.first_action_at = case.first_action_at or now
+    case.save(update_fields=["claimed_by", "claimed_at", "first_action_at"])
+    audit_record(actor=moderator, action="case.claim", target=case)
+    return case
+
+
+@transaction.atomic
+def case_release(*, case_id: int, moderator: Profile) -> Case:
+    _require_moderator(moderator)
+    case = _case_for_update(case_id)
+    if case.claimed_by_id != moderator.pk:
+        raise ValidationError("You don't hold this case.")
+    case.claimed_by = None
+    case.claimed_at = None
+    case.save(update_fields=["claimed_by", "claimed_at"])
+    audit_record(actor=moderator, action="case.release", target=case)
+    return case
+
+
+def _decision_clause(clause_id: int | None) -> GuidelineClause | None:
+    return _current_clause(clause_id) if clause_id is not None else None
+
+
+@transaction.atomic
+def case_decide(
+    *,
+    case_id: int,
+    moderator: Profile,
+    decision: str,
+    note: str = "",
+    clause_id: int | None = None,
+    suspend_days: int | None = None,
+) -> Case:
+    """Decide a case: keep the content; warn its author (content stays); remove it; or remove it and
+    suspend the author's posting for some days. Anything but keep cites the clause broken (or says why
+    in the note), tells the author after commit, and opens a 14-day window to appeal.
+
+    Two moderators deciding at once: the row lock serialises them and the second finds it decided.
+    """
+    _require_moderator(moderator)
+    if decision not in Case.Decision.values:
+        raise ValidationError("Choose keep, warn, remove or suspend.")
+    note = note.strip()
+    if len(note) > 1000:
+        raise ValidationError("Keep the reason under 1,000 characters.")
+    clause = _decision_clause(clause_id)
+    if decision in SANCTIONS and clause is None and not note:
+        raise ValidationError("Cite the guideline it breaks, or write the reason the author will read.")
+    if decision == Case.Decision.SUSPEND and not (
+        suspend_days is not None and 1 <= suspend_days <= SUSPEND_MAX_DAYS
+    ):
+        raise ValidationError(f"Suspend for 1 to {SUSPEND_MAX_DAYS} days.")
+    case = _case_for_update(case_id)
+    _require_waiting(case, moderator=moderator)
+    now = timezone.now()
+    holder = _claim_holder(case, moderator=moderator, now=now)
+    if holder is not None:
+        raise ValidationError(f"{holder.display_name} is handling this case; they claimed it first.")
+    if decision in (Case.Decision.REMOVE, Case.Decision.SUSPEND):
         # The owning app hides it (a no-op if its author deleted it meanwhile: their delete stays on record).
         content_remove(case.content_type, object_id=case.object_id, moderator=moderator, at=now)
         case.status = Case.Status.REMOVED
     else:
         case.status = Case.Status.KEPT
+    case.decision = decision
+    case.clause = clause
     case.decided_by = moderator
     case.decided_at = now
-    case.decision_note = note.strip()[:1000]
-    case.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    case.decision_note = note
+    case.claimed_by = None
+    case.claimed_at = None
+    case.first_action_at = case.first_action_at or now
+    case.save(
+        update_fields=[
+            "status",
+            "decision",
+            "clause",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "claimed_by",
+            "claimed_at",
+            "first_action_at",
+        ]
+    )
+    suspension = None
+    if decision == Case.Decision.SUSPEND:
+        assert suspend_days is not None
+        suspension = Suspension.objects.create(
+            profile=case.content_author,
+            case=case,
+            starts_at=now,
+            ends_at=now + timedelta(days=suspend_days),
+            created_by=moderator,
+        )
     # The flaggers' records: what weighs their next flags.
     case.flags.filter(outcome=Flag.Outcome.PENDING).update(
-        outcome=Flag.Outcome.UPHELD if decision == "remove" else Flag.Outcome.REJECTED
+        outcome=Flag.Outcome.UPHELD if decision in SANCTIONS else Flag.Outcome.REJECTED
     )
-    audit_record(actor=moderator, action=f"case.{decision}", target=case, note=case.decision_note)
+    audit_record(
+        actor=moderator,
+        action=f"case.{decision}",
+        target=case,
+        note=note,
+        clause=clause.pk if clause else None,
+        before="open",
+        after=case.status,
+        suspended_until=suspension.ends_at.isoformat() if suspension else None,
+    )
+    if decision in SANCTIONS:
+        _author_tell(case=case, moderator=moderator, suspension=suspension)
     return case
+
+
+def _author_tell(*, case: Case, moderator: Profile, suspension: Suspension | None) -> None:
+    """The author reads what was decided, under which clause, and until when they can appeal."""
+    from notifications.services import notify
+
+    what = case.content_type.name
+    said = {
+        Case.Decision.WARN: f"A moderator warned you about your {what}",
+        Case.Decision.REMOVE: f"A moderator removed your {what}",
+        Case.Decision.SUSPEND: f"A moderator removed your {what} and suspended your posting",
+    }[Case.Decision(case.decision)]
+    why = f"guideline {case.clause.number}, “{case.clause.title}”" if case.clause else case.decision_note
+    notify(
+        recipients=[case.content_author],
+        kind="moderation",
+        actor=None,  # decisions are the moderators', not one person's grudge
+        summary=f"{said}: {why}. You can appeal within {APPEAL_DAYS} days.",
+        url=case.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def case_escalate(*, case_id: int, moderator: Profile, note: str) -> Case:
+    """Hand a case to admins (legal, HR, a senior leader involved): only a superuser decides it then."""
+    _require_moderator(moderator)
+    note = note.strip()
+    if not note:
+        raise ValidationError("Say why admins should decide this one.")
+    case = _case_for_update(case_id)
+    if case.status != Case.Status.OPEN:
+        raise ValidationError("Only a case waiting for a first decision can be escalated.")
+    now = timezone.now()
+    holder = _claim_holder(case, moderator=moderator, now=now)
+    if holder is not None:
+        raise ValidationError(f"{holder.display_name} is handling this case; they claimed it first.")
+    case.status = Case.Status.ESCALATED
+    case.claimed_by = None
+    case.claimed_at = None
+    case.first_action_at = case.first_action_at or now
+    case.save(update_fields=["status", "claimed_by", "claimed_at", "first_action_at"])
+    audit_record(actor=moderator, action="case.escalate", target=case, note=note[:1000])
+    return case
+
+
+def case_decidable_by(*, case: Case, moderator: Profile | None) -> bool:
+    """Whether the case page offers this moderator the decision buttons."""
+    if moderator is None or not is_moderator(moderator.user):
+        return False
+    if case.status == Case.Status.ESCALATED:
+        return moderator.user.is_superuser
+    if case.status != Case.Status.OPEN:
+        return False
+    return _claim_holder(case, moderator=moderator, now=timezone.now()) is None
+
+
+# --- Appeals and restoring -------------------------------------------------------------------------
+
+
+def case_visible_to_author(*, case: Case, viewer: Profile) -> bool:
+    """The author opens their case once a decision went against them (not while it is being looked at)."""
+    return case.content_author_id == viewer.pk and case.decision in SANCTIONS
+
+
+def appeal_deadline(*, case: Case):
+    return case.decided_at + timedelta(days=APPEAL_DAYS) if case.decided_at else None
+
+
+def case_appealable(*, case: Case, appellant: Profile | None) -> str | None:
+    """None if `appellant` may appeal this case now, else why not (said to them as is)."""
+    if appellant is None or case.content_author_id != appellant.pk:
+        return "Only the author can appeal a decision."
+    if case.decision not in SANCTIONS or case.decided_at is None:
+        return "There is no decision against you to appeal."
+    if Appeal.objects.filter(case=case).exists():
+        return "You have already appealed this decision; an appeal is heard once."
+    if case.status not in (Case.Status.KEPT, Case.Status.REMOVED):
+        return "This decision can no longer be appealed."
+    if timezone.now() > case.decided_at + timedelta(days=APPEAL_DAYS):
+        return f"The {APPEAL_DAYS} days to appeal this decision are over."
+    return None
+
+
+@transaction.atomic
+def appeal_create(*, case_id: int, appellant: Profile, reason: str) -> Appeal:
+    """The author asks for a second look, once, within APPEAL_DAYS: the case goes back to the queue,
+    for a moderator other than the one who decided it."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say why the decision should change.")
+    if len(reason) > 2000:
+        raise ValidationError("Keep your appeal under 2,000 characters.")
+    case = _case_for_update(case_id)
+    refusal = case_appealable(case=case, appellant=appellant)
+    if refusal is not None:
+        raise ValidationError(refusal)
+    appeal = Appeal.objects.create(case=case, appellant=appellant, reason=reason, status_before=case.status)
+    case.status = Case.Status.APPEALED
+    case.save(update_fields=["status"])
+    audit_record(actor=appellant, action="appeal.create", target=case, before=appeal.status_before)
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(*, case_id: int, moderator: Profile, overturn: bool, note: str) -> Appeal:
+    """A different moderator reviews the appeal; their decision is final. Overturning a removal restores
+    the content and lifts a suspension; the author is told either way."""
+    _require_moderator(moderator)
+    note = note.strip()
+    if not note:
+        raise ValidationError("Write the answer the author will read.")
+    if len(note) > 1000:
+        raise ValidationError("Keep the answer under 1,000 characters.")
+    case = _case_for_update(case_id)
+    appeal = Appeal.objects.select_for_update().filter(case=case).first()
+    if appeal is None or appeal.outcome != Appeal.Outcome.PENDING or case.status != Case.Status.APPEALED:
+        raise ValidationError("There is no appeal waiting on this case.")
+    if case.decided_by_id == moderator.pk:
+        raise ValidationError("You made the decision under appeal: another moderator must review it.")
+    now = timezone.now()
+    if overturn:
+        if appeal.status_before == Case.Status.REMOVED:
+            if not can_restore(case.content_type):
+                raise ValidationError(f"A {case.content_type.name} cannot be restored.")
+            content_restore(case.content_type, object_id=case.object_id, moderator=moderator)
+        Suspension.objects.filter(case=case, lifted_at__isnull=True).update(lifted_at=now)
+        case.flags.update(outcome=Flag.Outcome.REJECTED)
+        case.status = Case.Status.KEPT
+    else:
+        case.status = appeal.status_before
+    case.save(update_fields=["status"])
+    appeal.outcome = Appeal.Outcome.OVERTURNED if overturn else Appeal.Outcome.UPHELD
+    appeal.decided_by = moderator
+    appeal.decided_at = now
+    appeal.note = note
+    appeal.save(update_fields=["outcome", "decided_by", "decided_at", "note"])
+    audit_record(
+        actor=moderator,
+        action="appeal.overturn" if overturn else "appeal.uphold",
+        target=case,
+        before=Case.Status.APPEALED,
+        after=case.status,
+        note=note,
+    )
+    from notifications.services import notify
+
+    what = case.content_type.name
+    notify(
+        recipients=[case.content_author],
+        kind="moderation",
+        actor=None,
+        summary=(
+            f"Your appeal was accepted: the decision on your {what} is reversed."
+            if overturn
+            else f"Your appeal was reviewed and the decision on your {what} stands. This is final."
+        ),
+        url=case.get_absolute_url(),
+    )
+    return appeal
+
+
+@transaction.atomic
+def case_restore(*, case_id: int, admin: Profile, note: str) -> Case:
+    """An admin shows again content a moderator removed (nothing removed is ever deleted)."""
+    if not (admin.user.is_active and admin.user.is_superuser):
+        raise PermissionDenied("Only admins can restore removed content.")
+    note = note.strip()
+    if not note:
+        raise ValidationError("Say why it is restored: it goes on the record.")
+    case = _case_for_update(case_id)
+    if case.status != Case.Status.REMOVED:
+        raise ValidationError("Only removed content can be restored.")
+    if not can_restore(case.content_type):
+        raise ValidationError(f"A {case.content_type.name} cannot be restored.")
+    content_restore(case.content_type, object_id=case.object_id, moderator=admin)
+    Suspension.objects.filter(case=case, lifted_at__isnull=True).update(lifted_at=timezone.now())
+    case.status = Case.Status.RESTORED
+    case.save(update_fields=["status"])
+    audit_record(
+        actor=admin, action="case.restore", target=case, before="removed", after="restored", note=note[:1000]
+    )
+    return case
+
+
+BULK_MAX = 100
+
+
+def cases_decide_bulk(
+    *, case_ids: list[int], moderator: Profile, decision: str, note: str = "", clause_id: int | None = None
+) -> tuple[list[int], list[str]]:
+    """A spam wave: the same keep or remove for many cases. Each case is decided on its own (its own
+    lock, audit row and notice), so one already decided or claimed by someone else is skipped, not fatal.
+    Returns (decided ids, what was skipped and why)."""
+    _require_moderator(moderator)
+    if decision not in (Case.Decision.KEEP, Case.Decision.REMOVE):
+        raise ValidationError("A bulk decision is keep or remove.")
+    if not case_ids:
+        raise ValidationError("Tick the cases to decide.")
+    if len(case_ids) > BULK_MAX:
+        raise ValidationError(f"Decide at most {BULK_MAX} cases at once.")
+    # What would refuse every case is said once, up front.
+    if _decision_clause(clause_id) is None and decision == Case.Decision.REMOVE and not note.strip():
+        raise ValidationError("Cite the guideline it breaks, or write the reason the authors will read.")
+    decided: list[int] = []
+    skipped: list[str] = []
+    for case_id in sorted(set(case_ids)):
+        try:
+            case_decide(
+                case_id=case_id, moderator=moderator, decision=decision, note=note, clause_id=clause_id
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            skipped.append(f"case {case_id}: {' '.join(messages)}")
+        else:
+            decided.append(case_id)
+    return decided, skipped
+
+
+def posting_check(*, author: Profile) -> None:
+    """Raise ValidationError if this person may not post or comment now (a suspension in force)."""
+    now = timezone.now()
+    suspension = (
+        Suspension.objects.filter(profile=author, starts_at__lte=now, ends_at__gt=now, lifted_at__isnull=True)
+        .order_by("-ends_at")
+        .first()
+    )
+    if suspension is not None:
+        until = timezone.localtime(suspension.ends_at)
+        raise ValidationError(
+            f"A moderator suspended your posting until {until:%-d %B %Y, %H:%M} "
+            f"(see /moderation/cases/{suspension.case_id}/ to appeal)."
+        )
 
 
 @transaction.atomic

@@ -2,13 +2,24 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from common.views import action_run, bad_cursor_400, form_errors_add, redirect_next
 from moderation import selectors, services
-from moderation.forms import DecisionForm, FlagForm, GuidelinesForm
-from moderation.protocol import content_readable, content_shown
+from moderation.forms import (
+    AppealDecisionForm,
+    AppealForm,
+    BulkForm,
+    DecisionForm,
+    EscalateForm,
+    FlagForm,
+    GuidelinesForm,
+)
+from moderation.models import Case
+from moderation.protocol import content_history, content_readable, content_shown
 from moderation.ratelimit import rate_limited
+from moderation.selectors import current_clause_choices
 from profiles.selectors import viewer_profile
 
 
@@ -49,34 +60,221 @@ def flag(request, content_type_id: int, object_id: int):
 @require_GET
 def queue(request):
     _require_moderator(request)
-    page = selectors.queue_page(cursor=request.GET.get("cursor"))
+    admin = request.user.is_superuser
+    filters = selectors.QueueFilter.from_query(request.GET)
+    page = selectors.queue_page(cursor=request.GET.get("cursor"), filters=filters, admin=admin)
+    counts = selectors.queue_counts(admin=admin)
     return render(
         request,
         "moderation/queue.html",
-        {"page": page, "decisions": selectors.recent_decisions(), "open_count": selectors.open_case_count()},
+        {
+            "page": page,
+            "filters": filters,
+            "filter_query": filters.as_query(),
+            "counts": counts,
+            "clauses": selectors.clauses_for_filter(),
+            "kinds": sorted(selectors.QUEUE_KINDS),
+            "statuses": [(v, label, counts[v]) for v, label in Case.Status.choices if v in counts],
+            "decisions": selectors.recent_decisions(),
+            "bulk_max": services.BULK_MAX,
+        },
+    )
+
+
+DONE = {"keep": "kept", "warn": "author warned", "remove": "removed", "suspend": "removed, author suspended"}
+
+
+def _case_or_404(request, case_id: int) -> Case:
+    """Moderators see every case; a case's author sees theirs once decided against them; anyone else
+    gets 403, whether or not the case exists (nobody learns that something they wrote was flagged)."""
+    is_moderator = services.is_moderator(request.user)
+    case = selectors.case_detail(case_id=case_id)
+    if case is None:
+        if is_moderator:
+            raise Http404("No such case.")
+        raise PermissionDenied("Only moderators and the author can open a case.")
+    viewer = viewer_profile(request)
+    if is_moderator or (viewer is not None and services.case_visible_to_author(case=case, viewer=viewer)):
+        return case
+    raise PermissionDenied("Only moderators and the author can open a case.")
+
+
+@require_GET
+def case(request, case_id: int):
+    case = _case_or_404(request, case_id)
+    viewer = viewer_profile(request)
+    appeal = selectors.case_appeal(case=case)
+    context: dict[str, object] = {"case": case, "appeal": appeal, "now": timezone.now()}
+    if services.is_moderator(request.user):
+        flags = list(case.flags.all())
+        records = selectors.flagger_records(flagger_ids=[f.flagger_id for f in flags])
+        for f in flags:
+            f.record = records[f.flagger_id]  # type: ignore[attr-defined]
+        context.update(
+            moderator_view=True,
+            past_cases=selectors.author_past_cases(case=case),
+            history=content_history(case.content_type, object_id=case.object_id),
+            clauses=current_clause_choices(),
+            decisions=Case.Decision.choices,
+            suspend_max=services.SUSPEND_MAX_DAYS,
+            claim_minutes=services.CLAIM_MINUTES,
+            suspension=selectors.suspension_active(profile_id=case.content_author_id),
+            can_decide=services.case_decidable_by(case=case, moderator=viewer),
+        )
+    else:
+        context.update(
+            appeal_until=services.appeal_deadline(case=case),
+            can_appeal=services.case_appealable(case=case, appellant=viewer) is None,
+        )
+    return render(request, "moderation/case.html", context)
+
+
+def _case_action(request, case_id: int, action, *, success, back_to_case: bool = False):
+    _require_moderator(request)
+    if not selectors.case_exists(case_id=case_id):
+        raise Http404("No such case.")
+    try:
+        done = action_run(request, action, success=success)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        done = False
+    if done and not back_to_case:
+        return redirect("moderation:queue")
+    return redirect("moderation:case", case_id=case_id)
+
+
+@require_POST
+def claim(request, case_id: int):
+    return _case_action(
+        request,
+        case_id,
+        lambda: services.case_claim(case_id=case_id, moderator=viewer_profile(request)),
+        success=f"The case is yours for {services.CLAIM_MINUTES} minutes.",
+        back_to_case=True,
+    )
+
+
+@require_POST
+def release(request, case_id: int):
+    return _case_action(
+        request,
+        case_id,
+        lambda: services.case_release(case_id=case_id, moderator=viewer_profile(request)),
+        success="You let the case go.",
     )
 
 
 @require_POST
 def decide(request, case_id: int):
     _require_moderator(request)
-    if not selectors.case_exists(case_id=case_id):
-        raise Http404("No such case.")
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose keep or remove.")
-        return redirect("moderation:queue")
-    action_run(
+        if not selectors.case_exists(case_id=case_id):
+            raise Http404("No such case.")
+        messages.error(request, "Choose keep, warn, remove or suspend.")
+        return redirect("moderation:case", case_id=case_id)
+    data = form.cleaned_data
+    return _case_action(
         request,
+        case_id,
         lambda: services.case_decide(
             case_id=case_id,
             moderator=viewer_profile(request),
-            decision=form.cleaned_data["decision"],
-            note=form.cleaned_data["note"],
+            decision=data["decision"],
+            note=data["note"],
+            clause_id=data["clause"],
+            suspend_days=data["suspend_days"],
         ),
-        success=lambda case: f"Case {case.pk}: {case.get_status_display().lower()}.",
+        success=lambda case: f"Case {case.pk}: {DONE[case.decision]}.",
     )
+
+
+@require_POST
+def escalate(request, case_id: int):
+    _require_moderator(request)
+    form = EscalateForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _case_action(
+        request,
+        case_id,
+        lambda: services.case_escalate(case_id=case_id, moderator=viewer_profile(request), note=note),
+        success=lambda case: f"Case {case.pk} is with the admins now.",
+    )
+
+
+@require_POST
+def bulk(request):
+    _require_moderator(request)
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Tick the cases to decide, and choose keep or remove.")
+        return redirect("moderation:queue")
+    data = form.cleaned_data
+    try:
+        decided, skipped = services.cases_decide_bulk(
+            case_ids=data["cases"],
+            moderator=viewer_profile(request),
+            decision=data["decision"],
+            note=data["note"],
+            clause_id=data["clause"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("moderation:queue")
+    if decided:
+        messages.success(request, f"{len(decided)} case{'s' if len(decided) != 1 else ''} decided.")
+    if skipped:
+        messages.error(request, "Skipped " + "; ".join(skipped))
     return redirect("moderation:queue")
+
+
+@require_POST
+def appeal(request, case_id: int):
+    """The author's appeal, from their case page."""
+    _case_or_404(request, case_id)
+    form = AppealForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    action_run(
+        request,
+        lambda: services.appeal_create(case_id=case_id, appellant=viewer_profile(request), reason=reason),
+        success="Your appeal is sent. A moderator who did not make the decision will review it.",
+    )
+    return redirect("moderation:case", case_id=case_id)
+
+
+@require_POST
+def appeal_decide(request, case_id: int):
+    _require_moderator(request)
+    form = AppealDecisionForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {"outcome": "", "note": ""}
+    if data["outcome"] not in ("uphold", "overturn"):
+        messages.error(request, "Choose to uphold or overturn the decision.")
+        return redirect("moderation:case", case_id=case_id)
+    return _case_action(
+        request,
+        case_id,
+        lambda: services.appeal_decide(
+            case_id=case_id,
+            moderator=viewer_profile(request),
+            overturn=data["outcome"] == "overturn",
+            note=data["note"],
+        ),
+        success=lambda appeal: f"Appeal on case {case_id}: {appeal.get_outcome_display().lower()}.",
+    )
+
+
+@require_POST
+def restore(request, case_id: int):
+    if not request.user.is_superuser:
+        raise PermissionDenied("Only admins can restore removed content.")
+    note = request.POST.get("note", "")[:1000]
+    return _case_action(
+        request,
+        case_id,
+        lambda: services.case_restore(case_id=case_id, admin=viewer_profile(request), note=note),
+        success="Restored: everyone who could see it sees it again.",
+        back_to_case=True,
+    )
 
 
 # --- Guidelines ----------------------------------------------------------------------------------

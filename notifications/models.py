@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     KUDOS = "kudos", "Someone gives you kudos"
     GROUP = "group", "Group invitations, requests and approvals"
     PROJECT = "project", "Someone adds you to a project"
+    MODERATION = "moderation", "A moderator decides on something you wrote, or on your appeal"
     ANNOUNCEMENT = "announcement", "An announcement you haven't acknowledged yet"
     EVENT = "event", "Your question in an ask-me-anything is answered"
 
@@ -24,8 +25,14 @@ class Channel(models.TextChoices):
     OFF = "off", "Off"
 
 
-# What a kind does until the person chooses: everything in the app, kudos and mentions by email too.
-DEFAULT_CHANNELS: dict[str, str] = {Kind.MENTION: Channel.EMAIL, Kind.KUDOS: Channel.EMAIL}
+# What a kind does until the person chooses: everything in the app; kudos, mentions and moderation
+# decisions by email too.
+DEFAULT_CHANNELS: dict[str, str] = {
+    Kind.MENTION: Channel.EMAIL,
+    Kind.KUDOS: Channel.EMAIL,
+    # A decision on what someone wrote (and their 14 days to appeal) must not go unseen.
+    Kind.MODERATION: Channel.EMAIL,
+}
 
 
 class Notification(models.Model):

@@ -36,6 +36,14 @@
         options: { animation: false, maintainAspectRatio: false, indexAxis: "y", scales: { x: { beginAtZero: true, max: 100 } } },
       });
     }
+    var dormant = document.getElementById("dormant-chart");
+    if (dormant) {
+      new Chart(dormant, {
+        type: "line",
+        data: { labels: data.dormant.labels, datasets: [{ label: "Dormant groups", data: data.dormant.data, borderColor: colours[3], backgroundColor: colours[3], pointRadius: 0 }] },
+        options: { animation: false, maintainAspectRatio: false, scales: { y: { beginAtZero: true } } },
+      });
+    }
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
   else draw();

@@ -19,6 +19,7 @@ from tests.security.test_stored_xss import (  # noqa: F401  (fixtures, used by n
     comms_pages,
     get,
     mallory_pages,
+    moderator_pages,
     world,
 )
 
@@ -87,9 +88,10 @@ PAGES = [
     "experts",
     "guidelines",  # moderation (issue 12)
     "private kudos",  # recognition (issue 13)
+    "events", "event page",  # leaders (issue 15)
 ]  # fmt: skip
 OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures",
-             "scheduled posts", "edit scheduled post"]  # fmt: skip
+             "scheduled posts", "edit scheduled post", "edit event"]  # fmt: skip
 
 
 def test_every_page_is_wired_together(world, colin):
@@ -111,6 +113,21 @@ def test_every_page_is_wired_together(world, colin):
 @pytest.mark.parametrize("url", ["/projects/new/", "/polls/new/", "/kudos/give/", "/groups/new/"])
 def test_a_creation_form_is_wired_together(colleague_client, url):
     problems = broken_wiring(get(colleague_client, url))
+    assert problems == [], "\n".join(problems)
+
+
+# Moderation (issue 12): the moderators' pages (queue, cases, guidelines editor) and the author's case.
+def test_moderation_pages_are_wired_together(world, colin, moderator):
+    client = signed_in(moderator)
+    problems = [
+        f"{page} {url}: {problem}"
+        for page, (url, _) in moderator_pages(world).items()
+        for problem in broken_wiring(get(client, url))
+    ]
+    problems += [
+        f"her case: {p}"
+        for p in broken_wiring(get(signed_in(world.mallory), mallory_pages(world)["her case"][0]))
+    ]
     assert problems == [], "\n".join(problems)
 
 

@@ -48,7 +48,7 @@ def test_flag_weight_follows_the_flaggers_record():
 
 def _decided(flagger, decision, moderator):
     case = services.flag_create(flagger=flagger, content=PostFactory(), reason=FlagReason.SPAM).case
-    services.case_decide(case_id=case.pk, moderator=moderator, decision=decision)
+    services.case_decide(case_id=case.pk, moderator=moderator, decision=decision, note="Spam")
 
 
 def test_flags_from_someone_whose_flags_were_upheld_rank_higher_in_the_queue(moderator):

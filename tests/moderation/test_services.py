@@ -136,7 +136,7 @@ def test_deciding_an_already_decided_case_is_refused_and_changes_nothing(
     decided_at = case.decided_at
 
     with pytest.raises(ValidationError, match=r"already decided \(kept\) by Mona Moderator"):
-        services.case_decide(case_id=case.pk, moderator=superuser, decision="remove")
+        services.case_decide(case_id=case.pk, moderator=superuser, decision="remove", note="Spam")
 
     case.refresh_from_db()
     post.refresh_from_db()
@@ -150,7 +150,7 @@ def test_someone_outside_the_moderators_group_cannot_decide(colleague, outsider,
     case = _flag(colleague, post).case
 
     with pytest.raises(PermissionDenied):
-        services.case_decide(case_id=case.pk, moderator=outsider, decision="remove")
+        services.case_decide(case_id=case.pk, moderator=outsider, decision="remove", note="Spam")
 
     post.refresh_from_db()
     case.refresh_from_db()
@@ -161,7 +161,7 @@ def test_someone_outside_the_moderators_group_cannot_decide(colleague, outsider,
 def test_a_superuser_can_decide_without_being_in_the_group(colleague, superuser, post):
     case = _flag(colleague, post).case
 
-    services.case_decide(case_id=case.pk, moderator=superuser, decision="remove")
+    services.case_decide(case_id=case.pk, moderator=superuser, decision="remove", note="Spam")
 
     post.refresh_from_db()
     assert post.removed_by == superuser
@@ -173,7 +173,7 @@ def test_a_deactivated_moderator_cannot_decide(colleague, moderator, post):
     moderator.user.save()
 
     with pytest.raises(PermissionDenied):
-        services.case_decide(case_id=case.pk, moderator=moderator, decision="remove")
+        services.case_decide(case_id=case.pk, moderator=moderator, decision="remove", note="Spam")
 
 
 def test_removing_a_post_its_author_already_deleted_keeps_the_authors_record(
@@ -183,7 +183,7 @@ def test_removing_a_post_its_author_already_deleted_keeps_the_authors_record(
     deleted_at = timezone.now()
     Post.objects.filter(pk=post.pk).update(removed_at=deleted_at, removed_by=author)
 
-    services.case_decide(case_id=case.pk, moderator=moderator, decision="remove")
+    services.case_decide(case_id=case.pk, moderator=moderator, decision="remove", note="Spam")
 
     post.refresh_from_db()
     assert (post.removed_by, post.removed_at) == (author, deleted_at)
@@ -194,7 +194,7 @@ def test_removing_a_post_its_author_already_deleted_keeps_the_authors_record(
 def test_unknown_decision_is_refused(colleague, moderator, post):
     case = _flag(colleague, post).case
 
-    with pytest.raises(ValidationError, match="keep or remove"):
+    with pytest.raises(ValidationError, match="Choose keep, warn, remove or suspend"):
         services.case_decide(case_id=case.pk, moderator=moderator, decision="delete")
 
     case.refresh_from_db()
@@ -210,7 +210,7 @@ def test_removing_a_flagged_comment_takes_it_off_the_posts_comment_count(
     comment_create(post_id=post.pk, author=colleague, body="Great point")
     case = _flag(colleague, comment).case
 
-    services.case_decide(case_id=case.pk, moderator=moderator, decision="remove")
+    services.case_decide(case_id=case.pk, moderator=moderator, decision="remove", note="Spam")
 
     post.refresh_from_db()
     comment.refresh_from_db()

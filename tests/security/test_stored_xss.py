@@ -23,6 +23,7 @@ from common.days import company_today
 from communities import services as communities
 from communities.models import Community
 from delivery.services import delivery_plan, delivery_queue
+from events.services import event_create, question_answer, question_ask, question_vote
 from expertise.models import ProfileSkill
 from expertise.services import endorsement_create, profile_interests_set, profile_skills_set
 from feed import services as feed
@@ -179,12 +180,32 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
         )  # fmt: skip
         # Moderation (issue 12): a moderator's guidelines carry it too, shown on every flag form.
         w.clause_title = one_line(fit("Rule " + payload, 120))
-        guidelines_publish(
+        version = guidelines_publish(
             editor=moderator, source=f"{payload}\n\n## {w.clause_title}\n\n{payload}", change_note=payload
         )
+        # A warning on her group post citing that clause (her case page), and her other post left open.
+        warned = Case.objects.get(object_id=w.group_post.pk)
+        case_decide(
+            case_id=warned.pk,
+            moderator=moderator,
+            decision="warn",
+            clause_id=version.clauses.get().pk,
+            note=fit(payload, 1000),
+        )
+        w.warned_case = warned
+        w.open_case = flag_create(flagger=colleague, content=w.post, reason="other", note=payload).case
 
         # Leaders (issue 15): her compliance must-read, on Colin's feed and her figures page.
         w.must_read = feed.announcement_create(author=w.mallory, body=payload, compliance=True)
+        w.event = event_create(
+            creator=w.mallory, title=fit(one_line(payload), 200), description=payload, hosts=[w.mallory],
+            starts_at=timezone.now() - timedelta(minutes=5), ends_at=timezone.now() + timedelta(hours=1),
+        )  # fmt: skip
+        w.event_title = w.event.title
+        her_question = question_ask(event_id=w.event.pk, author=w.mallory, body=payload)
+        colins_question = question_ask(event_id=w.event.pk, author=colleague, body="When?", anonymous=True)
+        question_answer(question_id=colins_question.pk, host=w.mallory, answer=payload)
+        question_vote(question_id=her_question.pk, voter=colleague)
         w.scheduled = scheduled_post_create(
             author=w.mallory, body=payload, publish_at=timezone.now() + timedelta(days=1), community=w.group
         )
@@ -268,6 +289,10 @@ def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
         "experts": ("/search/experts/?" + urlencode({"topic": w.skill}), [w.skill]),
         # Moderation (issue 12): the guidelines a moderator wrote.
         "guidelines": ("/guidelines/", [w.clause_title]),
+        # Leaders (issue 15): her event, her question, her answer to his anonymous one.
+        "events": ("/events/", [w.event_title, m.display_name]),
+        "event page": (w.event.get_absolute_url(), [w.event_title, m.display_name]),
+        "event questions": (f"/events/{w.event.pk}/questions/", [m.display_name]),
     }
 
 
@@ -281,12 +306,15 @@ def mallory_pages(w) -> dict[str, tuple[str, list[str]]]:
         "edit project": (f"/projects/{w.project.pk}/edit/", [w.project.name, w.project.summary]),
         "her notifications": ("/notifications/", [w.colleague.display_name]),
         "her feed": ("/", [m.display_name]),
+        # Moderation (issue 12): the warning on her post, as she reads it.
+        "her case": (w.warned_case.get_absolute_url(), [w.clause_title, fit(w.payload, 1000)]),
         # Leaders (issue 15): the department names in the figures and the CSV's department picker.
         "must-read figures": (f"/posts/{w.must_read.pk}/acknowledgements/", [w.department.name]),
         "scheduled posts": ("/posts/scheduled/", [w.group_name, w.payload.strip()]),
         "edit scheduled post": (w.scheduled.get_absolute_url(), [w.payload.strip()]),
         # digests (issue 10): her email settings page, under her name in the header
         "her email settings": ("/people/me/email/", []),
+        "edit event": (f"/events/{w.event.pk}/edit/", [w.event_title]),
     }
 
 
@@ -304,6 +332,8 @@ def moderator_pages(w) -> dict[str, tuple[str, list[str]]]:
         "moderation rules": ("/moderation/rules/", [fit(w.payload, 300)]),  # issue 12 part B
         # Moderation (issue 12): the guidelines editor, filled with the current version.
         "edit guidelines": ("/guidelines/edit/", [w.clause_title]),
+        "open case": (w.open_case.get_absolute_url(), [w.mallory.display_name, w.clause_title]),
+        "decided case": (w.warned_case.get_absolute_url(), [w.mallory.display_name, w.clause_title]),
     }
 
 
@@ -313,6 +343,8 @@ def comms_pages(w) -> dict[str, tuple[str, list[str]]]:
         "adoption dashboard": ("/analytics/", [w.department.name]),
         # analytics (issue 11): pages of the Communications group
         "silo map": ("/analytics/silos/", []),
+        "objectives": ("/analytics/objectives/", [w.department.name]),
+        "dormant groups": ("/analytics/groups/", []),
     }
 
 
