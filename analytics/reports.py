@@ -18,7 +18,7 @@ from delivery.kinds import MailKind, Skip
 from delivery.services import delivery_plan, delivery_queue
 from feed.models import Post
 from feed.selectors import public_posts
-from moderation.selectors import open_case_count
+from moderation.selectors import queue_counts
 from profiles import roles
 from profiles.models import Department, Profile
 from recognition.models import KudosRecipient
@@ -165,7 +165,7 @@ def week_highlights(*, start: date, headcount: int) -> dict:
         "dormant_days": DORMANT_DAYS,
         "recognised": recognised,
         "recognised_share": recognised / headcount if headcount else 0.0,
-        "moderation_backlog": open_case_count(),
+        "moderation_backlog": queue_counts(admin=True)["all"],
     }
 
 
