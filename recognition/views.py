@@ -1,11 +1,14 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
-from common.views import form_errors_add
+from common.pagination import BadCursor
+from common.views import action_run, form_errors_add
 from moderation.ratelimit import rate_limited
+from profiles.selectors import departments as departments_all
 from profiles.selectors import profile_by_id, viewer_profile
 from recognition import selectors, services
 from recognition.forms import KudosForm
@@ -58,3 +61,123 @@ def detail(request, kudos_id: int):
     if kudos.post is not None:  # public: its post is where people see and answer it
         return redirect(kudos.post.get_absolute_url())
     return render(request, "recognition/detail.html", {"kudos": kudos})
+
+
+# --- Rewards -----------------------------------------------------------------------------------
+
+
+def rewards(request):
+    viewer = viewer_profile(request)
+    context = {
+        "rewards": selectors.rewards_offered(),
+        "account": selectors.points_account(profile=viewer),
+        "redemptions": selectors.redemptions_of(profile=viewer),
+        "history": selectors.points_history(profile=viewer),
+        "can_review": request.user.has_perm("recognition.change_redemption"),
+    }
+    return render(request, "recognition/rewards.html", context)
+
+
+@require_POST
+def reward_redeem(request, reward_id: int):
+    action_run(
+        request,
+        lambda: services.reward_redeem(profile=viewer_profile(request), reward_id=reward_id),
+        success=lambda r: f"You asked for {r.reward.name}; an admin will review your request.",
+    )
+    return redirect("recognition:rewards")
+
+
+def _reviewer_only(request) -> None:
+    if not request.user.has_perm("recognition.change_redemption"):
+        raise PermissionDenied("Only admins who manage rewards review requests.")
+
+
+@require_http_methods(["GET", "POST"])
+def redemption_requests(request):
+    _reviewer_only(request)
+    if request.method == "POST":
+        request_id = request.POST.get("redemption", "")
+        approve = request.POST.get("decision") == "approve"
+        if request_id.isdigit():
+            action_run(
+                request,
+                lambda: services.redemption_decide(
+                    redemption_id=int(request_id),
+                    admin=viewer_profile(request),
+                    approve=approve,
+                    note=request.POST.get("note", ""),
+                ),
+                success=lambda r: f"{r.profile.display_name}'s request for {r.reward.name} is {r.status}.",
+            )
+        return redirect("recognition:requests")
+    try:
+        page = selectors.redemptions_waiting(cursor=request.GET.get("cursor"))
+    except BadCursor as exc:
+        raise Http404(str(exc)) from exc
+    return render(request, "recognition/requests.html", {"page": page})
+
+
+# --- Manager view, leaderboard, rings, preferences ------------------------------------------------
+
+
+def team(request):
+    """A manager's direct reports, who has gone longest without recognition first."""
+    viewer = viewer_profile(request)
+    members = selectors.team_recognition(manager=viewer)
+    now = timezone.now()
+    rows = [(m, m.quiet_for_days(now=now)) for m in members]
+    context = {
+        "rows": rows,
+        "unrecognised_60": sum(1 for _, days in rows if days is None or days >= 60),
+        "unrecognised_90": sum(1 for _, days in rows if days is None or days >= 90),
+        "received": sum(m.received_recent for m in members),
+        "given": sum(m.given_recent for m in members),
+    }
+    return render(request, "recognition/team.html", context)
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def leaderboard(request):
+    period = request.GET.get("period", "month")
+    if period not in selectors.PERIODS:
+        period = "month"
+    value_id = _int_or_none(request.GET.get("value"))
+    department_id = _int_or_none(request.GET.get("department"))
+    context = {
+        "ranked": selectors.leaderboard(period=period, value_id=value_id, department_id=department_id),
+        "period": period,
+        "periods": list(selectors.PERIODS),
+        "values": selectors.active_values(),
+        "value_id": value_id,
+        "departments": departments_all(),
+        "department_id": department_id,
+        "opted_out": selectors.leaderboard_opted_out(profile=viewer_profile(request)),
+    }
+    return render(request, "recognition/leaderboard.html", context)
+
+
+def rings(request):
+    if not request.user.has_perm("recognition.view_kudos"):
+        raise PermissionDenied("Only admins see the recognition rings report.")
+    return render(request, "recognition/rings.html", {"rings": selectors.recognition_rings()})
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    viewer = viewer_profile(request)
+    if request.method == "POST":
+        opted_out = request.POST.get("leaderboard_opt_out") == "on"
+        services.recognition_preference_set(profile=viewer, leaderboard_opt_out=opted_out)
+        messages.success(
+            request,
+            "You are no longer ranked on leaderboards."
+            if opted_out
+            else "You may be ranked on leaderboards.",
+        )
+        return redirect("recognition:preferences")
+    context = {"opted_out": selectors.leaderboard_opted_out(profile=viewer)}
+    return render(request, "recognition/preferences.html", context)
