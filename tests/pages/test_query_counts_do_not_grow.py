@@ -20,7 +20,7 @@ from feed import services as feed
 from feed.scheduling import scheduled_post_create
 from moderation.models import FlagReason
 from moderation.rules import rule_create
-from moderation.services import flag_create, guidelines_publish
+from moderation.services import flag_create, guidelines_accept, guidelines_publish
 from notifications.services import notify
 from profiles import roles
 from projects.services import project_create, project_join
@@ -45,7 +45,11 @@ class Company:
         self.project = project_create(creator=self.star, name="Cluster upgrade", summary="Kubernetes 1.31")
         self.rounds = 0
         # Moderation (issue 12): guidelines in force, so every flag form lists their clauses.
-        guidelines_publish(editor=viewer, source="## Be kind\nNo insults.\n\n## No spam", change_note="First")
+        version = guidelines_publish(
+            editor=viewer, source="## Be kind\nNo insults.\n\n## No spam", change_note="x"
+        )
+        for person in (viewer, self.star):
+            guidelines_accept(profile=person, version_number=version.number)
         # Leaders (issue 15): a must-read compliance announcement; its figures page counts by department.
         self.must_read = feed.announcement_create(author=viewer, body="Read this", compliance=True)
         self.event = event_create(
