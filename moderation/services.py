@@ -10,6 +10,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Exists, Max, OuterRef
 from django.utils import timezone
 
+from moderation import holds
 from moderation.guidelines_text import GuidelinesSyntaxError, guidelines_parse
 from moderation.models import (
     Appeal,
@@ -393,6 +394,8 @@ def case_decide(
         content_remove(case.content_type, object_id=case.object_id, moderator=moderator, at=now)
         case.status = Case.Status.REMOVED
     else:
+        # Held content (a rule, a new member's first posts) is published now, @mentions and all.
+        holds.case_kept(case=case, moderator=moderator)
         case.status = Case.Status.KEPT
     case.decision = decision
     case.clause = clause
