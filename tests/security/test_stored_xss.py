@@ -33,11 +33,11 @@ from feed.polls import poll_create, poll_vote
 from feed.scheduling import scheduled_post_create
 from moderation.models import Case
 from moderation.rules import rule_create
-from moderation.services import case_decide, flag_create, guidelines_publish
+from moderation.services import case_decide, flag_create, guidelines_accept, guidelines_publish
 from notifications.emails import notifications_email_send
 from notifications.models import Notification
 from profiles import roles
-from profiles.models import Department, Location
+from profiles.models import Department, Location, Profile
 from profiles.services import profile_update
 from projects import services as projects
 from recognition.models import Reward
@@ -202,6 +202,8 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
         )
         w.warned_case = warned
         w.open_case = flag_create(flagger=colleague, content=w.post, reason="other", note=payload).case
+        for person in Profile.objects.all():  # everyone accepted them, so the world goes on posting
+            guidelines_accept(profile=person, version_number=version.number)
 
         # Leaders (issue 15): her compliance must-read, on Colin's feed and her figures page.
         w.must_read = feed.announcement_create(author=w.mallory, body=payload, compliance=True)
