@@ -7,7 +7,7 @@ citing clauses of the guidelines) and 5,000 decided ones, then the moderators' p
 Pages are requested through Django's test client in this process (middleware, view, template), signed
 in as a moderator: the median of --requests after a warm-up, with the SQL query count, and the load
 average. The target from the issue: the queue answers in under 100 ms median with 10,000 open items, in
-a fixed number of queries. Writes bench/moderation/results.json. Drop the scratch database when done:
+a fixed number of queries. Writes bench/moderation/queue_results.json. Drop the scratch database when done:
 `psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE hive_moderation_bench'`.
 """
 
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.people.generate import DEFAULT_SERVER, _recreate_database, configure_django, database_url  # noqa: E402
 
-RESULTS = Path(__file__).with_name("results.json")
+RESULTS = Path(__file__).with_name("queue_results.json")  # results.json is measure.py's (rules)
 TARGET_QUEUE_MEDIAN_MS = 100.0
 GUIDELINES = "\n\n".join(
     f"## {title}\n{title} applies to everyone."
