@@ -58,6 +58,10 @@ def _filter_fields(form: RangeForm) -> list[dict]:
     return fields
 
 
+def _cell_html(cells: list[str]):
+    return format_html_join("", "<td>{}</td>", ((c,) for c in cells))
+
+
 def _cells(values: dict) -> list[str]:
     return [figure(values, f.name) for f in FIGURES]
 
