@@ -330,6 +330,7 @@ def comms_pages(w) -> dict[str, tuple[str, list[str]]]:
         "silo map": ("/analytics/silos/", []),
         "objectives": ("/analytics/objectives/", [w.department.name]),
         "dormant groups": ("/analytics/groups/", []),
+        "executive summary": ("/analytics/summary/", []),
     }
 
 
