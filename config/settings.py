@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "feed",
     "recognition",
     "projects",
+    "events",
     "search",
     "notifications",
     "analytics",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("groups/", include("communities.urls")),
     path("notifications/", include("notifications.urls")),
     path("projects/", include("projects.urls")),
+    path("events/", include("events.urls")),
     path("search/", include("search.urls")),
     path("moderation/", include("moderation.urls")),
     path("guidelines/", include("moderation.urls_guidelines")),

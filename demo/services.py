@@ -32,6 +32,7 @@ from analytics.services import rollup_fill
 from communities.models import Community, Membership
 from demo import content, projects_content
 from digests.models import DigestSetting
+from events.models import Event, Question, QuestionVote
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, SkillAlias
 from expertise.services import people_counts_recount, skills_get_or_create
 from feed.hashtags import hashtags_find
@@ -1291,6 +1292,7 @@ class _Builder:
             ]
         )
         self._stage(f"must-read: a compliance announcement acknowledged by {len(readers)} people")
+        self._write_events(ceo)
         comms = next(p for p in self.people if p.email == "comms@example.com")
         ScheduledPost.objects.create(
             author=comms.profile,
@@ -1299,6 +1301,63 @@ class _Builder:
             publish_at=self.now + timedelta(days=2, hours=3),
             options={"pinned_days": 3, "must_read": False, "compliance": False, "remind_after_days": 3},
         )
+
+    def _write_events(self, ceo) -> None:
+        """Leaders (issue 15): a past ask-me-anything with answers, and an upcoming town hall."""
+        past = Event.objects.create(
+            title=f"Ask {ceo.profile.display_name} anything: the year ahead",
+            description="Strategy, hiring, the new offices: bring your questions.",
+            created_by=ceo.profile,
+            starts_at=self.now - timedelta(days=6, hours=2),
+            ends_at=self.now - timedelta(days=6, hours=1),
+        )
+        past.hosts.set([ceo.profile])
+        asks = [
+            ("Will we open an office in Porto next year?", "Yes, in spring: the lease is signed."),
+            (
+                "How will remote work change after the reorganisation?",
+                "It won't: two office days a week stay the rule.",
+            ),
+            (
+                "What is the hiring plan for engineering?",
+                "Forty roles, half of them senior, posted from March.",
+            ),
+            ("Are bonuses changing?", ""),
+            ("When do we get the new laptops?", ""),
+        ]
+        others = [p for p in self.people if p is not ceo]
+        askers = self.rng.sample(others, min(40, len(others)))
+        for n, (body, answer) in enumerate(asks):
+            question = Question.objects.create(
+                event=past,
+                author=askers[n].profile,
+                body=body,
+                anonymous=n % 2 == 1,
+                created_at=past.starts_at - timedelta(hours=n + 1),
+                answer=answer,
+                answered_by=ceo.profile if answer else None,
+                answered_at=past.starts_at + timedelta(minutes=10 * n) if answer else None,
+            )
+            voters = askers[: max(0, len(askers) - 5 - 6 * n)]
+            QuestionVote.objects.bulk_create(
+                [QuestionVote(question=question, voter=v.profile) for v in voters if v is not askers[n]]
+            )
+            Question.objects.filter(pk=question.pk).update(vote_count=question.votes.count())
+        past.question_count, past.answered_count = len(asks), sum(1 for _, a in asks if a)
+        past.save(update_fields=["question_count", "answered_count"])
+        upcoming = Event.objects.create(
+            title="Town hall: Q3 results",
+            description="The quarter's figures, then open questions.",
+            created_by=ceo.profile,
+            starts_at=self.now + timedelta(days=3),
+            ends_at=self.now + timedelta(days=3, hours=1),
+            question_count=1,
+        )
+        upcoming.hosts.set([ceo.profile])
+        Question.objects.create(
+            event=upcoming, author=askers[-1].profile, body="Will the results be shared by department?"
+        )
+        self._stage("events: a past ask-me-anything with answers, an upcoming town hall")
 
     # --- analytics --------------------------------------------------------------------------
 

@@ -88,9 +88,10 @@ PAGES = [
     "experts",
     "guidelines",  # moderation (issue 12)
     "private kudos",  # recognition (issue 13)
+    "events", "event page",  # leaders (issue 15)
 ]  # fmt: skip
 OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures",
-             "scheduled posts", "edit scheduled post"]  # fmt: skip
+             "scheduled posts", "edit scheduled post", "edit event"]  # fmt: skip
 
 
 def test_every_page_is_wired_together(world, colin):

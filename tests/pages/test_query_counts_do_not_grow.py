@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from communities import services as communities
+from events.services import event_create, question_answer, question_ask, question_vote
 from expertise.services import endorsement_create, profile_interests_set, profile_skills_set
 from feed import services as feed
 from feed.scheduling import scheduled_post_create
@@ -47,6 +48,10 @@ class Company:
         guidelines_publish(editor=viewer, source="## Be kind\nNo insults.\n\n## No spam", change_note="First")
         # Leaders (issue 15): a must-read compliance announcement; its figures page counts by department.
         self.must_read = feed.announcement_create(author=viewer, body="Read this", compliance=True)
+        self.event = event_create(
+            creator=viewer, title="Town hall", description="Ask", hosts=[viewer],
+            starts_at=timezone.now() - timedelta(minutes=5), ends_at=timezone.now() + timedelta(hours=1),
+        )  # fmt: skip
         self.scheduled = scheduled_post_create(
             author=viewer, body="Later", publish_at=timezone.now() + timedelta(days=1), community=self.group
         )
@@ -83,6 +88,13 @@ class Company:
             project_join(project=self.project, profile=person)
             project_create(creator=person, name=f"Project {n}", summary="Kubernetes work")
             notify(recipients=[self.viewer], kind="mention", actor=person, summary=f"Mention {n}", url="/")
+            # Leaders (issue 15): a question (every other one anonymous) and a vote at the event.
+            question = question_ask(
+                event_id=self.event.pk, author=person, body=f"Q {n}?", anonymous=n % 2 == 0
+            )
+            question_vote(question_id=question.pk, voter=self.star)
+            if n % 3 == 0:
+                question_answer(question_id=question.pk, host=self.viewer, answer=f"A {n}")
             # Automatic rules (issue 12 part B): one more watched word, and its audit row, per round.
             rule_create(
                 actor=self.viewer, kind="word", pattern=f"watchword{n}", action="flag", where=["kudos"]
@@ -129,6 +141,7 @@ class Company:
             "guidelines": "/guidelines/",
             "edit guidelines": "/guidelines/edit/",
             "case": self.case.get_absolute_url(),
+            "moderation figures": "/moderation/figures/",
             "adoption dashboard": "/analytics/",
             # analytics (issue 11)
             "silo map": "/analytics/silos/",
@@ -141,6 +154,12 @@ class Company:
             "edit scheduled post": self.scheduled.get_absolute_url(),
             # --- digests (issue 10): the person's own email settings ---
             "email settings": "/people/me/email/",
+            # Leaders (issue 15): events.
+            "events": "/events/",
+            "event": self.event.get_absolute_url(),
+            "event questions": f"/events/{self.event.pk}/questions/",
+            "edit event": f"/events/{self.event.pk}/edit/",
+            "new event": "/events/new/",
         }
 
 

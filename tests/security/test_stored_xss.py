@@ -23,6 +23,7 @@ from common.days import company_today
 from communities import services as communities
 from communities.models import Community
 from delivery.services import delivery_plan, delivery_queue
+from events.services import event_create, question_answer, question_ask, question_vote
 from expertise.models import ProfileSkill
 from expertise.services import endorsement_create, profile_interests_set, profile_skills_set
 from feed import services as feed
@@ -196,6 +197,15 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
 
         # Leaders (issue 15): her compliance must-read, on Colin's feed and her figures page.
         w.must_read = feed.announcement_create(author=w.mallory, body=payload, compliance=True)
+        w.event = event_create(
+            creator=w.mallory, title=fit(one_line(payload), 200), description=payload, hosts=[w.mallory],
+            starts_at=timezone.now() - timedelta(minutes=5), ends_at=timezone.now() + timedelta(hours=1),
+        )  # fmt: skip
+        w.event_title = w.event.title
+        her_question = question_ask(event_id=w.event.pk, author=w.mallory, body=payload)
+        colins_question = question_ask(event_id=w.event.pk, author=colleague, body="When?", anonymous=True)
+        question_answer(question_id=colins_question.pk, host=w.mallory, answer=payload)
+        question_vote(question_id=her_question.pk, voter=colleague)
         w.scheduled = scheduled_post_create(
             author=w.mallory, body=payload, publish_at=timezone.now() + timedelta(days=1), community=w.group
         )
@@ -279,6 +289,10 @@ def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
         "experts": ("/search/experts/?" + urlencode({"topic": w.skill}), [w.skill]),
         # Moderation (issue 12): the guidelines a moderator wrote.
         "guidelines": ("/guidelines/", [w.clause_title]),
+        # Leaders (issue 15): her event, her question, her answer to his anonymous one.
+        "events": ("/events/", [w.event_title, m.display_name]),
+        "event page": (w.event.get_absolute_url(), [w.event_title, m.display_name]),
+        "event questions": (f"/events/{w.event.pk}/questions/", [m.display_name]),
     }
 
 
@@ -300,6 +314,7 @@ def mallory_pages(w) -> dict[str, tuple[str, list[str]]]:
         "edit scheduled post": (w.scheduled.get_absolute_url(), [w.payload.strip()]),
         # digests (issue 10): her email settings page, under her name in the header
         "her email settings": ("/people/me/email/", []),
+        "edit event": (f"/events/{w.event.pk}/edit/", [w.event_title]),
     }
 
 
@@ -319,6 +334,7 @@ def moderator_pages(w) -> dict[str, tuple[str, list[str]]]:
         "edit guidelines": ("/guidelines/edit/", [w.clause_title]),
         "open case": (w.open_case.get_absolute_url(), [w.mallory.display_name, w.clause_title]),
         "decided case": (w.warned_case.get_absolute_url(), [w.mallory.display_name, w.clause_title]),
+        "moderation figures": ("/moderation/figures/", [w.clause_title]),
     }
 
 

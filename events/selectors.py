@@ -1,0 +1,123 @@
+"""Reads of events, each a fixed number of queries whatever the number of questions and votes."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from common.pagination import Page, keyset_page
+from communities.selectors import member_community_ids, readable_q
+from events.models import Event, Question, QuestionVote
+from profiles import roles
+from profiles.models import Profile
+
+QUESTIONS_PAGE_SIZE = 50
+
+
+def event_readable_q(*, member_ids: frozenset[int], prefix: str = "community") -> Q:
+    """Company events, public groups' events, and the viewer's own groups' events."""
+    return readable_q(member_ids=member_ids, prefix=prefix)
+
+
+def _readable_events(*, viewer: Profile) -> QuerySet[Event]:
+    return Event.objects.filter(event_readable_q(member_ids=member_community_ids(profile=viewer)))
+
+
+def _for_display(qs: QuerySet[Event]) -> QuerySet[Event]:
+    return qs.select_related("community").prefetch_related(
+        Prefetch("hosts", queryset=Profile.objects.select_related("department").order_by("display_name"))
+    )
+
+
+def can_manage(*, event: Event, viewer: Profile) -> bool:
+    """Whoever scheduled it, its hosts (from the prefetched list when there is one) and Communications."""
+    if viewer.pk == event.created_by_id or any(h.pk == viewer.pk for h in event.hosts.all()):
+        return True
+    return roles.COMMUNICATIONS in roles.user_roles(viewer.user)
+
+
+def events_upcoming(*, viewer: Profile, limit: int = 30) -> list[Event]:
+    """Live and coming events, soonest first (served by event_upcoming_idx)."""
+    return list(
+        _for_display(_readable_events(viewer=viewer))
+        .filter(ends_at__gt=timezone.now(), cancelled_at__isnull=True)
+        .order_by("ends_at", "starts_at", "id")[:limit]
+    )
+
+
+def events_past_page(*, viewer: Profile, cursor: str | None, size: int = 20) -> Page:
+    qs = _for_display(_readable_events(viewer=viewer)).filter(
+        ends_at__lte=timezone.now(), cancelled_at__isnull=True
+    )
+    return keyset_page(qs, keys=("starts_at", "id"), cursor=cursor, size=size, descending=True)
+
+
+def event_detail(*, viewer: Profile, event_id: int) -> Event | None:
+    return _for_display(_readable_events(viewer=viewer).filter(pk=event_id)).first()
+
+
+def event_readable(*, viewer: Profile, event_id: int) -> bool:
+    return _readable_events(viewer=viewer).filter(pk=event_id).exists()
+
+
+@dataclass
+class QuestionLists:
+    open: Page  # unanswered, most votes first
+    answered: Page  # latest answer first
+
+
+def _questions(qs: QuerySet[Question], *, keys: tuple[str, ...], cursor: str | None, size: int) -> Page:
+    return keyset_page(
+        # The author is joined for questions asked with a name; an anonymous one's is never handed
+        # to a template (shown_author below).
+        qs.select_related("author__department", "answered_by"),
+        keys=keys,
+        cursor=cursor,
+        size=size,
+        descending=True,
+    )
+
+
+def event_questions(
+    *,
+    event: Event,
+    viewer: Profile,
+    open_cursor: str | None = None,
+    answered_cursor: str | None = None,
+    size: int = QUESTIONS_PAGE_SIZE,
+) -> QuestionLists:
+    """The open questions by votes and the answered ones by answer time, a page of each, and the
+    viewer's votes among them: three queries however many questions and votes there are."""
+    visible = Question.objects.filter(event=event, removed_at__isnull=True)
+    lists = QuestionLists(
+        open=_questions(
+            visible.filter(answered_at__isnull=True), keys=("vote_count", "id"), cursor=open_cursor, size=size
+        ),
+        answered=_questions(
+            visible.filter(answered_at__isnull=False),
+            keys=("answered_at", "id"),
+            cursor=answered_cursor,
+            size=size,
+        ),
+    )
+    shown = lists.open.items + lists.answered.items
+    voted = set(
+        QuestionVote.objects.filter(voter=viewer, question_id__in=[q.pk for q in shown]).values_list(
+            "question_id", flat=True
+        )
+    )
+    for question in shown:
+        # What the templates read: never `author` itself, so an anonymous asker cannot leak.
+        question.shown_author = None if question.anonymous else question.author
+        question.is_mine = question.author_id == viewer.pk
+        question.viewer_voted = question.pk in voted
+    return lists
+
+
+def question_readable(*, object_id: int, viewer: Profile) -> bool:
+    member_ids = member_community_ids(profile=viewer)
+    return Question.objects.filter(
+        event_readable_q(member_ids=member_ids, prefix="event__community"),
+        pk=object_id,
+        removed_at__isnull=True,
+    ).exists()
