@@ -88,7 +88,7 @@ PAGES = [
     "experts",
     "guidelines",  # moderation (issue 12)
     "private kudos",  # recognition (issue 13)
-    "events", "event page",  # leaders (issue 15)
+    "events", "event page", "leadership corner",  # leaders (issue 15)
 ]  # fmt: skip
 OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures",
              "scheduled posts", "edit scheduled post", "edit event"]  # fmt: skip
