@@ -41,6 +41,10 @@ class VectorIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
+    @property
+    def nbytes(self) -> int:
+        return int(self._matrix.nbytes + self._ids.nbytes)
+
     def refresh(self) -> None:
         now = self._state()
         with self._lock:

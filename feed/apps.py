@@ -6,9 +6,10 @@ class FeedConfig(AppConfig):
 
     def ready(self) -> None:
         from communities.page_parts import group_page_part_register
-        from feed import selectors, services
+        from feed import holds, selectors, services
         from feed.group_feed import group_feed
         from feed.models import Comment, Post
+        from moderation.holds import holdable_register
         from moderation.protocol import moderatable_register
 
         moderatable_register(
@@ -24,4 +25,6 @@ class FeedConfig(AppConfig):
             readable=selectors.comment_readable,
             restore=services.comment_restore_by_moderator,
         )
+        holdable_register(Post, hold=holds.post_hold, release=holds.post_release)
+        holdable_register(Comment, hold=holds.comment_hold, release=holds.comment_release)
         group_page_part_register(group_feed)

@@ -11,6 +11,7 @@ from common.views import bad_cursor_400, form_errors_add
 from communities.models import Community, Membership
 from communities.page_parts import GroupPagePart
 from feed.forms import PostForm
+from feed.holds import posted_message
 from feed.scheduling import scheduled_message, scheduled_post_create
 from feed.selectors import community_feed_page
 from feed.services import post_create
@@ -41,11 +42,14 @@ def group_feed(
                         author=viewer, body=data["body"], publish_at=data["publish_at"], community=community
                     )
                 else:
-                    post_create(author=viewer, body=data["body"], community=community)
+                    post = post_create(author=viewer, body=data["body"], community=community)
             except ValidationError as exc:
                 form_errors_add(form, exc, field="body")
             else:
-                messages.success(request, scheduled_message(scheduled) if data["publish_at"] else "Posted.")
+                if data["publish_at"]:
+                    messages.success(request, scheduled_message(scheduled))
+                else:
+                    posted_message(request, post, success="Posted.")
                 return redirect(community)
     status = 400 if form.errors else 200
     if not readable:

@@ -45,6 +45,9 @@ class Post(models.Model):
     # Set by the author's delete or a moderator's removal: the row stays, nobody sees it.
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_by = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Held for review (an automatic rule, a new member's first posts, or enough flags): only its author
+    # sees it, marked pending, until a moderator approves it (feed/holds.py publishes it then).
+    held_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -107,6 +110,8 @@ class Comment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_by = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Held for review, as Post.held_at: shown to its author only, not counted on the post until published.
+    held_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -19,6 +19,7 @@ from feed.acknowledgements import REMIND_AFTER_DAYS
 from feed.models import Post, ScheduledPost
 from feed.polls import poll_create, poll_options_clean
 from feed.services import ANNOUNCEMENT_MAX_PIN_DAYS, announcement_create, post_body_clean, post_create
+from moderation import rules
 from moderation.services import audit_record
 from profiles import roles
 from profiles.models import Profile
@@ -98,6 +99,8 @@ def scheduled_post_create(
     options: dict | None = None,
 ) -> ScheduledPost:
     body = post_body_clean(body)
+    # Refused now, while its author is here, rather than failing unseen at publishing time.
+    rules.text_check(text=body, where="kudos" if kind == Post.Kind.KUDOS else "posts")
     publish_at = _publish_at_clean(publish_at)
     cleaned = _options_clean(author=author, kind=kind, community=community, options=options or {})
     waiting = ScheduledPost.objects.filter(author=author, status=ScheduledPost.Status.SCHEDULED).count()

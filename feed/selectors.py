@@ -30,13 +30,23 @@ from profiles.models import Profile
 
 
 def visible_posts() -> QuerySet[Post]:
-    """Not deleted or removed. Not yet filtered for the viewer: use readable_posts for pages."""
-    return Post.objects.filter(removed_at__isnull=True)
+    """Published: not deleted, removed or held for review. Not yet filtered for the viewer: use
+    readable_posts for pages."""
+    return Post.objects.filter(removed_at__isnull=True, held_at__isnull=True)
 
 
-def readable_posts(*, viewer: Profile) -> QuerySet[Post]:
+def _shown_to(viewer: Profile, *, held_too: bool = False) -> QuerySet[Post]:
+    """Published posts, and the viewer's own held ones (marked pending on the card); every held post
+    with `held_too` (a moderator opening one from the review queue)."""
+    qs = Post.objects.filter(removed_at__isnull=True)
+    return qs if held_too else qs.filter(Q(held_at__isnull=True) | Q(author=viewer))
+
+
+def readable_posts(*, viewer: Profile, held_too: bool = False) -> QuerySet[Post]:
     """What this viewer may read: company posts, public groups' posts, and their own groups' posts."""
-    return visible_posts().filter(readable_q(member_ids=member_community_ids(profile=viewer)))
+    return _shown_to(viewer, held_too=held_too).filter(
+        readable_q(member_ids=member_community_ids(profile=viewer))
+    )
 
 
 def public_posts() -> QuerySet[Post]:
@@ -75,7 +85,7 @@ def posts_for_display(*, ids: list[int], viewer: Profile) -> list[Post]:
     """These posts, in this order, with everything a card shows (removed ones left out)."""
     if not ids:
         return []
-    by_id = {p.pk: p for p in _for_display(visible_posts().filter(pk__in=ids), viewer=viewer)}
+    by_id = {p.pk: p for p in _for_display(_shown_to(viewer).filter(pk__in=ids), viewer=viewer)}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -207,13 +217,14 @@ def followed_among(*, viewer: Profile, people_ids: list[int]) -> set[int]:
     )
 
 
-def post_detail(*, viewer: Profile, post_id: int) -> Post | None:
-    return _for_display(readable_posts(viewer=viewer).filter(pk=post_id), viewer=viewer).first()
+def post_detail(*, viewer: Profile, post_id: int, held_too: bool = False) -> Post | None:
+    qs = readable_posts(viewer=viewer, held_too=held_too).filter(pk=post_id)
+    return _for_display(qs, viewer=viewer).first()
 
 
 def community_feed_page(*, viewer: Profile, community: Community, cursor: str | None, size: int = 20) -> Page:
     """A group's own feed; the caller has checked the viewer may read the group."""
-    return _feed_page(visible_posts().filter(community=community), viewer=viewer, cursor=cursor, size=size)
+    return _feed_page(_shown_to(viewer).filter(community=community), viewer=viewer, cursor=cursor, size=size)
 
 
 THREAD_PAGE_SIZE = 30
@@ -226,7 +237,13 @@ class ThreadPage(Page):
 
 
 def comment_thread_page(
-    *, post: Post, cursor: str | None = None, from_comment_id: int | None = None, size: int = THREAD_PAGE_SIZE
+    *,
+    post: Post,
+    cursor: str | None = None,
+    from_comment_id: int | None = None,
+    size: int = THREAD_PAGE_SIZE,
+    viewer: Profile | None = None,
+    held_too: bool = False,
 ) -> ThreadPage:
     """One page of a post's conversation: `size` top-level comments in order, each with `.thread_replies`.
 
@@ -237,14 +254,16 @@ def comment_thread_page(
     placeholder (its `removed_at` is set) so the replies keep their context; other deleted comments
     are left out.
     """
-    top_level = Comment.objects.filter(post=post, parent__isnull=True).select_related("author")
+    # Held comments: their author's own (marked pending), or all of them for a moderator (`held_too`).
+    shown = Q() if held_too else Q(held_at__isnull=True) | Q(author=viewer)
+    top_level = Comment.objects.filter(shown, post=post, parent__isnull=True).select_related("author")
     if cursor is None and from_comment_id is not None:
         cursor = _thread_cursor_at(top_level, post=post, comment_id=from_comment_id, size=size)
     page = keyset_page(top_level, keys=("created_at", "id"), cursor=cursor, size=size, descending=False)
     replies: dict[int | None, list[Comment]] = {}
     if page.items:
         for reply in (
-            Comment.objects.filter(parent_id__in=[c.pk for c in page.items], removed_at__isnull=True)
+            Comment.objects.filter(shown, parent_id__in=[c.pk for c in page.items], removed_at__isnull=True)
             .select_related("author")
             .order_by("created_at", "id")
         ):
@@ -318,7 +337,9 @@ def comment_readable(*, object_id: int, viewer: Profile) -> bool:
     return Comment.objects.filter(
         readable_q(member_ids=member_ids, prefix="post__community"),
         pk=object_id,
+        held_at__isnull=True,
         post__removed_at__isnull=True,
+        post__held_at__isnull=True,
     ).exists()
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -15,6 +15,7 @@ from common import live
 from common.images import PreparedImage, image_prepare
 from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
+from feed import holds as feed_holds
 from feed import live as feed_live
 from feed import notify as feed_notify
 from feed.hashtags import hashtags_find
@@ -57,13 +58,21 @@ def post_create(
     community: Community | None = None,
     images: list | None = None,
 ) -> Post:
-    """A post to the company feed, or to a group the author belongs to, with up to four pictures."""
+    """A post to the company feed, or to a group the author belongs to, with up to four pictures.
+    The automatic rules may refuse it (ValidationError), hold it for approval or flag it."""
     posting_check(author=author)  # moderation: not suspended
     body = post_body_clean(body)
     if community is not None and community.pk not in member_community_ids(profile=author):
         raise PermissionDenied(f"Join {community.name} to post in it.")
     prepared = _images_prepare(images or [])  # every picture checked before anything is saved
-    post = Post.objects.create(author=author, body=body, kind=kind, community=community)
+    screening = feed_holds.post_screen(author=author, body=body, kind=kind)
+    post = Post.objects.create(
+        author=author,
+        body=body,
+        kind=kind,
+        community=community,
+        held_at=timezone.now() if screening.held else None,
+    )
     for position, picture in enumerate(prepared):
         attachment = PostImage(post=post, position=position, width=picture.width, height=picture.height)
         attachment.image.save(
@@ -72,8 +81,10 @@ def post_create(
         attachment.save()  # a later rollback leaves the file behind, unreferenced: never served
 
     tag_ids = _post_tags_sync(post)
-    feed_notify.mentions_notify(post=post, actor=author, text=body, url=post.get_absolute_url())
-    feed_live.post_changed(post=post, tag_ids=tag_ids)
+    screening.apply(post)
+    if post.held_at is None:  # a held post is announced when a moderator publishes it (feed/holds.py)
+        feed_notify.mentions_notify(post=post, actor=author, text=body, url=post.get_absolute_url())
+        feed_live.post_changed(post=post, tag_ids=tag_ids)
     return post
 
 
@@ -114,6 +125,7 @@ def readable_post_for_update(*, post_id: int, viewer: Profile) -> Post:
         # of=self: the group is outer-joined for the check, and PostgreSQL locks no outer join.
         Post.objects.select_for_update(of=("self",))
         .filter(readable_q(member_ids=member_community_ids(profile=viewer)))
+        .filter(Q(held_at__isnull=True) | Q(author=viewer))  # a held post is its author's alone
         .filter(pk=post_id, removed_at__isnull=True)
         .first()
     )
@@ -139,16 +151,23 @@ def post_edit(*, post_id: int, editor: Profile, body: str) -> Post:
     body = post_body_clean(body)
     if body == post.body:
         return post  # nothing changed: no "edited" mark, no revision
+    # An edit cannot slip past the rules: refused, held again (hidden until approved) or flagged.
+    screening = feed_holds.post_screen(author=editor, body=body, kind=post.kind, editing=True)
     now = timezone.now()
     PostRevision.objects.create(
         post=post, body=post.body, written_at=post.edited_at or post.created_at, replaced_at=now
     )
-    feed_notify.mentions_notify(
-        post=post, actor=editor, text=body, url=post.get_absolute_url(), previous_text=post.body
-    )
+    if post.held_at is None and not screening.held:
+        feed_notify.mentions_notify(
+            post=post, actor=editor, text=body, url=post.get_absolute_url(), previous_text=post.body
+        )
     post.body = body
     post.edited_at = now
-    post.save(update_fields=["body", "edited_at"])
+    if screening.held and post.held_at is None:
+        post.held_at = now
+        feed_live.post_changed(post=post, tag_ids=_post_tag_ids(post))
+    post.save(update_fields=["body", "edited_at", "held_at"])
+    screening.apply(post)
     before = _post_tag_ids(post)
     after = _post_tags_sync(post)
     if set(before) != set(after):  # a tag added or dropped moves the post into or out of some feeds
@@ -256,8 +275,9 @@ def comment_remove_by_moderator(*, object_id: int, moderator: Profile, at) -> No
     comment.removed_at = at
     comment.removed_by = moderator
     comment.save(update_fields=["removed_at", "removed_by"])
-    # The thread no longer shows it, so the count on the post must not either.
-    Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
+    # The thread no longer shows it, so the count on the post must not either (a held one never counted).
+    if comment.held_at is None:
+        Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
 
 
 # Called by moderation when an appeal overturns a removal, or an admin restores: only what a moderator
@@ -283,7 +303,8 @@ def comment_restore_by_moderator(*, object_id: int, moderator: Profile) -> None:
     comment.removed_at = None
     comment.removed_by = None
     comment.save(update_fields=["removed_at", "removed_by"])
-    Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
+    if comment.held_at is None:  # a held comment is counted when published
+        Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
 
 
 @transaction.atomic
@@ -303,9 +324,16 @@ def comment_create(*, post_id: int, author: Profile, body: str, parent_id: int |
             raise ValidationError("The comment you replied to no longer exists.")
         if parent.parent_id is not None:
             parent = parent.parent  # a reply to a reply joins the same thread
-    Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
-    comment = Comment.objects.create(post=post, parent=parent, author=author, body=body)
-    feed_notify.comment_notify(comment=comment, post=post, parent=parent)
+    screening = feed_holds.comment_screen(body=body)  # the rules may refuse, hold or flag it
+    if screening.held:  # counted and announced when a moderator publishes it (feed/holds.py)
+        comment = Comment.objects.create(
+            post=post, parent=parent, author=author, body=body, held_at=timezone.now()
+        )
+    else:
+        Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+        comment = Comment.objects.create(post=post, parent=parent, author=author, body=body)
+        feed_notify.comment_notify(comment=comment, post=post, parent=parent)
+    screening.apply(comment)
     return comment
 
 
@@ -320,7 +348,8 @@ def comment_delete(*, comment_id: int, actor: Profile) -> Comment:
     comment.removed_at = timezone.now()
     comment.removed_by = actor
     comment.save(update_fields=["removed_at", "removed_by"])
-    Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
+    if comment.held_at is None:  # a held comment was never counted
+        Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
     audit_record(actor=actor, action="comment.delete", target=comment)
     cases_withdraw(content=comment, author=actor)
     return comment

@@ -12,6 +12,7 @@ from django.utils.http import parse_etags
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.views import action_run, bad_cursor_400, form_errors_add, redirect_next
+from feed import holds as feed_holds
 from feed import live as feed_live
 from feed import polls, scheduling, selectors, services
 from feed.forms import CommentForm, PollForm, PostForm
@@ -42,7 +43,7 @@ def _feed(request, *, scope: str):
                 messages.success(request, scheduling.scheduled_message(scheduled))
                 return redirect("feed:scheduled")
             if data["kind"] == Post.Kind.ANNOUNCEMENT:
-                services.announcement_create(
+                post = services.announcement_create(
                     author=viewer,
                     body=data["body"],
                     pinned_days=data["pinned_days"],
@@ -51,13 +52,13 @@ def _feed(request, *, scope: str):
                     remind_after_days=data["remind_after_days"],
                 )
             else:
-                services.post_create(
+                post = services.post_create(
                     author=viewer, body=data["body"], kind=data["kind"], images=data["images"]
                 )
         except ValidationError as exc:
             form_errors_add(form, exc, field="body")
         else:
-            messages.success(request, "Posted.")
+            feed_holds.posted_message(request, post, success="Posted.")
             return redirect(request.path)
     cursor = request.GET.get("cursor")
     partial = bool(request.headers.get("HX-Request"))  # "Older posts": no pinned announcements
@@ -207,8 +208,8 @@ def person_follow(request, profile_id: int):
     return redirect(person)
 
 
-def _post_or_404(request, post_id: int):
-    post = selectors.post_detail(viewer=viewer_profile(request), post_id=post_id)
+def _post_or_404(request, post_id: int, *, held_too: bool = False):
+    post = selectors.post_detail(viewer=viewer_profile(request), post_id=post_id, held_too=held_too)
     if post is None:
         raise Http404("That post doesn't exist or was removed.")
     return post
@@ -218,7 +219,9 @@ def _post_or_404(request, post_id: int):
 @require_http_methods(["GET", "POST"])
 @rate_limited("comments")
 def post_detail(request, post_id: int):
-    post = _post_or_404(request, post_id)
+    # A moderator opens held posts and comments from the review queue; others see only their own.
+    moderating = roles.MODERATORS in roles.user_roles(request.user)
+    post = _post_or_404(request, post_id, held_too=moderating)
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -231,10 +234,16 @@ def post_detail(request, post_id: int):
         except ValidationError as exc:
             form_errors_add(form, exc, field="body")
         else:
+            if comment.held_at is not None:
+                feed_holds.posted_message(request, comment, success="")
             return redirect(comment)  # the page of a long thread where the new comment is
     cursor = request.GET.get("comments")
     thread = selectors.comment_thread_page(
-        post=post, cursor=cursor, from_comment_id=_int_or_none(request.GET.get("comment"))
+        post=post,
+        cursor=cursor,
+        from_comment_id=_int_or_none(request.GET.get("comment")),
+        viewer=viewer_profile(request),
+        held_too=moderating,
     )
     context = {
         "post": post,
@@ -357,7 +366,7 @@ def poll_new(request):
         except ValidationError as exc:
             form_errors_add(form, exc)
         else:
-            messages.success(request, "Poll posted.")
+            feed_holds.posted_message(request, post, success="Poll posted.")
             return redirect(post)
     return render(request, "feed/poll_new.html", {"form": form}, status=400 if form.errors else 200)
 

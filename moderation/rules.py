@@ -275,25 +275,37 @@ _WHAT = {"posts": "post", "comments": "comment", "kudos": "kudos message", "prof
 # --- Sending what rules caught to the review queue ----------------------------------------------
 
 
+# Where a rule-caught case starts in the queue (ordered by weighted score): a held post waits for a
+# moderator before anyone sees it, so it goes ahead of a flag or two; a rule's flag counts as one.
+RULE_SCORE = {RuleAction.HOLD: 2.0, RuleAction.FLAG: 1.0}
+
+
 @transaction.atomic
 def rule_case_open(*, content: Moderatable, hits: list[Hit]) -> Case:
     """The held or flagged content goes to the review queue with the rules it broke."""
     content_type = content_type_of(content)
+    score = max(RULE_SCORE.get(RuleAction(h.action), 1.0) for h in hits)
     case, created = Case.objects.select_for_update().get_or_create(
         content_type=content_type,
         object_id=content.pk,
-        defaults={"content_author_id": content.author_id, "excerpt": content.moderation_excerpt()},
+        defaults={
+            "content_author_id": content.author_id,
+            "excerpt": content.moderation_excerpt(),
+            "score": score,
+        },
     )
-    if not created and case.status != Case.Status.OPEN:
+    if not created and case.status == Case.Status.KEPT:
+        # Kept before, caught again after an edit: back in front of moderators as it reads now. An
+        # appealed or escalated case stays as it is (the new hits are added to it).
         case.status = Case.Status.OPEN
         case.opened_at = timezone.now()
         case.excerpt = content.moderation_excerpt()
-        case.decided_by = None
-        case.decided_at = None
-        case.decision_note = ""
-        case.save(
-            update_fields=["status", "opened_at", "excerpt", "decided_by", "decided_at", "decision_note"]
-        )
+        case.decision, case.clause, case.decision_note = "", None, ""
+        case.decided_by, case.decided_at, case.first_action_at = None, None, None
+        case.claimed_by, case.claimed_at = None, None
+    if not created:
+        case.score = max(case.score, score)
+        case.save()
     RuleHit.objects.bulk_create(
         RuleHit(case=case, rule_id=h.rule_id, action=h.action, label=h.label[:300], matched=h.matched[:300])
         for h in hits

@@ -1,10 +1,12 @@
 """Reads for the review queue and the guidelines pages."""
 
+import math
 from dataclasses import dataclass
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from common.pagination import Page, keyset_page
@@ -238,3 +240,128 @@ def guidelines_document(version: GuidelineVersion | None) -> str:
     if version is None:
         return ""
     return guidelines_source(version.preamble, clause_texts(version))
+
+
+# --- Published figures: how consistent and how fast moderation is -------------------------------------
+
+
+@dataclass
+class ModeratorFigures:
+    name: str
+    decisions: dict[str, int]
+    total: int
+    appeals: int
+    overturned: int
+    median_hours: float | None
+
+    @property
+    def overturn_rate(self) -> float | None:
+        return self.overturned / self.appeals if self.appeals else None
+
+
+@dataclass
+class Figures:
+    days: int
+    opened: int
+    decided: int
+    waiting_now: int
+    first_action: tuple[float | None, float | None]  # median, 90th percentile, in hours
+    resolution: tuple[float | None, float | None]
+    backlog: list[tuple[date, int]]  # cases waiting at the end of each day
+    per_clause: list[tuple[str, dict[str, int], int]]  # clause label, decisions by kind, total
+    appeals: int
+    overturned: int
+    moderators: list[ModeratorFigures]
+
+    @property
+    def overturn_rate(self) -> float | None:
+        return self.overturned / self.appeals if self.appeals else None
+
+
+def _hours(delta) -> float:
+    return delta.total_seconds() / 3600
+
+
+def _percentile(values: list[float], share: float) -> float | None:
+    """Nearest-rank percentile: the same on PostgreSQL and SQLite, and exact for small counts."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(share * len(ordered)))
+    return ordered[rank - 1]
+
+
+def moderation_figures(*, days: int = 30) -> Figures:
+    """The figures the moderation page publishes over the last `days`: five queries, whatever the volume
+    (the rows of one period are read once and counted here)."""
+    now = timezone.now()
+    start = now - timedelta(days=days)
+    # Every case that was waiting at some point in the period: opened before its end, not closed before it.
+    rows = list(
+        Case.objects.filter(opened_at__lte=now)
+        .filter(Q(decided_at__isnull=True) | Q(decided_at__gte=start))
+        .values_list("opened_at", "first_action_at", "decided_at", "status", "decision")
+    )
+    opened = [r for r in rows if r[0] >= start]
+    first_action = [_hours(r[1] - r[0]) for r in opened if r[1] is not None]
+    decided = [r for r in rows if r[2] is not None and r[2] >= start and r[4]]
+    resolution = [_hours(r[2] - r[0]) for r in decided if r[2] is not None]
+    backlog = []
+    for n in range(days, -1, -1):
+        end = now - timedelta(days=n)
+        waiting = sum(1 for r in rows if r[0] <= end and (r[2] is None or r[2] > end))
+        backlog.append((timezone.localdate(end), waiting))
+    waiting_now = Case.objects.filter(status__in=QUEUE_STATUSES).count()
+
+    per_clause: dict[str, dict[str, int]] = {}
+    clause_rows = (
+        Case.objects.filter(decided_at__gte=start)
+        .exclude(decision="")
+        .values_list("clause__version__number", "clause__number", "clause__title", "decision")
+        .annotate(n=Count("id"))
+    )
+    for version, number, title, decision, n in clause_rows:
+        label = f"{number}. {title} (v{version})" if number else "No guideline cited"
+        per_clause.setdefault(label, {})[decision] = n
+
+    appeal_rows = list(
+        Appeal.objects.filter(decided_at__gte=start)
+        .values_list("case__decided_by_id", "outcome")
+        .annotate(n=Count("id"))
+    )
+    by_moderator: dict[int, ModeratorFigures] = {}
+    decision_rows = list(
+        Case.objects.filter(decided_at__gte=start, decided_by__isnull=False)
+        .exclude(decision="")
+        .values_list("decided_by_id", "decided_by__display_name", "decision", "opened_at", "decided_at")
+    )
+    durations: dict[int, list[float]] = {}
+    for moderator_id, name, decision, opened_at, decided_at in decision_rows:
+        figures = by_moderator.setdefault(moderator_id, ModeratorFigures(name, {}, 0, 0, 0, None))
+        figures.decisions[decision] = figures.decisions.get(decision, 0) + 1
+        figures.total += 1
+        if decided_at is not None:  # filtered on decided_at: always set, but the type says otherwise
+            durations.setdefault(moderator_id, []).append(_hours(decided_at - opened_at))
+    for moderator_id, values in durations.items():
+        by_moderator[moderator_id].median_hours = _percentile(values, 0.5)
+    for moderator_id, outcome, n in appeal_rows:
+        if moderator_id in by_moderator:
+            by_moderator[moderator_id].appeals += n
+            if outcome == Appeal.Outcome.OVERTURNED:
+                by_moderator[moderator_id].overturned += n
+    return Figures(
+        days=days,
+        opened=len(opened),
+        decided=len(decided),
+        waiting_now=waiting_now,
+        first_action=(_percentile(first_action, 0.5), _percentile(first_action, 0.9)),
+        resolution=(_percentile(resolution, 0.5), _percentile(resolution, 0.9)),
+        backlog=backlog,
+        per_clause=sorted(
+            ((label, counts, sum(counts.values())) for label, counts in per_clause.items()),
+            key=lambda row: -row[2],
+        ),
+        appeals=sum(n for _, outcome, n in appeal_rows if outcome != Appeal.Outcome.PENDING),
+        overturned=sum(n for _, outcome, n in appeal_rows if outcome == Appeal.Outcome.OVERTURNED),
+        moderators=sorted(by_moderator.values(), key=lambda m: (-m.total, m.name)),
+    )

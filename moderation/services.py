@@ -10,6 +10,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from moderation import holds
 from moderation.guidelines_text import GuidelinesSyntaxError, guidelines_parse
 from moderation.models import (
     Appeal,
@@ -230,6 +231,47 @@ def flag_create(
     return flag
 
 
+@transaction.atomic
+def case_open(
+    *, content: Moderatable, score: float = 0.0, actor: Profile | None = None, why: str = ""
+) -> Case:
+    """Put content in front of moderators without a person's flag (an automatic rule's hit, a held post):
+    the same case a flag would open, locked for the caller's transaction. A case already waiting,
+    appealed or escalated stays as it is (only gaining `score`); one kept before is reopened afresh."""
+    content_type = content_type_of(content)
+    if not is_moderatable(content_type):
+        raise ValidationError("That can't be sent to moderators.")
+    case, created = Case.objects.select_for_update().get_or_create(
+        content_type=content_type,
+        object_id=content.pk,
+        defaults={
+            "content_author_id": content.author_id,
+            "excerpt": content.moderation_excerpt(),
+            "score": score,
+        },
+    )
+    if not created and case.status == Case.Status.KEPT:
+        Case.objects.filter(pk=case.pk).update(
+            status=Case.Status.OPEN,
+            opened_at=timezone.now(),
+            excerpt=content.moderation_excerpt(),
+            score=score,
+            decided_by=None,
+            decided_at=None,
+            decision="",
+            clause=None,
+            decision_note="",
+            claimed_by=None,
+            claimed_at=None,
+            first_action_at=None,
+        )
+    elif not created and score:
+        Case.objects.filter(pk=case.pk).update(score=models.F("score") + score)
+    case.refresh_from_db()
+    audit_record(actor=actor, action="case.open", target=case, why=why[:300], score=score)
+    return case
+
+
 CLAIM_MINUTES = 15
 SUSPEND_MAX_DAYS = 90
 APPEAL_DAYS = 14
@@ -351,6 +393,8 @@ def case_decide(
         content_remove(case.content_type, object_id=case.object_id, moderator=moderator, at=now)
         case.status = Case.Status.REMOVED
     else:
+        # Held content (a rule, a new member's first posts) is published now, @mentions and all.
+        holds.case_kept(case=case, moderator=moderator)
         case.status = Case.Status.KEPT
     case.decision = decision
     case.clause = clause

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<int:case_id>/appeal/decide/", views.appeal_decide, name="appeal_decide"),
     path("cases/<int:case_id>/restore/", views.restore, name="restore"),
     path("bulk/", views.bulk, name="bulk"),
+    path("figures/", views.figures, name="figures"),
     # Automatic rules and rate limits (moderation/rules_views.py).
     path("rules/", rules_views.rules_home, name="rules"),
     path("rules/test/", rules_views.rule_test, name="rule_test"),

@@ -277,6 +277,30 @@ def restore(request, case_id: int):
     )
 
 
+FIGURE_PERIODS = (7, 30, 90)
+
+
+@require_GET
+def figures(request):
+    """How consistent and how fast moderation is: for moderators and admins."""
+    if not services.is_moderator(request.user):
+        raise PermissionDenied("Only moderators and admins can see the moderation figures.")
+    days = int(request.GET.get("days", "30")) if request.GET.get("days", "30").isdigit() else 30
+    days = days if days in FIGURE_PERIODS else 30
+    figures = selectors.moderation_figures(days=days)
+    peak = max((n for _, n in figures.backlog), default=0) or 1
+    return render(
+        request,
+        "moderation/figures.html",
+        {
+            "figures": figures,
+            "periods": FIGURE_PERIODS,
+            "peak": peak,
+            "decision_kinds": Case.Decision.choices,
+        },
+    )
+
+
 # --- Guidelines ----------------------------------------------------------------------------------
 
 

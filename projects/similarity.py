@@ -96,10 +96,11 @@ TIER_DEPTH = 5
 # Fitted on author a's pairs (bench/duplicates/run.py --authors --fit --tune-on a): intercept, then
 # the weights of `tier_features` (cosine, lead, gap, lexical score, shared words).
 SAME_WEIGHTS = (-3.65, 1.76, 3.23, -1.5, 0.36, 0.38)
-# On author a: the threshold with the best "same" recall at precision >= 0.8 and at most 10% of
-# "different" drafts shown a "same" project; the related floor: the highest cosine (in 0.05 steps)
-# that keeps author a's recall counting either tier where it is with no floor.
-SAME_THRESHOLD = 0.45
+# On author a: the threshold with the best "same" recall at precision >= 0.85 and at most 5% of
+# "different" drafts shown a "same" project (the targets less a margin: bench/duplicates/run.py);
+# the related floor: the highest cosine (in 0.05 steps) that keeps author a's recall counting
+# either tier where it is with no floor.
+SAME_THRESHOLD = 0.50
 RELATED_FLOOR = 0.30
 SAME_SHOWN = 3
 RELATED_SHOWN = 3
@@ -649,13 +650,14 @@ def reasons(
             else "a similar topic"
         )
     theirs = set(tokens(f"{candidate.name} {candidate.summary}"))
-    words: dict[str, None] = {}
+    words: dict[str, str] = {}  # scored word -> the draft's first spelling of it
     for raw in _WORD.findall(f"{name} {summary}".lower()):
         raw = raw.strip("-")
-        if normalise(raw) in theirs and len(words) < 3:
-            words.setdefault(raw, None)
+        word = normalise(raw)
+        if word in theirs and word not in words and len(words) < 3:
+            words[word] = raw
     if words:
-        out.append("both mention " + ", ".join(words))
+        out.append("both mention " + ", ".join(words.values()))
     common_tags = sorted(tag_set(tags) & tag_set(candidate.tags))
     if common_tags:
         out.append("same tags: " + ", ".join(common_tags[:3]))

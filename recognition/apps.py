@@ -5,8 +5,10 @@ class RecognitionConfig(AppConfig):
     name = "recognition"
 
     def ready(self) -> None:
+        from feed.holds import post_published_register
         from feed.kinds import compose_link_register, post_kind_card_register
         from feed.models import Post
+        from recognition.services import kudos_post_published
 
         # A kudos post shows whom it thanks and for which values, above the giver's message.
         post_kind_card_register(
@@ -16,3 +18,5 @@ class RecognitionConfig(AppConfig):
             prefetch_related=("kudos__recipients", "kudos__values"),
         )
         compose_link_register(prompt="Recognise someone?", label="Give kudos", url_name="recognition:give")
+        # A kudos post held for review tells its recipients once a moderator publishes it.
+        post_published_register(kind=Post.Kind.KUDOS, hook=kudos_post_published)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from feed.models import Post
 from feed.services import post_create
+from moderation import rules
 from moderation.services import audit_record
 from notifications.models import Kind
 from notifications.services import notify
@@ -135,6 +136,8 @@ def kudos_give(
             )
         _recipient_cap_check(giver=giver, people=people, points_each=points_each, config=config)
 
+    if is_private:  # no feed post to hold or flag: the automatic rules' blocks still apply
+        rules.text_check(text=message, where="kudos")
     post = None if is_private else post_create(author=giver, body=message, kind=Post.Kind.KUDOS)
     now = timezone.now()
     kudos = Kudos.objects.create(
@@ -162,16 +165,30 @@ def kudos_give(
         points_each=points_each,
         private=is_private,
     )
-    value_names = ", ".join(v.name for v in chosen)
+    if post is None or post.held_at is None:  # a held kudos is announced once a moderator publishes it
+        _kudos_announce(kudos=kudos, people=people, values=chosen)
+    return kudos
+
+
+def _kudos_announce(*, kudos: Kudos, people: Sequence[Profile], values: Sequence[CompanyValue]) -> None:
+    giver, post, points_each = kudos.giver, kudos.post, kudos.points_each
+    value_names = ", ".join(v.name for v in values)
     points = f" and {points_each} points" if points_each else ""
     notify(
-        recipients=people,
+        recipients=list(people),
         kind=Kind.KUDOS,
         actor=giver,
-        summary=f"{giver.display_name} gave you kudos{points} for {value_names}: “{message[:80]}”",
+        summary=f"{giver.display_name} gave you kudos{points} for {value_names}: “{kudos.message[:80]}”",
         url=post.get_absolute_url() if post else reverse("recognition:detail", args=[kudos.pk]),
     )
-    return kudos
+
+
+def kudos_post_published(*, post: Post) -> None:
+    """A moderator published a held kudos post (feed/holds.py): its recipients are told now."""
+    kudos = Kudos.objects.select_related("giver", "post").filter(post=post).first()
+    if kudos is not None:
+        people = [r.recipient for r in kudos.recipient_rows.select_related("recipient")]
+        _kudos_announce(kudos=kudos, people=people, values=list(kudos.values.all()))
 
 
 def _accounts_lock(*, profile_ids: Sequence[int]) -> dict[int, PointsAccount]:

@@ -649,7 +649,9 @@ def content_search(
         readable_q(member_ids=member_ids, prefix="post__community"),
         comment_q,
         removed_at__isnull=True,
+        held_at__isnull=True,  # held for review: not published (moderation's rules)
         post__removed_at__isnull=True,
+        post__held_at__isnull=True,
     )
     backend = backends.current()
     words = _Words(text=parsed.text, phrases=parsed.phrases, also=list(also))

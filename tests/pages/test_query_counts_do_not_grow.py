@@ -144,6 +144,7 @@ class Company:
             "guidelines": "/guidelines/",
             "edit guidelines": "/guidelines/edit/",
             "case": self.case.get_absolute_url(),
+            "moderation figures": "/moderation/figures/",
             "adoption dashboard": "/analytics/",
             # analytics (issue 11)
             "silo map": "/analytics/silos/",

@@ -302,3 +302,18 @@ def test_bench_refits_from_the_recorded_features():
     assert rows == [(0.2, 0.5, 1.0, 0.0), (0.4, 1.5, 1.0, 0.3)] and labels == [0.0, 1.0]
     again = bench.rescored(result, sim.CONFIDENCE_WEIGHTS)
     assert [pid for pid, _ in again.suggestions] == [2, 1]
+
+
+def test_reasons_name_each_shared_word_once_in_the_drafts_spelling_and_the_shared_tags():
+    cand = sim.Candidate(
+        id=1, name="Customer health score", summary="One score per customer account.", tags=["CRM"]
+    )
+    why = sim.reasons(
+        name="Spot customers about to leave",
+        summary="Warn account managers when a customer may cancel.",
+        tags=["crm", "Churn"],
+        candidate=cand,
+        cosine=0.5,
+    )
+    assert why == ["close in meaning", "both mention customers, account", "same tags: crm"]
+    assert sim.reasons(name="x", summary="", tags=[], candidate=cand, cosine=0.1) == []

@@ -336,6 +336,7 @@ def moderator_pages(w) -> dict[str, tuple[str, list[str]]]:
         "edit guidelines": ("/guidelines/edit/", [w.clause_title]),
         "open case": (w.open_case.get_absolute_url(), [w.mallory.display_name, w.clause_title]),
         "decided case": (w.warned_case.get_absolute_url(), [w.mallory.display_name, w.clause_title]),
+        "moderation figures": ("/moderation/figures/", [w.clause_title]),
     }
 
 
