@@ -3,15 +3,17 @@
 PostgreSQL's pgvector would keep this index in the database, but Debian's PostgreSQL 15 has no
 pgvector package where Hive installs from, so each process keeps the vectors of one kind of row
 in memory (20,000 vectors of 384 floats: 30 MB) and finds neighbours by one matrix product (a few
-ms). The caller says how to read the rows; the index re-reads only what changed since its last
-look: rows computed after the newest it holds, or everything when rows were deleted.
+ms). The caller says how to read the rows; at each look-up the index asks for the newest row's time (one
+indexed query) and reads only the rows computed since. Deleted rows are not noticed that way: the
+caller filters them out of what it shows and calls `discard`, and everything is re-read every
+FULL_RELOAD_SECONDS anyway.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -20,23 +22,23 @@ import numpy as np
 Row = tuple[int, bytes, datetime]
 
 
-@dataclass(frozen=True)
-class IndexState:
-    count: int
-    latest: datetime | None
+FULL_RELOAD_SECONDS = 600
 
 
 class VectorIndex:
-    """`state()` is a cheap query (count and newest timestamp of the stored vectors); `rows(since)`
-    returns the rows computed at or after `since` (all of them for None)."""
+    """`latest()` is a cheap query (when the newest stored vector was computed, None for none);
+    `rows(since)` returns the rows computed at or after `since` (all of them for None)."""
 
-    def __init__(self, *, state: Callable[[], IndexState], rows: Callable[[datetime | None], Iterable[Row]]):
-        self._state, self._rows = state, rows
+    def __init__(
+        self, *, latest: Callable[[], datetime | None], rows: Callable[[datetime | None], Iterable[Row]]
+    ):
+        self._latest, self._rows = latest, rows
         self._lock = threading.Lock()
         self._ids = np.zeros(0, dtype=np.int64)
         self._matrix = np.zeros((0, 0), dtype=np.float32)
         self._position: dict[int, int] = {}
-        self._seen = IndexState(count=0, latest=None)
+        self._seen: datetime | None = None
+        self._loaded_at: float | None = None  # monotonic time of the last full read
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -45,18 +47,23 @@ class VectorIndex:
     def nbytes(self) -> int:
         return int(self._matrix.nbytes + self._ids.nbytes)
 
-    def refresh(self) -> None:
-        now = self._state()
+    def discard(self) -> None:
+        """Some rows were deleted: read everything again at the next look-up."""
         with self._lock:
-            if now == self._seen:
-                return
-            if now.count < len(self._ids) or self._seen.latest is None:
+            self._loaded_at = None
+
+    def refresh(self) -> None:
+        latest = self._latest()
+        with self._lock:
+            stale = self._loaded_at is None or time.monotonic() - self._loaded_at > FULL_RELOAD_SECONDS
+            if stale:
                 self._replace(self._rows(None))
+                self._loaded_at = time.monotonic()
+            elif latest == self._seen:
+                return
             else:
-                self._update(self._rows(self._seen.latest))
-                if len(self._ids) != now.count:  # rows deleted while others were added
-                    self._replace(self._rows(None))
-            self._seen = now
+                self._update(self._rows(self._seen))
+            self._seen = latest
 
     def _replace(self, rows: Iterable[Row]) -> None:
         self._ids = np.zeros(0, dtype=np.int64)

@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
+from config.saml import saml_provider
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "taggit",
     "common",
     "profiles",
@@ -183,8 +185,12 @@ HIVE_OIDC_RP_LOGOUT = env_bool("HIVE_OIDC_RP_LOGOUT", True)
 # (who sign in at /accounts/login/?break_glass=1 or /admin/), for when the provider is down.
 HIVE_SSO_ONLY = env_bool("HIVE_SSO_ONLY", False)
 HIVE_SSO_BREAK_GLASS_EMAILS = [e.lower() for e in env_list("HIVE_SSO_BREAK_GLASS_EMAILS", "")]
-if HIVE_SSO_ONLY and not OIDC_CLIENT_ID:
-    raise ImproperlyConfigured("HIVE_SSO_ONLY needs single sign-on: set HIVE_OIDC_CLIENT_ID.")
+# One optional SAML 2.0 identity provider (ADFS, Okta, Entra ID...): config/saml.py.
+HIVE_SAML_IDP_ENTITY_ID = env_str("HIVE_SAML_IDP_ENTITY_ID")
+if HIVE_SSO_ONLY and not (OIDC_CLIENT_ID or HIVE_SAML_IDP_ENTITY_ID):
+    raise ImproperlyConfigured(
+        "HIVE_SSO_ONLY needs single sign-on: set HIVE_OIDC_CLIENT_ID or HIVE_SAML_IDP_ENTITY_ID."
+    )
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {}
 if OIDC_CLIENT_ID:
     _oidc_server = env_str("HIVE_OIDC_SERVER_URL")
@@ -207,6 +213,25 @@ if OIDC_CLIENT_ID:
             }
         ],
     }
+
+if HIVE_SAML_IDP_ENTITY_ID:
+    if not (env_str("HIVE_SAML_IDP_METADATA_URL") or env_str("HIVE_SAML_IDP_SSO_URL")):
+        raise ImproperlyConfigured(
+            "HIVE_SAML_IDP_ENTITY_ID needs HIVE_SAML_IDP_METADATA_URL, or HIVE_SAML_IDP_SSO_URL with "
+            "HIVE_SAML_IDP_X509CERT."
+        )
+    SOCIALACCOUNT_PROVIDERS["saml"] = saml_provider(
+        organization=env_str("HIVE_SAML_ORGANIZATION", "company"),
+        name=env_str("HIVE_SAML_NAME", "Company SSO (SAML)"),
+        idp_entity_id=HIVE_SAML_IDP_ENTITY_ID,
+        idp_metadata_url=env_str("HIVE_SAML_IDP_METADATA_URL"),
+        idp_sso_url=env_str("HIVE_SAML_IDP_SSO_URL"),
+        idp_slo_url=env_str("HIVE_SAML_IDP_SLO_URL"),
+        idp_x509cert=env_str("HIVE_SAML_IDP_X509CERT"),
+        sp_entity_id=env_str("HIVE_SAML_SP_ENTITY_ID"),
+        uid_attribute=env_str("HIVE_SAML_UID_ATTRIBUTE"),
+        verified_email=HIVE_SIGNUP_DOMAINS if env_bool("HIVE_SAML_EMAIL_AUTHORITATIVE", False) else False,
+    )
 
 # --- Email -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

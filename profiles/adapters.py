@@ -36,8 +36,11 @@ def _domain_error() -> ValidationError:
 
 
 def _sso_name() -> str:
-    apps: list[dict[str, Any]] = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
-    return apps[0]["name"] if apps else "single sign-on"
+    for provider in ("openid_connect", "saml"):
+        apps: list[dict[str, Any]] = settings.SOCIALACCOUNT_PROVIDERS.get(provider, {}).get("APPS", [])
+        if apps:
+            return apps[0]["name"]
+    return "single sign-on"
 
 
 def sso_refused_response(request, refusal: SsoRefusal):
@@ -82,9 +85,28 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
         return user
 
 
+def _saml_attribute_mapping(provider_id: str) -> dict[str, list[str]] | None:
+    """The attribute mapping of the SAML IdP with this id (its entity id), or None for another provider."""
+    for app in settings.SOCIALACCOUNT_PROVIDERS.get("saml", {}).get("APPS", []):
+        if app["provider_id"] == provider_id:
+            return app["settings"]["attribute_mapping"]
+    return None
+
+
 def _claims(sociallogin) -> dict:
+    """The provider's claims: OpenID Connect's userinfo or ID token, or SAML's attributes (lists of
+    values, read as their first value)."""
     data = sociallogin.account.extra_data or {}
-    return data.get("userinfo") or data.get("id_token") or data
+    claims = data.get("userinfo") or data.get("id_token") or data
+    mapping = _saml_attribute_mapping(sociallogin.account.provider)
+    if mapping is not None:
+        values = {k: v[0] for k, v in claims.items() if isinstance(v, list) and v}
+        return {
+            key: next((values[name] for name in names if name in values), None)
+            for key, names in mapping.items()
+            if any(name in values for name in names)
+        }
+    return claims
 
 
 def _provider_email(sociallogin) -> tuple[str, bool]:
@@ -142,8 +164,7 @@ class CompanySocialAccountAdapter(DefaultSocialAccountAdapter):
     def save_user(self, request, sociallogin, form=None):
         user = super().save_user(request, sociallogin, form=form)
         profile = profile_ensure(user=user)
-        data = sociallogin.account.extra_data or {}
-        full_name = (data.get("userinfo") or data).get("name", "")
+        full_name = str(_claims(sociallogin).get("name") or "")
         if full_name and profile.display_name != full_name:
             profile.display_name = full_name[:150]
             profile.save(update_fields=["display_name"])

@@ -109,5 +109,9 @@ class ProjectEmbedding(models.Model):
     vector = models.BinaryField()  # float32, little-endian, unit length
     computed_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        # The in-process vector index asks for the newest vector at every look-up (projects.selectors).
+        indexes = [models.Index(fields=["model", "computed_at"], name="projects_embedding_newest")]
+
     def __str__(self) -> str:
         return f"{self.project_id} ({self.model})"

@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Case, Count, Max, QuerySet, Value, When
+from django.db.models import Case, Max, QuerySet, Value, When
 from django.db.models.functions import Lower
 
 from common import sentence_embeddings
 from common.pagination import Page, keyset_page
-from common.vector_index import IndexState, VectorIndex
+from common.vector_index import VectorIndex
 from expertise.models import Skill
 from profiles.models import Profile
 from projects import similarity
@@ -239,16 +239,18 @@ def project_look_alikes(
         ids = _candidates_scan(name=name, summary=summary, tags=tags)
     model = sentence_embeddings.encoder()
     draft = model.encode([similarity.embedding_text(name, summary)])[0] if model is not None else None
+    near: list[int] = []
     if model is not None and draft is not None:
-        near = projects_vector_index(model_name=model.name).nearest(
-            draft, k=similarity.SEMANTIC_CANDIDATES + 1
-        )
-        ids.extend(pk for pk, _ in near)
+        index = projects_vector_index(model_name=model.name)
+        near = [pk for pk, _ in index.nearest(draft, k=similarity.SEMANTIC_CANDIDATES + 1)]
+        ids.extend(near)
     ids = list(dict.fromkeys(i for i in ids if i != exclude_id))
     if not ids:
         return nothing
     # Names of tags straight from the through-table: taggit's prefetch costs ~0.3 ms per project.
     projects = {p.pk: p for p in Project.objects.select_related("department").filter(pk__in=ids)}
+    if any(pk not in projects and pk != exclude_id for pk in near):
+        index.discard()  # a neighbour was deleted: re-read the vectors at the next look-up
     tag_names: dict[int, list[str]] = {}
     for project_id, tag_name in ProjectTag.objects.filter(content_object_id__in=ids).values_list(
         "content_object_id", "tag__name"
@@ -306,11 +308,9 @@ def similar_projects(
     return project_look_alikes(name=name, summary=summary, tags=tags, exclude_id=exclude_id).same
 
 
-def _embedding_state(model_name: str) -> IndexState:
-    row = ProjectEmbedding.objects.filter(model=model_name).aggregate(
-        n=Count("pk"), latest=Max("computed_at")
-    )
-    return IndexState(count=row["n"], latest=row["latest"])
+def _embedding_latest(model_name: str) -> datetime | None:
+    # Served by the (model, computed_at) index: a count here cost 30 ms at 20,000 projects.
+    return ProjectEmbedding.objects.filter(model=model_name).aggregate(latest=Max("computed_at"))["latest"]
 
 
 def _embedding_rows(model_name: str, since: datetime | None) -> list[tuple[int, bytes, datetime]]:
@@ -325,7 +325,7 @@ def projects_vector_index(*, model_name: str) -> VectorIndex:
     """Every project's sentence vector in this process's memory, for nearest neighbours by meaning;
     it re-reads what changed at each look-up (one aggregate query when nothing did)."""
     return VectorIndex(
-        state=functools.partial(_embedding_state, model_name),
+        latest=functools.partial(_embedding_latest, model_name),
         rows=functools.partial(_embedding_rows, model_name),
     )
 

@@ -8,6 +8,8 @@ from recognition.models import (
     PointsAccount,
     PointsEntry,
     RecognitionSettings,
+    Redemption,
+    Reward,
 )
 
 
@@ -94,3 +96,38 @@ class AllowanceRuleAdmin(admin.ModelAdmin):
     list_select_related = ["profile", "group", "department"]
     raw_id_fields = ["profile"]
     search_fields = ["profile__display_name", "group__name", "department__name"]
+
+
+@admin.register(Reward)
+class RewardAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "cost", "stock", "is_active", "position"]
+    list_editable = ["is_active", "position"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(Redemption)
+class RedemptionAdmin(admin.ModelAdmin):
+    """Read-only here: approve or reject at /kudos/rewards/requests/, which refunds and tells the person."""
+
+    list_display = ["profile", "reward", "cost", "status", "requested_at", "decided_by"]
+    list_filter = ["status", "reward"]
+    list_select_related = ["profile", "reward", "decided_by"]
+    search_fields = ["profile__display_name", "reward__name"]
+    readonly_fields = [
+        "profile",
+        "reward",
+        "cost",
+        "status",
+        "note",
+        "requested_at",
+        "decided_at",
+        "decided_by",
+    ]
+    date_hierarchy = "requested_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

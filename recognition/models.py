@@ -129,6 +129,9 @@ class PointsEntry(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices)
     amount = models.IntegerField()  # signed: + into the account, - out of it
     kudos = models.ForeignKey(Kudos, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    redemption = models.ForeignKey(
+        "Redemption", null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
     # The allowance period (its first day) a grant or an expiry belongs to: one of each per period.
     period = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
@@ -215,3 +218,64 @@ class AllowanceRule(models.Model):
     def __str__(self) -> str:
         target = self.profile or self.group or self.department
         return f"{target}: {self.amount} points"
+
+
+class Reward(models.Model):
+    """Something employees may redeem points for; admins keep the catalogue in Django admin."""
+
+    class Kind(models.TextChoices):
+        GIFT_CARD = "gift_card", "Gift card"
+        DAY_OFF = "day_off", "Extra day off"
+        DONATION = "donation", "Donation"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=500, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.GIFT_CARD)
+    cost = models.PositiveIntegerField(validators=[MinValueValidator(1)], help_text="Points.")
+    # Empty: unlimited. Taken when someone asks, given back when their request is rejected.
+    stock = models.PositiveIntegerField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "cost", "name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(cost__gte=1), name="reward_costs_points"),
+            models.CheckConstraint(condition=models.Q(stock__gte=0), name="reward_stock_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.cost} points)"
+
+
+class Redemption(models.Model):
+    """Someone's request to exchange points for a reward. The points leave their balance when they ask
+    and come back if an admin rejects the request."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    profile = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="redemptions")
+    reward = models.ForeignKey(Reward, on_delete=models.PROTECT, related_name="redemptions")
+    cost = models.PositiveIntegerField()  # what it cost when asked, whatever the catalogue says later
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    note = models.CharField(max_length=500, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["requested_at", "id"],
+                name="redemption_pending_idx",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(fields=["profile", "-requested_at"], name="redemption_profile_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} → {self.reward.name} ({self.status})"

@@ -5,8 +5,18 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
+from common.pagination import Page, keyset_page
 from profiles.models import Profile
-from recognition.models import CompanyValue, Kudos, KudosRecipient, PointsAccount, RecognitionSettings
+from recognition.models import (
+    CompanyValue,
+    Kudos,
+    KudosRecipient,
+    PointsAccount,
+    PointsEntry,
+    RecognitionSettings,
+    Redemption,
+    Reward,
+)
 
 
 def active_values() -> list[CompanyValue]:
@@ -83,4 +93,43 @@ def kudos_received_between(
         .select_related("kudos__giver")
         .prefetch_related("kudos__values")
         .order_by("-created_at", "-id")
+    )
+
+
+# --- Rewards -----------------------------------------------------------------------------------
+
+REQUESTS_PAGE_SIZE = 30
+
+
+def rewards_offered() -> list[Reward]:
+    return list(Reward.objects.filter(is_active=True))
+
+
+def points_account(*, profile: Profile) -> PointsAccount:
+    """Their balances (an unsaved empty account for someone who never had points)."""
+    return PointsAccount.objects.filter(pk=profile.pk).first() or PointsAccount(profile=profile)
+
+
+def points_history(*, profile: Profile, limit: int = 20) -> list[PointsEntry]:
+    return list(
+        PointsEntry.objects.filter(account_id=profile.pk)
+        .select_related("redemption__reward")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def redemptions_of(*, profile: Profile, limit: int = 20) -> list[Redemption]:
+    return list(
+        Redemption.objects.filter(profile=profile).select_related("reward").order_by("-requested_at")[:limit]
+    )
+
+
+def redemptions_waiting(*, cursor: str | None = None) -> Page:
+    """Requests waiting for an admin, oldest first (the partial index on pending requests)."""
+    return keyset_page(
+        Redemption.objects.filter(status=Redemption.Status.PENDING).select_related("reward", "profile__user"),
+        keys=("requested_at", "id"),
+        cursor=cursor,
+        size=REQUESTS_PAGE_SIZE,
+        descending=False,
     )

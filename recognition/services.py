@@ -29,6 +29,8 @@ from recognition.models import (
     PointsAccount,
     PointsEntry,
     RecognitionSettings,
+    Redemption,
+    Reward,
 )
 from recognition.selectors import recognition_settings
 
@@ -388,3 +390,82 @@ def _allowance_reset_batch(*, profile_ids: list[int], period: date, config: Reco
             allowance=amount, allowance_period=period, updated_at=now
         )
     return len(due)
+
+
+# --- Rewards -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reward_redeem(*, profile: Profile, reward_id: int) -> Redemption:
+    """Asks for a reward: its points leave the balance and one item leaves the stock now, so two requests
+    can never spend the same points or the last item; an admin then approves or rejects (and refunds)."""
+    account = _accounts_lock(profile_ids=[profile.pk])[profile.pk]  # accounts before rewards, always
+    reward = Reward.objects.select_for_update().filter(pk=reward_id, is_active=True).first()
+    if reward is None:
+        raise ValidationError("That reward is no longer offered.")
+    if reward.stock is not None and reward.stock < 1:
+        raise ValidationError(f"{reward.name} is out of stock.")
+    if account.balance < reward.cost:
+        raise ValidationError(
+            f"{reward.name} costs {reward.cost} points and you have {account.balance}; "
+            "you can't redeem it yet."
+        )
+    now = timezone.now()
+    redemption = Redemption.objects.create(profile=profile, reward=reward, cost=reward.cost, requested_at=now)
+    PointsEntry.objects.create(
+        account=account,
+        kind=PointsEntry.Kind.REDEEM,
+        amount=-reward.cost,
+        redemption=redemption,
+        created_at=now,
+    )
+    PointsAccount.objects.filter(pk=account.pk).update(balance=F("balance") - reward.cost, updated_at=now)
+    if reward.stock is not None:
+        Reward.objects.filter(pk=reward.pk).update(stock=F("stock") - 1)
+    audit_record(actor=profile, action="reward.redeem", target=redemption, reward=reward.pk, cost=reward.cost)
+    return redemption
+
+
+NOTE_MAX = 500
+
+
+@transaction.atomic
+def redemption_decide(*, redemption_id: int, admin: Profile, approve: bool, note: str = "") -> Redemption:
+    """Approves or rejects a waiting request; a rejection gives back the points and the item. Deciding
+    twice (two admins at once, a double click) changes nothing the second time: it is refused."""
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationError(f"The note is {len(note)} characters long; the limit is {NOTE_MAX}.")
+    found = Redemption.objects.filter(pk=redemption_id).values_list("profile_id", flat=True).first()
+    if found is None:
+        raise ValidationError("No such request.")
+    account = _accounts_lock(profile_ids=[found])[found]  # accounts before rewards, as in reward_redeem
+    redemption = Redemption.objects.select_for_update().select_related("reward").get(pk=redemption_id)
+    if redemption.status != Redemption.Status.PENDING:
+        raise ValidationError(f"This request was already {redemption.get_status_display().lower()}.")
+    if not approve and not note:
+        raise ValidationError("Say why the request is rejected: the note is empty.")
+    now = timezone.now()
+    redemption.status = Redemption.Status.APPROVED if approve else Redemption.Status.REJECTED
+    redemption.note, redemption.decided_at, redemption.decided_by = note, now, admin
+    redemption.save(update_fields=["status", "note", "decided_at", "decided_by"])
+    if not approve:
+        PointsEntry.objects.create(
+            account=account, kind=PointsEntry.Kind.REFUND, amount=redemption.cost, redemption=redemption,
+            created_at=now,
+        )  # fmt: skip
+        PointsAccount.objects.filter(pk=account.pk).update(
+            balance=F("balance") + redemption.cost, updated_at=now
+        )
+        Reward.objects.filter(pk=redemption.reward_id, stock__isnull=False).update(stock=F("stock") + 1)
+    audit_record(actor=admin, action=f"reward.{redemption.status}", target=redemption, note=note)
+    verdict = "approved" if approve else "rejected"
+    notify(
+        recipients=[redemption.profile],
+        kind=Kind.KUDOS,  # about their points: told as kudos are, per their preference
+        actor=admin,
+        summary=f"Your request for {redemption.reward.name} was {verdict}"
+        + (f": “{note[:120]}”" if note else "."),
+        url=reverse("recognition:rewards"),
+    )
+    return redemption

@@ -6,4 +6,7 @@ app_name = "recognition"
 urlpatterns = [
     path("give/", views.give, name="give"),
     path("<int:kudos_id>/", views.detail, name="detail"),
+    path("rewards/", views.rewards, name="rewards"),
+    path("rewards/<int:reward_id>/redeem/", views.reward_redeem, name="redeem"),
+    path("rewards/requests/", views.redemption_requests, name="requests"),
 ]

@@ -1,10 +1,11 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from common.views import form_errors_add
+from common.pagination import BadCursor
+from common.views import action_run, form_errors_add
 from moderation.ratelimit import rate_limited
 from profiles.selectors import profile_by_id, viewer_profile
 from recognition import selectors, services
@@ -58,3 +59,58 @@ def detail(request, kudos_id: int):
     if kudos.post is not None:  # public: its post is where people see and answer it
         return redirect(kudos.post.get_absolute_url())
     return render(request, "recognition/detail.html", {"kudos": kudos})
+
+
+# --- Rewards -----------------------------------------------------------------------------------
+
+
+def rewards(request):
+    viewer = viewer_profile(request)
+    context = {
+        "rewards": selectors.rewards_offered(),
+        "account": selectors.points_account(profile=viewer),
+        "redemptions": selectors.redemptions_of(profile=viewer),
+        "history": selectors.points_history(profile=viewer),
+        "can_review": request.user.has_perm("recognition.change_redemption"),
+    }
+    return render(request, "recognition/rewards.html", context)
+
+
+@require_POST
+def reward_redeem(request, reward_id: int):
+    action_run(
+        request,
+        lambda: services.reward_redeem(profile=viewer_profile(request), reward_id=reward_id),
+        success=lambda r: f"You asked for {r.reward.name}; an admin will review your request.",
+    )
+    return redirect("recognition:rewards")
+
+
+def _reviewer_only(request) -> None:
+    if not request.user.has_perm("recognition.change_redemption"):
+        raise PermissionDenied("Only admins who manage rewards review requests.")
+
+
+@require_http_methods(["GET", "POST"])
+def redemption_requests(request):
+    _reviewer_only(request)
+    if request.method == "POST":
+        request_id = request.POST.get("redemption", "")
+        approve = request.POST.get("decision") == "approve"
+        if request_id.isdigit():
+            action_run(
+                request,
+                lambda: services.redemption_decide(
+                    redemption_id=int(request_id),
+                    admin=viewer_profile(request),
+                    approve=approve,
+                    note=request.POST.get("note", ""),
+                ),
+                success=lambda r: f"{r.profile.display_name}'s request for {r.reward.name} is {r.status}.",
+            )
+        return redirect("recognition:requests")
+    try:
+        page = selectors.redemptions_waiting(cursor=request.GET.get("cursor"))
+    except BadCursor as exc:
+        raise Http404(str(exc)) from exc
+    return render(request, "recognition/requests.html", {"page": page})

@@ -87,7 +87,7 @@ PAGES = [
     "projects", "project page", "give kudos", "notifications", "search", "content search", "comment search",
     "experts",
     "guidelines",  # moderation (issue 12)
-    "private kudos",  # recognition (issue 13)
+    "private kudos", "rewards",  # recognition (issue 13)
     "events", "event page", "leadership corner",  # leaders (issue 15)
 ]  # fmt: skip
 OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures",

@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from common.vector_index import IndexState, VectorIndex
+from common import vector_index
+from common.vector_index import VectorIndex
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -24,17 +25,15 @@ class FakeTable:
     def put(self, row_id: int, vector: np.ndarray, at: datetime) -> None:
         self.rows[row_id] = (vector.astype("<f4").tobytes(), at)
 
-    def state(self) -> IndexState:
-        return IndexState(
-            count=len(self.rows), latest=max((at for _, at in self.rows.values()), default=None)
-        )
+    def latest(self) -> datetime | None:
+        return max((at for _, at in self.rows.values()), default=None)
 
     def read(self, since):
         self.reads.append(since)
         return [(i, v, at) for i, (v, at) in self.rows.items() if since is None or at >= since]
 
     def index(self) -> VectorIndex:
-        return VectorIndex(state=self.state, rows=self.read)
+        return VectorIndex(latest=self.latest, rows=self.read)
 
 
 def test_nearest_rows_come_best_first_with_their_cosines():
@@ -60,7 +59,7 @@ def test_an_unchanged_table_is_not_read_again_and_a_new_row_is_read_alone():
     assert len(index) == 2
 
 
-def test_a_recomputed_vector_replaces_the_old_one_and_a_deleted_row_disappears():
+def test_a_recomputed_vector_replaces_the_old_one():
     table = FakeTable()
     table.put(1, _unit(1, 0), T0)
     table.put(2, _unit(0, 1), T0)
@@ -68,8 +67,20 @@ def test_a_recomputed_vector_replaces_the_old_one_and_a_deleted_row_disappears()
     assert index.nearest(_unit(1, 0), k=1)[0][0] == 1
     table.put(1, _unit(-1, 0), T0 + timedelta(seconds=1))  # its summary was rewritten
     assert index.nearest(_unit(1, 0), k=2)[-1][0] == 1 and len(index) == 2
+
+
+def test_deleted_rows_go_when_the_caller_says_so_or_at_the_periodic_full_read(monkeypatch):
+    table = FakeTable()
+    for i in range(3):
+        table.put(i, _unit(1, i), T0)
+    index = table.index()
+    assert len(index.nearest(_unit(1, 0), k=5)) == 3
     del table.rows[2]
-    assert [pk for pk, _ in index.nearest(_unit(0, 1), k=5)] == [1]
+    index.discard()
+    assert [pk for pk, _ in index.nearest(_unit(1, 0), k=5)] == [0, 1]
+    del table.rows[1]
+    monkeypatch.setattr(vector_index, "FULL_RELOAD_SECONDS", -1)
+    assert [pk for pk, _ in index.nearest(_unit(1, 0), k=5)] == [0]
 
 
 def test_an_empty_index_or_a_vector_of_another_size_finds_nothing():

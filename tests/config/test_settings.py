@@ -199,7 +199,8 @@ def test_sso_only_without_single_sign_on_is_refused():
     result = _run(["-c", PRINT_PROVIDERS], DJANGO_SECRET_KEY=_secret_key(), HIVE_SSO_ONLY="true")
 
     assert result.returncode != 0
-    assert "HIVE_SSO_ONLY needs single sign-on: set HIVE_OIDC_CLIENT_ID." in result.stderr
+    needs = "HIVE_SSO_ONLY needs single sign-on: set HIVE_OIDC_CLIENT_ID or HIVE_SAML_IDP_ENTITY_ID."
+    assert needs in result.stderr
 
 
 PRINT_REDIS_PREFIXES = (

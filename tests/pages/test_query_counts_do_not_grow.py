@@ -9,6 +9,7 @@ every page is counted again: no page may need more queries the second time.
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -24,7 +25,8 @@ from moderation.services import flag_create, guidelines_publish
 from notifications.services import notify
 from profiles import roles
 from projects.services import project_create, project_join
-from recognition.services import kudos_give
+from recognition.models import Reward
+from recognition.services import kudos_give, points_grant, reward_redeem
 from tests.factories import CompanyValueFactory, DepartmentFactory, LocationFactory, ProfileFactory, in_group
 from tests.helpers import signed_in
 
@@ -44,6 +46,8 @@ class Company:
         self.post = feed.post_create(author=self.star, body="Who runs #kubernetes upgrades?", kind="question")
         self.project = project_create(creator=self.star, name="Cluster upgrade", summary="Kubernetes 1.31")
         self.rounds = 0
+        self.reward = Reward.objects.create(name="Coffee voucher", cost=1)  # recognition (issue 13)
+        viewer.user.user_permissions.add(Permission.objects.get(codename="change_redemption"))
         # Moderation (issue 12): guidelines in force, so every flag form lists their clauses.
         guidelines_publish(editor=viewer, source="## Be kind\nNo insults.\n\n## No spam", change_note="First")
         # Leaders (issue 15): a must-read compliance announcement; its figures page counts by department.
@@ -102,15 +106,20 @@ class Company:
             rule_create(
                 actor=self.viewer, kind="word", pattern=f"watchword{n}", action="flag", where=["kudos"]
             )
-        # Recognition (issue 13): a private kudos to the viewer and everyone who joined so far.
+        # Recognition (issue 13): a private kudos with a point to the viewer and everyone who joined so
+        # far, who each ask for a reward with it (the viewer reviews the requests).
         newcomers = list(self.star.direct_reports.all())
+        points_grant(profile=self.star, amount=len(newcomers) + 1, actor=None)
         self.private_kudos = kudos_give(
             giver=self.star,
             recipients=[self.viewer, *newcomers],
             values=[self.value],
             message="Team",
+            points_each=1,
             is_private=True,
         )
+        for person in [self.viewer, *newcomers]:
+            reward_redeem(profile=person, reward_id=self.reward.pk)
 
     def pages(self) -> dict[str, str]:
         star, group = self.star, self.group
@@ -134,6 +143,8 @@ class Company:
             "project": self.project.get_absolute_url(),
             "give kudos": f"/kudos/give/?to={star.pk}",
             "private kudos": f"/kudos/{self.private_kudos.pk}/",  # recognition (issue 13)
+            "rewards": "/kudos/rewards/",
+            "reward requests": "/kudos/rewards/requests/",
             "notifications": "/notifications/",
             "search": "/search/?q=kubernetes",
             "content search": f"/search/?q=upgrade+notes+%23kubernetes+in%3A{group.slug}",

@@ -126,3 +126,14 @@ def test_without_a_sentence_model_words_still_give_both_tiers(author_client, col
     same, related = _tiers(html)
     assert payroll.name in same and "both mention" in same
     assert benefits.name not in same
+
+
+@pytest.mark.sentence_model
+def test_a_deleted_project_is_no_longer_suggested(identity_projects):
+    sso, _ = identity_projects
+    draft = {"name": "SSO for all our SaaS tools", "summary": "Every SaaS tool behind Okta single sign-on."}
+    assert sso.pk in [s.project.pk for s in selectors.project_look_alikes(**draft).same]
+    sso.delete()
+    for _ in range(2):  # the first look-up notices the deleted neighbour, the next reads again
+        found = selectors.project_look_alikes(**draft)
+        assert sso.pk not in [s.project.pk for s in found.same + found.related]

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -39,7 +40,8 @@ from profiles import roles
 from profiles.models import Department, Location
 from profiles.services import profile_update
 from projects import services as projects
-from recognition.services import kudos_give
+from recognition.models import Reward
+from recognition.services import kudos_give, points_grant, reward_redeem
 from tests.factories import CompanyValueFactory, ProfileFactory, in_group
 from tests.helpers import signed_in
 from tests.security.markup import audit
@@ -145,6 +147,12 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
             message=fit(payload, 500),
             is_private=True,
         )
+        # A reward an admin named, which she asks for with points Colin gave her; Cora reviews requests.
+        w.reward = Reward.objects.create(name=fit(payload, 120), description=fit(payload, 500), cost=1)
+        points_grant(profile=colleague, amount=2, actor=None)
+        kudos_give(giver=colleague, recipients=[w.mallory], values=[w.value], message="Points", points_each=2)
+        reward_redeem(profile=w.mallory, reward_id=w.reward.pk)
+        comms.user.user_permissions.add(Permission.objects.get(codename="change_redemption"))
 
         # Skills and interests Colin shares (People you should meet), endorsed both ways.
         profile_skills_set(profile=w.mallory, names=[w.skill])
@@ -282,6 +290,7 @@ def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
             f"/kudos/{w.private_kudos.pk}/",
             [m.display_name, w.value.name, fit(w.payload, 500)],
         ),
+        "rewards": ("/kudos/rewards/", [w.reward.name]),
         "notifications": ("/notifications/", [m.display_name]),
         "search": ("/search/?q=mallory", [m.display_name]),
         # Her post and her comment found by their words: the snippets around the match are hers.
@@ -348,6 +357,8 @@ def comms_pages(w) -> dict[str, tuple[str, list[str]]]:
         "silo map": ("/analytics/silos/", []),
         "objectives": ("/analytics/objectives/", [w.department.name]),
         "dormant groups": ("/analytics/groups/", []),
+        # Recognition (issue 13): who asks for which reward.
+        "reward requests": ("/kudos/rewards/requests/", [w.mallory.display_name, w.reward.name]),
     }
 
 

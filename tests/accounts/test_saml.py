@@ -1,0 +1,120 @@
+"""SAML 2.0 sign-in (allauth's SAML provider) under the same rules as OpenID Connect: the account is
+found by the subject (persistent NameID), an email joins or creates an account only when the IdP
+asserts it verified (or is declared authoritative), and a response Hive did not ask for, or signed by
+another key, is refused."""
+
+import pytest
+from allauth.socialaccount.models import SocialAccount
+
+from profiles.models import User
+from tests.accounts.saml_idp import SamlIdp
+from tests.factories import ProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/saml/company/login/"
+AUDIENCE = "http://hive.example.com/accounts/saml/company/metadata/"
+
+
+@pytest.fixture(scope="module")
+def idp():
+    return SamlIdp.create()
+
+
+HOST = "hive.example.com"  # python3-saml refuses single-label hosts such as "testserver"
+
+
+@pytest.fixture(autouse=True)
+def _host_header(client, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]
+    client.defaults["HTTP_HOST"] = HOST  # browsers send it; python3-saml builds its URLs from it
+
+
+@pytest.fixture
+def saml(idp, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = idp.app_settings()
+    return idp
+
+
+def sign_in(client, idp, *, subject, email, verified="true", name="Riley Stone", **response_options):
+    started = client.post(LOGIN)
+    assert started.status_code == 302 and started["Location"].startswith("https://idp.example.test/saml/sso")
+    request_id, acs, relay_state = SamlIdp.request_of(started["Location"])
+    attributes = {"email": email, "displayName": name}
+    if verified is not None:
+        attributes["email_verified"] = verified
+    signer = response_options.pop("signer", idp)
+    saml_response = signer.response(
+        request_id=request_id, acs=acs, audience=AUDIENCE, subject=subject, attributes=attributes,
+        **response_options,
+    )  # fmt: skip
+    return client.post(acs, {"SAMLResponse": saml_response, "RelayState": relay_state}, follow=True)
+
+
+def test_a_verified_first_sign_in_creates_the_person_and_a_repeat_reuses_the_account(client, saml):
+    answer = sign_in(client, saml, subject="00u-riley", email="riley.stone@example.com")
+    assert answer.status_code == 200
+    user = User.objects.get(email="riley.stone@example.com")
+    assert answer.wsgi_request.user == user
+    assert user.profile.display_name == "Riley Stone"
+    assert SocialAccount.objects.get(user=user).uid == "00u-riley"
+    client.logout()
+    again = sign_in(client, saml, subject="00u-riley", email="riley.stone@example.com")
+    assert again.wsgi_request.user == user
+    assert User.objects.filter(email="riley.stone@example.com").count() == 1
+
+
+def test_an_hr_imported_person_signs_in_to_their_own_account(client, saml):
+    imported = ProfileFactory(user__email="dana.fox@example.com")
+    from profiles.services import company_addresses_verify
+
+    company_addresses_verify(users=[imported.user])
+    answer = sign_in(client, saml, subject="00u-dana", email="dana.fox@example.com")
+    assert answer.wsgi_request.user == imported.user
+
+
+def test_an_unverified_email_neither_creates_nor_joins_an_account(client, saml):
+    victim = ProfileFactory(user__email="moderator@example.com")
+    answer = sign_in(client, saml, subject="00u-attacker", email="moderator@example.com", verified="false")
+    assert not answer.wsgi_request.user.is_authenticated
+    assert not SocialAccount.objects.exists()
+    answer = sign_in(client, saml, subject="00u-new", email="new.hire@example.com", verified=None)
+    assert answer.status_code == 403
+    assert not User.objects.filter(email="new.hire@example.com").exists()
+    assert not SocialAccount.objects.filter(user=victim.user).exists()
+
+
+def test_an_authoritative_idp_needs_no_email_verified_attribute(client, idp, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = idp.app_settings(authoritative=True)
+    answer = sign_in(client, idp, subject="00u-kai", email="kai.moss@example.com", verified=None)
+    assert answer.wsgi_request.user.email == "kai.moss@example.com"
+
+
+def test_another_domain_is_refused_with_hives_page(client, saml):
+    answer = sign_in(client, saml, subject="00u-ext", email="someone@elsewhere.org")
+    assert answer.status_code == 403
+    assert b"company addresses" in answer.content or b"example.com" in answer.content
+    assert not User.objects.filter(email="someone@elsewhere.org").exists()
+
+
+@pytest.mark.parametrize("tampering", ["unsigned", "signed-by-another-key", "another-issuer"], ids=str)
+def test_a_response_hive_cannot_trust_signs_nobody_in(client, saml, tampering):
+    options = {
+        "unsigned": {"sign": False},
+        "signed-by-another-key": {"signer": SamlIdp.create()},
+        "another-issuer": {"issuer": "https://evil.example.test/saml"},
+    }[tampering]
+    answer = sign_in(client, saml, subject="00u-mallory", email="mallory@example.com", **options)
+    assert not answer.wsgi_request.user.is_authenticated
+    assert not User.objects.filter(email="mallory@example.com").exists()
+
+
+def test_an_unsolicited_response_is_refused(client, saml):
+    client.post(LOGIN)  # a session, but this response answers no request Hive sent
+    saml_response = saml.response(
+        request_id="_not-a-request-hive-sent", acs="http://hive.example.com/accounts/saml/company/acs/",
+        audience=AUDIENCE, subject="00u-x", attributes={"email": "x@example.com", "email_verified": "true"},
+    )  # fmt: skip
+    answer = client.post("/accounts/saml/company/acs/", {"SAMLResponse": saml_response}, follow=True)
+    assert not answer.wsgi_request.user.is_authenticated
+    assert not User.objects.filter(email="x@example.com").exists()
