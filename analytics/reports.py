@@ -2,18 +2,26 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from email.mime.image import MIMEImage
 
 from django.contrib.auth.models import Group
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 
 from analytics.models import ActiveDay, DailyRollup
+from analytics.report_charts import active_people_chart, contributions_chart
 from analytics.services import METRICS, rollup_fill
+from common.days import day_bounds
 from common.email import email_build
+from communities.models import Community
 from delivery.kinds import MailKind, Skip
 from delivery.services import delivery_plan, delivery_queue
+from feed.models import Post
+from feed.selectors import public_posts
+from moderation.selectors import queue_counts
 from profiles import roles
 from profiles.models import Department, Profile
+from recognition.models import KudosRecipient
 
 WEEKLY_REPORT = "weekly_report"
 
@@ -87,6 +95,80 @@ def department_participation(*, start: date) -> list[dict]:
     return sorted(result, key=lambda r: (r["share"], r["name"]))
 
 
+DORMANT_DAYS = 30
+
+
+def _daily(start: date) -> dict[date, DailyRollup]:
+    rows = DailyRollup.objects.filter(
+        department__isnull=True, day__gte=start, day__lte=start + timedelta(days=6)
+    )
+    return {row.day: row for row in rows}
+
+
+def weekly_charts(*, start: date) -> dict[str, bytes]:
+    """The report's two charts as PNG bytes, keyed by the Content-ID the HTML refers to."""
+    days = [start + timedelta(days=n) for n in range(7)]
+    this, last = _daily(start), _daily(start - timedelta(days=7))
+
+    def series(rows, metric: str, shift: int = 0) -> list[int]:
+        return [getattr(rows.get(d - timedelta(days=shift)), metric, 0) for d in days]
+
+    return {
+        "active-people": active_people_chart(
+            days=days, this_week=series(this, "active_users"), last_week=series(last, "active_users", 7)
+        ),
+        "contributions": contributions_chart(
+            days=days,
+            posts=series(this, "posts"),
+            comments=series(this, "comments"),
+            reactions=series(this, "reactions"),
+        ),
+    }
+
+
+def week_highlights(*, start: date, headcount: int) -> dict:
+    """What the Communications group acts on, from content everyone may read only (a private group's
+    posts never reach the report): the most engaging threads, questions still unanswered, groups gone
+    quiet, how many people were recognised, and the moderation queue."""
+    begin, end = day_bounds(start)[0], day_bounds(start + timedelta(days=6))[1]
+    week = public_posts().filter(created_at__gte=begin, created_at__lt=end)
+    threads = list(
+        week.select_related("author", "community")
+        .annotate(score=F("reaction_count") + 2 * F("comment_count"))
+        .order_by("-score", "-id")[:5]
+    )
+    unanswered = week.filter(kind=Post.Kind.QUESTION, comment_count=0)
+    quiet_since = end - timedelta(days=DORMANT_DAYS)
+    dormant = (
+        Community.objects.filter(member_count__gt=0, created_at__lt=quiet_since)
+        .exclude(
+            Exists(
+                Post.objects.filter(
+                    community=OuterRef("pk"), created_at__gte=quiet_since, removed_at__isnull=True
+                )
+            )
+        )
+        .order_by("-member_count", "name")
+    )
+    recognised = (
+        KudosRecipient.objects.filter(created_at__gte=end - timedelta(days=30), created_at__lt=end)
+        .values("recipient_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "threads": threads,
+        "unanswered_count": unanswered.count(),
+        "unanswered": list(unanswered.select_related("author").order_by("created_at", "id")[:5]),
+        "dormant_count": dormant.count(),
+        "dormant": list(dormant[:5]),
+        "dormant_days": DORMANT_DAYS,
+        "recognised": recognised,
+        "recognised_share": recognised / headcount if headcount else 0.0,
+        "moderation_backlog": queue_counts(admin=True)["all"],
+    }
+
+
 def weekly_report_recipients() -> list[Profile]:
     group = Group.objects.filter(name=roles.COMMUNICATIONS).first()
     if group is None:
@@ -118,15 +200,29 @@ def _weekly_report_prepare(period: str) -> dict:
         "week": this_week,
         "previous": last_week,
         "changes": {m: this_week.totals[m] - last_week.totals[m] for m in this_week.totals},
+        "active_change": this_week.weekly_active - last_week.weekly_active,
         "departments": department_participation(start=week_start),
         "dashboard_path": reverse("analytics:dashboard"),
+        **week_highlights(start=week_start, headcount=this_week.headcount),
+        "charts": weekly_charts(start=week_start),
     }
 
 
 def _weekly_report_build(*, profile: Profile, period: str, prepared: dict):
     if not profile.user.groups.filter(name=roles.COMMUNICATIONS).exists():
         raise Skip("no longer in the Communications group")
-    return email_build(name="weekly_report", to=profile.user.email, context={**prepared, "profile": profile})
+    message = email_build(
+        name="weekly_report", to=profile.user.email, context={**prepared, "profile": profile}
+    )
+    # multipart/related: the HTML shows the charts from the message itself (src="cid:..."), so they
+    # appear without the client fetching anything.
+    message.mixed_subtype = "related"
+    for content_id, png in prepared["charts"].items():
+        image = MIMEImage(png, _subtype="png")
+        image.add_header("Content-ID", f"<{content_id}>")
+        image.add_header("Content-Disposition", "inline", filename=f"{content_id}.png")
+        message.attach(image)
+    return message
 
 
 WEEKLY_REPORT_KIND = MailKind(name=WEEKLY_REPORT, prepare=_weekly_report_prepare, build=_weekly_report_build)

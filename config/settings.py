@@ -317,6 +317,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 HIVE_DIGEST_BATCH_SIZE = env_int("HIVE_DIGEST_BATCH_SIZE", 500)
+# The digest's one-click unsubscribe link stops working after this many days (a forwarded old
+# digest should not turn someone's mail off); the settings page always works.
+HIVE_UNSUBSCRIBE_LINK_DAYS = env_int("HIVE_UNSUBSCRIBE_LINK_DAYS", 60)
 # Bulk email (delivery/): how long a worker may hold a message before another takes it back (longer
 # than one SMTP exchange, EMAIL_TIMEOUT), the first backoff after a transient SMTP failure (doubling
 # each time), and how many tries before a message is recorded as failed.

@@ -31,6 +31,7 @@ from analytics.models import ActiveDay
 from analytics.services import rollup_fill
 from communities.models import Community, Membership
 from demo import content, projects_content
+from demo.rules import demo_rules_write
 from digests.models import DigestSetting
 from events.models import Event, Question, QuestionVote
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, SkillAlias
@@ -278,6 +279,7 @@ class _Builder:
         self._write_follows()
         self._write_flags()
         self._write_groups()
+        self._write_rules()  # after the groups: it adds to their record of who was active
         self._write_must_read()
         self._write_polls()
         self._write_points()
@@ -1181,6 +1183,18 @@ class _Builder:
                 votes += 1
         self._stage(f"polls: {len(content.POLLS)} open polls, {votes} votes")
         self.counts["polls"] = len(content.POLLS)
+
+    def _write_rules(self) -> None:
+        """Moderation's automatic rules, and the post, comment and flag they caught (demo/rules.py)."""
+        moderator = next(p for p in self.people if p.demo and p.demo["email"] == "moderator@example.com")
+        ordinary = [p for p in self.people if p.level == MEMBER and not p.demo]
+        authors = self.rng.sample(ordinary, 3)
+        counts = demo_rules_write(moderator=moderator.profile, authors=[p.profile for p in authors])
+        self.group_activity += [(p, timezone.now()) for p in authors]  # they posted today
+        self._stage(
+            f"moderation: {counts['rules']} automatic rules, {counts['rule_caught']} items they caught"
+        )
+        self.counts.update(rules=counts["rules"])
 
     def _write_flags(self) -> None:
         """Through moderation's own service, so each case, its flag count and audit trail agree."""

@@ -13,6 +13,7 @@ from delivery.services import delivery_plan, delivery_queue
 from digests.selectors import DIGEST, DigestContent, digest_contents, digest_due_q
 from profiles.models import Profile
 
+# Unchanged since the digest lived in feed, so links in mail already sent still work (until they expire).
 UNSUBSCRIBE_SALT = "feed.digest.unsubscribe"
 
 
@@ -36,13 +37,27 @@ def digest_send(*, day: date) -> int:
     return delivery_queue(run=run)
 
 
+class UnsubscribeLinkExpired(Exception):
+    """A genuine link, but older than HIVE_UNSUBSCRIBE_LINK_DAYS: a forwarded old digest should not
+    turn anyone's mail off for ever."""
+
+
 def unsubscribe_token(profile_id: int) -> str:
+    """Signed (SECRET_KEY) and timestamped: the person's id is the only thing in it."""
     return signing.dumps(profile_id, salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_profile_id(token: str) -> int | None:
+    """Whose link this is; None if it was tampered with or is not one of ours. Raises
+    UnsubscribeLinkExpired for a genuine link that is too old."""
     try:
-        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT))
+        return int(
+            signing.loads(
+                token, salt=UNSUBSCRIBE_SALT, max_age=timedelta(days=settings.HIVE_UNSUBSCRIBE_LINK_DAYS)
+            )
+        )
+    except signing.SignatureExpired as expired:
+        raise UnsubscribeLinkExpired(str(expired)) from expired
     except (signing.BadSignature, ValueError, TypeError):
         return None
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -39,7 +40,15 @@ def email_settings(request):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
     """From the digest's link: works signed out, and only a POST changes anything."""
-    profile_id = mail.unsubscribe_profile_id(token)
+    try:
+        profile_id = mail.unsubscribe_profile_id(token)
+    except mail.UnsubscribeLinkExpired:
+        return render(
+            request,
+            "digests/unsubscribe.html",
+            {"expired": True, "link_days": settings.HIVE_UNSUBSCRIBE_LINK_DAYS},
+            status=410,
+        )
     if profile_id is None:
         return render(request, "digests/unsubscribe.html", {"invalid": True}, status=400)
     done = False

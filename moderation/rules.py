@@ -175,37 +175,96 @@ def _reason(hit: Hit) -> str:
     return f"it contains what looks like confidential data: {hit.label} ({hit.matched})"
 
 
+def word_stem(word: str) -> str:
+    """A watched word's literal core for the prefilter, on case-folded text: the phrase itself, or
+    with a * anywhere its longest literal piece (every match of the word contains it)."""
+    folded = normalize(word).casefold()
+    if "*" in folded:
+        return re2.escape(max(re2.split(r"[\s*]+", folded), key=len))
+    return r"\s+".join(re2.escape(part) for part in folded.split())
+
+
+class _SetMatcher:
+    """Which of many expressions occur in a text, in one pass per chunk of them.
+
+    One RE2 set per chunk keeps every automaton small (one set of 500 Unicode-aware expressions
+    outgrows any sensible memory limit and fails to compile); a chunk that still fails falls back to
+    its expressions one by one, so a rule never breaks posting."""
+
+    CHUNK = 100
+
+    def __init__(self, expressions: list[str], *, case_sensitive: bool):
+        options = _options(max_mem=32 << 20)
+        options.case_sensitive = case_sensitive
+        self._parts: list[tuple[int, Any, list[Any]]] = []  # (first index, set or None, singles)
+        for first in range(0, len(expressions), self.CHUNK):
+            chunk = expressions[first : first + self.CHUNK]
+            rule_set = re2.Set.SearchSet(options)
+            try:
+                for expression in chunk:
+                    rule_set.Add(expression)
+                rule_set.Compile()
+                self._parts.append((first, rule_set, []))
+            except re2.error:
+                self._parts.append((first, None, [re2.compile(e, options) for e in chunk]))
+
+    def matches(self, text: str) -> list[int]:
+        found: list[int] = []
+        for first, rule_set, singles in self._parts:
+            if rule_set is not None:
+                found += [first + i for i in rule_set.Match(text) or []]
+            else:
+                found += [first + i for i, single in enumerate(singles) if single.search(text)]
+        return sorted(found)
+
+
 class Compiled:
-    """One kind of content's rules, compiled: an RE2 set for the words and expressions, detectors aside."""
+    """One kind of content's rules, compiled. Watched words go through a prefilter of their literal
+    cores on the case-folded text (a small, fast automaton); only a word found there is checked with
+    its full expression (whole words, Unicode-aware). Expressions run in sets of their own."""
 
     def __init__(self, rules: list[Rule]):
         self.detectors = [r for r in rules if r.kind == RuleKind.DETECTOR]
-        self.matchers: list[Rule] = []
-        self._single: dict[int, Any] = {}
-        self._set = None
-        textual = [r for r in rules if r.kind != RuleKind.DETECTOR]
-        if textual:
-            # A big set needs more memory than RE2's default 8 MB to keep its fast DFA.
-            rule_set = re2.Set.SearchSet(_options(max_mem=64 << 20))
-            for rule in textual:
-                expression = word_regex(rule.pattern) if rule.kind == RuleKind.WORD else rule.pattern
+        self.words: list[Rule] = []
+        self.expressions: list[Rule] = []
+        word_stems: list[str] = []
+        for rule in rules:
+            if rule.kind == RuleKind.WORD:
+                self.words.append(rule)
+                word_stems.append(word_stem(rule.pattern))
+            elif rule.kind == RuleKind.REGEX:
                 try:
-                    rule_set.Add(expression)
+                    re2.compile(rule.pattern, _options())
                 except re2.error:
                     continue  # saved before a stricter check: skipped rather than failing every post
-                self.matchers.append(rule)
-                self._single[len(self.matchers) - 1] = re2.compile(expression, _options())
-            rule_set.Compile()
-            self._set = rule_set
+                self.expressions.append(rule)
+        self._word_set = _SetMatcher(word_stems, case_sensitive=True) if word_stems else None
+        self._expression_set = (
+            _SetMatcher([r.pattern for r in self.expressions], case_sensitive=False)
+            if self.expressions
+            else None
+        )
+        self._full: dict[int, Any] = {}  # rule id -> its full expression, compiled when first needed
+
+    def _full_match(self, rule: Rule, text: str) -> str | None:
+        compiled = self._full.get(rule.id)
+        if compiled is None:
+            expression = word_regex(rule.pattern) if rule.kind == RuleKind.WORD else rule.pattern
+            compiled = self._full[rule.id] = re2.compile(expression, _options())
+        match = compiled.search(text)
+        return None if match is None else match.group(0).strip(" \t\n.,;:!?()[]{}\"'")
 
     def evaluate(self, text: str) -> Verdict:
         text = normalize(text)
         verdict = Verdict()
-        if self._set is not None:
-            for index in sorted(self._set.Match(text) or []):
-                rule = self.matchers[index]
-                match = self._single[index].search(text)
-                matched = match.group(0).strip(" \t\n.,;:!?()[]{}\"'") if match else ""
+        candidates: list[Rule] = []
+        if self._word_set is not None:
+            candidates += [self.words[i] for i in self._word_set.matches(text.casefold())]
+        if self._expression_set is not None:
+            candidates += [self.expressions[i] for i in self._expression_set.matches(text)]
+        for rule in candidates:
+            matched = self._full_match(rule, text)
+            if matched is not None:
                 verdict.hits.append(Hit(rule.id, rule.action, rule.label, matched[:120], rule.message))
         for rule in self.detectors:
             for finding in detector_run(rule.pattern, text, countries=list(rule.countries)):
@@ -232,7 +291,13 @@ def _rules_load() -> dict[str, Compiled]:
         for where, flag in WHERE.items():
             if getattr(row, flag):
                 by_where[where].append(rule)
-    return {where: Compiled(rules) for where, rules in by_where.items()}
+    # Most rules apply everywhere: kinds of content with the same rules share one compiled set.
+    compiled: dict[tuple[int, ...], Compiled] = {}
+    for rules in by_where.values():
+        key = tuple(r.id for r in rules)
+        if key not in compiled:
+            compiled[key] = Compiled(rules)
+    return {where: compiled[tuple(r.id for r in rules)] for where, rules in by_where.items()}
 
 
 def compiled_for(where: str) -> Compiled:

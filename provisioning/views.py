@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -88,16 +89,25 @@ def _page(request: HttpRequest) -> tuple[int, int]:
     return start, count
 
 
-def _list(resources: list[dict[str, Any]], *, total: int, start: int) -> HttpResponse:
+def _listed(
+    request: HttpRequest, found: QuerySet[Any], render: Callable[[Any], dict[str, Any]]
+) -> HttpResponse:
+    """A ListResponse of the page that startIndex and count ask for."""
+    start, count = _page(request)
+    page = [render(item) for item in found[start - 1 : start - 1 + count]]
     return _json(
         {
             "schemas": [LIST_SCHEMA],
-            "totalResults": total,
+            "totalResults": found.count(),
             "startIndex": start,
-            "itemsPerPage": len(resources),
-            "Resources": resources,
+            "itemsPerPage": len(page),
+            "Resources": page,
         }
     )
+
+
+def _created(resource: dict[str, Any]) -> HttpResponse:
+    return _json(resource, status=201, location=resource["meta"]["location"])
 
 
 def _profile(pk: str) -> Profile:
@@ -121,12 +131,9 @@ def users(request: HttpRequest, token: ScimToken) -> HttpResponse:
     base = _base(request)
     if request.method == "POST":
         profile, created = services.user_provision(token=token, data=user_read(_body(request)))
-        resource = selectors.user_resource(_profile(str(profile.pk)), base=base)
-        return _json(resource, status=201, location=resource["meta"]["location"])
-    start, count = _page(request)
+        return _created(selectors.user_resource(_profile(str(profile.pk)), base=base))
     found = selectors.users(filter_expression=request.GET.get("filter"))
-    page = list(found[start - 1 : start - 1 + count])
-    return _list([selectors.user_resource(p, base=base) for p in page], total=found.count(), start=start)
+    return _listed(request, found, lambda p: selectors.user_resource(p, base=base))
 
 
 @scim_endpoint(("GET", "PUT", "PATCH", "DELETE"))
@@ -154,14 +161,10 @@ def groups(request: HttpRequest, token: ScimToken) -> HttpResponse:
     base = _base(request)
     if request.method == "POST":
         group = services.group_provision(token=token, data=group_read(_body(request)))
-        resource = selectors.group_resource(_group(str(group.pk)), base=base)
-        return _json(resource, status=201, location=resource["meta"]["location"])
-    start, count = _page(request)
+        return _created(selectors.group_resource(_group(str(group.pk)), base=base))
     members = _with_members(request)
     found = selectors.groups(filter_expression=request.GET.get("filter"), with_members=members)
-    page = list(found[start - 1 : start - 1 + count])
-    resources = [selectors.group_resource(g, base=base, with_members=members) for g in page]
-    return _list(resources, total=found.count(), start=start)
+    return _listed(request, found, lambda g: selectors.group_resource(g, base=base, with_members=members))
 
 
 @scim_endpoint(("GET", "PUT", "PATCH", "DELETE"))

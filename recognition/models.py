@@ -279,3 +279,26 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile} → {self.reward.name} ({self.status})"
+
+
+class RecognitionPreference(models.Model):
+    """What someone chose about recognition (the defaults until they save the form)."""
+
+    profile = models.OneToOneField(
+        Profile, on_delete=models.CASCADE, primary_key=True, related_name="recognition_preference"
+    )
+    # Never ranked on a leaderboard: their kudos still show in the feed and on their profile.
+    leaderboard_opt_out = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["profile"],
+                name="recognition_opted_out_idx",
+                condition=models.Q(leaderboard_opt_out=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile}: {'not ranked' if self.leaderboard_opt_out else 'ranked'}"

@@ -1,18 +1,22 @@
 """Reads for kudos and points: what a viewer may see of whose kudos, and balances."""
 
 from collections.abc import Collection
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
 
 from common.pagination import Page, keyset_page
 from profiles.models import Profile
+from profiles.selectors import active_profiles
 from recognition.models import (
     CompanyValue,
     Kudos,
     KudosRecipient,
     PointsAccount,
     PointsEntry,
+    RecognitionPreference,
     RecognitionSettings,
     Redemption,
     Reward,
@@ -133,3 +137,141 @@ def redemptions_waiting(*, cursor: str | None = None) -> Page:
         size=REQUESTS_PAGE_SIZE,
         descending=False,
     )
+
+
+# --- Manager view, leaderboard, rings ------------------------------------------------------------
+
+
+@dataclass
+class TeamMember:
+    profile: Profile
+    last_received: datetime | None
+    received_recent: int  # in the window
+    given_recent: int
+
+    def quiet_for_days(self, *, now: datetime) -> int | None:
+        """Days since they were last recognised (None: never)."""
+        return None if self.last_received is None else (now - self.last_received).days
+
+
+def team_recognition(*, manager: Profile, window_days: int = 90) -> list[TeamMember]:
+    """The manager's direct reports with when they were last recognised and what they received and gave in
+    the window, people recognised longest ago (or never) first. Three queries whatever the team's size;
+    private kudos count too (a manager may see them)."""
+    reports = list(active_profiles().filter(manager=manager).select_related("department"))
+    if not reports:
+        return []
+    ids = [p.pk for p in reports]
+    since = timezone.now() - timedelta(days=window_days)
+    received = {
+        row["recipient"]: row
+        for row in KudosRecipient.objects.filter(recipient__in=ids)
+        .values("recipient")
+        .annotate(last=Max("created_at"), recent=Count("id", filter=Q(created_at__gte=since)))
+    }
+    given = dict(
+        Kudos.objects.filter(giver__in=ids, created_at__gte=since)
+        .values("giver")
+        .annotate(n=Count("id"))
+        .values_list("giver", "n")
+    )
+    team = [
+        TeamMember(
+            profile=p,
+            last_received=received.get(p.pk, {}).get("last"),
+            received_recent=received.get(p.pk, {}).get("recent", 0),
+            given_recent=given.get(p.pk, 0),
+        )
+        for p in reports
+    ]
+    oldest = datetime.min.replace(tzinfo=UTC)
+    return sorted(team, key=lambda m: (m.last_received or oldest, m.profile.display_name))
+
+
+PERIODS = {"month": 30, "quarter": 91, "year": 365}
+LEADERBOARD_SIZE = 20
+
+
+@dataclass
+class Ranked:
+    profile: Profile
+    kudos: int
+    points: int
+
+
+def leaderboard(
+    *, period: str = "month", value_id: int | None = None, department_id: int | None = None
+) -> list[Ranked]:
+    """The most recognised people over the last month, quarter or year, by public kudos received (private
+    kudos are nobody else's business), optionally for one value or one department. People who opted out are
+    never ranked. Two queries."""
+    since = timezone.now() - timedelta(days=PERIODS.get(period, PERIODS["month"]))
+    rows = KudosRecipient.objects.filter(
+        created_at__gte=since,
+        kudos__is_private=False,
+        kudos__post__removed_at__isnull=True,
+        recipient__user__is_active=True,
+    ).exclude(recipient__in=RecognitionPreference.objects.filter(leaderboard_opt_out=True).values("profile"))
+    if value_id is not None:
+        rows = rows.filter(kudos__values=value_id)
+    if department_id is not None:
+        rows = rows.filter(recipient__department=department_id)
+    top = list(
+        rows.values("recipient")
+        .annotate(n=Count("id", distinct=True), points=Sum("points"))
+        .order_by("-n", "-points", "recipient")[:LEADERBOARD_SIZE]
+    )
+    people = Profile.objects.select_related("department").in_bulk([row["recipient"] for row in top])
+    return [
+        Ranked(profile=people[row["recipient"]], kudos=row["n"], points=row["points"] or 0) for row in top
+    ]
+
+
+def leaderboard_opted_out(*, profile: Profile) -> bool:
+    return RecognitionPreference.objects.filter(pk=profile.pk, leaderboard_opt_out=True).exists()
+
+
+@dataclass
+class Ring:
+    one: Profile
+    other: Profile
+    one_to_other: int  # kudos
+    other_to_one: int
+    points: int  # both ways
+    share: float  # of all the kudos the two gave in the window, the part they gave each other
+
+
+def recognition_rings(*, window_days: int = 90, threshold: int = 3) -> list[Ring]:
+    """Pairs who gave each other at least `threshold` kudos both ways in the window, the pairs who give
+    mostly to each other first: reciprocal trading of points, for an admin to look at. Three queries; only
+    pairs above the threshold leave the database."""
+    since = timezone.now() - timedelta(days=window_days)
+    window = KudosRecipient.objects.filter(created_at__gte=since)
+    pairs = {
+        (row["giver"], row["recipient"]): (row["n"], row["points"] or 0)
+        for row in window.values("giver", "recipient")
+        .annotate(n=Count("id"), points=Sum("points"))
+        .filter(n__gte=threshold)
+    }
+    mutual = {(a, b) for (a, b) in pairs if a < b and (b, a) in pairs}
+    if not mutual:
+        return []
+    ids = {pk for pair in mutual for pk in pair}
+    totals = dict(
+        window.filter(giver__in=ids).values("giver").annotate(n=Count("id")).values_list("giver", "n")
+    )
+    people = Profile.objects.in_bulk(ids)
+    rings = []
+    for a, b in mutual:
+        ab, ba = pairs[(a, b)], pairs[(b, a)]
+        rings.append(
+            Ring(
+                one=people[a],
+                other=people[b],
+                one_to_other=ab[0],
+                other_to_one=ba[0],
+                points=ab[1] + ba[1],
+                share=(ab[0] + ba[0]) / max(totals.get(a, 0) + totals.get(b, 0), 1),
+            )
+        )
+    return sorted(rings, key=lambda r: (-r.share, -(r.one_to_other + r.other_to_one)))

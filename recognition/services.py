@@ -28,6 +28,7 @@ from recognition.models import (
     KudosRecipient,
     PointsAccount,
     PointsEntry,
+    RecognitionPreference,
     RecognitionSettings,
     Redemption,
     Reward,
@@ -469,3 +470,10 @@ def redemption_decide(*, redemption_id: int, admin: Profile, approve: bool, note
         url=reverse("recognition:rewards"),
     )
     return redemption
+
+
+def recognition_preference_set(*, profile: Profile, leaderboard_opt_out: bool) -> RecognitionPreference:
+    preference, _ = RecognitionPreference.objects.update_or_create(
+        profile=profile, defaults={"leaderboard_opt_out": leaderboard_opt_out, "updated_at": timezone.now()}
+    )
+    return preference

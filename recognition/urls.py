@@ -9,4 +9,8 @@ urlpatterns = [
     path("rewards/", views.rewards, name="rewards"),
     path("rewards/<int:reward_id>/redeem/", views.reward_redeem, name="redeem"),
     path("rewards/requests/", views.redemption_requests, name="requests"),
+    path("team/", views.team, name="team"),
+    path("leaderboard/", views.leaderboard, name="leaderboard"),
+    path("rings/", views.rings, name="rings"),
+    path("preferences/", views.preferences, name="preferences"),
 ]

@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.pagination import BadCursor
 from common.views import action_run, form_errors_add
 from moderation.ratelimit import rate_limited
+from profiles.selectors import departments as departments_all
 from profiles.selectors import profile_by_id, viewer_profile
 from recognition import selectors, services
 from recognition.forms import KudosForm
@@ -114,3 +116,68 @@ def redemption_requests(request):
     except BadCursor as exc:
         raise Http404(str(exc)) from exc
     return render(request, "recognition/requests.html", {"page": page})
+
+
+# --- Manager view, leaderboard, rings, preferences ------------------------------------------------
+
+
+def team(request):
+    """A manager's direct reports, who has gone longest without recognition first."""
+    viewer = viewer_profile(request)
+    members = selectors.team_recognition(manager=viewer)
+    now = timezone.now()
+    rows = [(m, m.quiet_for_days(now=now)) for m in members]
+    context = {
+        "rows": rows,
+        "unrecognised_60": sum(1 for _, days in rows if days is None or days >= 60),
+        "unrecognised_90": sum(1 for _, days in rows if days is None or days >= 90),
+        "received": sum(m.received_recent for m in members),
+        "given": sum(m.given_recent for m in members),
+    }
+    return render(request, "recognition/team.html", context)
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def leaderboard(request):
+    period = request.GET.get("period", "month")
+    if period not in selectors.PERIODS:
+        period = "month"
+    value_id = _int_or_none(request.GET.get("value"))
+    department_id = _int_or_none(request.GET.get("department"))
+    context = {
+        "ranked": selectors.leaderboard(period=period, value_id=value_id, department_id=department_id),
+        "period": period,
+        "periods": list(selectors.PERIODS),
+        "values": selectors.active_values(),
+        "value_id": value_id,
+        "departments": departments_all(),
+        "department_id": department_id,
+        "opted_out": selectors.leaderboard_opted_out(profile=viewer_profile(request)),
+    }
+    return render(request, "recognition/leaderboard.html", context)
+
+
+def rings(request):
+    if not request.user.has_perm("recognition.view_kudos"):
+        raise PermissionDenied("Only admins see the recognition rings report.")
+    return render(request, "recognition/rings.html", {"rings": selectors.recognition_rings()})
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    viewer = viewer_profile(request)
+    if request.method == "POST":
+        opted_out = request.POST.get("leaderboard_opt_out") == "on"
+        services.recognition_preference_set(profile=viewer, leaderboard_opt_out=opted_out)
+        messages.success(
+            request,
+            "You are no longer ranked on leaderboards."
+            if opted_out
+            else "You may be ranked on leaderboards.",
+        )
+        return redirect("recognition:preferences")
+    context = {"opted_out": selectors.leaderboard_opted_out(profile=viewer)}
+    return render(request, "recognition/preferences.html", context)

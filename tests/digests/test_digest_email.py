@@ -3,6 +3,7 @@ unsubscribe link that works signed out."""
 
 import re
 from datetime import date, datetime, time, timedelta
+from time import time as time_now
 
 import pytest
 from django.core import signing
@@ -282,6 +283,39 @@ def test_mail_clients_one_click_unsubscribe_needs_no_browser_session(busy_day, a
     response = Client(enforce_csrf_checks=True).post(
         _unsubscribe_path(message), {"List-Unsubscribe": "One-Click"}
     )
+
+    assert response.status_code == 200
+    assert _frequency(author) == "never"
+
+
+def _link_signed_days_ago(profile, days: int) -> str:
+    """The token a digest sent `days` ago carried: the same signature, an older timestamp."""
+
+    class Then(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time_now()) - days * 86400)
+
+    return Then(salt=mail.UNSUBSCRIBE_SALT).sign_object(profile.pk)
+
+
+def test_an_expired_unsubscribe_link_says_so_and_changes_nothing(author, settings):
+    settings.HIVE_UNSUBSCRIBE_LINK_DAYS = 60
+    token = _link_signed_days_ago(author, 68)
+
+    for method in ("get", "post"):
+        response = getattr(Client(), method)(f"/digest/unsubscribe/{token}/")
+
+        assert response.status_code == 410
+        assert "That link has expired" in response.content.decode()
+        assert 'href="/people/me/email/"' in response.content.decode()
+    assert _frequency(author) == "daily"
+
+
+def test_a_link_within_its_days_still_works(author, settings):
+    settings.HIVE_UNSUBSCRIBE_LINK_DAYS = 60
+    token = _link_signed_days_ago(author, 55)
+
+    response = Client().post(f"/digest/unsubscribe/{token}/", {"List-Unsubscribe": "One-Click"})
 
     assert response.status_code == 200
     assert _frequency(author) == "never"

@@ -225,3 +225,18 @@ def test_every_rule_change_is_audited_with_before_and_after(rule, moderator):
     }
     assert entries[2].detail["before"]["pattern"] == "bonuses"
     assert text_screen(text="bonuses", where="posts").action is None
+
+
+def test_a_star_at_the_start_or_inside_a_phrase_still_matches(rule):
+    rule("*coin")
+    rule("buy* now", action="hold")
+    assert text_screen(text="BITCOIN is up", where="posts").action == "flag"
+    assert text_screen(text="buying   now", where="posts").action == "hold"
+    assert text_screen(text="coins", where="posts").action is None
+
+
+def test_hundreds_of_watched_words_compile_and_match(moderator):
+    words = "\n".join(f"zq{n:03d}word" for n in range(600))
+    words_create(actor=moderator, words=words, action="flag", where=ALL)
+    assert text_screen(text="we say zq599word here", where="comments").action == "flag"
+    assert text_screen(text="nothing to see", where="comments").action is None

@@ -47,7 +47,9 @@ class Company:
         self.project = project_create(creator=self.star, name="Cluster upgrade", summary="Kubernetes 1.31")
         self.rounds = 0
         self.reward = Reward.objects.create(name="Coffee voucher", cost=1)  # recognition (issue 13)
-        viewer.user.user_permissions.add(Permission.objects.get(codename="change_redemption"))
+        viewer.user.user_permissions.add(
+            *Permission.objects.filter(codename__in=["change_redemption", "view_kudos"])
+        )
         # Moderation (issue 12): guidelines in force, so every flag form lists their clauses.
         guidelines_publish(editor=viewer, source="## Be kind\nNo insults.\n\n## No spam", change_note="First")
         # Leaders (issue 15): a must-read compliance announcement; its figures page counts by department.
@@ -145,6 +147,10 @@ class Company:
             "private kudos": f"/kudos/{self.private_kudos.pk}/",  # recognition (issue 13)
             "rewards": "/kudos/rewards/",
             "reward requests": "/kudos/rewards/requests/",
+            "my team's recognition": "/kudos/team/",
+            "leaderboard": "/kudos/leaderboard/?period=year",
+            "recognition rings": "/kudos/rings/",
+            "recognition preferences": "/kudos/preferences/",
             "notifications": "/notifications/",
             "search": "/search/?q=kubernetes",
             "content search": f"/search/?q=upgrade+notes+%23kubernetes+in%3A{group.slug}",

@@ -152,7 +152,12 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
         points_grant(profile=colleague, amount=2, actor=None)
         kudos_give(giver=colleague, recipients=[w.mallory], values=[w.value], message="Points", points_each=2)
         reward_redeem(profile=w.mallory, reward_id=w.reward.pk)
-        comms.user.user_permissions.add(Permission.objects.get(codename="change_redemption"))
+        comms.user.user_permissions.add(
+            *Permission.objects.filter(codename__in=["change_redemption", "view_kudos"])
+        )
+        # One more kudos each way: three both ways make them a ring in Cora's report.
+        kudos_give(giver=w.mallory, recipients=[colleague], values=[w.value], message=fit(payload, 500))
+        kudos_give(giver=colleague, recipients=[w.mallory], values=[w.value], message="Thanks again")
 
         # Skills and interests Colin shares (People you should meet), endorsed both ways.
         profile_skills_set(profile=w.mallory, names=[w.skill])
@@ -291,6 +296,9 @@ def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
             [m.display_name, w.value.name, fit(w.payload, 500)],
         ),
         "rewards": ("/kudos/rewards/", [w.reward.name]),
+        "leaderboard": ("/kudos/leaderboard/", [m.display_name, w.value.name, w.department.name]),
+        "my team": ("/kudos/team/", []),
+        "recognition preferences": ("/kudos/preferences/", []),
         "notifications": ("/notifications/", [m.display_name]),
         "search": ("/search/?q=mallory", [m.display_name]),
         # Her post and her comment found by their words: the snippets around the match are hers.
@@ -315,6 +323,7 @@ def mallory_pages(w) -> dict[str, tuple[str, list[str]]]:
         "edit skills": ("/skills/mine/", [w.skill, w.interest]),
         "edit post": (f"/posts/{w.post.pk}/edit/", [w.post.body]),
         "edit project": (f"/projects/{w.project.pk}/edit/", [w.project.name, w.project.summary]),
+        "her team's recognition": ("/kudos/team/", [w.report.display_name]),
         "her notifications": ("/notifications/", [w.colleague.display_name]),
         "her feed": ("/", [m.display_name]),
         # Moderation (issue 12): the warning on her post, as she reads it.
@@ -359,6 +368,7 @@ def comms_pages(w) -> dict[str, tuple[str, list[str]]]:
         "dormant groups": ("/analytics/groups/", []),
         # Recognition (issue 13): who asks for which reward.
         "reward requests": ("/kudos/rewards/requests/", [w.mallory.display_name, w.reward.name]),
+        "recognition rings": ("/kudos/rings/", [w.mallory.display_name]),
     }
 
 
