@@ -167,6 +167,7 @@ class Company:
             "silo map": "/analytics/silos/",
             "objectives": "/analytics/objectives/",
             "dormant groups": "/analytics/groups/",
+            "executive summary": "/analytics/summary/",
             # Leaders (issue 15).
             "must-read figures": f"/posts/{self.must_read.pk}/acknowledgements/",
             "scheduled posts": "/posts/scheduled/",

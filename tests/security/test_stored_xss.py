@@ -366,6 +366,7 @@ def comms_pages(w) -> dict[str, tuple[str, list[str]]]:
         "silo map": ("/analytics/silos/", []),
         "objectives": ("/analytics/objectives/", [w.department.name]),
         "dormant groups": ("/analytics/groups/", []),
+        "executive summary": ("/analytics/summary/", []),
         # Recognition (issue 13): who asks for which reward.
         "reward requests": ("/kudos/rewards/requests/", [w.mallory.display_name, w.reward.name]),
         "recognition rings": ("/kudos/rings/", [w.mallory.display_name]),
