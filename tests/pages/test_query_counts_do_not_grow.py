@@ -98,7 +98,10 @@ class Company:
             project_join(project=self.project, profile=person)
             project_create(creator=person, name=f"Project {n}", summary="Kubernetes work")
             notify(recipients=[self.viewer], kind="mention", actor=person, summary=f"Mention {n}", url="/")
-            # Leaders (issue 15): a question (every other one anonymous) and a vote at the event.
+            # Leaders (issue 15): in the leadership corner, and a question (every other one
+            # anonymous) with a vote at the event.
+            in_group(person, roles.LEADERSHIP)
+            feed.post_create(author=person, body=f"Leader update {n}")
             question = question_ask(
                 event_id=self.event.pk, author=person, body=f"Q {n}?", anonymous=n % 2 == 0
             )
@@ -181,6 +184,7 @@ class Company:
             "event questions": f"/events/{self.event.pk}/questions/",
             "edit event": f"/events/{self.event.pk}/edit/",
             "new event": "/events/new/",
+            "leadership corner": "/leadership/",
         }
 
 

@@ -212,6 +212,7 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
 
         # Leaders (issue 15): her compliance must-read, on Colin's feed and her figures page.
         w.must_read = feed.announcement_create(author=w.mallory, body=payload, compliance=True)
+        in_group(w.mallory, roles.LEADERSHIP)  # in the leadership corner
         w.event = event_create(
             creator=w.mallory, title=fit(one_line(payload), 200), description=payload, hosts=[w.mallory],
             starts_at=timezone.now() - timedelta(minutes=5), ends_at=timezone.now() + timedelta(hours=1),
@@ -312,6 +313,7 @@ def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
         "events": ("/events/", [w.event_title, m.display_name]),
         "event page": (w.event.get_absolute_url(), [w.event_title, m.display_name]),
         "event questions": (f"/events/{w.event.pk}/questions/", [m.display_name]),
+        "leadership corner": ("/leadership/", [w.event_title, m.display_name]),
     }
 
 
