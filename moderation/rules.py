@@ -546,3 +546,11 @@ def rule_changes_recent(*, limit: int = 20) -> list[AuditEntry]:
         .select_related("actor")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def profile_text_check(*, text: str, where: str) -> None:
+    """Registered with common.screening for profiles: a blocking rule refuses the text. Hold and flag
+    rules do not apply to profile text yet: a profile is not content the review queue can hold."""
+    verdict = text_screen(text=text, where=where)
+    if verdict.action == RuleAction.BLOCK:
+        raise ValidationError(verdict.author_message(what="profile"))

@@ -30,6 +30,7 @@ class RuleForm(forms.Form):
     action = forms.ChoiceField(choices=RuleAction.choices, initial=RuleAction.FLAG)
     where = forms.MultipleChoiceField(
         label="Applies to",
+        help_text="On profile text only a blocking rule acts (a profile cannot wait in the review queue).",
         choices=WHERE_CHOICES,
         initial=list(WHERE),
         widget=forms.CheckboxSelectMultiple,

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from common.images import PreparedImage, image_prepare
+from common.screening import text_check
 from profiles.models import Profile, User
 from profiles.validators import validate_languages, validate_links, validate_phone
 
@@ -62,6 +63,9 @@ def profile_update(*, profile: Profile, editor: User, **fields) -> Profile:
         fields["languages"] = _field_clean("languages", validate_languages, fields["languages"])
     if "phone" in fields:
         fields["phone"] = _field_clean("phone", validate_phone, fields["phone"])
+    for name in ("display_name", "pronouns", "job_title", "bio"):  # moderation's rules may refuse it
+        if fields.get(name):
+            _field_clean(name, lambda text: text_check(text=text, where="profiles"), fields[name])
     for name, value in fields.items():
         setattr(profile, name, value)
     profile.full_clean(exclude=["photo"])
