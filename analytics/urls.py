@@ -9,4 +9,5 @@ urlpatterns = [
     path("silos/", views.silos, name="silos"),
     path("objectives/", views.objectives, name="objectives"),
     path("groups/", views.groups, name="groups"),
+    path("summary/", views.summary, name="summary"),
 ]

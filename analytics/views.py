@@ -1,4 +1,5 @@
 import csv
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,7 @@ from analytics import selectors, services
 from analytics.figures import FIGURES
 from analytics.fill import DORMANT_DAYS
 from analytics.forms import DashboardFilterForm, ObjectiveForm, RangeForm
-from analytics.models import GroupAction, Objective
+from analytics.models import OTHER, GroupAction, Objective
 from analytics.templatetags.analytics_tags import figure, share
 from common.days import company_today
 from communities.models import Community
@@ -56,6 +57,10 @@ def _filter_fields(form: RangeForm) -> list[dict]:
             )
         fields.append(entry)
     return fields
+
+
+def _cell_html(cells: list[str]):
+    return format_html_join("", "<td>{}</td>", ((c,) for c in cells))
 
 
 def _cells(values: dict) -> list[str]:
@@ -296,5 +301,74 @@ def groups(request):
             "dormant_days": DORMANT_DAYS,
             "comeback_days": selectors.COMEBACK_DAYS,
             "tab": "groups",
+        },
+    )
+
+
+def _adoption_lines(now: selectors.Dashboard, before: selectors.Dashboard) -> list[tuple[str, str, str]]:
+    def value(board: selectors.Dashboard, name: str, as_share: bool) -> str:
+        if board.total is None:
+            return "—"
+        return share(board.total, name) if as_share else figure(board.total.figures, name)
+
+    lines = [
+        ("People", "headcount", False),
+        ("Weekly active", "active_7", True),
+        ("Monthly active", "active_28", True),
+        ("Contributors (28 days)", "contributors_28", True),
+        ("Posts", "posts", False),
+        ("Comments", "comments", False),
+        ("Kudos given", "kudos", False),
+    ]
+    return [(label, value(now, name, pct), value(before, name, pct)) for label, name, pct in lines]
+
+
+def _ranked(
+    rows: list[selectors.Row], name: str, *, lowest: bool, count: int = 3
+) -> list[tuple[str, str, str]]:
+    """The `count` rows with the lowest (or highest) share of `name`, "other" aside."""
+    ranked = sorted(
+        (r for r in rows if r.key != OTHER and r.share(name) is not None),
+        key=lambda r: (r.share(name) or 0.0) * (1 if lowest else -1),
+    )
+    return [(r.label, figure(r.figures, "headcount"), share(r, name)) for r in ranked[:count]]
+
+
+@require_GET
+def summary(request):
+    """The printable page for management: objectives, adoption and its trend, the biggest gaps, the
+    teams that contribute most, silos and groups. Every figure comes from the stored rows."""
+    _require_comms(request)
+    names = selectors.labels()
+    end = company_today() - timedelta(days=1)
+    start = end - timedelta(days=29)
+    now = selectors.dashboard(start=start, end=end, segment=selectors.Segment(), names=names)
+    before = selectors.dashboard(
+        start=start - timedelta(days=30),
+        end=start - timedelta(days=1),
+        segment=selectors.Segment(),
+        names=names,
+    )
+    groups = selectors.dormant_groups(limit=1)
+    acted = {a["action"].community_id for a in groups.actions if a["outcome"] != "not yet"}
+    came_back = {a["action"].community_id for a in groups.actions if a["outcome"] == "came back"}
+    return render(
+        request,
+        "analytics/summary.html",
+        {
+            "tab": "summary",
+            "now": now,
+            "objectives": selectors.objectives_progress(names=names),
+            "adoption": _adoption_lines(now, before) if now.total else [],
+            "gaps": [
+                (axis, _ranked(now.breakdowns.get(axis, []), "active_7", lowest=True))
+                for axis in selectors.AXES
+            ],
+            "contributors": _ranked(now.breakdowns.get("department", []), "contributors_28", lowest=False),
+            "silos": selectors.silos(start=start, end=end, names=names),
+            "groups": groups,
+            "dormant_days": DORMANT_DAYS,
+            "acted": len(acted),
+            "came_back": len(came_back) if acted else None,
         },
     )

@@ -33,6 +33,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("projects/", include("projects.urls")),
     path("events/", include("events.urls")),
+    path("leadership/", include("events.urls_leadership")),
     path("search/", include("search.urls")),
     path("moderation/", include("moderation.urls")),
     path("guidelines/", include("moderation.urls_guidelines")),

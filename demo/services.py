@@ -49,7 +49,7 @@ from feed.models import (
     ScheduledPost,
 )
 from feed.polls import poll_create, poll_vote
-from moderation.models import AuditEntry
+from moderation.models import AuditEntry, GuidelineAcceptance
 from moderation.services import flag_create, guidelines_publish
 from profiles.models import Department, Location, Profile, User
 from profiles.services import company_addresses_verify
@@ -1204,6 +1204,11 @@ class _Builder:
         moderator = next(p for p in self.people if p.demo and p.demo["email"] == "moderator@example.com")
         version = guidelines_publish(
             editor=moderator.profile, source=content.GUIDELINES, change_note="First version"
+        )
+        # Everyone in the demo company accepted them (a newcomer would be asked before their first post).
+        GuidelineAcceptance.objects.bulk_create(
+            [GuidelineAcceptance(profile=p.profile, version=version) for p in self.people],
+            ignore_conflicts=True,
         )
         clauses = {c.title: c.pk for c in version.clauses.all()}
         flags = 0

@@ -36,20 +36,39 @@ def can_manage(*, event: Event, viewer: Profile) -> bool:
     return roles.COMMUNICATIONS in roles.user_roles(viewer.user)
 
 
-def events_upcoming(*, viewer: Profile, limit: int = 30) -> list[Event]:
-    """Live and coming events, soonest first (served by event_upcoming_idx)."""
+def _hosted_by(qs: QuerySet[Event], host_ids: list[int] | None) -> QuerySet[Event]:
+    if host_ids is None:
+        return qs
+    return qs.filter(pk__in=Event.hosts.through.objects.filter(profile_id__in=host_ids).values("event_id"))
+
+
+def events_upcoming(*, viewer: Profile, limit: int = 30, host_ids: list[int] | None = None) -> list[Event]:
+    """Live and coming events, soonest first (served by event_upcoming_idx); optionally only those
+    these people host."""
+    qs = _hosted_by(_readable_events(viewer=viewer), host_ids)
     return list(
-        _for_display(_readable_events(viewer=viewer))
+        _for_display(qs)
         .filter(ends_at__gt=timezone.now(), cancelled_at__isnull=True)
         .order_by("ends_at", "starts_at", "id")[:limit]
     )
 
 
-def events_past_page(*, viewer: Profile, cursor: str | None, size: int = 20) -> Page:
-    qs = _for_display(_readable_events(viewer=viewer)).filter(
+def events_past_page(
+    *, viewer: Profile, cursor: str | None, size: int = 20, host_ids: list[int] | None = None
+) -> Page:
+    qs = _for_display(_hosted_by(_readable_events(viewer=viewer), host_ids)).filter(
         ends_at__lte=timezone.now(), cancelled_at__isnull=True
     )
     return keyset_page(qs, keys=("starts_at", "id"), cursor=cursor, size=size, descending=True)
+
+
+def leaders(*, limit: int = 100) -> list[Profile]:
+    """The members of the Leadership group who still work here, by name."""
+    return list(
+        Profile.objects.filter(user__groups__name=roles.LEADERSHIP, user__is_active=True)
+        .select_related("user", "department")
+        .order_by("display_name", "id")[:limit]
+    )
 
 
 def event_detail(*, viewer: Profile, event_id: int) -> Event | None:

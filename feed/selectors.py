@@ -202,6 +202,21 @@ def author_posts(*, viewer: Profile, author: Profile, limit: int = 10) -> list[P
     )
 
 
+def authors_feed_page(*, viewer: Profile, author_ids: list[int], cursor: str | None, size: int = 20) -> Page:
+    """These people's posts that the viewer may read, newest first (the leadership corner)."""
+    qs = readable_posts(viewer=viewer).filter(author_id__in=author_ids)
+    return _feed_page(qs, viewer=viewer, cursor=cursor, size=size)
+
+
+def followed_among(*, viewer: Profile, people_ids: list[int]) -> set[int]:
+    """Which of these people the viewer follows: one query."""
+    return set(
+        FollowPerson.objects.filter(follower=viewer, followee_id__in=people_ids).values_list(
+            "followee_id", flat=True
+        )
+    )
+
+
 def post_detail(*, viewer: Profile, post_id: int, held_too: bool = False) -> Post | None:
     qs = readable_posts(viewer=viewer, held_too=held_too).filter(pk=post_id)
     return _for_display(qs, viewer=viewer).first()

@@ -397,6 +397,24 @@ def follow_person_toggle(*, follower: Profile, followee: Profile) -> bool:
 
 
 @transaction.atomic
+def follow_people_set(*, follower: Profile, followees: list[Profile], follow: bool) -> int:
+    """Follow (or stop following) several people at once, such as the leadership team; returns how
+    many follows this added or removed. Oneself and people who left are skipped."""
+    ids = [p.pk for p in followees if p.pk != follower.pk and p.user.is_active]
+    existing = FollowPerson.objects.filter(follower=follower, followee_id__in=ids)
+    if follow:
+        before = existing.count()
+        FollowPerson.objects.bulk_create(
+            [FollowPerson(follower=follower, followee_id=pk) for pk in ids], ignore_conflicts=True
+        )
+        changed = len(ids) - before
+    else:
+        changed, _ = existing.delete()
+    live.audience_forget(user_id=follower.user_id)
+    return changed
+
+
+@transaction.atomic
 def follow_tag_toggle(*, follower: Profile, tag: Tag) -> bool:
     deleted, _ = FollowTag.objects.filter(follower=follower, tag=tag).delete()
     live.audience_forget(user_id=follower.user_id)

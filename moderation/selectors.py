@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from common.pagination import Page, keyset_page
-from moderation.guidelines_text import ClauseText, guidelines_source
+from moderation.guidelines_text import ClauseText, guidelines_changes, guidelines_source
 from moderation.models import (
     QUEUE_STATUSES,
     Appeal,
@@ -18,6 +18,7 @@ from moderation.models import (
     Case,
     Flag,
     FlagReason,
+    GuidelineAcceptance,
     GuidelineClause,
     GuidelineVersion,
     Suspension,
@@ -364,4 +365,22 @@ def moderation_figures(*, days: int = 30) -> Figures:
         appeals=sum(n for _, outcome, n in appeal_rows if outcome != Appeal.Outcome.PENDING),
         overturned=sum(n for _, outcome, n in appeal_rows if outcome == Appeal.Outcome.OVERTURNED),
         moderators=sorted(by_moderator.values(), key=lambda m: (-m.total, m.name)),
+    )
+
+
+def guidelines_changes_for(*, profile_id: int, version: GuidelineVersion) -> tuple[int | None, bool, list]:
+    """(the newest version this person accepted, whether that is `version`, what changed since then)."""
+    accepted = (
+        GuidelineAcceptance.objects.filter(profile_id=profile_id)
+        .order_by("-version__number")
+        .values_list("version__number", flat=True)
+        .first()
+    )
+    if accepted is None or accepted == version.number:
+        return accepted, accepted == version.number, []
+    before = GuidelineClause.objects.filter(version__number=accepted).order_by("number")
+    return (
+        accepted,
+        False,
+        guidelines_changes([ClauseText(c.title, c.body) for c in before], clause_texts(version)),
     )

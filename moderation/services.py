@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef
 from django.utils import timezone
 
 from moderation import holds
@@ -18,6 +18,7 @@ from moderation.models import (
     Case,
     Flag,
     FlagReason,
+    GuidelineAcceptance,
     GuidelineClause,
     GuidelineVersion,
     Suspension,
@@ -662,8 +663,31 @@ def cases_decide_bulk(
     return decided, skipped
 
 
+@transaction.atomic
+def guidelines_accept(*, profile: Profile, version_number: int) -> GuidelineAcceptance:
+    """Record that this person accepted this version; only the version in force can be accepted."""
+    current = GuidelineVersion.objects.order_by("-number").first()
+    if current is None or current.number != version_number:
+        raise ValidationError(
+            "The guidelines changed while you were reading: read the new version, then accept it."
+        )
+    acceptance, _ = GuidelineAcceptance.objects.get_or_create(profile=profile, version=current)
+    return acceptance
+
+
 def posting_check(*, author: Profile) -> None:
-    """Raise ValidationError if this person may not post or comment now (a suspension in force)."""
+    """Raise ValidationError if this person may not post or comment now: the guidelines in force not yet
+    accepted, or a suspension in force. Two queries."""
+    pending = (
+        GuidelineVersion.objects.order_by("-number")
+        .annotate(accepted=Exists(GuidelineAcceptance.objects.filter(version=OuterRef("pk"), profile=author)))
+        .values_list("number", "accepted")
+        .first()
+    )
+    if pending is not None and not pending[1]:
+        raise ValidationError(
+            f"Read and accept the community guidelines (version {pending[0]}) before you post: /guidelines/"
+        )
     now = timezone.now()
     suspension = (
         Suspension.objects.filter(profile=author, starts_at__lte=now, ends_at__gt=now, lifted_at__isnull=True)

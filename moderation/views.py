@@ -304,15 +304,38 @@ def figures(request):
 # --- Guidelines ----------------------------------------------------------------------------------
 
 
-@require_GET
 def guidelines(request):
+    """The guidelines in force; for someone who has not accepted them, what changed since the version
+    they did accept, and the button to accept."""
+    viewer = viewer_profile(request)
+    if request.method == "POST":
+        number = request.POST.get("version", "")
+        if action_run(
+            request,
+            lambda: services.guidelines_accept(
+                profile=viewer, version_number=int(number) if number.isdigit() else 0
+            ),
+            success="Thank you: you can post and comment.",
+        ):
+            return redirect_next(request, fallback="guidelines:current")
+        return redirect("guidelines:current")
+    version = selectors.guidelines_current()
+    accepted, up_to_date, changes = (
+        selectors.guidelines_changes_for(profile_id=viewer.pk, version=version)
+        if version is not None and viewer is not None
+        else (None, True, [])
+    )
     return render(
         request,
         "moderation/guidelines.html",
         {
-            "version": selectors.guidelines_current(),
+            "version": version,
             "versions": selectors.guidelines_versions(),
             "can_edit": services.is_moderator(request.user),
+            "accepted": accepted,
+            "up_to_date": up_to_date,
+            "changes": changes,
+            "next": request.GET.get("next", ""),
         },
     )
 

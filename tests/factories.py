@@ -42,12 +42,24 @@ class UserFactory(factory.django.DjangoModelFactory):
 class ProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Profile
+        skip_postgeneration_save = True  # the hook below writes its own row, not the profile
 
     user = factory.SubFactory(UserFactory)
     display_name = factory.Sequence(lambda n: f"Person {n:04d}")
     job_title = "Engineer"
     department = factory.SubFactory(DepartmentFactory, name="Engineering")
     location = factory.SubFactory(LocationFactory, name="Lisbon")
+
+    @factory.post_generation
+    def guidelines_accepted(obj, create, extracted, **kwargs):
+        """Moderation: has accepted the community guidelines in force, if any, so tests post freely
+        (guidelines_accepted=False for someone who has not)."""
+        if create and extracted is not False:
+            from moderation.models import GuidelineAcceptance, GuidelineVersion
+
+            current = GuidelineVersion.objects.order_by("-number").first()
+            if current is not None:
+                GuidelineAcceptance.objects.create(profile=obj, version=current)
 
 
 class PostFactory(factory.django.DjangoModelFactory):

@@ -90,6 +90,7 @@ PAGES = [
     "private kudos", "rewards", "leaderboard", "my team", "recognition preferences",  # recognition (issue 13)
     "events", "event page",  # leaders (issue 15)
 ]  # fmt: skip
+PAGES += ["leadership corner"]  # leaders (issue 15)
 OWN_FORMS = ["edit profile", "edit skills", "edit post", "edit project", "must-read figures",
              "scheduled posts", "edit scheduled post", "edit event"]  # fmt: skip
 

@@ -83,6 +83,7 @@ def test_overturning_restores_the_post_and_lifts_the_suspension(author, second_m
     assert post.removed_at is None
     assert removed.status == Case.Status.KEPT
     assert Suspension.objects.get().lifted_at is not None
+    services.guidelines_accept(profile=author, version_number=1)  # (created before they were published)
     assert post_create(author=author, body="Thanks").pk  # may post again
     assert Appeal.objects.get().outcome == Appeal.Outcome.OVERTURNED
     assert "Your appeal was accepted" in Notification.objects.filter(recipient=author).latest("id").summary

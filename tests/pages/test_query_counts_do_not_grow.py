@@ -21,7 +21,7 @@ from feed import services as feed
 from feed.scheduling import scheduled_post_create
 from moderation.models import FlagReason
 from moderation.rules import rule_create
-from moderation.services import flag_create, guidelines_publish
+from moderation.services import flag_create, guidelines_accept, guidelines_publish
 from notifications.services import notify
 from profiles import roles
 from projects.services import project_create, project_join
@@ -51,7 +51,11 @@ class Company:
             *Permission.objects.filter(codename__in=["change_redemption", "view_kudos"])
         )
         # Moderation (issue 12): guidelines in force, so every flag form lists their clauses.
-        guidelines_publish(editor=viewer, source="## Be kind\nNo insults.\n\n## No spam", change_note="First")
+        version = guidelines_publish(
+            editor=viewer, source="## Be kind\nNo insults.\n\n## No spam", change_note="x"
+        )
+        for person in (viewer, self.star):
+            guidelines_accept(profile=person, version_number=version.number)
         # Leaders (issue 15): a must-read compliance announcement; its figures page counts by department.
         self.must_read = feed.announcement_create(author=viewer, body="Read this", compliance=True)
         self.event = event_create(
@@ -94,7 +98,10 @@ class Company:
             project_join(project=self.project, profile=person)
             project_create(creator=person, name=f"Project {n}", summary="Kubernetes work")
             notify(recipients=[self.viewer], kind="mention", actor=person, summary=f"Mention {n}", url="/")
-            # Leaders (issue 15): a question (every other one anonymous) and a vote at the event.
+            # Leaders (issue 15): in the leadership corner, and a question (every other one
+            # anonymous) with a vote at the event.
+            in_group(person, roles.LEADERSHIP)
+            feed.post_create(author=person, body=f"Leader update {n}")
             question = question_ask(
                 event_id=self.event.pk, author=person, body=f"Q {n}?", anonymous=n % 2 == 0
             )
@@ -164,6 +171,7 @@ class Company:
             "silo map": "/analytics/silos/",
             "objectives": "/analytics/objectives/",
             "dormant groups": "/analytics/groups/",
+            "executive summary": "/analytics/summary/",
             # Leaders (issue 15).
             "must-read figures": f"/posts/{self.must_read.pk}/acknowledgements/",
             "scheduled posts": "/posts/scheduled/",
@@ -176,6 +184,7 @@ class Company:
             "event questions": f"/events/{self.event.pk}/questions/",
             "edit event": f"/events/{self.event.pk}/edit/",
             "new event": "/events/new/",
+            "leadership corner": "/leadership/",
         }
 
 

@@ -33,11 +33,11 @@ from feed.polls import poll_create, poll_vote
 from feed.scheduling import scheduled_post_create
 from moderation.models import Case
 from moderation.rules import rule_create
-from moderation.services import case_decide, flag_create, guidelines_publish
+from moderation.services import case_decide, flag_create, guidelines_accept, guidelines_publish
 from notifications.emails import notifications_email_send
 from notifications.models import Notification
 from profiles import roles
-from profiles.models import Department, Location
+from profiles.models import Department, Location, Profile
 from profiles.services import profile_update
 from projects import services as projects
 from recognition.models import Reward
@@ -207,9 +207,12 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
         )
         w.warned_case = warned
         w.open_case = flag_create(flagger=colleague, content=w.post, reason="other", note=payload).case
+        for person in Profile.objects.all():  # everyone accepted them, so the world goes on posting
+            guidelines_accept(profile=person, version_number=version.number)
 
         # Leaders (issue 15): her compliance must-read, on Colin's feed and her figures page.
         w.must_read = feed.announcement_create(author=w.mallory, body=payload, compliance=True)
+        in_group(w.mallory, roles.LEADERSHIP)  # in the leadership corner
         w.event = event_create(
             creator=w.mallory, title=fit(one_line(payload), 200), description=payload, hosts=[w.mallory],
             starts_at=timezone.now() - timedelta(minutes=5), ends_at=timezone.now() + timedelta(hours=1),
@@ -310,6 +313,7 @@ def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
         "events": ("/events/", [w.event_title, m.display_name]),
         "event page": (w.event.get_absolute_url(), [w.event_title, m.display_name]),
         "event questions": (f"/events/{w.event.pk}/questions/", [m.display_name]),
+        "leadership corner": ("/leadership/", [w.event_title, m.display_name]),
     }
 
 
@@ -364,6 +368,7 @@ def comms_pages(w) -> dict[str, tuple[str, list[str]]]:
         "silo map": ("/analytics/silos/", []),
         "objectives": ("/analytics/objectives/", [w.department.name]),
         "dormant groups": ("/analytics/groups/", []),
+        "executive summary": ("/analytics/summary/", []),
         # Recognition (issue 13): who asks for which reward.
         "reward requests": ("/kudos/rewards/requests/", [w.mallory.display_name, w.reward.name]),
         "recognition rings": ("/kudos/rings/", [w.mallory.display_name]),
