@@ -48,7 +48,7 @@ def test_a_new_day_is_recorded_again(author, monkeypatch):
     ada = signed_in(author)
     ada.get("/")
     tomorrow = timezone.localdate() + timedelta(days=1)
-    monkeypatch.setattr("analytics.middleware.company_today", lambda: tomorrow)
+    monkeypatch.setattr("common.middleware.company_today", lambda: tomorrow)
 
     ada.get("/")
     ada.get("/people/")
