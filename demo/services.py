@@ -1354,6 +1354,7 @@ class _Builder:
         MustRead.objects.create(
             post=post, compliance=True, remind_after_days=7, ask_until=at + timedelta(days=30)
         )
+        self.group_activity.append((ceo, at))  # who posts was active that day (the analytics invariant)
         readers = [p for p in self.people if p is ceo or self.rng.random() < 0.6]
         Acknowledgement.objects.bulk_create(
             [
