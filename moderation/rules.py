@@ -24,9 +24,9 @@ from django.utils import timezone
 from common.pagination import Page, keyset_page
 from moderation.detectors import DETECTORS, NATIONAL_ID_COUNTRIES, detector_run
 from moderation.models import AuditEntry, Case
-from moderation.protocol import Moderatable, content_type_of
+from moderation.protocol import Moderatable
 from moderation.rules_models import RuleAction, RuleHit, RuleKind, WatchedRule
-from moderation.services import audit_record, is_moderator
+from moderation.services import audit_record, case_open, is_moderator
 from profiles.models import Profile
 
 WHERE = {"posts": "on_posts", "comments": "on_comments", "kudos": "on_kudos", "profiles": "on_profiles"}
@@ -347,30 +347,10 @@ RULE_SCORE = {RuleAction.HOLD: 2.0, RuleAction.FLAG: 1.0}
 
 @transaction.atomic
 def rule_case_open(*, content: Moderatable, hits: list[Hit]) -> Case:
-    """The held or flagged content goes to the review queue with the rules it broke."""
-    content_type = content_type_of(content)
+    """The held or flagged content goes to the review queue with the rules it broke. The case is
+    case_open's: a kept case is reopened afresh, a waiting, appealed or escalated one only gains score."""
     score = max(RULE_SCORE.get(RuleAction(h.action), 1.0) for h in hits)
-    case, created = Case.objects.select_for_update().get_or_create(
-        content_type=content_type,
-        object_id=content.pk,
-        defaults={
-            "content_author_id": content.author_id,
-            "excerpt": content.moderation_excerpt(),
-            "score": score,
-        },
-    )
-    if not created and case.status == Case.Status.KEPT:
-        # Kept before, caught again after an edit: back in front of moderators as it reads now. An
-        # appealed or escalated case stays as it is (the new hits are added to it).
-        case.status = Case.Status.OPEN
-        case.opened_at = timezone.now()
-        case.excerpt = content.moderation_excerpt()
-        case.decision, case.clause, case.decision_note = "", None, ""
-        case.decided_by, case.decided_at, case.first_action_at = None, None, None
-        case.claimed_by, case.claimed_at = None, None
-    if not created:
-        case.score = max(case.score, score)
-        case.save()
+    case = case_open(content=content, score=score, why="automatic rule")
     RuleHit.objects.bulk_create(
         RuleHit(case=case, rule_id=h.rule_id, action=h.action, label=h.label[:300], matched=h.matched[:300])
         for h in hits
