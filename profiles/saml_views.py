@@ -62,8 +62,8 @@ def single_logout(request, organization_slug: str):
             )
         messages.success(request, "You have signed out of Hive and of your company sign-in.")
         adapter = get_account_adapter(request)
-        safe = outcome.redirect_to and adapter.is_safe_url(outcome.redirect_to)
-        return HttpResponseRedirect(outcome.redirect_to if safe else "/")
+        to = outcome.redirect_to or "/"
+        return HttpResponseRedirect(to if adapter.is_safe_url(to) else "/")
     if "SAMLRequest" in request.GET:
         outcome = saml_logout_request_obey(request=request, organization=organization_slug)
         if outcome.error:
@@ -77,7 +77,7 @@ def single_logout(request, organization_slug: str):
                     "company's sign-in service, or has expired), so no session was ended."
                 ),
             )
-        return HttpResponseRedirect(outcome.redirect_to)
+        return HttpResponseRedirect(outcome.redirect_to or "/")
     return _refused(
         request,
         reason="logout_missing",
