@@ -318,6 +318,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.zero_results_prune",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Watchers of wiki pages told of the edits that settled since (wiki/watches.py batches them).
+    "wiki-edits-notify": {"task": "wiki.edits_notify", "schedule": 60.0},
     # Tasks whose changes committed while the broker was unreachable (common/outbox.py).
     "common-outbox-relay": {"task": "common.outbox_relay", "schedule": 60.0},
     # Sentence vectors of projects that came in without one (bulk loads, a failed task, a new model).
