@@ -71,9 +71,9 @@ def build(*, people: int, days: int, log) -> None:
         # department's home office; start dates spread over 20 years, more of them recent.
         _sql(
             c,
-            "INSERT INTO profiles_profile (display_name, job_title, bio, digest_opt_in, created_at, user_id,"
+            "INSERT INTO profiles_profile (display_name, job_title, bio, created_at, user_id,"
             " languages, links, phone, photo, pronouns, department_id, location_id, start_date)"
-            " SELECT 'Person ' || u.id, 'Employee', '', true, now(), u.id, '[]', '[]', '', '', '',"
+            " SELECT 'Person ' || u.id, 'Employee', '', now(), u.id, '[]', '[]', '', '', '',"
             "   d.dep, CASE WHEN random() < 0.7 THEN 1 + (d.dep * 7) %% %s ELSE 1 + floor(random() * %s) END,"
             "   %s::date - (floor(power(random(), 2) * 7300))::int"
             " FROM profiles_user u,"
