@@ -197,7 +197,7 @@ def _segments_fill_day(day: date) -> int:
     SegmentDay.objects.bulk_create(
         [
             SegmentDay(day=day, department=d, location=loc, tenure=t, **figures[(d, loc, t)])
-            for d, loc, t in sorted(shown)
+            for d, loc, t in sorted(shown, key=lambda key: (-key.count(ALL), key))
         ],
         batch_size=2000,
     )

@@ -195,7 +195,13 @@ def measure(*, days: int, requests: int, backfill_days: int, replicate_year: boo
                 " SELECT s.day - w * 7, department, location, tenure, headcount, active, active_7, active_28,"
                 " contributors_28, posts, comments, reactions, kudos"
                 " FROM analytics_segmentday s, generate_series(1, 52) w"
-                " WHERE s.day > %s - 7 ON CONFLICT DO NOTHING",
+                " WHERE s.day > %s - 7"
+                # In the order a year of nightly fills would leave them: day by day, each day's
+                # rows as the fill writes them (margins first).
+                " ORDER BY s.day - w * 7,"
+                " (department = 0)::int + (location = 0)::int + (tenure = 0)::int DESC,"
+                " department, location, tenure"
+                " ON CONFLICT DO NOTHING",
                 [yesterday],
             )
             c.execute(
