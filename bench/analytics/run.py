@@ -189,6 +189,7 @@ def measure(*, days: int, requests: int, backfill_days: int, replicate_year: boo
         from django.db import connection as conn
 
         with conn.cursor() as c:
+            c.execute("DELETE FROM analytics_segmentday WHERE day <= %s - 7", [yesterday])
             c.execute(
                 "INSERT INTO analytics_segmentday (day, department, location, tenure, headcount, active,"
                 " active_7, active_28, contributors_28, posts, comments, reactions, kudos)"
@@ -211,7 +212,7 @@ def measure(*, days: int, requests: int, backfill_days: int, replicate_year: boo
                 [yesterday, yesterday],
             )
             c.execute("ANALYZE analytics_segmentday")
-        log("the week's rows copied to the 52 weeks before it")
+        log("the week's rows copied to the 52 weeks before it (earlier rows replaced)")
     results["segment_rows"] = SegmentDay.objects.count()
     results["filled_days"] = FillState.objects.filter(stat=SEGMENTS).count()
 
