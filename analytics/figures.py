@@ -12,7 +12,7 @@ from django.db.models import Count
 
 from analytics.models import ActiveDay
 from common.days import day_bounds
-from feed.models import Comment, Post, Reaction
+from feed.models import AnnouncementView, Comment, Post, Reaction
 from recognition.models import Kudos
 
 
@@ -151,6 +151,21 @@ FIGURES: tuple[Figure, ...] = (
         "Reactions given.",
         lambda day: _per_author(Reaction.objects.filter(**_in_day(day)), "profile_id"),
         events=_events(Reaction, "profile_id"),
+    ),
+    Figure(
+        "announcements_seen",
+        "Announcements seen",
+        OverRange.SUM,
+        "Announcements that reached someone's screen, each counted once per person (the reach of "
+        "company announcements).",
+        lambda day: _per_author(
+            AnnouncementView.objects.filter(seen_at__gte=day_bounds(day)[0], seen_at__lt=day_bounds(day)[1]),
+            "profile_id",
+        ),
+        events=(
+            f"SELECT profile_id, {_local_day('seen_at')} FROM {AnnouncementView._meta.db_table}"
+            " WHERE seen_at >= %(first_at)s AND seen_at < %(last_at)s"
+        ),
     ),
     Figure(
         "kudos",

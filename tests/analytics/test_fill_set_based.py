@@ -15,7 +15,7 @@ from analytics import fill
 from analytics.fill import SEGMENTS, groups_fill, placements_record, segments_backfill
 from analytics.models import ActiveDay, FillState, GroupDay, InteractionDay, SegmentDay
 from communities.models import Community
-from feed.models import Comment, Post, Reaction
+from feed.models import AnnouncementView, Comment, Post, Reaction
 from profiles.models import Profile
 from recognition.models import Kudos, KudosRecipient
 from tests.factories import DepartmentFactory, LocationFactory, ProfileFactory
@@ -115,6 +115,14 @@ def build(seed: int, start: date = START, end: date = END) -> None:
             for _ in range(150)
         ],
         ignore_conflicts=True,
+    )
+    announcements = [p for p in posts if p.kind == Post.Kind.UPDATE][:5]
+    AnnouncementView.objects.bulk_create(
+        [
+            AnnouncementView(post=post, profile=p, seen_at=at(r.choice(window), r.randint(0, 23)))
+            for post in announcements
+            for p in r.sample(people, len(people) // 2)
+        ]
     )
     for _ in range(r.randint(5, 25)):
         giver, *recipients = r.sample(people, 3)
