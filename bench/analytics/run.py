@@ -212,8 +212,11 @@ def measure(*, days: int, requests: int, backfill_days: int, replicate_year: boo
                 " ON CONFLICT DO NOTHING",
                 [yesterday, yesterday],
             )
-            c.execute("ANALYZE analytics_segmentday")
-        log("the week's rows copied to the 52 weeks before it (earlier rows replaced)")
+        # What autovacuum does after a big rewrite, here at once: without it, index scans visit the
+        # replaced rows' pages too (12,700 heap pages instead of 690 for the year by department).
+        with conn.cursor() as c:
+            c.execute("VACUUM ANALYZE analytics_segmentday")
+        log("the week's rows copied to the 52 weeks before it (earlier rows replaced, then vacuumed)")
     results["segment_rows"] = SegmentDay.objects.count()
     results["filled_days"] = FillState.objects.filter(stat=SEGMENTS).count()
 
