@@ -99,3 +99,13 @@ class VectorIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.lexsort((-ids[top], -scores[top]))]
         return [(int(ids[i]), float(scores[i])) for i in top]
+
+    def cosines(self, vector: np.ndarray, ids: Iterable[int]) -> dict[int, float]:
+        """The cosine of `vector` with each of `ids` that has a vector here (from memory, no query;
+        call after `nearest`, which refreshes)."""
+        with self._lock:
+            rows = [(i, self._position[i]) for i in ids if i in self._position]
+            if not rows or self._matrix.shape[1] != len(vector):
+                return {}
+            scores = self._matrix[[p for _, p in rows]] @ vector.astype(np.float32)
+        return {i: float(s) for (i, _), s in zip(rows, scores, strict=True)}

@@ -320,6 +320,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.embeddings_backfill",
         "schedule": crontab(minute=40),
     },
+    # The same for every kind registered with common.retrieval (questions, groups, skills).
+    "common-text-vectors-backfill": {
+        "task": "common.text_vectors_backfill",
+        "schedule": crontab(minute=45),
+    },
 }
 HIVE_DIGEST_BATCH_SIZE = env_int("HIVE_DIGEST_BATCH_SIZE", 500)
 # Searches that found nothing: how many days of counts are kept, and different queries a day at most.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("follow/people/<int:profile_id>/", views.person_follow, name="person_follow"),
     path("mention/<str:handle>/", views.mention, name="mention"),
     path("mentions/suggest/", views.mention_suggest, name="mention_suggest"),
+    path("questions/already-answered/", views.already_answered, name="already_answered"),
     path("new-posts/", views.new_posts, name="new_posts"),
     path("live/", views.live, name="live"),
     path("posts/<int:post_id>/", views.post_detail, name="post"),

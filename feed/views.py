@@ -12,6 +12,7 @@ from django.utils.http import parse_etags
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.views import action_run, bad_cursor_400, form_errors_add, redirect_next
+from feed import already_answered as answered
 from feed import holds as feed_holds
 from feed import live as feed_live
 from feed import polls, scheduling, selectors, services
@@ -434,3 +435,15 @@ def mention_suggest(request):
     """mentions.js: a listbox of up to 8 colleagues for the "@..." being typed (a GET: nothing changes)."""
     candidates = selectors.mention_candidates(query=request.GET.get("q", "")[:100])
     return render(request, "feed/_mention_suggestions.html", {"candidates": candidates})
+
+
+@require_GET
+def already_answered(request):
+    """htmx: while a question is typed (the compose box in question mode, an event's question form),
+    what already answers it. Anything but a question gets an empty answer."""
+    found = None
+    if request.GET.get("kind", "question") == "question":
+        found = answered.already_answered(
+            viewer=viewer_profile(request), text=request.GET.get("body", "")[:3000]
+        )
+    return render(request, "feed/_already_answered.html", {"found": found})

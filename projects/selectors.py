@@ -1,6 +1,5 @@
 """Reads of projects: the index, one project, someone's projects, and look-alikes of a draft."""
 
-import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -8,7 +7,7 @@ from django.db import connection
 from django.db.models import Case, Max, QuerySet, Value, When
 from django.db.models.functions import Lower
 
-from common import sentence_embeddings
+from common import retrieval
 from common.pagination import Page, keyset_page
 from common.vector_index import VectorIndex
 from expertise.models import Skill
@@ -237,20 +236,21 @@ def project_look_alikes(
         ids = _candidates_postgresql(name=name, summary=summary, tags=tags)
     else:
         ids = _candidates_scan(name=name, summary=summary, tags=tags)
-    model = sentence_embeddings.encoder()
-    draft = model.encode([similarity.embedding_text(name, summary)])[0] if model is not None else None
-    near: list[int] = []
-    if model is not None and draft is not None:
-        index = projects_vector_index(model_name=model.name)
-        near = [pk for pk, _ in index.nearest(draft, k=similarity.SEMANTIC_CANDIDATES + 1)]
-        ids.extend(near)
-    ids = list(dict.fromkeys(i for i in ids if i != exclude_id))
+    # The shared retrieval (common.retrieval): the draft's nearest projects by meaning joined to
+    # those found by words, each with its cosine from the in-memory index.
+    draft = retrieval.draft_read(similarity.embedding_text(name, summary))
+    matches = retrieval.similar(
+        corpus=PROJECTS, draft=draft, word_ids=ids, k=similarity.SEMANTIC_CANDIDATES + 1
+    )
+    near = [m.id for m in matches if m.by_meaning is not None]
+    ids = list(dict.fromkeys(i for i in [*ids, *near] if i != exclude_id))
     if not ids:
         return nothing
     # Names of tags straight from the through-table: taggit's prefetch costs ~0.3 ms per project.
     projects = {p.pk: p for p in Project.objects.select_related("department").filter(pk__in=ids)}
-    if any(pk not in projects and pk != exclude_id for pk in near):
-        index.discard()  # a neighbour was deleted: re-read the vectors at the next look-up
+    if draft.model_name is not None and any(pk not in projects and pk != exclude_id for pk in near):
+        # a neighbour was deleted: re-read the vectors at the next look-up
+        retrieval.corpus_index(PROJECTS, model_name=draft.model_name).discard()
     tag_names: dict[int, list[str]] = {}
     for project_id, tag_name in ProjectTag.objects.filter(content_object_id__in=ids).values_list(
         "content_object_id", "tag__name"
@@ -261,11 +261,8 @@ def project_look_alikes(
         for p in projects.values()
     ]
     semantic = None
-    if model is not None and draft is not None:
-        stored = ProjectEmbedding.objects.filter(project_id__in=list(projects), model=model.name).values_list(
-            "project_id", "vector"
-        )
-        semantic = {pk: float(draft @ sentence_embeddings.vector_from_bytes(bytes(v))) for pk, v in stored}
+    if draft.vector is not None:
+        semantic = {m.id: m.cosine for m in matches if m.cosine is not None and m.id in projects}
     result = similarity.tiers(
         name=name,
         summary=summary,
@@ -320,14 +317,14 @@ def _embedding_rows(model_name: str, since: datetime | None) -> list[tuple[int, 
     return list(qs.values_list("project_id", "vector", "computed_at").iterator(chunk_size=2000))
 
 
-@functools.cache
+# Projects keep their vectors in their own table (ProjectEmbedding, older than common's TextVector).
+PROJECTS = retrieval.Corpus(name="projects.project", latest=_embedding_latest, rows=_embedding_rows)
+
+
 def projects_vector_index(*, model_name: str) -> VectorIndex:
     """Every project's sentence vector in this process's memory, for nearest neighbours by meaning;
     it re-reads what changed at each look-up (one aggregate query when nothing did)."""
-    return VectorIndex(
-        latest=functools.partial(_embedding_latest, model_name),
-        rows=functools.partial(_embedding_rows, model_name),
-    )
+    return retrieval.corpus_index(PROJECTS, model_name=model_name)
 
 
 def _corpus_size() -> int:

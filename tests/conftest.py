@@ -42,6 +42,12 @@ def _sentence_model_only_when_asked(request, settings):
     others match projects by words, as Hive does with HIVE_SEMANTIC_MODEL=off."""
     if request.node.get_closest_marker("sentence_model") is None:
         settings.HIVE_SEMANTIC_MODEL = "off"
+    else:
+        # Each test's database starts empty: vectors another test left in this process's memory
+        # would be newer than this test's and hide them (common.vector_index reads what is newer).
+        from common.retrieval import indexes_forget
+
+        indexes_forget()
 
 
 @pytest.fixture(autouse=True)
