@@ -185,7 +185,11 @@ def vectors_compute(*, kind: str, ids: list[int]) -> int:
     if not texts:
         return 0
     order = list(texts)
-    vectors = model.encode([" ".join(texts[i].split())[:DRAFT_CHARS] for i in order])
+    cleaned = [" ".join(texts[i].split())[:DRAFT_CHARS] for i in order]
+    # Rows with the same text (a template, a name used twice) are encoded once.
+    distinct = list(dict.fromkeys(cleaned))
+    encoded = dict(zip(distinct, model.encode(distinct), strict=True))
+    vectors = [encoded[text] for text in cleaned]
     now = timezone.now()
     TextVector.objects.bulk_create(
         [

@@ -11,7 +11,9 @@ from events.models import Event, Question, QuestionVote
 from profiles import roles
 from profiles.models import Profile
 
-QUESTIONS_PAGE_SIZE = 50
+# Per list (open, answered): 20 + 20 cards keep the page under its 100 ms budget at 2,000 questions
+# (bench/leaders/measure.py); the rest is one "More" link away, by cursor.
+QUESTIONS_PAGE_SIZE = 20
 
 
 def event_readable_q(*, member_ids: frozenset[int], prefix: str = "community") -> Q:
