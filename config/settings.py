@@ -392,6 +392,9 @@ LOGGING = {
 
 # --- Hive ------------------------------------------------------------------------------------
 HIVE_POST_MAX_LENGTH = 5000
+# The newcomer path (feed/newcomers.py): the checklist on Home and the tips, for this many days from a
+# person's start date (or sign-up). 0 turns it off.
+HIVE_NEWCOMER_DAYS = env_int("HIVE_NEWCOMER_DAYS", 30)
 HIVE_COMMENT_MAX_LENGTH = 2000
 HIVE_PAGE_SIZE = 20
 # Multiplies every rate limit (moderation/ratelimit.py); the test suite raises it so no test trips one.

@@ -15,7 +15,7 @@ from common.views import action_run, bad_cursor_400, form_errors_add, redirect_n
 from feed import already_answered as answered
 from feed import holds as feed_holds
 from feed import live as feed_live
-from feed import polls, scheduling, selectors, services
+from feed import newcomers, polls, scheduling, selectors, services
 from feed.forms import CommentForm, PollForm, PostForm
 from feed.models import Post
 from moderation.ratelimit import rate_limited
@@ -81,6 +81,7 @@ def _feed(request, *, scope: str):
         "scope": scope,
         "following_nothing": following_nothing,
         "can_announce": can_announce,
+        "newcomer": newcomers.checklist_for(viewer=viewer),  # no query unless the viewer is new
     }
     return render(request, "feed/home.html", context, status=400 if form.errors else 200)
 
@@ -206,7 +207,7 @@ def person_follow(request, profile_id: int):
             f"{'You follow' if now_following else 'You no longer follow'} {person.display_name}."
         ),
     )
-    return redirect(person)
+    return redirect_next(request, fallback=person)  # back to the newcomer checklist, when it came from there
 
 
 def _post_or_404(request, post_id: int, *, held_too: bool = False):

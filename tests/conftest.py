@@ -51,6 +51,14 @@ def _sentence_model_only_when_asked(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _newcomer_path_only_when_asked(request, settings):
+    """Every factory-made person joined today, so each would be a newcomer with a checklist on Home and
+    a tip on every page: only tests marked `newcomer_path` get them (tests/feed/test_newcomers.py)."""
+    if request.node.get_closest_marker("newcomer_path") is None:
+        settings.HIVE_NEWCOMER_DAYS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -190,6 +190,7 @@ class Company:
             # "Already answered?" and "a similar group exists" (issue 15).
             "already answered": "/questions/already-answered/?body=Who+runs+the+kubernetes+upgrades%3F",
             "similar groups": "/groups/new/similar/?name=Platform+people&description=kubernetes",
+            "newcomer figures": "/newcomers/figures/",
         }
 
 

@@ -378,6 +378,8 @@ def comms_pages(w) -> dict[str, tuple[str, list[str]]]:
         # Recognition (issue 13): who asks for which reward.
         "reward requests": ("/kudos/rewards/requests/", [w.mallory.display_name, w.reward.name]),
         "recognition rings": ("/kudos/rings/", [w.mallory.display_name]),
+        # Leaders (issue 15): what newcomers completed, counts only.
+        "newcomer figures": ("/newcomers/figures/", []),
     }
 
 
