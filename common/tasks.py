@@ -16,7 +16,7 @@ def outbox_relay() -> int:
 )
 def text_vectors_compute(kind: str, object_id: int) -> int:
     """Idempotent: (re)computes one row's sentence vector from its current text."""
-    from common.retrieval import vectors_compute
+    from common.similar_text import vectors_compute
 
     return vectors_compute(kind=kind, ids=[object_id])
 
@@ -27,6 +27,6 @@ def text_vectors_compute(kind: str, object_id: int) -> int:
 def text_vectors_backfill(limit: int = 5000) -> int:
     """Idempotent: vectors for rows of every registered kind that have none of the current model
     (hourly): rows that came in without a service (bulk loads), a failed task, a changed model."""
-    from common.retrieval import kinds, vectors_backfill
+    from common.similar_text import kinds, vectors_backfill
 
     return sum(vectors_backfill(kind=name, limit=limit) for name in kinds())

@@ -8,7 +8,7 @@ class CommunitiesConfig(AppConfig):
     verbose_name = "Groups"
 
     def ready(self) -> None:
-        from common.retrieval import Kind, kind_register
+        from common.similar_text import Kind, kind_register
         from communities import selectors
 
         # Groups' names and descriptions as sentence vectors, for "a similar group exists".

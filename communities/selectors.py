@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from common import retrieval
+from common import similar_text
 from common.pagination import Page, keyset_page
 from communities.models import Community, GroupInvitation, JoinRequest, Membership
 from profiles.models import Profile
@@ -118,7 +118,6 @@ def member_community_ids_of_many(*, profile_ids: Collection[int]) -> dict[int, f
 # --- "A similar group exists" while a group is being created --------------------------------------
 
 GROUP_KIND = "communities.community"
-GROUPS = retrieval.Corpus.stored(GROUP_KIND)
 SIMILAR_SHOWN = 3
 SIMILAR_NEAREST = 10
 SIMILAR_WORD_CANDIDATES = 20
@@ -142,15 +141,15 @@ class SimilarGroup:
 
 
 def similar_groups(*, name: str, description: str = "") -> list[SimilarGroup]:
-    """Existing groups like the one being created, by meaning and by words (common.retrieval). Every
+    """Existing groups like the one being created, by meaning and by words (common.similar_text). Every
     group is listed in the directory, private ones too, so every group can be shown. Queries: the
     vectors' freshness, the word candidates, the groups."""
     name, description = " ".join((name or "").split())[:100], (description or "").strip()[:2000]
     if len(name) + len(description) < 3:
         return []
-    draft = retrieval.draft_read(group_text(name, description))
+    draft = similar_text.draft_read(group_text(name, description))
     word_ids = _group_ids_by_words(f"{name} {description}", name=name)
-    matches = retrieval.similar(corpus=GROUPS, draft=draft, word_ids=word_ids, k=SIMILAR_NEAREST)
+    matches = similar_text.similar(kind=GROUP_KIND, draft=draft, word_ids=word_ids, k=SIMILAR_NEAREST)
     groups = Community.objects.in_bulk([m.id for m in matches])
     found = []
     for match in matches:

@@ -5,7 +5,7 @@ class ExpertiseConfig(AppConfig):
     name = "expertise"
 
     def ready(self):
-        from common.retrieval import Kind, kind_register
+        from common.similar_text import Kind, kind_register
         from profiles.selectors import directory_filter_register
         from profiles.signals import accounts_activation_changed
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value, Window
 from django.db.models.functions import Lower, RowNumber
 
-from common import retrieval, sentence_embeddings
+from common import similar_text
 from common.pagination import Page, keyset_page
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill, SkillAlias
 from profiles.models import Profile, User
@@ -437,7 +437,6 @@ def skill_names_lowercase_of_many(*, profile_ids: Collection[int]) -> dict[int, 
 # --- People who know what a question is about ("already answered?", feed.already_answered) --------
 
 SKILL_KIND = "expertise.skill"
-SKILLS = retrieval.Corpus.stored(SKILL_KIND)
 # A skill's name is a word or two, so its cosine with a whole question is low even when it is the
 # topic: 0.45-0.6 for "Kubernetes" and a question about pods, under 0.35 for unrelated skills.
 SKILL_FLOOR = 0.4
@@ -459,11 +458,11 @@ def skills_matching(*, text: str, vector: np.ndarray | None, limit: int = SKILLS
     words = [w.strip(".-").lower() for w in _GRAM.findall(text or "")]
     words = [w for w in words if w]
     grams = {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
-    near: dict[int, float] = {}
-    model = sentence_embeddings.encoder()
-    if vector is not None and model is not None:
-        index = retrieval.corpus_index(SKILLS, model_name=model.name)
-        near = {pk: cosine for pk, cosine in index.nearest(vector, k=limit) if cosine >= SKILL_FLOOR}
+    near = {
+        pk: cosine
+        for pk, cosine in similar_text.nearest(kind=SKILL_KIND, vector=vector, k=limit)
+        if cosine >= SKILL_FLOOR
+    }
     if not grams and not near:
         return []
     aliased = SkillAlias.objects.annotate(al=Lower("name")).filter(al__in=grams).values("skill_id")

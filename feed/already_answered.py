@@ -1,7 +1,7 @@
 """ "Already answered?": while someone types a question, what the network already knows about it.
 
 Up to three questions with an accepted answer, a few posts, and people listing the matching skill,
-found by meaning (the sentence model, common.retrieval) and by words (PostgreSQL full-text search),
+found by meaning (the sentence model, common.similar_text) and by words (PostgreSQL full-text search),
 in a fixed number of queries whatever the number of questions:
 
   1. the viewer's groups (communities.selectors.member_community_ids)
@@ -24,14 +24,13 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Q
 
-from common import retrieval
+from common import similar_text
 from communities.selectors import member_community_ids, readable_q
 from expertise.selectors import SkillHolder, skill_holders_matching
 from feed.models import Comment, Post
 from profiles.models import Profile
 
 QUESTION_KIND = "feed.question"
-QUESTIONS = retrieval.Corpus.stored(QUESTION_KIND)
 
 QUESTIONS_SHOWN = 3
 POSTS_SHOWN = 3
@@ -77,7 +76,7 @@ def already_answered(*, viewer: Profile, text: str, exclude_post_id: int | None 
     text = " ".join((text or "").split())
     if len(text) < MIN_CHARS:
         return AlreadyAnswered()
-    draft = retrieval.draft_read(text)
+    draft = similar_text.draft_read(text)
     member_ids = member_community_ids(profile=viewer)
     questions = _answered_questions(draft=draft, member_ids=member_ids, exclude_post_id=exclude_post_id)
     shown = {q.post.pk for q in questions}
@@ -97,10 +96,10 @@ def _readable(member_ids: frozenset[int]) -> Q:
 
 
 def _answered_questions(
-    *, draft: retrieval.Draft, member_ids: frozenset[int], exclude_post_id: int | None
+    *, draft: similar_text.Draft, member_ids: frozenset[int], exclude_post_id: int | None
 ) -> list[AnsweredQuestion]:
     word_ids = _answered_question_ids_by_words(draft.text)
-    matches = retrieval.similar(corpus=QUESTIONS, draft=draft, word_ids=word_ids, k=NEAREST)
+    matches = similar_text.similar(kind=QUESTION_KIND, draft=draft, word_ids=word_ids, k=NEAREST)
     if not matches:
         return []
     rows = {
@@ -256,4 +255,4 @@ def question_ids() -> list[int]:
     )
 
 
-QUESTION_VECTORS = retrieval.Kind(name=QUESTION_KIND, texts=question_texts, all_ids=question_ids)
+QUESTION_VECTORS = similar_text.Kind(name=QUESTION_KIND, texts=question_texts, all_ids=question_ids)

@@ -5,7 +5,7 @@ class FeedConfig(AppConfig):
     name = "feed"
 
     def ready(self) -> None:
-        from common.retrieval import kind_register
+        from common.similar_text import kind_register
         from communities.page_parts import group_page_part_register
         from feed import holds, selectors, services
         from feed.already_answered import QUESTION_VECTORS

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from taggit.models import Tag
 
-from common import live, retrieval
+from common import live, similar_text
 from common.images import PreparedImage, image_prepare
 from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
@@ -87,7 +87,7 @@ def post_create(
         feed_notify.mentions_notify(post=post, actor=author, text=body, url=post.get_absolute_url())
         feed_live.post_changed(post=post, tag_ids=tag_ids)
     if kind == Post.Kind.QUESTION:  # found by meaning by the next "already answered?" (feed.already_answered)
-        retrieval.vectors_compute_after_commit(kind=QUESTION_KIND, object_id=post.pk)
+        similar_text.vectors_compute_after_commit(kind=QUESTION_KIND, object_id=post.pk)
     return post
 
 

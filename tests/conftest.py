@@ -45,9 +45,10 @@ def _sentence_model_only_when_asked(request, settings):
     else:
         # Each test's database starts empty: vectors another test left in this process's memory
         # would be newer than this test's and hide them (common.vector_index reads what is newer).
-        from common.retrieval import indexes_forget
+        from common import retrieval
 
-        indexes_forget()
+        retrieval.vector_index.cache_clear()
+        retrieval.draft_vectors_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,11 @@
 """ "A similar group exists": while a group is being created, existing groups with the same purpose,
-found by meaning and by words (communities.selectors.similar_groups, common.retrieval)."""
+found by meaning and by words (communities.selectors.similar_groups, common.similar_text)."""
 
 import pytest
 from django.urls import reverse
 
 from common.models import TextVector
-from common.retrieval import vectors_backfill
+from common.similar_text import vectors_backfill
 from communities.models import Community
 from communities.selectors import GROUP_KIND, similar_groups
 from communities.services import community_create

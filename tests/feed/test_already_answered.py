@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from common.models import TextVector
-from common.retrieval import vectors_backfill
+from common.similar_text import vectors_backfill
 from communities.models import Community, Membership
 from feed import already_answered as aa
 from feed.models import Post

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from common import sentence_embeddings
-from common.retrieval import kinds, vectors_backfill
+from common.similar_text import kinds, vectors_backfill
 
 
 class Command(BaseCommand):
