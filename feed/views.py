@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
@@ -381,7 +382,8 @@ def poll_vote(request, post_id: int):
         lambda: polls.poll_vote(post_id=post_id, voter=viewer_profile(request), option_ids=option_ids),
         success="Thanks for voting.",
     )
-    return redirect("feed:post", post_id=post_id)
+    # Back where the vote was cast (an event's live poll), else the poll's own page.
+    return redirect_next(request, fallback=reverse("feed:post", args=[post_id]))
 
 
 @require_POST
