@@ -7,48 +7,11 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 
 from profiles.models import User
-from tests.accounts.saml_idp import SamlIdp
+from tests.accounts.saml_idp import AUDIENCE, LOGIN, SamlIdp
+from tests.accounts.saml_idp import saml_sign_in as sign_in
 from tests.factories import ProfileFactory
 
-pytestmark = pytest.mark.django_db
-
-LOGIN = "/accounts/saml/company/login/"
-AUDIENCE = "http://hive.example.com/accounts/saml/company/metadata/"
-
-
-@pytest.fixture(scope="module")
-def idp():
-    return SamlIdp.create()
-
-
-HOST = "hive.example.com"  # python3-saml refuses single-label hosts such as "testserver"
-
-
-@pytest.fixture(autouse=True)
-def _host_header(client, settings):
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]
-    client.defaults["HTTP_HOST"] = HOST  # browsers send it; python3-saml builds its URLs from it
-
-
-@pytest.fixture
-def saml(idp, settings):
-    settings.SOCIALACCOUNT_PROVIDERS = idp.app_settings()
-    return idp
-
-
-def sign_in(client, idp, *, subject, email, verified="true", name="Riley Stone", **response_options):
-    started = client.post(LOGIN)
-    assert started.status_code == 302 and started["Location"].startswith("https://idp.example.test/saml/sso")
-    request_id, acs, relay_state = SamlIdp.request_of(started["Location"])
-    attributes = {"email": email, "displayName": name}
-    if verified is not None:
-        attributes["email_verified"] = verified
-    signer = response_options.pop("signer", idp)
-    saml_response = signer.response(
-        request_id=request_id, acs=acs, audience=AUDIENCE, subject=subject, attributes=attributes,
-        **response_options,
-    )  # fmt: skip
-    return client.post(acs, {"SAMLResponse": saml_response, "RelayState": relay_state}, follow=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("saml_host")]
 
 
 def test_a_verified_first_sign_in_creates_the_person_and_a_repeat_reuses_the_account(client, saml):
@@ -118,3 +81,22 @@ def test_an_unsolicited_response_is_refused(client, saml):
     answer = client.post("/accounts/saml/company/acs/", {"SAMLResponse": saml_response}, follow=True)
     assert not answer.wsgi_request.user.is_authenticated
     assert not User.objects.filter(email="x@example.com").exists()
+
+
+def test_a_response_without_an_email_is_refused_with_hives_page(client, saml):
+    answer = sign_in(client, saml, subject="00u-noemail", email=None)
+    assert answer.status_code == 403
+    assert b"did not include an email address" in answer.content
+    assert not SocialAccount.objects.exists()
+
+
+def test_a_deactivated_person_is_refused_with_hives_page(client, saml):
+    from profiles.services import company_addresses_verify
+
+    gone = ProfileFactory(user__email="left@example.com", user__is_active=False)
+    company_addresses_verify(users=[gone.user])
+    answer = sign_in(client, saml, subject="00u-left", email="left@example.com")
+    assert answer.status_code == 403
+    assert b"deactivated" in answer.content
+    assert not answer.wsgi_request.user.is_authenticated
+    assert not SocialAccount.objects.filter(user=gone.user).exists()
