@@ -6,7 +6,7 @@ in a fixed number of queries whatever the number of questions:
 
   1. the viewer's groups (communities.selectors.member_community_ids)
   2. the question vectors' freshness (common.vector_index; plus the new vectors when there are some)
-  3. answered questions sharing the draft's rarer words (feed_answered_question_words, migration 0015)
+  3. answered questions sharing the draft's rarer words (feed_answered_question_words, migration 0016)
   4. the candidate questions the viewer may read, with their answers (one query, joins)
   5-6. posts sharing the draft's rarer words (search_post_body_english), ranked among the newest
      matches, then the few shown

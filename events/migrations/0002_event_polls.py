@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0001_initial'),
-        ('feed', '0016_newcomer_path'),
+        ('feed', '0017_newcomer_path'),
     ]
 
     operations = [

@@ -32,5 +32,5 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     atomic = False
-    dependencies = [("feed", "0014_held_for_review")]
+    dependencies = [("feed", "0015_announcement_view_seen_idx")]
     operations = [migrations.RunPython(create, drop, elidable=True)]

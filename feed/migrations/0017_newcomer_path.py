@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feed', '0015_answered_question_words'),
+        ('feed', '0016_answered_question_words'),
         ('profiles', '0007_remove_profile_digest_opt_in'),
     ]
 
