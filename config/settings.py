@@ -115,6 +115,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: it pays off on long analytic scans, and Hive's queries are short. A plan
+    # whose cost crosses jit_above_cost (100,000) spent 300-600 ms compiling to save microseconds, and
+    # search's session (search/backends/postgres.py) turns seq scans off, which adds a cost of 10^10
+    # to any plan on a table without a usable index: every such query crossed it.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
