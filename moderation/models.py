@@ -123,6 +123,9 @@ class Case(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     # The first claim, escalation or decision: "time to first action" in the published figures.
     first_action_at = models.DateTimeField(null=True, blank=True)
+    # When its flags' weights reached settings.HIVE_FLAG_HIDE_WEIGHT and the content was hidden pending
+    # this decision (moderation.holds): a keep or a warning shows it again.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

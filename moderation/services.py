@@ -190,7 +190,9 @@ def flag_create(
         case.decision = ""
         case.clause = None
         case.first_action_at = None
+        case.hidden_at = None
     weight = flag_weight(**flagger_record(flagger_id=flagger.pk))
+    score = weight if reopened else case.score + weight  # the row is locked: nobody else adds meanwhile
     try:
         with transaction.atomic():
             flag = Flag.objects.create(
@@ -205,7 +207,10 @@ def flag_create(
         raise ValidationError(f"You have already flagged this {what}; a moderator will review it.") from exc
     case.flag_count = models.F("flag_count") + 1
     # A case back from a decision starts afresh: the flags behind that decision were weighed then.
-    case.score = weight if reopened else models.F("score") + weight
+    case.score = score
+    hide = _hide_due(case, score=score, content_type=content_type)
+    if hide:
+        case.hidden_at = timezone.now()
     case.save(
         update_fields=[
             "flag_count",
@@ -219,6 +224,7 @@ def flag_create(
             "decision",
             "clause",
             "first_action_at",
+            "hidden_at",
         ]
     )
     audit_record(
@@ -229,7 +235,50 @@ def flag_create(
         clause=clause.pk if clause else None,
         weight=weight,
     )
+    if hide:
+        _content_hide(case, content=content, content_type=content_type, score=score)
     return flag
+
+
+def _hide_due(case: Case, *, score: float, content_type: ContentType) -> bool:
+    """Whether this flag tips the content into hiding: a case waiting for its first decision (one kept
+    before starts afresh), not hidden yet, its flags' weights at the threshold, of a kind that can be held."""
+    threshold = settings.HIVE_FLAG_HIDE_WEIGHT
+    return (
+        threshold > 0
+        and case.status == Case.Status.OPEN
+        and case.hidden_at is None
+        and score >= threshold
+        and holds.can_hold(content_type)
+    )
+
+
+def _content_hide(case: Case, *, content: Moderatable, content_type: ContentType, score: float) -> None:
+    """In the flag's transaction: the content is hidden, the trail says why, and its author is told."""
+    holds.content_hold(content_type, object_id=case.object_id)
+    threshold = settings.HIVE_FLAG_HIDE_WEIGHT
+    audit_record(
+        actor=None,  # the flags together, not the last flagger, hid it
+        action="case.hide",
+        target=case,
+        before="shown",
+        after="hidden",
+        score=round(score, 3),
+        threshold=threshold,
+    )
+    from notifications.services import notify
+
+    what = content_type.name
+    notify(
+        recipients=[case.content_author],
+        kind="moderation",
+        actor=None,  # flaggers stay anonymous to the author
+        summary=(
+            f"Your {what} is hidden until a moderator reviews it: several colleagues flagged it. "
+            "You can still see it; you'll be told what is decided."
+        ),
+        url=content.get_absolute_url(),
+    )
 
 
 @transaction.atomic
@@ -265,6 +314,7 @@ def case_open(
             claimed_by=None,
             claimed_at=None,
             first_action_at=None,
+            hidden_at=None,
         )
     elif not created and score:
         Case.objects.filter(pk=case.pk).update(score=models.F("score") + score)

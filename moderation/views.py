@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -118,6 +119,7 @@ def case(request, case_id: int):
             decisions=Case.Decision.choices,
             suspend_max=services.SUSPEND_MAX_DAYS,
             claim_minutes=services.CLAIM_MINUTES,
+            hide_weight=settings.HIVE_FLAG_HIDE_WEIGHT,
             suspension=selectors.suspension_active(profile_id=case.content_author_id),
             can_decide=services.case_decidable_by(case=case, moderator=viewer),
         )
