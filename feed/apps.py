@@ -18,12 +18,16 @@ class FeedConfig(AppConfig):
             readable=selectors.post_readable,
             restore=services.post_restore_by_moderator,
             history=selectors.post_history,
+            edit=services.post_edit_by_moderator,
+            text=lambda post: post.body,
         )
         moderatable_register(
             Comment,
             remove=services.comment_remove_by_moderator,
             readable=selectors.comment_readable,
             restore=services.comment_restore_by_moderator,
+            edit=services.comment_edit_by_moderator,
+            text=lambda comment: comment.body,
         )
         holdable_register(Post, hold=holds.post_hold, release=holds.post_release)
         holdable_register(Comment, hold=holds.comment_hold, release=holds.comment_release)

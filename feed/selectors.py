@@ -297,8 +297,9 @@ def _thread_cursor_at(top_level: QuerySet[Comment], *, post: Post, comment_id: i
 
 
 def post_revisions(*, post: Post, limit: int = 50) -> list[PostRevision]:
-    """Earlier versions, newest first. Only called for posts the viewer can already see."""
-    return list(post.revisions.order_by("-replaced_at")[:limit])
+    """Earlier versions, newest first. Only called for posts the viewer can already see. What a moderator
+    edited out is not among them (moderators read it on the case page)."""
+    return list(post.revisions.filter(moderator_only=False).order_by("-replaced_at")[:limit])
 
 
 def post_history(*, object_id: int, limit: int = 50) -> list[tuple[datetime, str]]:

@@ -88,10 +88,12 @@ class Case(models.Model):
         APPEALED = "appealed", "Appealed by its author"
         ESCALATED = "escalated", "Escalated to admins"
         RESTORED = "restored", "Restored by an admin"
+        EDITED = "edited", "Edited by a moderator"
 
     class Decision(models.TextChoices):
         KEEP = "keep", "Keep: nothing wrong"
         WARN = "warn", "Warn the author, keep the content"
+        EDIT = "edit", "Edit it, telling the author why"
         REMOVE = "remove", "Remove"
         SUSPEND = "suspend", "Remove and suspend posting"
 
@@ -126,6 +128,8 @@ class Case(models.Model):
     # When its flags' weights reached settings.HIVE_FLAG_HIDE_WEIGHT and the content was hidden pending
     # this decision (moderation.holds): a keep or a warning shows it again.
     hidden_at = models.DateTimeField(null=True, blank=True)
+    # An edit decision: the text the moderator replaced (an overturned appeal puts it back).
+    edited_from = models.TextField(blank=True)
 
     class Meta:
         constraints = [

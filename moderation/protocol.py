@@ -9,7 +9,7 @@ the functions that restore a removed one and list its earlier versions (the case
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -32,10 +32,15 @@ ReadableFunction = Callable[..., bool]
 RestoreFunction = Callable[..., None]
 # history(object_id=...) -> [(written_at, text)], oldest first: what the content said before its edits.
 HistoryFunction = Callable[..., list[tuple[datetime, str]]]
+# edit(object_id=..., moderator=..., text=...) -> the text it replaced: a moderator's edit (a decision),
+# ValidationError when this piece cannot be edited so; text(content) -> what the moderator starts from.
+EditFunction = Callable[..., str]
+TextFunction = Callable[[Any], str]
 _registry: dict[str, RemoveFunction] = {}
 _readable: dict[str, ReadableFunction] = {}
 _restore: dict[str, RestoreFunction] = {}
 _history: dict[str, HistoryFunction] = {}
+_edit: dict[str, tuple[EditFunction, TextFunction]] = {}
 
 
 def _label(model: type[models.Model]) -> str:
@@ -49,6 +54,8 @@ def moderatable_register(
     readable: ReadableFunction,
     restore: RestoreFunction | None = None,
     history: HistoryFunction | None = None,
+    edit: EditFunction | None = None,
+    text: TextFunction | None = None,
 ) -> None:
     _registry[_label(model)] = remove
     _readable[_label(model)] = readable
@@ -56,6 +63,10 @@ def moderatable_register(
         _restore[_label(model)] = restore
     if history is not None:
         _history[_label(model)] = history
+    if edit is not None:
+        if text is None:
+            raise TypeError("An editable kind says what text a moderator edits (text=...).")
+        _edit[_label(model)] = (edit, text)
 
 
 def model_of(content_type: ContentType) -> type[models.Model]:
@@ -115,3 +126,22 @@ def content_shown(content_type_id: int, *, object_id: int) -> tuple[ContentType,
         model_of(content_type)._default_manager.filter(pk=object_id, removed_at__isnull=True).first(),
     )
     return None if content is None else (content_type, content)
+
+
+def can_edit(content_type: ContentType) -> bool:
+    model = content_type.model_class()
+    return model is not None and _label(model) in _edit
+
+
+def content_text(content_type: ContentType, content) -> str:
+    """The whole text a moderator's edit starts from; empty for a kind that cannot be edited."""
+    editable = _edit.get(_label(model_of(content_type)))
+    return editable[1](content) if editable is not None else ""
+
+
+def content_edit(content_type: ContentType, *, object_id: int, moderator, text: str) -> str:
+    """A moderator rewrites the content; returns the text it replaced. LookupError if it can't be edited."""
+    editable = _edit.get(_label(model_of(content_type)))
+    if editable is None:
+        raise LookupError(f"{content_type.model} cannot be edited")
+    return editable[0](object_id=object_id, moderator=moderator, text=text)

@@ -25,7 +25,9 @@ from moderation.models import (
 )
 from moderation.protocol import (
     Moderatable,
+    can_edit,
     can_restore,
+    content_edit,
     content_remove,
     content_restore,
     content_type_of,
@@ -50,6 +52,10 @@ def audit_record(
 
 def is_moderator(user) -> bool:
     return roles.MODERATORS in roles.user_roles(user)
+
+
+# Decided, and the content still shows (kept, or edited): a fresh flag or rule hit reopens the case.
+DECIDED_SHOWN = (Case.Status.KEPT, Case.Status.EDITED)
 
 
 # --- Guidelines ----------------------------------------------------------------------------------
@@ -177,7 +183,7 @@ def flag_create(
     )
     # Kept (or warned about) before: a fresh flag reopens it. A case still waiting, appealed or escalated
     # just gains the flag.
-    reopened = not created and case.status == Case.Status.KEPT
+    reopened = not created and case.status in DECIDED_SHOWN
     if reopened:
         # Kept before: a fresh flag puts it back in front of moderators as a new case, with the
         # content as it reads now. The earlier decision stays in the audit trail.
@@ -300,7 +306,7 @@ def case_open(
             "score": score,
         },
     )
-    if not created and case.status == Case.Status.KEPT:
+    if not created and case.status in DECIDED_SHOWN:
         Case.objects.filter(pk=case.pk).update(
             status=Case.Status.OPEN,
             opened_at=timezone.now(),
@@ -327,7 +333,7 @@ CLAIM_MINUTES = 15
 SUSPEND_MAX_DAYS = 90
 APPEAL_DAYS = 14
 # Decisions that find the content broke the guidelines: the author is told, and may appeal.
-SANCTIONS = (Case.Decision.WARN, Case.Decision.REMOVE, Case.Decision.SUSPEND)
+SANCTIONS = (Case.Decision.WARN, Case.Decision.EDIT, Case.Decision.REMOVE, Case.Decision.SUSPEND)
 
 
 def _require_moderator(profile: Profile) -> None:
@@ -413,10 +419,12 @@ def case_decide(
     note: str = "",
     clause_id: int | None = None,
     suspend_days: int | None = None,
+    text: str = "",
 ) -> Case:
-    """Decide a case: keep the content; warn its author (content stays); remove it; or remove it and
-    suspend the author's posting for some days. Anything but keep cites the clause broken (or says why
-    in the note), tells the author after commit, and opens a 14-day window to appeal.
+    """Decide a case: keep the content; warn its author (content stays); edit it (`text` replaces what it
+    said; the earlier text is kept); remove it; or remove it and suspend the author's posting for some
+    days. Anything but keep cites the clause broken (or says why in the note), tells the author, and
+    opens a 14-day window to appeal.
 
     Two moderators deciding at once: the row lock serialises them and the second finds it decided.
     """
@@ -429,6 +437,8 @@ def case_decide(
     clause = _decision_clause(clause_id)
     if decision in SANCTIONS and clause is None and not note:
         raise ValidationError("Cite the guideline it breaks, or write the reason the author will read.")
+    if decision == Case.Decision.EDIT and not text.strip():
+        raise ValidationError("Write the text as it should read after your edit.")
     if decision == Case.Decision.SUSPEND and not (
         suspend_days is not None and 1 <= suspend_days <= SUSPEND_MAX_DAYS
     ):
@@ -443,6 +453,15 @@ def case_decide(
         # The owning app hides it (a no-op if its author deleted it meanwhile: their delete stays on record).
         content_remove(case.content_type, object_id=case.object_id, moderator=moderator, at=now)
         case.status = Case.Status.REMOVED
+    elif decision == Case.Decision.EDIT:
+        if not can_edit(case.content_type):
+            raise ValidationError(f"A {case.content_type.name} can't be edited: keep, warn or remove it.")
+        case.edited_from = content_edit(
+            case.content_type, object_id=case.object_id, moderator=moderator, text=text
+        )
+        # Held or hidden, it is fine as edited: shown again (announced now if it never was).
+        holds.case_kept(case=case, moderator=moderator)
+        case.status = Case.Status.EDITED
     else:
         # Held content (a rule, a new member's first posts) is published now, @mentions and all.
         holds.case_kept(case=case, moderator=moderator)
@@ -466,6 +485,7 @@ def case_decide(
             "claimed_by",
             "claimed_at",
             "first_action_at",
+            "edited_from",
         ]
     )
     suspension = None
@@ -491,6 +511,11 @@ def case_decide(
         before="open",
         after=case.status,
         suspended_until=suspension.ends_at.isoformat() if suspension else None,
+        **(
+            {"text_before": case.edited_from, "text_after": text.strip()}
+            if decision == Case.Decision.EDIT
+            else {}
+        ),
     )
     if decision in SANCTIONS:
         _author_tell(case=case, moderator=moderator, suspension=suspension)
@@ -504,6 +529,7 @@ def _author_tell(*, case: Case, moderator: Profile, suspension: Suspension | Non
     what = case.content_type.name
     said = {
         Case.Decision.WARN: f"A moderator warned you about your {what}",
+        Case.Decision.EDIT: f"A moderator edited your {what}",
         Case.Decision.REMOVE: f"A moderator removed your {what}",
         Case.Decision.SUSPEND: f"A moderator removed your {what} and suspended your posting",
     }[Case.Decision(case.decision)]
@@ -571,7 +597,7 @@ def case_appealable(*, case: Case, appellant: Profile | None) -> str | None:
         return "There is no decision against you to appeal."
     if Appeal.objects.filter(case=case).exists():
         return "You have already appealed this decision; an appeal is heard once."
-    if case.status not in (Case.Status.KEPT, Case.Status.REMOVED):
+    if case.status not in (Case.Status.KEPT, Case.Status.EDITED, Case.Status.REMOVED):
         return "This decision can no longer be appealed."
     if timezone.now() > case.decided_at + timedelta(days=APPEAL_DAYS):
         return f"The {APPEAL_DAYS} days to appeal this decision are over."
@@ -620,6 +646,11 @@ def appeal_decide(*, case_id: int, moderator: Profile, overturn: bool, note: str
             if not can_restore(case.content_type):
                 raise ValidationError(f"A {case.content_type.name} cannot be restored.")
             content_restore(case.content_type, object_id=case.object_id, moderator=moderator)
+        elif appeal.status_before == Case.Status.EDITED and case.edited_from:
+            # The author's words come back as they wrote them.
+            content_edit(
+                case.content_type, object_id=case.object_id, moderator=moderator, text=case.edited_from
+            )
         Suspension.objects.filter(case=case, lifted_at__isnull=True).update(lifted_at=now)
         case.flags.update(outcome=Flag.Outcome.REJECTED)
         case.status = Case.Status.KEPT

@@ -18,7 +18,7 @@ from moderation.forms import (
     GuidelinesForm,
 )
 from moderation.models import Case
-from moderation.protocol import content_history, content_readable, content_shown
+from moderation.protocol import can_edit, content_history, content_readable, content_shown, content_text
 from moderation.ratelimit import rate_limited
 from moderation.selectors import current_clause_choices
 from profiles.selectors import viewer_profile
@@ -82,7 +82,13 @@ def queue(request):
     )
 
 
-DONE = {"keep": "kept", "warn": "author warned", "remove": "removed", "suspend": "removed, author suspended"}
+DONE = {
+    "keep": "kept",
+    "warn": "author warned",
+    "edit": "edited, author told why",
+    "remove": "removed",
+    "suspend": "removed, author suspended",
+}
 
 
 def _case_or_404(request, case_id: int) -> Case:
@@ -109,6 +115,7 @@ def case(request, case_id: int):
     if services.is_moderator(request.user):
         flags = list(case.flags.all())
         records = selectors.flagger_records(flagger_ids=[f.flagger_id for f in flags])
+        editable = can_edit(case.content_type) and case.content_object is not None
         for f in flags:
             f.record = records[f.flagger_id]  # type: ignore[attr-defined]
         context.update(
@@ -116,7 +123,12 @@ def case(request, case_id: int):
             past_cases=selectors.author_past_cases(case=case),
             history=content_history(case.content_type, object_id=case.object_id),
             clauses=current_clause_choices(),
-            decisions=Case.Decision.choices,
+            decisions=[
+                (value, label)
+                for value, label in Case.Decision.choices
+                if value != Case.Decision.EDIT or editable
+            ],
+            edit_text=content_text(case.content_type, case.content_object) if editable else "",
             suspend_max=services.SUSPEND_MAX_DAYS,
             claim_minutes=services.CLAIM_MINUTES,
             hide_weight=settings.HIVE_FLAG_HIDE_WEIGHT,
@@ -186,6 +198,7 @@ def decide(request, case_id: int):
             note=data["note"],
             clause_id=data["clause"],
             suspend_days=data["suspend_days"],
+            text=data["text"],
         ),
         success=lambda case: f"Case {case.pk}: {DONE[case.decision]}.",
     )
