@@ -26,6 +26,7 @@ from feed.models import (
     PostTag,
     Reaction,
 )
+from moderation.protocol import Reach
 from profiles.models import Profile
 
 
@@ -306,6 +307,24 @@ def post_history(*, object_id: int, limit: int = 50) -> list[tuple[datetime, str
     """For moderation's case page: what the post said before each edit, oldest first."""
     rows = PostRevision.objects.filter(post_id=object_id).order_by("-replaced_at")[:limit]
     return [(r.written_at, r.body) for r in reversed(rows)]
+
+
+def post_moderation_reach(post: Post) -> Reach:
+    """For moderation's queue: a group's post reaches its members; any other, the whole company."""
+    if post.community_id is None:
+        return Reach(audience=None)
+    community = Community.objects.only("name", "member_count").get(pk=post.community_id)
+    return Reach(audience=community.member_count, group_id=community.pk, group_name=community.name)
+
+
+def comment_moderation_reach(comment: Comment) -> Reach:
+    """A comment reaches whoever reads its post."""
+    community = (
+        Community.objects.filter(posts=comment.post_id).only("name", "member_count").first()
+    )  # one query: the post's group, if any
+    if community is None:
+        return Reach(audience=None)
+    return Reach(audience=community.member_count, group_id=community.pk, group_name=community.name)
 
 
 def author_recent_posts(*, viewer: Profile, author: Profile, limit: int = 5) -> list[Post]:

@@ -105,8 +105,17 @@ class Case(models.Model):
     excerpt = models.TextField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     flag_count = models.PositiveIntegerField(default=0)
-    # The sum of its flags' weights (moderation.services.flag_weight): what orders the queue.
+    # The sum of its flags' weights (moderation.services.flag_weight).
     score = models.FloatField(default=0.0)
+    # How many people can read the content (its group's members, or the company), when last flagged.
+    reach = models.PositiveIntegerField(default=0)
+    # What orders the queue, highest first (then oldest): the score, raised by reach
+    # (moderation.services.case_priority).
+    priority = models.FloatField(default=0.0)
+    # The group the content was written in (none: company-wide), as the owning app said: no foreign key,
+    # moderation knows no group model (moderation/protocol.py). The name is as it was when flagged.
+    group_id = models.PositiveBigIntegerField(null=True, blank=True)
+    group_name = models.CharField(max_length=100, blank=True)
     opened_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(
         Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="moderation_decisions"
@@ -137,13 +146,22 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "opened_at", "id"], name="case_queue_idx"),
-            # The review queue: waiting cases, highest weighted score first, then oldest.
+            # The review queue: waiting cases, highest priority first, then oldest.
             models.Index(
-                F("score").desc(),
+                F("priority").desc(),
                 F("opened_at"),
                 F("id"),
                 name="case_waiting_priority_idx",
                 condition=models.Q(status__in=QUEUE_STATUSES),
+            ),
+            # The queue filtered to one group.
+            models.Index(
+                F("group_id"),
+                F("priority").desc(),
+                F("opened_at"),
+                F("id"),
+                name="case_waiting_group_idx",
+                condition=models.Q(status__in=QUEUE_STATUSES, group_id__isnull=False),
             ),
             models.Index(fields=["content_author", "-opened_at"], name="case_author_idx"),
             # The published figures: decisions in a period.

@@ -8,6 +8,7 @@ the functions that restore a removed one and list its earlier versions (the case
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, cast
 
@@ -43,6 +44,20 @@ _history: dict[str, HistoryFunction] = {}
 _edit: dict[str, tuple[EditFunction, TextFunction]] = {}
 
 
+@dataclass(frozen=True)
+class Reach:
+    """Who can read a piece of content: what the review queue weighs (beside its flags) and filters by."""
+
+    audience: int | None  # how many people can read it; None: everyone in the company
+    group_id: int | None = None  # the group it was written in, if any
+    group_name: str = ""
+
+
+# reach(content) -> Reach. Without one, content is readable company-wide and in no group.
+ReachFunction = Callable[[Any], Reach]
+_reach: dict[str, ReachFunction] = {}
+
+
 def _label(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
@@ -56,6 +71,7 @@ def moderatable_register(
     history: HistoryFunction | None = None,
     edit: EditFunction | None = None,
     text: TextFunction | None = None,
+    reach: ReachFunction | None = None,
 ) -> None:
     _registry[_label(model)] = remove
     _readable[_label(model)] = readable
@@ -67,6 +83,8 @@ def moderatable_register(
         if text is None:
             raise TypeError("An editable kind says what text a moderator edits (text=...).")
         _edit[_label(model)] = (edit, text)
+    if reach is not None:
+        _reach[_label(model)] = reach
 
 
 def model_of(content_type: ContentType) -> type[models.Model]:
@@ -145,3 +163,8 @@ def content_edit(content_type: ContentType, *, object_id: int, moderator, text: 
     if editable is None:
         raise LookupError(f"{content_type.model} cannot be edited")
     return editable[0](object_id=object_id, moderator=moderator, text=text)
+
+
+def content_reach(content_type: ContentType, content) -> Reach:
+    reach = _reach.get(_label(model_of(content_type)))
+    return reach(content) if reach is not None else Reach(audience=None)

@@ -64,7 +64,8 @@ def queue(request):
     admin = request.user.is_superuser
     filters = selectors.QueueFilter.from_query(request.GET)
     page = selectors.queue_page(cursor=request.GET.get("cursor"), filters=filters, admin=admin)
-    counts = selectors.queue_counts(admin=admin)
+    queue_counts = selectors.queue_counts(admin=admin)
+    counts = queue_counts.by_status
     return render(
         request,
         "moderation/queue.html",
@@ -73,6 +74,7 @@ def queue(request):
             "filters": filters,
             "filter_query": filters.as_query(),
             "counts": counts,
+            "groups": queue_counts.groups,
             "clauses": selectors.clauses_for_filter(),
             "kinds": sorted(selectors.QUEUE_KINDS),
             "statuses": [(v, label, counts[v]) for v, label in Case.Status.choices if v in counts],
