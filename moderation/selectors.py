@@ -118,7 +118,7 @@ def queue_counts(*, admin: bool) -> QueueCounts:
     counts = {s: by_status.get(s, 0) for s in QUEUE_STATUSES if admin or s != Case.Status.ESCALATED}
     counts["all"] = sum(counts.values())
     ordered = sorted((tuple(g) for g in groups.values()), key=lambda g: (str(g[1]).casefold(), g[0]))
-    return QueueCounts(by_status=counts, groups=ordered)  # type: ignore[arg-type]
+    return QueueCounts(by_status=counts, groups=ordered)
 
 
 def clauses_for_filter() -> list[GuidelineClause]:
