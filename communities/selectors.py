@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from common.pagination import Page, keyset_page
 from communities.models import Community, GroupInvitation, JoinRequest, Membership
+from moderation.protocol import Reach
 from profiles.models import Profile
 
 
@@ -110,3 +111,13 @@ def member_community_ids_of_many(*, profile_ids: Collection[int]) -> dict[int, f
     ):
         groups[profile_id].add(community_id)
     return {pk: frozenset(ids) for pk, ids in groups.items()}
+
+
+def community_moderation_reach(community: Community) -> Reach:
+    """For moderation's queue: anyone can open a group's page, public or private; its members most."""
+    return Reach(audience=None, group_id=community.pk, group_name=community.name)
+
+
+def community_moderation_readable(*, object_id: int, viewer: Profile) -> bool:
+    """Every group's page (name and description) is open to everyone signed in, private ones included."""
+    return viewer is not None and Community.objects.filter(pk=object_id).exists()

@@ -1,7 +1,9 @@
 """What moderation needs of any content it works on, so it never imports the apps that own it.
 
-A moderatable model has an `author` (a Profile), a `removed_at` field (set: hidden from everyone),
-`get_absolute_url()`, and `moderation_excerpt()` returning plain text. The app that owns the model
+A moderatable model has an author (a Profile: `author_id` unless registered otherwise, e.g. a group's
+`created_by_id`, or a profile's own `pk` for its text), a `removed_at` field or another named at
+registration (set: a moderator hid it from everyone), `get_absolute_url()`, and `moderation_excerpt()`
+returning plain text. The app that owns the model
 registers it from its AppConfig.ready() with the function that removes one, so that app keeps
 its own bookkeeping (a post's comment count, say) when a moderator removes something; and, if it can,
 the functions that restore a removed one and list its earlier versions (the case page shows them).
@@ -18,7 +20,6 @@ from django.db import models
 
 class Moderatable(Protocol):
     pk: int
-    author_id: int
 
     def get_absolute_url(self) -> str: ...
 
@@ -42,6 +43,11 @@ _readable: dict[str, ReadableFunction] = {}
 _restore: dict[str, RestoreFunction] = {}
 _history: dict[str, HistoryFunction] = {}
 _edit: dict[str, tuple[EditFunction, TextFunction]] = {}
+# The field naming the content's author, and the one set when a moderator removed it.
+_author_field: dict[str, str] = {}
+_removed_field: dict[str, str] = {}
+# What a decision acts on, in the author's notice ("group description"): the model's name by default.
+_noun: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -72,8 +78,15 @@ def moderatable_register(
     edit: EditFunction | None = None,
     text: TextFunction | None = None,
     reach: ReachFunction | None = None,
+    author_field: str = "author_id",
+    removed_field: str = "removed_at",
+    noun: str = "",
 ) -> None:
     _registry[_label(model)] = remove
+    _author_field[_label(model)] = author_field
+    _removed_field[_label(model)] = removed_field
+    if noun:
+        _noun[_label(model)] = noun
     _readable[_label(model)] = readable
     if restore is not None:
         _restore[_label(model)] = restore
@@ -92,6 +105,16 @@ def model_of(content_type: ContentType) -> type[models.Model]:
     if model is None:
         raise LookupError(f"{content_type.app_label}.{content_type.model} is not an installed model")
     return model
+
+
+def author_id_of(content: Moderatable) -> int:
+    """Who wrote it: whose case it is, who may not flag it, who is told of a decision."""
+    return getattr(content, _author_field.get(_label(type(content)), "author_id"))  # type: ignore[arg-type]
+
+
+def removed_at_of(content: Moderatable):
+    """When a moderator (or its author) removed it; None while it shows."""
+    return getattr(content, _removed_field.get(_label(type(content)), "removed_at"), None)  # type: ignore[arg-type]
 
 
 def content_type_of(content: Moderatable) -> ContentType:
@@ -139,9 +162,11 @@ def content_shown(content_type_id: int, *, object_id: int) -> tuple[ContentType,
         return None
     if not is_moderatable(content_type):
         return None
+    model = model_of(content_type)
+    removed = _removed_field.get(_label(model), "removed_at")
     content = cast(
         "Moderatable | None",
-        model_of(content_type)._default_manager.filter(pk=object_id, removed_at__isnull=True).first(),
+        model._default_manager.filter(pk=object_id, **{f"{removed}__isnull": True}).first(),
     )
     return None if content is None else (content_type, content)
 
@@ -168,3 +193,20 @@ def content_edit(content_type: ContentType, *, object_id: int, moderator, text: 
 def content_reach(content_type: ContentType, content) -> Reach:
     reach = _reach.get(_label(model_of(content_type)))
     return reach(content) if reach is not None else Reach(audience=None)
+
+
+def registered_kinds() -> list[tuple[str, str]]:
+    """(model name, verbose name) of every kind of content that can be flagged: the queue's kind filter."""
+    from django.apps import apps
+
+    kinds = []
+    for label in _registry:
+        model = apps.get_model(label)
+        kinds.append((model._meta.model_name, str(model._meta.verbose_name)))
+    return sorted(kinds, key=lambda kind: kind[1])
+
+
+def content_noun(content_type: ContentType) -> str:
+    """What a decision on this kind acts on, for its author: "post", "group description", "profile text"."""
+    model = model_of(content_type)
+    return _noun.get(_label(model), str(model._meta.verbose_name))

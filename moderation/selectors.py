@@ -23,8 +23,7 @@ from moderation.models import (
     GuidelineVersion,
     Suspension,
 )
-
-QUEUE_KINDS = {"post": ("feed", "post"), "comment": ("feed", "comment")}
+from moderation.rules_models import RuleHit
 
 
 @dataclass(frozen=True)
@@ -85,6 +84,8 @@ def queue_page(
         qs = qs.filter(Exists(flags))
     qs = qs.select_related("content_type", "content_author", "claimed_by").prefetch_related(
         Prefetch("flags", queryset=Flag.objects.select_related("flagger", "clause").order_by("created_at")),
+        # Which automatic rules sent it here, with what they matched (masked for confidential data).
+        Prefetch("rule_hits", queryset=RuleHit.objects.order_by("created_at", "id")),
         "content_object",
     )
     return keyset_page(
@@ -144,6 +145,7 @@ def case_detail(*, case_id: int) -> Case | None:
             Prefetch(
                 "flags", queryset=Flag.objects.select_related("flagger", "clause").order_by("created_at")
             ),
+            Prefetch("rule_hits", queryset=RuleHit.objects.order_by("created_at", "id")),
             "content_object",
         )
         .filter(pk=case_id)

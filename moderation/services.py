@@ -27,14 +27,17 @@ from moderation.models import (
 )
 from moderation.protocol import (
     Moderatable,
+    author_id_of,
     can_edit,
     can_restore,
     content_edit,
+    content_noun,
     content_reach,
     content_remove,
     content_restore,
     content_type_of,
     is_moderatable,
+    removed_at_of,
 )
 from profiles import roles
 from profiles.models import Profile
@@ -196,9 +199,10 @@ def flag_create(
         raise ValidationError("Choose a reason for the flag.")
     clause = _current_clause(clause_id) if reason == FlagReason.CLAUSE else None
     what = content_type.name  # the model's verbose name
-    if getattr(content, "removed_at", None) is not None:
+    author_id = author_id_of(content)
+    if removed_at_of(content) is not None:
         raise ValidationError(f"That {what} has already been removed.")
-    if content.author_id == flagger.pk:
+    if author_id == flagger.pk:
         raise ValidationError(f"You can't flag your own {what}.")
     since = timezone.now() - timedelta(days=1)
     if Flag.objects.filter(flagger=flagger, created_at__gte=since).count() >= settings.HIVE_FLAGS_PER_DAY:
@@ -210,7 +214,7 @@ def flag_create(
     case, created = Case.objects.select_for_update().get_or_create(
         content_type=content_type,
         object_id=content.pk,
-        defaults={"content_author_id": content.author_id, "excerpt": content.moderation_excerpt(), **reach},
+        defaults={"content_author_id": author_id, "excerpt": content.moderation_excerpt(), **reach},
     )
     # Kept (or warned about) before: a fresh flag reopens it. A case still waiting, appealed or escalated
     # just gains the flag.
@@ -312,7 +316,7 @@ def _content_hide(case: Case, *, content: Moderatable, content_type: ContentType
     )
     from notifications.services import notify
 
-    what = content_type.name
+    what = content_noun(content_type)
     notify(
         recipients=[case.content_author],
         kind="moderation",
@@ -340,7 +344,7 @@ def case_open(
         content_type=content_type,
         object_id=content.pk,
         defaults={
-            "content_author_id": content.author_id,
+            "content_author_id": author_id_of(content),
             "excerpt": content.moderation_excerpt(),
             "score": score,
             "priority": case_priority(score=score, reach=reach["reach"]),
@@ -573,7 +577,7 @@ def _author_tell(*, case: Case, moderator: Profile, suspension: Suspension | Non
     """The author reads what was decided, under which clause, and until when they can appeal."""
     from notifications.services import notify
 
-    what = case.content_type.name
+    what = content_noun(case.content_type)
     said = {
         Case.Decision.WARN: f"A moderator warned you about your {what}",
         Case.Decision.EDIT: f"A moderator edited your {what}",
@@ -719,7 +723,7 @@ def appeal_decide(*, case_id: int, moderator: Profile, overturn: bool, note: str
     )
     from notifications.services import notify
 
-    what = case.content_type.name
+    what = content_noun(case.content_type)
     notify(
         recipients=[case.content_author],
         kind="moderation",

@@ -18,7 +18,15 @@ from moderation.forms import (
     GuidelinesForm,
 )
 from moderation.models import Case
-from moderation.protocol import can_edit, content_history, content_readable, content_shown, content_text
+from moderation.protocol import (
+    can_edit,
+    content_history,
+    content_readable,
+    content_shown,
+    content_text,
+    registered_kinds,
+    removed_at_of,
+)
 from moderation.ratelimit import rate_limited
 from moderation.selectors import current_clause_choices
 from profiles.selectors import viewer_profile
@@ -76,7 +84,7 @@ def queue(request):
             "counts": counts,
             "groups": queue_counts.groups,
             "clauses": selectors.clauses_for_filter(),
-            "kinds": sorted(selectors.QUEUE_KINDS),
+            "kinds": registered_kinds(),
             "statuses": [(v, label, counts[v]) for v, label in Case.Status.choices if v in counts],
             "decisions": selectors.recent_decisions(),
             "bulk_max": services.BULK_MAX,
@@ -134,6 +142,7 @@ def case(request, case_id: int):
             suspend_max=services.SUSPEND_MAX_DAYS,
             claim_minutes=services.CLAIM_MINUTES,
             hide_weight=settings.HIVE_FLAG_HIDE_WEIGHT,
+            content_removed_at=removed_at_of(case.content_object) if case.content_object else None,
             suspension=selectors.suspension_active(profile_id=case.content_author_id),
             can_decide=services.case_decidable_by(case=case, moderator=viewer),
         )
