@@ -8,10 +8,15 @@ class CommunitiesConfig(AppConfig):
     verbose_name = "Groups"
 
     def ready(self) -> None:
+        from common.similar_text import Kind, kind_register
         from communities import selectors, services
         from communities.models import Community
         from moderation.protocol import moderatable_register
 
+        # Groups' names and descriptions as sentence vectors, for "a similar group exists".
+        kind_register(
+            Kind(name=selectors.GROUP_KIND, texts=selectors.group_texts, all_ids=selectors.group_ids)
+        )
         # A group's name and description can be flagged; a moderator's removal or edit acts on the
         # description (the group, its members and posts stay).
         moderatable_register(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0002_group_invitation'),
+        ('communities', '0003_community_words'),
         ('profiles', '0009_moderation_removal'),
     ]
 
