@@ -69,6 +69,13 @@ const PAGES = [
   { name: "new wiki page", as: "comms", path: "/wiki/new/" },
   { name: "group wiki", as: "demo", path: "/wiki/groups/data-guild/" },
   { name: "searches that found nothing", as: "comms", path: "/search/gaps/" },
+  // Newest pages (issue 12 quality bar: every new page is in the audit)
+  { name: "newcomer figures", as: "comms", path: "/newcomers/figures/" },
+  { name: "new group", as: "demo", path: "/groups/new/" },
+  { name: "events", as: "demo", path: "/events/" },
+  { name: "event page", as: "demo", find: (p) => firstHref(p, "/events/", "a[href^='/events/'][href$='/']:not([href='/events/']):not([href='/events/new/'])") },
+  { name: "new event", as: "comms", path: "/events/new/" },
+  { name: "kudos leaderboard", as: "demo", path: "/kudos/leaderboard/" },
 ];
 
 async function firstHref(page, from, selector, pattern = null, closestPost = false) {
@@ -209,8 +216,9 @@ async function keyboardWalk(page, results) {
   await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
   check(results, "keyboard: post with Enter on Post", (await page.content()).includes(body), `${tabs} Tab presses from the box`);
 
-  // Reacting: Tab on to the Like button of the post just written, Space.
-  tabs = await tabTo(page, (text) => document.activeElement?.getAttribute("aria-label") === "Like"
+  // Reacting: Tab on to the Like button of the post just written, Space. (Since af30398 the button's name
+  // is its visible text "Like", not an aria-label: find it by its id, react-<post>-like.)
+  tabs = await tabTo(page, (text) => /^react-\d+-like$/.test(document.activeElement?.id || "")
     && document.activeElement.closest("article")?.textContent.includes(text), body);
   const likeId = await page.evaluate(() => document.activeElement.id);
   await page.keyboard.press("Space");
