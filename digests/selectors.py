@@ -4,6 +4,7 @@ every read below takes the batch's ids, never one person's."""
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
@@ -34,6 +35,8 @@ class Item:
     text: str
     url: str  # absolute: it is read in a mail client
     post: Post | None = None
+    # The post's card as the email shows it, rendered once for everyone of the batch (digests.mail).
+    card: Any = None
 
 
 @dataclass
