@@ -208,7 +208,9 @@ def _weekly_report_prepare(period: str) -> dict:
     }
 
 
-def _weekly_report_prepare_batch(period: str, prepared: dict, profiles: list[Profile]) -> dict:
+def _weekly_report_prepare_batch(
+    period: str, prepared: dict, profiles: list[Profile], refs: list[int]
+) -> dict:
     """Who of the batch is still in the Communications group: one query for the whole batch (someone
     who left the group since the run was planned gets no report)."""
     still_in = set(
@@ -219,7 +221,7 @@ def _weekly_report_prepare_batch(period: str, prepared: dict, profiles: list[Pro
     return {**prepared, "still_in_communications": still_in}
 
 
-def _weekly_report_build(*, profile: Profile, period: str, prepared: dict):
+def _weekly_report_build(*, profile: Profile, period: str, prepared: dict, ref: int = 0):
     if profile.pk not in prepared["still_in_communications"]:
         raise Skip("no longer in the Communications group")
     message = email_build(

@@ -99,13 +99,15 @@ def _cards_render(contents: Iterable[DigestContent | str]) -> None:
                 item.card = card
 
 
-def _prepare_batch(period: str, day: date, profiles: list[Profile]) -> dict[int, DigestContent | str]:
+def _prepare_batch(
+    period: str, day: date, profiles: list[Profile], refs: list[int]
+) -> dict[int, DigestContent | str]:
     contents = digest_contents(profile_ids=[p.pk for p in profiles], day=day)
     _cards_render(contents.values())
     return contents
 
 
-def _build(*, profile: Profile, period: str, prepared: dict[int, Any]):
+def _build(*, profile: Profile, period: str, prepared: dict[int, Any], ref: int = 0):
     content = prepared.get(profile.pk)
     if content is None:
         raise Skip("no digest was prepared for this person")  # cannot happen: the batch prepares everyone
