@@ -21,13 +21,14 @@ from feed.batch_reads import Candidate
 from feed.models import Post
 from notifications.models import Kind
 from notifications.selectors import notifications_between
+from projects.selectors import project_joins_of_many
 from recognition.selectors import kudos_received_between
 
 DIGEST = "digest"
 Frequency = DigestSetting.Frequency
 LOOKBACK: dict[str, timedelta] = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
 # Most lines per section: a digest is read in a minute, not scrolled.
-FOR_YOU, ANNOUNCEMENTS, GROUPS, QUESTIONS, FOLLOWING, POPULAR = 10, 3, 5, 3, 5, 3
+FOR_YOU, PROJECTS, ANNOUNCEMENTS, GROUPS, QUESTIONS, FOLLOWING, POPULAR = 10, 5, 3, 5, 3, 5, 3
 
 
 @dataclass
@@ -153,6 +154,7 @@ def digest_contents(*, profile_ids: list[int], day: date) -> dict[int, DigestCon
         tag_ids=set().union(*follows_tags.values()), start=start, end=end
     )
     popular = batch_reads.top_public_posts(start=start, end=end)
+    joins = project_joins_of_many(profile_ids=people, start=start, end=end)
 
     notes_of: dict[int, list] = {}
     for note in notes:
@@ -204,6 +206,16 @@ def digest_contents(*, profile_ids: list[int], day: date) -> dict[int, DigestCon
         result[pk] = DigestContent(since=when)
         if for_you:
             result[pk].sections.append(Section("For you", for_you[:FOR_YOU]))  # type: ignore[union-attr]
+        joined = [
+            Item(
+                text=f"{j.profile.display_name} joined {j.project.name}",
+                url=_absolute(j.project.get_absolute_url()),
+            )
+            for j in joins.get(pk, [])
+            if j.joined_at >= when
+        ]
+        if joined:
+            result[pk].sections.append(Section("New in your projects", joined[:PROJECTS]))  # type: ignore[union-attr]
         skills_of = skills.get(pk, set())
         chosen[pk] = [
             (
