@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     MODERATION = "moderation", "A moderator decides on something you wrote, or on your appeal"
     ANNOUNCEMENT = "announcement", "An announcement you haven't acknowledged yet"
     EVENT = "event", "Your question in an ask-me-anything is answered"
+    WIKI = "wiki", "Someone edits a wiki page you watch"
 
 
 class Channel(models.TextChoices):
