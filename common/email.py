@@ -68,7 +68,7 @@ class BulkEmail(EmailMultiAlternatives):
     under one. With attachments (the weekly report's charts) or any other shape it is Django's own
     serialisation. tests/common/test_bulk_email.py parses the result back and compares it with Django's."""
 
-    def message(self):  # type: ignore[override]
+    def message(self):
         if self.attachments or len(self.alternatives) != 1 or self.alternatives[0][1] != "text/html":
             return super().message()
         if self.cc or self.reply_to or self.content_subtype != "plain":

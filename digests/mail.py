@@ -1,5 +1,6 @@
 """The digest as a kind of bulk email (delivery/): who is owed it for a day, and each person's message."""
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -116,12 +117,20 @@ def _build(*, profile: Profile, period: str, prepared: dict[int, Any], ref: int 
     return digest_message(profile=profile, day=date.fromisoformat(period), content=content)
 
 
+@functools.cache
+def _paths() -> tuple[str, str, str]:
+    """The settings page and the unsubscribe link around its token, reversed once: a reverse() per
+    message costs more than signing the token."""
+    marker = "TOKEN"
+    head, tail = reverse("digests:unsubscribe", args=[marker]).rsplit(marker, 1)
+    return reverse("digests:settings"), head, tail
+
+
 def digest_message(*, profile: Profile, day: date, content: DigestContent):
     if any(item.post is not None and item.card is None for s in content.sections for item in s.items):
         _cards_render([content])  # built alone, not in a batch
-    unsubscribe_url = settings.HIVE_BASE_URL + reverse(
-        "digests:unsubscribe", args=[unsubscribe_token(profile.pk)]
-    )
+    settings_path, head, tail = _paths()
+    unsubscribe_url = settings.HIVE_BASE_URL + head + unsubscribe_token(profile.pk) + tail
     return email_build(
         name="digest",
         to=profile.user.email,
@@ -130,7 +139,7 @@ def digest_message(*, profile: Profile, day: date, content: DigestContent):
             "day": day,
             "content": content,
             "unsubscribe_url": unsubscribe_url,
-            "settings_url": settings.HIVE_BASE_URL + reverse("digests:settings"),
+            "settings_url": settings.HIVE_BASE_URL + settings_path,
         },
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",

@@ -260,12 +260,14 @@ def digest_contents(*, profile_ids: list[int], day: date) -> dict[int, DigestCon
     posts = batch_reads.posts_for_email(
         ids={c.id for parts in chosen.values() for _, cs in parts for c in cs}
     )
+    # Each post's link once for the batch: the day's popular posts are in nearly every digest.
+    urls = {pk: _absolute(post.get_absolute_url()) for pk, post in posts.items()}
     for pk, parts in chosen.items():
         content = result[pk]
         assert isinstance(content, DigestContent)
         for title, candidates in parts:
             items = [
-                Item(text=posts[c.id].body, url=_absolute(posts[c.id].get_absolute_url()), post=posts[c.id])
+                Item(text=posts[c.id].body, url=urls[c.id], post=posts[c.id])
                 for c in candidates
                 if c.id in posts
             ]
