@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db import connection
@@ -574,11 +574,12 @@ def _filters(
             notices.append(f"Nobody at the company is {shown}.")
         else:
             author_q &= Q(author_id=author.pk)
+    # As times, not `created_at__date`: a range of the indexed column, which an index scan can use.
     dates = Q()
     if parsed.after:
-        dates &= Q(created_at__date__gt=parsed.after)
+        dates &= Q(created_at__gte=_day_start(parsed.after + timedelta(days=1)))
     if parsed.before:
-        dates &= Q(created_at__date__lt=parsed.before)
+        dates &= Q(created_at__lt=_day_start(parsed.before))
     if notices:
         return None, None, notices, None
     # A comment is found by its own author and date, and by its post's kind, tag and group.
@@ -587,10 +588,28 @@ def _filters(
         # A page's author is who wrote its current version; its date, that version's.
         wiki_q &= author_q
         if parsed.after:
-            wiki_q &= Q(updated_at__date__gt=parsed.after)
+            wiki_q &= Q(updated_at__gte=_day_start(parsed.after + timedelta(days=1)))
         if parsed.before:
-            wiki_q &= Q(updated_at__date__lt=parsed.before)
+            wiki_q &= Q(updated_at__lt=_day_start(parsed.before))
     return post_q & author_q & dates, comment_q, notices, wiki_q
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight at the start of `day` in the company's time zone (what `created_at__date` compares in)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _groups_hidden(*, member_ids: frozenset[int]) -> list[int]:
+    """The private groups the viewer is not in: what content search must leave out. One query."""
+    private = Community.objects.filter(visibility=Community.Visibility.PRIVATE).exclude(id__in=member_ids)
+    return list(private.values_list("id", flat=True))
+
+
+def _readable_by_group_id(*, hidden: list[int], prefix: str = "community") -> Q:
+    """communities.selectors.readable_q without joining the group: no group, or none of the `hidden`
+    ones. A search reads thousands of rows: checking a hashed list of ids costs less per row than
+    joining each row's group."""
+    return Q(**{f"{prefix}__isnull": True}) | ~Q(**{f"{prefix}_id__in": hidden})
 
 
 def _on_post(q: Q) -> Q:
@@ -645,9 +664,10 @@ def content_search(
     result.notices = notices
     if post_q is None:
         return result
-    posts = visible_posts().filter(readable_q(member_ids=member_ids), post_q)
+    hidden = _groups_hidden(member_ids=member_ids)
+    posts = visible_posts().filter(_readable_by_group_id(hidden=hidden), post_q)
     comments = Comment.objects.filter(
-        readable_q(member_ids=member_ids, prefix="post__community"),
+        _readable_by_group_id(hidden=hidden, prefix="post__community"),
         comment_q,
         removed_at__isnull=True,
         held_at__isnull=True,  # held for review: not published (moderation's rules)
@@ -658,6 +678,10 @@ def content_search(
     words = _Words(text=parsed.text, phrases=parsed.phrases, also=list(also))
     # in_session: the caller already runs its queries in backend.session().
     with nullcontext() if in_session else backend.session():
+        if wiki_q is not None:
+            _wiki_search(result, backend=backend, words=words, rows=readable_pages_q(member_ids, wiki_q))
+        # Last: from here on, the transaction's queries may walk indexes in order.
+        backend.content_planning()
         post_rows = backend.content_candidates(posts, **words, fields=_POST_FIELDS, limit=CONTENT_CANDIDATES)
         comment_rows = backend.content_candidates(
             comments, **words, fields=_COMMENT_FIELDS, limit=CONTENT_CANDIDATES
@@ -695,8 +719,6 @@ def content_search(
             if comment_ids
             else {}
         )
-        if wiki_q is not None:
-            _wiki_search(result, backend=backend, words=words, rows=readable_pages_q(member_ids, wiki_q))
     for score, what, pk in top:
         # .get: a row removed between the two queries is left out rather than failing the page.
         if what == "post":
