@@ -127,8 +127,8 @@ class SearchResults:
             return self.content.count > len(self.content.hits)
         if group == "wiki":
             return self.content.wiki_count > len(self.content.wiki_hits)
-        found = {"people": self.people, "skills": self.skills, "projects": self.projects}[group]
-        return len(found) >= PER_GROUP
+        counts = {"people": len(self.people), "skills": len(self.skills), "projects": len(self.projects)}
+        return counts[group] >= PER_GROUP
 
     @property
     def more_people(self) -> bool:
