@@ -75,7 +75,7 @@ def build_workload(viewer) -> dict[str, list[str]]:
 
 def measure_indexing(viewer, *, posts: int) -> dict[str, float]:
     """Median ms of feed.services.post_create with what content search adds to posting (the trigger
-    that fills feed_post.search_vector and its GIN index, search/migrations/0006), and without."""
+    that fills feed_post.search_vector and its GIN index, search/migrations/0007), and without."""
     from django.db import connection, transaction
 
     from feed.services import post_create

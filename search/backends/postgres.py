@@ -48,7 +48,7 @@ from django.db.models.functions import Greatest, Length
 from django.utils import timezone
 
 from expertise.models import Skill
-from feed.models import Post
+from feed.models import Comment, Post
 from feed.selectors import public_posts
 from profiles.models import Profile
 from profiles.selectors import active_profiles
@@ -83,18 +83,24 @@ def session() -> Iterator[None]:
     With a LIMIT in a candidate query, PostgreSQL's estimates often favour walking an index in
     order until enough rows match: a disaster when few do (a rare word, or common words that
     rarely meet: every row of the table is read), where bitmap scans of the GIN indexes cost a
-    millisecond or two whatever the word. So index scans are off. Those settings make every plan
-    look expensive, which would turn on JIT compilation (hundreds of milliseconds per query for
-    nothing: these queries read few rows), so JIT is off too; and no parallel workers, whose start
-    costs more than these queries and which may run content_candidates' windows out of order.
-    SET LOCAL keeps all of it to this transaction.
+    millisecond or two whatever the word. So index scans are off (content_planning() allows them
+    for the bounded walks of content_candidates). Those settings make every plan look expensive,
+    which would turn on JIT compilation (hundreds of milliseconds per query for nothing: these
+    queries read few rows), so JIT is off too; and no parallel workers, whose start costs more than
+    these queries and which may run content_candidates' parts out of order. SET LOCAL keeps these
+    settings to this transaction; when the page's queries run inside a larger one (a savepoint),
+    leaving puts them back, as a savepoint's release would not.
     """
+    settings = ("jit", "max_parallel_workers_per_gather", "enable_seqscan", "enable_indexscan")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
             "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
         )
-        yield
+        try:
+            yield
+        finally:
+            cursor.execute("; ".join(f"SET LOCAL {name} TO DEFAULT" for name in settings))
 
 
 def _tsquery(text: str) -> SearchQuery:
@@ -230,7 +236,7 @@ def post_authors(topic: str, *, also: list[str], recent: int, limit: int) -> dic
 
 # --- Posts and comments ---------------------------------------------------------------------
 # 'english' here, unlike names: content is prose, and "postmortems" should find "postmortem".
-# search/migrations/0006_stored_content_vectors stores to_tsvector(CONTENT_CONFIG, body) in each post's
+# search/migrations/0007_stored_content_vectors stores to_tsvector(CONTENT_CONFIG, body) in each post's
 # and comment's search_vector (its trigger names the configuration); change both or neither.
 CONTENT_CONFIG = "english"
 # content_candidates reads this many days of posts (or comments) before looking further back: a
@@ -258,7 +264,7 @@ def _content_tsquery(*, text: str, phrases: list[str], also: list[str]) -> Searc
 
 
 class StoredVector(Expression):
-    """The `search_vector` column search/migrations/0006 adds to feed_post and feed_comment: a stored
+    """The `search_vector` column search/migrations/0007 adds to feed_post and feed_comment: a stored
     to_tsvector(CONTENT_CONFIG, body), filled by a trigger. feed's models do not name it (SQLite
     has no tsvector), so this names it as a column of the query's main table, whatever its alias."""
 
@@ -297,6 +303,16 @@ def content_candidates(
     tsq = _content_tsquery(text=text, phrases=phrases, also=also)
     if tsq is None:
         return []
+    if rows.model not in (Post, Comment):
+        # A smaller table with an expression index of its own (events' questions): its matches, ranked.
+        vector = SearchVector("body", config=CONTENT_CONFIG)
+        matching = rows.alias(doc=vector).filter(doc=tsq).order_by("-created_at", "-id").values("id")[:limit]
+        return list(
+            rows.model.objects.filter(id__in=matching)
+            .annotate(rank=SearchRank(vector, tsq))
+            .order_by("-created_at", "-id")
+            .values(*fields, "rank")
+        )
     since = timezone.now() - timedelta(days=RECENT_DAYS)
     recent = (
         rows.alias(doc=_Unindexed(StoredVector()))

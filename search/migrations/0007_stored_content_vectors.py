@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("search", "0005_zero_result_searches"),
+        ("search", "0006_event_question_index"),
         ("feed", "0014_held_for_review"),
     ]
 

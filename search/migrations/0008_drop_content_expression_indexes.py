@@ -1,4 +1,4 @@
-"""Drops 0003's expression indexes on posts' and comments' bodies: since 0006, content search reads
+"""Drops 0003's expression indexes on posts' and comments' bodies: since 0007, content search reads
 the stored vectors and their indexes, and nothing else matched to_tsvector('english', body). Each
 index was another write on every post and comment. Built again (CONCURRENTLY) if this is reversed.
 """
@@ -34,6 +34,6 @@ def create_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("search", "0006_stored_content_vectors")]
+    dependencies = [("search", "0007_stored_content_vectors")]
 
     operations = [migrations.RunPython(drop_indexes, create_indexes, elidable=False)]
