@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feed.models import Post
-from feed.services import post_create
+from feed.services import post_create, post_remove_by_moderator, post_restore_by_moderator
 from moderation import rules
 from moderation.services import audit_record
 from notifications.models import Kind
@@ -477,3 +477,31 @@ def recognition_preference_set(*, profile: Profile, leaderboard_opt_out: bool) -
         profile=profile, defaults={"leaderboard_opt_out": leaderboard_opt_out, "updated_at": timezone.now()}
     )
     return preference
+
+
+# Moderation (registered in RecognitionConfig.ready): a moderator removes a flagged kudos. A public one
+# goes with its feed post; the points stay where they went (the ledger is never rewritten).
+
+
+@transaction.atomic
+def kudos_remove_by_moderator(*, object_id: int, moderator: Profile, at) -> None:
+    kudos = Kudos.objects.select_for_update().filter(pk=object_id, removed_at__isnull=True).first()
+    if kudos is None:
+        return
+    kudos.removed_at = at
+    kudos.removed_by = moderator
+    kudos.save(update_fields=["removed_at", "removed_by"])
+    if kudos.post_id is not None:
+        post_remove_by_moderator(object_id=kudos.post_id, moderator=moderator, at=at)
+
+
+@transaction.atomic
+def kudos_restore_by_moderator(*, object_id: int, moderator: Profile) -> None:
+    kudos = Kudos.objects.select_for_update().filter(pk=object_id, removed_at__isnull=False).first()
+    if kudos is None:
+        return
+    kudos.removed_at = None
+    kudos.removed_by = None
+    kudos.save(update_fields=["removed_at", "removed_by"])
+    if kudos.post_id is not None:
+        post_restore_by_moderator(object_id=kudos.post_id, moderator=moderator)
