@@ -24,7 +24,7 @@ DIRECTORY_MAX_QUERIES = 8
 # more values since issue 13: one prefetch for the whole list), kudos count, the viewer's groups and
 # recent posts (feed's recent_activity tag), whether the viewer follows them (feed's follow button),
 # their projects (projects' partial).
-PROFILE_PAGE_MAX_QUERIES = 15
+PROFILE_PAGE_MAX_QUERIES = 17
 PAGE_SIZE = 30  # profiles.selectors.directory_page
 
 
