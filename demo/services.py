@@ -66,9 +66,7 @@ from recognition.models import (
     Redemption,
     Reward,
 )
-from recognition.selectors import recognition_settings
 from recognition.services import (
-    allowance_period_start,
     allowance_reset,
     badge_give,
     badges_award,
@@ -330,13 +328,9 @@ class _Builder:
 
     @transaction.atomic
     def _write_kudos_points(self) -> None:
-        """10 points on every third kudos of the current allowance period, written as kudos_give writes them:
-        a give row for the giver, a receive row for the recipient, both balances moved."""
-        start = allowance_period_start(day=self.today, reset_day=recognition_settings().reset_day)
-        since = datetime.combine(start, clock.min, tzinfo=timezone.get_current_timezone())
-        rows = list(
-            KudosRecipient.objects.filter(created_at__gte=since).select_related("kudos").order_by("id")[::3]
-        )
+        """10 points on every third kudos of the demo's month, written as kudos_give writes them: a give row
+        for the giver (from this period's allowance), a receive row for the recipient, both balances moved."""
+        rows = list(KudosRecipient.objects.select_related("kudos").order_by("id"))[::3]
         allowance = dict(PointsAccount.objects.values_list("pk", "allowance"))
         entries: list[PointsEntry] = []
         given: dict[int, int] = defaultdict(int)
@@ -373,14 +367,14 @@ class _Builder:
         with its note (points refunded), one waiting for an admin."""
         rewards = Reward.objects.bulk_create(
             [
-                Reward(name="Coffee voucher", kind=Reward.Kind.GIFT_CARD, cost=20, position=0),
+                Reward(name="Coffee voucher", kind=Reward.Kind.GIFT_CARD, cost=10, position=0),
                 Reward(name="Book of your choice", kind=Reward.Kind.GIFT_CARD, cost=40, stock=25, position=1),
                 Reward(name="Donation to a charity you pick", kind=Reward.Kind.DONATION, cost=30, position=2),
                 Reward(name="An extra day off", kind=Reward.Kind.DAY_OFF, cost=300, stock=5, position=3),
             ]
         )
         admin = Profile.objects.filter(user__email=ADMIN_EMAIL).first()
-        rich = list(PointsAccount.objects.filter(balance__gte=20).order_by("-balance", "pk")[:3])
+        rich = list(PointsAccount.objects.filter(balance__gte=10).order_by("-balance", "pk")[:3])
         decisions = [(True, ""), (False, "The voucher supplier changed; please pick the book instead."), None]
         for account, decision in zip(rich, decisions, strict=False):
             redemption = reward_redeem(profile=account.profile, reward_id=rewards[0].pk)
