@@ -449,9 +449,11 @@ def post_image(*, post: Post, image_id: int) -> PostImage | None:
 
 
 def post_counts_among(*, profile_ids: list[int] | None, minimum: int) -> set[int]:
-    """People (among these, or anyone) with at least `minimum` posts that are up (kudos posts aside):
-    one aggregate query (recognition's badges)."""
-    qs = Post.objects.filter(removed_at__isnull=True, held_at__isnull=True).exclude(kind=Post.Kind.KUDOS)
+    """People (among these, or anyone) with at least `minimum` posts they wrote that are up (kudos posts
+    aside, and celebrations, which Hive writes in their name): one aggregate query (recognition's badges)."""
+    qs = Post.objects.filter(removed_at__isnull=True, held_at__isnull=True).exclude(
+        kind__in=[Post.Kind.KUDOS, Post.Kind.CELEBRATION]
+    )
     if profile_ids is not None:
         qs = qs.filter(author_id__in=profile_ids)
     return set(

@@ -148,6 +148,7 @@ def populate(*, people: int, kudos: int, seed: int = 13) -> dict[str, int]:
         for person in chosen:
             recipient_id += 1
             recipient_rows.append((recipient_id, k, person, giver, points, created))
+            counts[person] = counts.get(person, 0) + 1
         for value in rng.sample(values, 1 if rng.random() < 0.7 else 2):
             value_row_id += 1
             value_rows.append((value_row_id, k, value))
