@@ -5,6 +5,9 @@ Hive's single sign-on rules hold as for OpenID Connect (profiles/sso.py): the ac
 subject (a persistent NameID, or the attribute named by `uid_attribute`), and an email counts as
 verified only when the IdP asserts it (an `email_verified` attribute) or the admin declared the IdP
 authoritative for the company's domains.
+
+Single logout (profiles/saml.py) needs the IdP's logout URL (`idp_slo_url`, or its metadata); the IdP
+must sign its logout messages, and Hive signs its own when given a key pair.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ def saml_provider(
     idp_metadata_url: str = "",
     idp_slo_url: str = "",
     sp_entity_id: str = "",
+    sp_x509cert: str = "",
+    sp_private_key: str = "",
     uid_attribute: str = "",
     verified_email: bool | list[str] = False,
 ) -> dict[str, Any]:
@@ -48,19 +53,29 @@ def saml_provider(
     }
     if uid_attribute:
         mapping["uid"] = [uid_attribute]
+    advanced: dict[str, Any] = {
+        # Strict checks on every response: signed assertions, this SP as audience and destination, no
+        # unsolicited (IdP-initiated) responses, and a persistent NameID rather than a mutable email.
+        "strict": True,
+        "want_assertion_signed": True,
+        "reject_idp_initiated_sso": True,
+        "name_id_format": PERSISTENT,
+        "want_name_id": True,
+    }
+    if sp_private_key and sp_x509cert:
+        # Hive's own key pair: it signs Hive's logout messages, which ADFS and others require for
+        # single logout (the certificate is published in Hive's metadata).
+        advanced.update(
+            private_key=sp_private_key,
+            x509cert=sp_x509cert,
+            logout_request_signed=True,
+            logout_response_signed=True,
+        )
     settings: dict[str, Any] = {
         "idp": idp,
         "attribute_mapping": mapping,
         "verified_email": verified_email,
-        # Strict checks on every response: signed assertions, this SP as audience and destination, no
-        # unsolicited (IdP-initiated) responses, and a persistent NameID rather than a mutable email.
-        "advanced": {
-            "strict": True,
-            "want_assertion_signed": True,
-            "reject_idp_initiated_sso": True,
-            "name_id_format": PERSISTENT,
-            "want_name_id": True,
-        },
+        "advanced": advanced,
     }
     if sp_entity_id:
         settings["sp"] = {"entity_id": sp_entity_id}

@@ -186,6 +186,9 @@ HIVE_OIDC_RP_LOGOUT = env_bool("HIVE_OIDC_RP_LOGOUT", True)
 HIVE_SSO_ONLY = env_bool("HIVE_SSO_ONLY", False)
 HIVE_SSO_BREAK_GLASS_EMAILS = [e.lower() for e in env_list("HIVE_SSO_BREAK_GLASS_EMAILS", "")]
 # One optional SAML 2.0 identity provider (ADFS, Okta, Entra ID...): config/saml.py.
+# Signing out of Hive after a SAML sign-in also signs out at the IdP (SP-initiated single logout), when
+# the IdP has a logout URL.
+HIVE_SAML_SINGLE_LOGOUT = env_bool("HIVE_SAML_SINGLE_LOGOUT", True)
 HIVE_SAML_IDP_ENTITY_ID = env_str("HIVE_SAML_IDP_ENTITY_ID")
 if HIVE_SSO_ONLY and not (OIDC_CLIENT_ID or HIVE_SAML_IDP_ENTITY_ID):
     raise ImproperlyConfigured(
@@ -229,6 +232,8 @@ if HIVE_SAML_IDP_ENTITY_ID:
         idp_slo_url=env_str("HIVE_SAML_IDP_SLO_URL"),
         idp_x509cert=env_str("HIVE_SAML_IDP_X509CERT"),
         sp_entity_id=env_str("HIVE_SAML_SP_ENTITY_ID"),
+        sp_x509cert=env_str("HIVE_SAML_SP_X509CERT"),
+        sp_private_key=env_str("HIVE_SAML_SP_PRIVATE_KEY"),
         uid_attribute=env_str("HIVE_SAML_UID_ATTRIBUTE"),
         verified_email=HIVE_SIGNUP_DOMAINS if env_bool("HIVE_SAML_EMAIL_AUTHORITATIVE", False) else False,
     )
@@ -328,6 +333,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.zero_results_prune",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Watchers of wiki pages told of the edits that settled since (wiki/watches.py batches them).
+    "wiki-edits-notify": {"task": "wiki.edits_notify", "schedule": 60.0},
     # Tasks whose changes committed while the broker was unreachable (common/outbox.py).
     "common-outbox-relay": {"task": "common.outbox_relay", "schedule": 60.0},
     # Sentence vectors of projects that came in without one (bulk loads, a failed task, a new model).

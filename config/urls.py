@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from config.health import healthz
+from profiles import saml_views
 from profiles.views import media
 
 admin.site.site_header = "Hive administration"
@@ -23,6 +24,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Uploaded photos, for signed-in people only (never served by the web server directly).
     path("media/<path:path>", media, name="media"),
+    # Hive's own end of SAML sign-in and single logout service, ahead of allauth's (profiles/saml.py).
+    path("accounts/saml/<str:organization_slug>/acs/finish/", saml_views.finish_acs),
+    path("accounts/saml/<str:organization_slug>/sls/", saml_views.single_logout),
     path("accounts/", include("allauth.urls")),
     path("", include("feed.urls")),
     path("", include("digests.urls")),

@@ -22,6 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
@@ -76,6 +77,7 @@ from recognition.services import (
     reward_redeem,
 )
 from wiki import services as wiki
+from wiki import watches as wiki_watches
 from wiki.models import Page as WikiPage
 from wiki.models import Version as WikiVersion
 
@@ -1367,6 +1369,10 @@ class _Builder:
                 assert page is not None  # every plan has a first version
                 ids[title] = page.pk
                 pages += 1
+        # Those versions are history, dated weeks ago: their watchers were told then, not today.
+        WikiPage.objects.update(notified_version=F("version"), notify_pending_since=None)
+        # Communications watches the company wiki: it hears of every policy change.
+        wiki_watches.space_watch_toggle(profile=company_writers["comms"], space=wiki.company_space_ensure())
         self._stage(f"wiki: {pages} pages, {versions} versions")
         self.counts.update(wiki_pages=pages, wiki_versions=versions)
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
+from profiles.saml import saml_logout_url, saml_session_keep
 from profiles.services import profile_ensure
 from profiles.sso import (
     SsoRefusal,
@@ -61,7 +62,16 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
     def get_logout_redirect_url(self, request) -> str:
         # Called before the session ends, so it can still tell how the person signed in.
         url = super().get_logout_redirect_url(request)
-        return sso_end_session_url(request=request, after=request.build_absolute_uri(url)) or url
+        after = request.build_absolute_uri(url)
+        return (
+            sso_end_session_url(request=request, after=after)
+            or saml_logout_url(request=request, after=after)
+            or url
+        )
+
+    def login(self, request, user) -> None:
+        super().login(request, user)
+        saml_session_keep(request=request)
 
     def send_password_reset_mail(self, user, email, context) -> None:
         if not password_sign_in_allowed(email=email):

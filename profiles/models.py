@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class UserManager(BaseUserManager["User"]):
@@ -35,6 +36,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can sign in to the admin site.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised by profiles.services.user_sessions_end to end every one of the person's sessions at their
+    # next request (single logout from the company's identity provider): it is part of the hash that
+    # Django checks against each session.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -47,6 +52,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        if not self.session_generation:
+            # Django's own hash, so sessions from before the field keep working.
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "profiles.User.get_session_auth_hash",
+            f"{self.password}\x00{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Department(models.Model):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 
 from common.images import PreparedImage, image_prepare
 from common.screening import text_check
@@ -169,3 +170,8 @@ def company_addresses_verify(*, users: list[User]) -> None:
         [EmailAddress(user=user, email=user.email.lower(), verified=True, primary=True) for user in users],
         batch_size=1000,
     )
+
+
+def user_sessions_end(*, user: User) -> None:
+    """Ends every Hive session of this person, on every device, at their next request."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)

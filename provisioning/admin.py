@@ -1,7 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from profiles.models import User
+from profiles.roles import ROLE_GROUPS
 from provisioning import services
 from provisioning.models import ScimEvent, ScimGroup, ScimToken
 
@@ -34,23 +38,68 @@ class ScimTokenAdmin(admin.ModelAdmin):
         self.message_user(request, f"Revoked {queryset.count()} token(s): the provider's calls now get 401.")
 
 
+class LinkReviewFilter(admin.SimpleListFilter):
+    title = "link"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("needed", "Needs review (renamed by the provider)")]
+
+    def queryset(self, request, queryset):
+        return queryset.exclude(renamed_from="") if self.value() == "needed" else queryset
+
+
+class ScimGroupForm(forms.ModelForm):
+    class Meta:
+        model = ScimGroup
+        fields = ["role_group", "community"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role_group") and data.get("community"):
+            raise ValidationError(
+                "A provider group grants a role or keeps a Hive group's membership, not both."
+            )
+        return data
+
+
 @admin.register(ScimGroup)
 class ScimGroupAdmin(admin.ModelAdmin):
-    """Link a provider group to a Hive group: its members then keep that group's membership."""
+    """Link a provider group to a Hive role or Hive group: its members then hold that role or keep that
+    group's membership. A linked group the provider renamed is flagged until an admin saves it."""
 
-    list_display = ["display_name", "role_group", "community", "created_at"]
+    form = ScimGroupForm
+    list_display = ["display_name", "link_review", "role_group", "community", "created_at"]
+    list_filter = [LinkReviewFilter]
     search_fields = ["display_name"]
-    fields = ["display_name", "role_group", "community"]
-    readonly_fields = ["display_name", "role_group"]
+    fields = ["display_name", "renamed_from", "role_group", "community"]
+    readonly_fields = ["display_name", "renamed_from"]
     autocomplete_fields = ["community"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # the provider creates groups
 
+    @admin.display(description="Link review", ordering="renamed_from")
+    def link_review(self, obj: ScimGroup) -> str:
+        return f"Renamed from “{obj.renamed_from}”: check the link" if obj.renamed_from else ""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "role_group":
+            kwargs["queryset"] = Group.objects.filter(name__in=ROLE_GROUPS)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        group = self.get_object(request, object_id)
+        if group is not None and group.renamed_from and request.method == "GET":
+            messages.warning(
+                request,
+                f"The provider renamed “{group.renamed_from}” to “{group.display_name}”. Its members still "
+                "get what the link gives them: change the link, or save to keep it.",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request: HttpRequest, obj: ScimGroup, form, change: bool) -> None:
-        if obj.role_group_id is not None:
-            return  # a role group's name decides what it grants
-        services.group_link(group=obj, community=obj.community)
+        services.group_link(group=obj, community=obj.community, role_group=obj.role_group)
 
 
 @admin.register(ScimEvent)

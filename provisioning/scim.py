@@ -30,7 +30,7 @@ CONTENT_TYPE = "application/scim+json"
 
 # Filters the providers send to find a resource before creating it: attribute -> Django lookup path.
 USER_FILTERS = {
-    ("userName", None, None): "user__email",
+    ("userName", None, None): "scim_identity__user_name",
     ("externalId", None, None): "scim_identity__external_id",
     ("emails", "value", None): "user__email",
     ("active", None, None): "user__is_active",
@@ -227,6 +227,34 @@ def patch_apply(resource: dict[str, Any], body: Any) -> dict[str, Any]:
     return result
 
 
+def patch_members_delta(body: Any) -> tuple[list[int], list[int]] | None:
+    """For a group PATCH whose operations only add or remove members (the shapes Entra ID and Okta send
+    as people join and leave), the ids to add and to remove, applied in order; None for any other PATCH,
+    which is applied to the whole resource. Adding to a group of 100,000 then reads only the people
+    named, not the whole member list."""
+    if not isinstance(body, dict) or not isinstance(body.get("Operations"), list):
+        return None
+    adding: dict[int, None] = {}
+    removing: dict[int, None] = {}
+    for operation in body["Operations"]:
+        if not isinstance(operation, dict):
+            return None
+        op, path, value = str(operation.get("op", "")).lower(), operation.get("path"), operation.get("value")
+        if op in ("add", "remove") and path == "members" and value is not None:
+            ids = [_resource_id(m, "members.value") for m in _typed(value, "members")]
+        elif op == "remove" and isinstance(path, str) and (match := _VALUE_FILTER.match(path)):
+            attribute, key, wanted, sub = match.groups()
+            if attribute != "members" or key != "value" or sub:
+                return None
+            ids = [_resource_id(wanted, "members.value")]
+        else:
+            return None
+        for pid in ids:
+            (removing if op == "add" else adding).pop(pid, None)
+            (adding if op == "add" else removing)[pid] = None
+    return list(adding), list(removing)
+
+
 def _path_set(resource: dict[str, Any], path: str, value: Any, op: str) -> None:
     if path == ENTERPRISE and isinstance(value, dict):
         resource.setdefault(ENTERPRISE, {}).update(value)
@@ -303,9 +331,9 @@ def filter_q(expression: str, attributes: dict) -> Q:
 
 
 def _indexed(query: Q) -> Q:
-    """The transpiler compares case-insensitively (UPPER(column) = UPPER(value)), which no index serves.
-    Addresses are stored in lower case, so they are compared lowered; ids (externalId) are case-exact
-    in SCIM. Both then use their column's index."""
+    """The transpiler compares case-insensitively (UPPER(column) = UPPER(value)). Addresses are stored
+    in lower case, so they are compared lowered; ids (externalId) are case-exact in SCIM. Both then use
+    their column's index. userName stays case-insensitive, as SCIM says, on an index of UPPER(userName)."""
     children: list[Any] = []
     for child in query.children:
         if isinstance(child, Q):
@@ -315,7 +343,11 @@ def _indexed(query: Q) -> Q:
             children.append(child)
             continue
         lookup, value = child  # a Q's leaves are (lookup, value) pairs
-        if lookup.endswith("__iexact") and isinstance(value, str):
+        if (
+            lookup.endswith("__iexact")
+            and isinstance(value, str)
+            and not lookup.endswith("user_name__iexact")
+        ):
             field = lookup.removesuffix("__iexact")
             child = (field, value.lower() if field.endswith("email") else value)
         children.append(child)

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -72,19 +73,28 @@ def _named(model: type[Department] | type[Location], name: str) -> int | None:
     return found if found is not None else model.objects.create(name=name).pk
 
 
-def _profile_values(data: UserData, *, profile_id: int | None) -> dict[str, object]:
+def _profile_values(data: UserData, *, profile: Profile | None) -> dict[str, object]:
+    """The profile's columns as the provider describes the person. With the current `profile` (its
+    department, location and manager loaded), unchanged names cost no look-up."""
     if data.manager_id is not None:
-        if data.manager_id == profile_id:
+        if profile is not None and data.manager_id == profile.pk:
             raise invalid("A person cannot be their own manager.")
-        if not Profile.objects.filter(pk=data.manager_id).exists():
+        unchanged = profile is not None and data.manager_id == profile.manager_id
+        if not unchanged and not Profile.objects.filter(pk=data.manager_id).exists():
             raise ScimError(400, f"manager {data.manager_id} is not a user in Hive.", "invalidValue")
     return {
         "display_name": data.display_name,
         "job_title": data.job_title,
-        "department_id": _named(Department, data.department),
-        "location_id": _named(Location, data.location),
+        "department_id": _named_again(Department, data.department, profile.department if profile else None),
+        "location_id": _named_again(Location, data.location, profile.location if profile else None),
         "manager_id": data.manager_id,
     }
+
+
+def _named_again(model: type[Department] | type[Location], name: str, current) -> int | None:
+    if current is not None and name.lower() == current.name.lower():
+        return current.pk
+    return _named(model, name)
 
 
 def _activation_changed(user_ids: list[int]) -> None:
@@ -106,7 +116,7 @@ def user_provision(*, token: ScimToken, data: UserData) -> tuple[Profile, bool]:
         profile = Profile.objects.filter(user=user).first()
         if profile is not None and ScimIdentity.objects.filter(profile=profile).exists():
             raise ScimError(409, f"{data.email} belongs to another provisioned user.", "uniqueness")
-        values = _profile_values(data, profile_id=profile.pk if profile else None)
+        values = _profile_values(data, profile=profile)
         if profile is None:
             profile = Profile.objects.create(user=user, **values)
         else:
@@ -116,7 +126,7 @@ def user_provision(*, token: ScimToken, data: UserData) -> tuple[Profile, bool]:
             _activation_changed([user.pk])
         created, action = False, ScimEvent.Action.LINK
     else:
-        values = _profile_values(data, profile_id=None)
+        values = _profile_values(data, profile=None)
         user = User.objects.create_user(email=data.email, password=None, is_active=data.active)
         company_addresses_verify(users=[user])
         profile = Profile.objects.create(user=user, **values)
@@ -131,13 +141,14 @@ def user_provision(*, token: ScimToken, data: UserData) -> tuple[Profile, bool]:
             409, f"A user with userName {data.user_name!r} exists already.", "uniqueness"
         ) from exc
     _event(token, action, "User", profile.pk, email=data.email, user_name=data.user_name)
-    profile.refresh_from_db()
     return profile, created
 
 
 @transaction.atomic
-def user_update(*, token: ScimToken, profile: Profile, data: UserData) -> Profile:
-    """PUT or PATCH /Users/<id>: the person as the provider now describes them."""
+def user_update(*, token: ScimToken, profile: Profile, data: UserData) -> None:
+    """PUT or PATCH /Users/<id>: the person as the provider now describes them. `profile` is as the
+    view just read it (user, department, location, identity loaded). A company account Hive already had
+    (HR import, demo), which the provider found by its address, is linked on its first update."""
     user = User.objects.select_for_update().get(pk=profile.user_id)
     if (
         data.email != user.email.lower()
@@ -145,20 +156,22 @@ def user_update(*, token: ScimToken, profile: Profile, data: UserData) -> Profil
     ):
         raise ScimError(409, f"{data.email} is another person's address in Hive.", "uniqueness")
     identity = ScimIdentity.objects.filter(profile=profile).first()
-    if identity is None:
-        raise ScimError(404, f"User {profile.pk} is not provisioned.")
-    if ScimIdentity.objects.filter(user_name__iexact=data.user_name).exclude(pk=identity.pk).exists():
+    if (
+        identity is None or identity.user_name.lower() != data.user_name.lower()
+    ) and ScimIdentity.objects.filter(user_name__iexact=data.user_name).exclude(profile=profile).exists():
         raise ScimError(409, f"A user with userName {data.user_name!r} exists already.", "uniqueness")
-    values = _profile_values(data, profile_id=profile.pk)
-    stored = Profile.objects.filter(pk=profile.pk).values(*values).get()
-    changed = sorted(name for name, value in values.items() if stored[name] != value)
+    values = _profile_values(data, profile=profile)
+    changed = sorted(name for name, value in values.items() if getattr(profile, name) != value)
     if changed:
         Profile.objects.filter(pk=profile.pk).update(**values)
     if data.email != user.email.lower():
         changed.append("email")
         User.objects.filter(pk=user.pk).update(email=data.email)
         company_addresses_verify(users=[User(pk=user.pk, email=data.email)])
-    if (identity.user_name, identity.external_id) != (data.user_name, data.external_id):
+    if identity is None:
+        ScimIdentity.objects.create(profile=profile, user_name=data.user_name, external_id=data.external_id)
+        _event(token, ScimEvent.Action.LINK, "User", profile.pk, email=data.email, user_name=data.user_name)
+    elif (identity.user_name, identity.external_id) != (data.user_name, data.external_id):
         ScimIdentity.objects.filter(pk=identity.pk).update(
             user_name=data.user_name, external_id=data.external_id, updated_at=timezone.now()
         )
@@ -169,8 +182,6 @@ def user_update(*, token: ScimToken, profile: Profile, data: UserData) -> Profil
         _event(token, action, "User", profile.pk, email=data.email)
     if changed:
         _event(token, ScimEvent.Action.UPDATE, "User", profile.pk, fields=changed)
-    profile.refresh_from_db()
-    return profile
 
 
 @transaction.atomic
@@ -239,14 +250,34 @@ def _members_remove(group: ScimGroup, profile_ids: list[int]) -> None:
 
 def _members_sync(token: ScimToken, group: ScimGroup, wanted: list[int]) -> None:
     current = set(ScimGroupMember.objects.filter(group=group).values_list("profile_id", flat=True))
-    adding = [pid for pid in wanted if pid not in current]
-    removing = sorted(current - set(wanted))
+    _members_apply(token, group, [pid for pid in wanted if pid not in current], sorted(current - set(wanted)))
+
+
+def _members_apply(token: ScimToken, group: ScimGroup, adding: list[int], removing: list[int]) -> None:
     if adding:
         _members_add(group, adding)
         _event(token, ScimEvent.Action.MEMBERS_ADD, "Group", group.pk, profiles=adding)
     if removing:
         _members_remove(group, removing)
         _event(token, ScimEvent.Action.MEMBERS_REMOVE, "Group", group.pk, profiles=removing)
+
+
+@transaction.atomic
+def group_members_change(*, token: ScimToken, group: ScimGroup, add: list[int], remove: list[int]) -> None:
+    """PATCH adding or removing members: only the people named are read and written, whatever the size
+    of the group. An unknown person among those added changes nothing."""
+    group = ScimGroup.objects.select_for_update().get(pk=group.pk)
+    add = _known_profiles(add) if add else []
+    named = [*add, *remove]
+    current = set(
+        ScimGroupMember.objects.filter(group=group, profile_id__in=named).values_list("profile_id", flat=True)
+    )
+    _members_apply(
+        token,
+        group,
+        [pid for pid in add if pid not in current],
+        sorted({pid for pid in remove if pid in current}),
+    )
 
 
 @transaction.atomic
@@ -267,14 +298,21 @@ def group_provision(*, token: ScimToken, data: GroupData) -> ScimGroup:
 
 @transaction.atomic
 def group_update(*, token: ScimToken, group: ScimGroup, data: GroupData) -> ScimGroup:
-    """PUT or PATCH /Groups/<id>. Renaming keeps what the group grants: an admin decides links."""
+    """PUT or PATCH /Groups/<id>. Renaming keeps what the group grants: an admin decides links, so a
+    linked group's rename is flagged for them (a "Moderators" renamed "Former moderators" at the
+    provider still grants the role until an admin says otherwise)."""
     group = ScimGroup.objects.select_for_update().get(pk=group.pk)
     if (group.display_name, group.external_id) != (data.display_name, data.external_id):
         if ScimGroup.objects.filter(display_name__iexact=data.display_name).exclude(pk=group.pk).exists():
             raise ScimError(409, f"A group named {data.display_name!r} exists already.", "uniqueness")
+        previous = group.display_name
+        renamed = previous != data.display_name
+        if renamed and (group.role_group_id or group.community_id) and not group.renamed_from:
+            group.renamed_from = previous
         group.display_name, group.external_id = data.display_name, data.external_id
-        group.save(update_fields=["display_name", "external_id"])
-        _event(token, ScimEvent.Action.GROUP_UPDATE, "Group", group.pk, display_name=data.display_name)
+        group.save(update_fields=["display_name", "external_id", "renamed_from"])
+        detail = {"display_name": data.display_name, **({"renamed_from": previous} if renamed else {})}
+        _event(token, ScimEvent.Action.GROUP_UPDATE, "Group", group.pk, **detail)
     if data.member_ids is not None:
         _members_sync(token, group, _known_profiles(data.member_ids))
     return group
@@ -289,14 +327,27 @@ def group_delete(*, token: ScimToken, group: ScimGroup) -> None:
 
 
 @transaction.atomic
-def group_link(*, group: ScimGroup, community: Community | None) -> None:
-    """Admin: this provider group now keeps `community`'s membership (None: no Hive group)."""
+def group_link(*, group: ScimGroup, community: Community | None, role_group: Group | None = None) -> None:
+    """Admin: this provider group now grants `role_group`, or keeps `community`'s membership, or
+    neither. Its members lose what the old link gave them (unless another provider group gives it
+    too) and gain the new one. Saving also confirms a link flagged after a rename."""
+    if community is not None and role_group is not None:
+        raise ValidationError("A provider group grants a role or keeps a Hive group's membership, not both.")
+    if role_group is not None and role_group.name not in ROLE_GROUPS:
+        raise ValidationError(f"{role_group.name} is not one of Hive's roles ({', '.join(ROLE_GROUPS)}).")
     group = ScimGroup.objects.select_for_update().get(pk=group.pk)
     members = list(ScimGroupMember.objects.filter(group=group).values_list("profile_id", flat=True))
-    if group.community is not None and members:
-        _members_remove(group, members)
-        ScimGroupMember.objects.bulk_create([ScimGroupMember(group=group, profile_id=pid) for pid in members])
-    group.community = community
-    group.save(update_fields=["community"])
-    if community is not None and members:
-        community_members_provision(community=community, profile_ids=members)
+    if (group.community_id, group.role_group_id) != (
+        community.pk if community else None,
+        role_group.pk if role_group else None,
+    ):
+        if members and (group.community_id or group.role_group_id):
+            _members_remove(group, members)
+            ScimGroupMember.objects.bulk_create(
+                [ScimGroupMember(group=group, profile_id=pid) for pid in members]
+            )
+        group.community, group.role_group = community, role_group
+        if members:
+            _members_add(group, members)
+    group.renamed_from = ""
+    group.save(update_fields=["community", "role_group", "renamed_from"])

@@ -22,6 +22,7 @@ from provisioning.scim import (
     group_read,
     invalid,
     patch_apply,
+    patch_members_delta,
     user_read,
 )
 
@@ -119,8 +120,9 @@ def _profile(pk: str) -> Profile:
     return profile
 
 
-def _group(pk: str) -> ScimGroup:
-    group = selectors.groups().filter(pk=int(pk)).first() if pk.isdigit() else None
+def _group(pk: str, *, with_members: bool = True) -> ScimGroup:
+    found = selectors.groups(with_members=with_members)
+    group = found.filter(pk=int(pk)).first() if pk.isdigit() else None
     if group is None:
         raise ScimError(404, f"No group {pk}.")
     return group
@@ -169,6 +171,11 @@ def groups(request: HttpRequest, token: ScimToken) -> HttpResponse:
 
 @scim_endpoint(("GET", "PUT", "PATCH", "DELETE"))
 def group(request: HttpRequest, token: ScimToken, pk: str) -> HttpResponse:
+    if request.method == "PATCH" and (delta := patch_members_delta(_body(request))) is not None:
+        services.group_members_change(
+            token=token, group=_group(pk, with_members=False), add=delta[0], remove=delta[1]
+        )
+        return HttpResponse(status=204)
     found, base = _group(pk), _base(request)
     if request.method == "DELETE":
         services.group_delete(token=token, group=found)

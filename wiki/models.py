@@ -70,6 +70,10 @@ class Page(models.Model):
     # Set by a deletion or a moderator's removal: the page and its versions stay, nobody sees them.
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_by = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Watchers have been told of the versions up to this one (wiki/watches.py tells them in batches).
+    notified_version = models.PositiveIntegerField(default=0)
+    # When the first version they have not been told of was saved; None when there is none.
+    notify_pending_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -86,6 +90,12 @@ class Page(models.Model):
             # A space's tree and its recently changed pages.
             models.Index(fields=["space", "parent", "title"], name="wiki_page_tree_idx"),
             models.Index(fields=["space", "-updated_at", "-id"], name="wiki_page_recent_idx"),
+            # The every-minute job's look-up of pages with edits nobody was told of yet: a handful.
+            models.Index(
+                fields=["notify_pending_since"],
+                name="wiki_page_notify_due_idx",
+                condition=models.Q(notify_pending_since__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -122,6 +132,9 @@ class Page(models.Model):
 
     def delete_url(self) -> str:
         return self._url("delete")
+
+    def watch_url(self) -> str:
+        return self._url("watch")
 
     def moderation_excerpt(self) -> str:
         return f"{self.title}\n\n{self.body[:1000]}"
@@ -163,3 +176,38 @@ class Link(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} -> {self.target_key}"
+
+
+class Watch(models.Model):
+    """Someone told of edits to one page, or to every page of a space (a group's wiki, the company's).
+
+    Writing or editing a page watches it; the page and the wiki both have a button to stop.
+    """
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="wiki_watches")
+    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE, related_name="watches")
+    space = models.ForeignKey(Space, null=True, blank=True, on_delete=models.CASCADE, related_name="watches")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(page__isnull=True, space__isnull=False)
+                | models.Q(page__isnull=False, space__isnull=True),
+                name="wiki_watch_page_or_space",
+            ),
+            models.UniqueConstraint(
+                fields=["profile", "page"],
+                condition=models.Q(page__isnull=False),
+                name="wiki_watch_page_once",
+            ),
+            models.UniqueConstraint(
+                fields=["profile", "space"],
+                condition=models.Q(space__isnull=False),
+                name="wiki_watch_space_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = f"page {self.page_id}" if self.page_id else f"space {self.space_id}"
+        return f"{self.profile_id} watches {what}"

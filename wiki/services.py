@@ -14,6 +14,7 @@ from profiles.models import Profile
 from wiki import selectors
 from wiki.models import Link, Page, Space, Version
 from wiki.text import TITLE_FORBIDDEN, lines_diff, link_keys, title_clean, title_key
+from wiki.watches import page_watch_add
 
 TITLE_MAX = 200
 BODY_MAX = 100_000  # characters: about 40 printed pages; longer belongs in sub-pages
@@ -61,6 +62,11 @@ def _space_lock(*, community: Community | None) -> Space:
 def company_space_ensure() -> Space:
     """The company-wide space, edited by the Communications group until an admin picks another."""
     return _space_lock(community=None)
+
+
+def space_ensure(*, community: Community | None) -> Space:
+    """The group's space (or the company's), made now if nobody has written a page yet."""
+    return _space_lock(community=community)
 
 
 def _require_edit(*, space: Space, viewer: Profile) -> None:
@@ -172,12 +178,15 @@ def page_create(
         author=author,
         created_at=now,
         updated_at=now,
+        # Watchers of the space are told of the new page (wiki/watches.py).
+        notify_pending_since=now,
     )
     _save_guarded(page.save)
     Version.objects.create(
         page=page, number=1, title=title, body=body, author=author, created_at=now, summary=summary
     )
     _links_set(page)
+    page_watch_add(profile=author, page=page)
     audit_record(actor=author, action="wiki.page_create", target=page)
     return page
 
@@ -189,7 +198,10 @@ def _version_new(
     now = timezone.now()
     page.version += 1
     page.title, page.body, page.author, page.updated_at = title, body, editor, now
-    _save_guarded(lambda: page.save(update_fields=["title", "body", "author", "updated_at", "version"]))
+    # Its watchers are told in a batch once the page settles (wiki/watches.py).
+    page.notify_pending_since = page.notify_pending_since or now
+    fields = ["title", "body", "author", "updated_at", "version", "notify_pending_since"]
+    _save_guarded(lambda: page.save(update_fields=fields))
     Version.objects.create(
         page=page,
         number=page.version,
@@ -201,6 +213,7 @@ def _version_new(
         restored_from=restored_from,
     )
     _links_set(page)
+    page_watch_add(profile=editor, page=page)
     return page
 
 

@@ -9,10 +9,12 @@ from wiki import views
 _pages: list[tuple[str, Callable[..., HttpResponseBase], str]] = [
     ("", views.index, "index"),
     ("new/", views.create, "new"),
+    ("watch/", views.space_watch, "space_watch"),
     ("page/<str:slug>/", views.page, "page"),
     ("page/<str:slug>/edit/", views.edit, "edit"),
     ("page/<str:slug>/move/", views.move, "move"),
     ("page/<str:slug>/delete/", views.delete, "delete"),
+    ("page/<str:slug>/watch/", views.watch, "watch"),
     ("page/<str:slug>/history/", views.history, "history"),
     ("page/<str:slug>/diff/", views.diff, "diff"),
     ("page/<str:slug>/versions/<int:number>/", views.version, "version"),

@@ -14,7 +14,7 @@ from communities.models import Community
 from communities.selectors import community_by_slug
 from profiles.models import Profile
 from profiles.selectors import viewer_profile
-from wiki import selectors, services
+from wiki import selectors, services, watches
 from wiki.forms import MoveForm, PageForm, PolicyForm
 from wiki.models import Page, Space
 from wiki.text import lines_diff, link_keys, page_render
@@ -41,6 +41,10 @@ class Where:
     @property
     def new_url(self) -> str:
         return self.url("new")
+
+    @property
+    def watch_url(self) -> str:
+        return self.url("space_watch")
 
     @property
     def name(self) -> str:
@@ -102,6 +106,7 @@ def index(request, group_slug: str | None = None):
         recent = selectors.recent_changes(space=where.space)
         _attach(where, recent)
         _attach(where, [n.page for n in _walk(tree.roots)])
+    _, watching_space = watches.watching(profile=where.viewer, page=None, space=where.space)
     is_admin = where.community is not None and selectors.space_can_manage(
         community=where.community, viewer=where.viewer, can_edit=where.can_edit
     )
@@ -112,7 +117,13 @@ def index(request, group_slug: str | None = None):
     return render(
         request,
         "wiki/index.html",
-        {"where": where, "tree": tree, "recent": recent, "policy_form": policy_form},
+        {
+            "where": where,
+            "tree": tree,
+            "recent": recent,
+            "policy_form": policy_form,
+            "watching_space": watching_space,
+        },
     )
 
 
@@ -170,6 +181,7 @@ def page(request, slug: str, group_slug: str | None = None):
     _attach(where, [*children, *links_here])
     ancestors = selectors.page_ancestors(page)
     _attach(where, ancestors)
+    watching_page, watching_space = watches.watching(profile=where.viewer, page=page, space=where.space)
     return render(
         request,
         "wiki/page.html",
@@ -184,6 +196,8 @@ def page(request, slug: str, group_slug: str | None = None):
                 community=where.community, viewer=where.viewer, can_edit=where.can_edit
             ),
             "move_form": MoveForm(initial={"parent_title": page.parent.title if page.parent else ""}),
+            "watching_page": watching_page,
+            "watching_space": watching_space,
         },
     )
 
@@ -262,6 +276,36 @@ def delete(request, slug: str, group_slug: str | None = None):
     ):
         return redirect(where.index_url)
     return redirect(page)
+
+
+@require_POST
+def watch(request, slug: str, group_slug: str | None = None):
+    """Watch the page (be told of its edits), or stop."""
+    where = _where(request, group_slug)
+    page = _page(where, slug)
+    now = watches.page_watch_toggle(profile=where.viewer, page_id=page.pk)
+    messages.success(
+        request,
+        f"You watch “{page.title}”: you'll be told when someone edits it."
+        if now
+        else f"You no longer watch “{page.title}”.",
+    )
+    return redirect(page)
+
+
+@require_POST
+def space_watch(request, group_slug: str | None = None):
+    """Be told of edits to every page of this wiki, or stop."""
+    where = _where(request, group_slug)
+    space = where.space or services.space_ensure(community=where.community)
+    now = watches.space_watch_toggle(profile=where.viewer, space=space)
+    messages.success(
+        request,
+        f"You watch the {where.name}: you'll be told of new pages and edits."
+        if now
+        else f"You no longer watch the {where.name}.",
+    )
+    return redirect(where.index_url)
 
 
 @bad_cursor_400

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.accounts.oidc import OidcProvider, ensure_node_modules, start_provider, stop_provider
+from tests.accounts.saml_idp import HOST, SamlIdp
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +34,24 @@ def oidc_provider(_oidc_provider_process, settings) -> OidcProvider:
     provider = OidcProvider(issuer=issuer, accounts_file=accounts_file)
     settings.SOCIALACCOUNT_PROVIDERS = provider.app_settings()
     return provider
+
+
+@pytest.fixture(scope="session")
+def idp() -> SamlIdp:
+    """A SAML identity provider with its own key pair (tests/accounts/saml_idp.py)."""
+    return SamlIdp.create()
+
+
+@pytest.fixture
+def saml_host(client, settings):
+    """Requests to Hive under a dotted host name, as browsers send it: python3-saml builds its URLs
+    from it and refuses single-label hosts such as "testserver"."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]
+    client.defaults["HTTP_HOST"] = HOST
+
+
+@pytest.fixture
+def saml(idp, settings) -> SamlIdp:
+    """The IdP configured as Hive's SAML sign-in (as HIVE_SAML_* would), with its logout URL."""
+    settings.SOCIALACCOUNT_PROVIDERS = idp.app_settings()
+    return idp

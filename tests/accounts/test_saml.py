@@ -7,48 +7,11 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 
 from profiles.models import User
-from tests.accounts.saml_idp import SamlIdp
+from tests.accounts.saml_idp import AUDIENCE, LOGIN, SamlIdp
+from tests.accounts.saml_idp import saml_sign_in as sign_in
 from tests.factories import ProfileFactory
 
-pytestmark = pytest.mark.django_db
-
-LOGIN = "/accounts/saml/company/login/"
-AUDIENCE = "http://hive.example.com/accounts/saml/company/metadata/"
-
-
-@pytest.fixture(scope="module")
-def idp():
-    return SamlIdp.create()
-
-
-HOST = "hive.example.com"  # python3-saml refuses single-label hosts such as "testserver"
-
-
-@pytest.fixture(autouse=True)
-def _host_header(client, settings):
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]
-    client.defaults["HTTP_HOST"] = HOST  # browsers send it; python3-saml builds its URLs from it
-
-
-@pytest.fixture
-def saml(idp, settings):
-    settings.SOCIALACCOUNT_PROVIDERS = idp.app_settings()
-    return idp
-
-
-def sign_in(client, idp, *, subject, email, verified="true", name="Riley Stone", **response_options):
-    started = client.post(LOGIN)
-    assert started.status_code == 302 and started["Location"].startswith("https://idp.example.test/saml/sso")
-    request_id, acs, relay_state = SamlIdp.request_of(started["Location"])
-    attributes = {"email": email, "displayName": name}
-    if verified is not None:
-        attributes["email_verified"] = verified
-    signer = response_options.pop("signer", idp)
-    saml_response = signer.response(
-        request_id=request_id, acs=acs, audience=AUDIENCE, subject=subject, attributes=attributes,
-        **response_options,
-    )  # fmt: skip
-    return client.post(acs, {"SAMLResponse": saml_response, "RelayState": relay_state}, follow=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("saml_host")]
 
 
 def test_a_verified_first_sign_in_creates_the_person_and_a_repeat_reuses_the_account(client, saml):

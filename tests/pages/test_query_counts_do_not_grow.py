@@ -221,6 +221,7 @@ def test_wiki_pages_run_no_more_queries_when_the_wiki_grows(colleague):
     sub-page, and searches for something nobody wrote (a zero-result row)."""
     from search.services import zero_result_record
     from wiki import services as wiki
+    from wiki import watches
 
     in_group(colleague, roles.COMMUNICATIONS)  # writes the company wiki and reads /search/gaps/
     group = communities.community_create(
@@ -243,6 +244,7 @@ def test_wiki_pages_run_no_more_queries_when_the_wiki_grows(colleague):
                 accept=True,
             )
             for page, community in ((home, None), (guild, group)):
+                watches.space_watch_toggle(profile=person, space=page.space)
                 page.refresh_from_db()
                 wiki.page_update(
                     page_id=page.pk,
@@ -259,6 +261,8 @@ def test_wiki_pages_run_no_more_queries_when_the_wiki_grows(colleague):
                     parent_id=page.pk,
                 )
             zero_result_record(query=f"nothing about {n}")
+        # Every watcher told of the edits: the notifications pages grow too.
+        watches.edits_notify_due(now=timezone.now() + watches.LONGEST_WAIT)
 
     def pages() -> dict[str, str]:
         home.refresh_from_db()

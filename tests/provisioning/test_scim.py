@@ -19,26 +19,6 @@ from tests.factories import DepartmentFactory, ProfileFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def key(db):
-    _, key = services.token_create(name="Entra ID", created_by=None)
-    return key
-
-
-@pytest.fixture
-def scim(client, key):
-    def call(method, path, body=None, *, token=None):
-        return client.generic(
-            method,
-            f"/scim/v2/{path}",
-            data=json.dumps(body) if body is not None else "",
-            content_type="application/scim+json",
-            HTTP_AUTHORIZATION=f"Bearer {token or key}",
-        )
-
-    return call
-
-
 def entra_user(user_name="alex.kim@example.com", **extra):
     # The body Entra ID's provisioning service sends (its documented SCIM request for a new user).
     body = {
@@ -327,3 +307,72 @@ def test_listing_users_costs_the_same_queries_for_10_or_60_people(scim, django_a
     ProfileFactory.create_batch(50, department=department)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert len(scim("GET", "Users?count=100").json()["Resources"]) == 60
+
+
+def test_a_user_name_that_is_not_the_email_is_found_by_it(scim):
+    # Entra ID matches on userPrincipalName, which need not be the mail address.
+    body = entra_user(emails=[{"primary": True, "type": "work", "value": "alex.kim@example.com"}])
+    body["userName"] = "akim@corp.onmicrosoft.com"
+    user_id = scim("POST", "Users", body).json()["id"]
+
+    found = scim("GET", 'Users?filter=userName eq "AKim@corp.onmicrosoft.com"').json()
+
+    assert found["totalResults"] == 1 and found["Resources"][0]["id"] == user_id
+    assert found["Resources"][0]["emails"][0]["value"] == "alex.kim@example.com"
+    assert scim("GET", 'Users?filter=userName eq "alex.kim@example.com"').json()["totalResults"] == 0
+
+
+def test_a_put_to_a_company_account_hive_already_had_links_it(scim):
+    imported = ProfileFactory(user__email="alex.kim@example.com", display_name="A. Kim")
+
+    answer = scim("PUT", f"Users/{imported.pk}", entra_user())
+
+    assert answer.status_code == 200 and answer.json()["userName"] == "alex.kim@example.com"
+    assert ScimIdentity.objects.get(profile=imported).external_id == "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"
+    assert set(ScimEvent.objects.values_list("action", flat=True)) == {"link", "update"}
+
+
+def test_one_patch_adds_and_removes_members_in_order(scim):
+    alex, sam, kai = ProfileFactory(), ProfileFactory(), ProfileFactory()
+    group_id = scim(
+        "POST", "Groups", {"displayName": "Moderators", "members": [{"value": str(kai.pk)}]}
+    ).json()["id"]
+
+    answer = scim(
+        "PATCH",
+        f"Groups/{group_id}",
+        patch(
+            {"op": "Add", "path": "members", "value": [{"value": str(alex.pk)}, {"value": str(sam.pk)}]},
+            {"op": "Remove", "path": f'members[value eq "{sam.pk}"]'},
+            {"op": "Remove", "path": "members", "value": [{"value": str(kai.pk)}]},
+        ),
+    )
+
+    assert answer.status_code == 204
+    assert set(Group.objects.get(name="Moderators").user_set.values_list("pk", flat=True)) == {alex.user_id}
+    actions = list(ScimEvent.objects.filter(action__startswith="members").values_list("action", "detail"))
+    assert ("members_add", {"profiles": [alex.pk]}) in actions
+    assert ("members_remove", {"profiles": [kai.pk]}) in actions
+
+
+def test_adding_members_costs_the_same_queries_for_a_group_of_10_or_300(scim, django_assert_max_num_queries):
+    people = Profile.objects.bulk_create(
+        [
+            Profile(user=User.objects.create_user(email=f"p{i}@example.com"), display_name=f"P {i}")
+            for i in range(304)
+        ]
+    )
+
+    def add_to(group_id, newcomers):
+        body = patch({"op": "Add", "path": "members", "value": [{"value": str(p.pk)} for p in newcomers]})
+        with django_assert_max_num_queries(14) as captured:
+            assert scim("PATCH", f"Groups/{group_id}", body).status_code == 204
+        return len(captured)
+
+    small = scim(
+        "POST", "Groups", {"displayName": "Small", "members": [{"value": str(p.pk)} for p in people[:10]]}
+    )
+    large = scim(
+        "POST", "Groups", {"displayName": "Large", "members": [{"value": str(p.pk)} for p in people[10:300]]}
+    )
+    assert add_to(small.json()["id"], people[300:302]) == add_to(large.json()["id"], people[302:304])
