@@ -408,6 +408,12 @@ class KudosTally(models.Model):
                 "period", "start", "value", models.F("kudos").desc(), models.F("points").desc(), "recipient",
                 name="kudos_tally_rank_idx",
             ),
+            # "All values": PostgreSQL reads an index in order only after equalities, and IS NULL is not one,
+            # so the all-values ranking has its own partial index (790 ms -> 4 ms at 1,000,000 kudos).
+            models.Index(
+                "period", "start", models.F("kudos").desc(), models.F("points").desc(), "recipient",
+                name="kudos_tally_all_rank_idx", condition=models.Q(value__isnull=True),
+            ),
             models.Index(fields=["recipient"], name="kudos_tally_recipient_idx"),
         ]  # fmt: skip
 

@@ -214,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="measure an existing scratch database (--keep'd)"
     )
+    parser.add_argument(
+        "--skip-rebuild", action="store_true", help="with --reuse: keep the tallies as they are"
+    )
     args = parser.parse_args(argv)
 
     if not args.reuse:
@@ -246,7 +249,12 @@ def main(argv: list[str] | None = None) -> int:
             ids = populate(people=args.people, kudos=args.kudos)
             print(f"  written in {time.perf_counter() - started:.0f} s")
         started = time.perf_counter()
-        tallies = kudos_tally_rebuild()
+        if args.skip_rebuild:  # the tallies a --keep'd database already has
+            from recognition.models import KudosTally
+
+            tallies = KudosTally.objects.count()
+        else:
+            tallies = kudos_tally_rebuild()
         rebuild_s = round(time.perf_counter() - started, 1)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE recognition_kudostally")
