@@ -12,7 +12,7 @@ from django.db.models import Count
 
 from analytics.models import ActiveDay
 from common.days import day_bounds
-from feed.models import Comment, Post, Reaction
+from feed.models import AnnouncementView, Comment, Post, Reaction
 from recognition.models import Kudos
 
 
@@ -34,6 +34,28 @@ class Figure:
     over_range: OverRange
     help: str
     collect: PerPerson | None  # None: every person placed that day counts once (the headcount)
+    # The same events for the set-based fill (analytics/fill_sql.py): SQL giving (person, local day)
+    # for the days %(first)s to %(last)s (timestamps %(first_at)s to %(last_at)s, zone %(tz)s).
+    events: str | None = None
+    window: int = 0  # 0: the events of the day; N: the people with an event in the N days up to it
+
+
+def _local_day(column: str = "created_at") -> str:
+    return f"({column} AT TIME ZONE %(tz)s)::date"
+
+
+def _events(model, person: str, where: str = "") -> str:
+    return (
+        f"SELECT {person}, {_local_day()} FROM {model._meta.db_table}"
+        f" WHERE created_at >= %(first_at)s AND created_at < %(last_at)s{where}"
+    )
+
+
+ACTIVE_DAYS = (
+    f"SELECT profile_id, day FROM {ActiveDay._meta.db_table} WHERE day BETWEEN %(first)s AND %(last)s"
+)
+POSTS = _events(Post, "author_id", f" AND kind <> '{Post.Kind.KUDOS.value}'")
+COMMENTS = _events(Comment, "author_id")
 
 
 def _people_active(day: date, days: int) -> Counter[int]:
@@ -74,6 +96,7 @@ FIGURES: tuple[Figure, ...] = (
         OverRange.MEAN,
         "People who opened Hive that day (over a range: the average day).",
         lambda day: _people_active(day, 1),
+        events=ACTIVE_DAYS,
     ),
     Figure(
         "active_7",
@@ -81,6 +104,8 @@ FIGURES: tuple[Figure, ...] = (
         OverRange.LAST,
         "People who opened Hive in the 7 days up to the day.",
         lambda day: _people_active(day, 7),
+        events=ACTIVE_DAYS,
+        window=7,
     ),
     Figure(
         "active_28",
@@ -88,6 +113,8 @@ FIGURES: tuple[Figure, ...] = (
         OverRange.LAST,
         "People who opened Hive in the 28 days up to the day.",
         lambda day: _people_active(day, 28),
+        events=ACTIVE_DAYS,
+        window=28,
     ),
     Figure(
         "contributors_28",
@@ -96,6 +123,8 @@ FIGURES: tuple[Figure, ...] = (
         "People who posted or commented in the 28 days up to the day (the rest of the monthly active "
         "only read and react).",
         lambda day: _contributors(day, 28),
+        events=f"{POSTS} UNION ALL {COMMENTS}",
+        window=28,
     ),
     Figure(
         "posts",
@@ -105,6 +134,7 @@ FIGURES: tuple[Figure, ...] = (
         lambda day: _per_author(
             Post.objects.filter(**_in_day(day)).exclude(kind=Post.Kind.KUDOS), "author_id"
         ),
+        events=POSTS,
     ),
     Figure(
         "comments",
@@ -112,6 +142,7 @@ FIGURES: tuple[Figure, ...] = (
         OverRange.SUM,
         "Comments and answers written.",
         lambda day: _per_author(Comment.objects.filter(**_in_day(day)), "author_id"),
+        events=COMMENTS,
     ),
     Figure(
         "reactions",
@@ -119,6 +150,22 @@ FIGURES: tuple[Figure, ...] = (
         OverRange.SUM,
         "Reactions given.",
         lambda day: _per_author(Reaction.objects.filter(**_in_day(day)), "profile_id"),
+        events=_events(Reaction, "profile_id"),
+    ),
+    Figure(
+        "announcements_seen",
+        "Announcements seen",
+        OverRange.SUM,
+        "Announcements that reached someone's screen, each counted once per person (the reach of "
+        "company announcements).",
+        lambda day: _per_author(
+            AnnouncementView.objects.filter(seen_at__gte=day_bounds(day)[0], seen_at__lt=day_bounds(day)[1]),
+            "profile_id",
+        ),
+        events=(
+            f"SELECT profile_id, {_local_day('seen_at')} FROM {AnnouncementView._meta.db_table}"
+            " WHERE seen_at >= %(first_at)s AND seen_at < %(last_at)s"
+        ),
     ),
     Figure(
         "kudos",
@@ -126,6 +173,7 @@ FIGURES: tuple[Figure, ...] = (
         OverRange.SUM,
         "Kudos given.",
         lambda day: _per_author(Kudos.objects.filter(**_in_day(day)), "giver_id"),
+        events=_events(Kudos, "giver_id"),
     ),
 )
 

@@ -5,10 +5,11 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from itertools import product
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from analytics import fill_sql
 from analytics.figures import FIGURES, tenure_band
 from analytics.models import (
     ALL,
@@ -149,10 +150,36 @@ def segment_figures(day: date, placed: dict[int, Key] | None = None) -> dict[Key
     return {key: {f.name: values[f.name] for f in FIGURES} for key, values in cube.items()}
 
 
+def _filled(stat: str, start: date, end: date) -> None:
+    """Record the days as filled: called last, in the transaction that stored them."""
+    now = timezone.now()
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    FillState.objects.bulk_create(
+        [FillState(stat=stat, day=day, filled_at=now) for day in days],
+        update_conflicts=True,
+        unique_fields=["stat", "day"],
+        update_fields=["filled_at"],
+    )
+
+
+def _set_based() -> bool:
+    return connection.vendor == "postgresql"
+
+
 @transaction.atomic
 def segments_fill(*, day: date) -> int:
     """Compute `day` from the source tables and replace its stored rows; returns how many segments
     were published. Running it again gives the same rows; a crash half-way leaves the day as it was."""
+    if _set_based():
+        stored = fill_sql.segments_fill_range(start=day, end=day)
+        _filled(SEGMENTS, day, day)
+        return stored
+    return _segments_fill_day(day)
+
+
+def _segments_fill_day(day: date) -> int:
+    """The per-day fill, one figure's per-person counts at a time: SQLite's (the demo's) path, and
+    the independent reference the set-based fill is tested against."""
     placed = placements_on(day)
     figures = segment_figures(day, placed)
     shown = publishable({key: values["headcount"] for key, values in figures.items()})
@@ -170,16 +197,32 @@ def segments_fill(*, day: date) -> int:
     SegmentDay.objects.bulk_create(
         [
             SegmentDay(day=day, department=d, location=loc, tenure=t, **figures[(d, loc, t)])
-            for d, loc, t in sorted(shown)
+            for d, loc, t in sorted(shown, key=lambda key: (-key.count(ALL), key))
         ],
         batch_size=2000,
     )
-    FillState.objects.update_or_create(stat=SEGMENTS, day=day, defaults={"filled_at": timezone.now()})
+    _filled(SEGMENTS, day, day)
     return len(shown)
 
 
+BACKFILL_CHUNK_DAYS = 92  # one transaction per chunk: a killed backfill keeps the chunks it finished
+
+
+def _runs(days: list[date], longest: int) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) runs of at most `longest` days."""
+    runs: list[tuple[date, date]] = []
+    for day in days:
+        if runs and day == runs[-1][1] + timedelta(days=1) and (day - runs[-1][0]).days < longest:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
 def segments_backfill(*, start: date, end: date, missing_only: bool = False) -> int:
-    """Fill every day from `start` to `end` (each day in its own transaction); returns days filled."""
+    """Fill every day from `start` to `end`; returns days filled. On PostgreSQL each chunk of up to
+    BACKFILL_CHUNK_DAYS days is one set-based pass per figure in its own transaction; elsewhere each
+    day is its own transaction."""
     if not Placement.objects.exists():
         placements_record(day=end + timedelta(days=1))
     done = (
@@ -187,15 +230,22 @@ def segments_backfill(*, start: date, end: date, missing_only: bool = False) -> 
         if missing_only
         else set()
     )
-    filled = 0
-    day = start
-    while day <= end:
-        if day not in done:
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    days = [day for day in days if day not in done]
+    if not _set_based():
+        for day in days:
             groups_fill(day=day)
             segments_fill(day=day)
-            filled += 1
-        day += timedelta(days=1)
-    return filled
+        return len(days)
+    for first, last in _runs(days, BACKFILL_CHUNK_DAYS):
+        with transaction.atomic():
+            fill_sql.group_days_fill_range(start=first, end=last, dormant_days=DORMANT_DAYS)
+            _filled(GROUPS, first, last)
+            fill_sql.segments_fill_range(start=first, end=last)
+            _filled(SEGMENTS, first, last)
+    if days:
+        groups_fill(day=days[-1])  # each group's last post, as of the last day filled
+    return len(days)
 
 
 DORMANT_DAYS = 30
@@ -219,5 +269,5 @@ def groups_fill(*, day: date) -> int:
     GroupActivity.objects.all().delete()
     GroupActivity.objects.bulk_create(rows, batch_size=2000)
     GroupDay.objects.update_or_create(day=day, defaults={"groups": len(rows), "dormant": dormant})
-    FillState.objects.update_or_create(stat=GROUPS, day=day, defaults={"filled_at": timezone.now()})
+    _filled(GROUPS, day, day)
     return dormant

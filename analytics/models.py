@@ -104,6 +104,7 @@ class SegmentDay(models.Model):
     comments = models.PositiveIntegerField(default=0)
     reactions = models.PositiveIntegerField(default=0)
     kudos = models.PositiveIntegerField(default=0)
+    announcements_seen = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

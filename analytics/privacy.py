@@ -38,35 +38,52 @@ def _with(key: Key, axis: int, value: int) -> Key:
 
 
 def publishable(headcounts: Mapping[Key, int]) -> set[Key]:
-    """The segments whose figures may be published, given every non-empty segment's headcount."""
+    """The segments whose figures may be published, given every non-empty segment's headcount.
+
+    Each line keeps a running count of its withheld members and of the people in them, so checking
+    a line costs the same whatever its length: the backfill runs this once per day of a year."""
     members: dict[Line, list[Key]] = defaultdict(list)
+    member_of: dict[Key, list[Line]] = {}
     for key in headcounts:
-        for axis in range(3):
-            if key[axis] != ALL:
-                members[(_with(key, axis, ALL), axis)].append(key)
+        d, loc, t = key
+        its = []
+        if d != ALL:
+            its.append(((ALL, loc, t), 0))
+        if loc != ALL:
+            its.append(((d, ALL, t), 1))
+        if t != ALL:
+            its.append(((d, loc, ALL), 2))
+        for line in its:
+            members[line].append(key)
+        member_of[key] = its
+    total_of: dict[Key, list[Line]] = defaultdict(list)
+    for line in members:
+        total_of[line[0]].append(line)
 
-    withheld = {key for key, n in headcounts.items() if n < MIN_GROUP}
+    withheld: set[Key] = set()
+    hidden_count: dict[Line, int] = dict.fromkeys(members, 0)
+    hidden_people: dict[Line, int] = dict.fromkeys(members, 0)
 
-    def lines_of(key: Key) -> list[Line]:
-        """The lines `key` takes part in, as a member or as the total."""
-        found = [(_with(key, axis, ALL), axis) for axis in range(3) if key[axis] != ALL]
-        found += [(key, axis) for axis in range(3) if key[axis] == ALL and (key, axis) in members]
-        return found
+    def withhold(key: Key) -> None:
+        withheld.add(key)
+        for line in member_of.get(key, ()):
+            hidden_count[line] += 1
+            hidden_people[line] += headcounts[key]
+
+    for key, n in headcounts.items():
+        if n < MIN_GROUP:
+            withhold(key)
 
     def violation(line: Line) -> Key | None:
         """The next segment to withhold so that `line` obeys rules 2 and 3, or None if it does."""
-        total, axis = line
-        line_members = members[line]
-        hidden = [m for m in line_members if m in withheld]
+        total = line[0]
         total_hidden = total in withheld
-        hidden_people = sum(headcounts[m] for m in hidden)
-        lone = len(hidden) + total_hidden == 1
-        small_rest = not total_hidden and 0 < hidden_people < MIN_GROUP
+        lone = hidden_count[line] + total_hidden == 1
+        small_rest = not total_hidden and 0 < hidden_people[line] < MIN_GROUP
         if not (lone or small_rest):
             return None
-        shown = [m for m in line_members if m not in withheld]
-        if shown:
-            return min(shown, key=lambda m: (headcounts[m], m))
+        if hidden_count[line] < len(members[line]):
+            return min((m for m in members[line] if m not in withheld), key=lambda m: (headcounts[m], m))
         return None if total_hidden else total
 
     # Coarse lines first (the company by tenure band before Sales by tenure band): a margin they
@@ -74,17 +91,19 @@ def publishable(headcounts: Mapping[Key, int]) -> set[Key]:
     def priority(line: Line) -> tuple[int, Line]:
         return (-line[0].count(ALL), line)
 
-    pending = [priority(line) for line in members]
+    # Only a line with something withheld can break rule 2 or 3; a line that starts to is queued
+    # when its member or total is withheld, in the same order as if every line had been queued.
+    queued = {line for line in members if hidden_count[line] or line[0] in withheld}
+    pending = [priority(line) for line in queued]
     heapq.heapify(pending)
-    queued = set(members)
     while pending:
         _, line = heapq.heappop(pending)
         queued.discard(line)
-        withhold = violation(line)
-        if withhold is None:
+        found = violation(line)
+        if found is None:
             continue
-        withheld.add(withhold)
-        for again in [line, *lines_of(withhold)]:
+        withhold(found)
+        for again in [line, *member_of.get(found, ()), *total_of.get(found, ())]:
             if again not in queued:
                 queued.add(again)
                 heapq.heappush(pending, priority(again))

@@ -5,11 +5,14 @@ from datetime import date, timedelta
 from email.mime.image import MIMEImage
 
 from django.contrib.auth.models import Group
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Exists, F, OuterRef, Sum
 from django.urls import reverse
 
-from analytics.models import ActiveDay, DailyRollup
+from analytics import selectors
+from analytics.fill import segments_backfill
+from analytics.models import OTHER, ActiveDay, DailyRollup
 from analytics.report_charts import active_people_chart, contributions_chart
+from analytics.selectors import Row
 from analytics.services import METRICS, rollup_fill
 from common.days import day_bounds
 from common.email import email_build
@@ -20,7 +23,7 @@ from feed.models import Post
 from feed.selectors import public_posts
 from moderation.selectors import queue_counts
 from profiles import roles
-from profiles.models import Department, Profile
+from profiles.models import Profile
 from recognition.models import KudosRecipient
 
 WEEKLY_REPORT = "weekly_report"
@@ -71,28 +74,50 @@ def week_figures(*, start: date) -> WeekFigures:
     )
 
 
-def department_participation(*, start: date) -> list[dict]:
-    """Weekly active people as a share of each department's headcount, lowest first: where to act."""
+def _row(row: Row) -> dict:
+    headcount, active = int(row.figures["headcount"]), int(row.figures["active_7"])
+    return {
+        "name": row.label,
+        "headcount": headcount,
+        "active": active,
+        "share": row.share("active_7") or 0.0,
+    }
+
+
+def week_segments(*, start: date) -> dict:
+    """The week from the stored figures, with their privacy rule: weekly active people per department,
+    office and tenure band (lowest share first; groups under 5 people only inside "Other"), the share
+    who posted or commented in 28 days, and how many announcements reached someone's screen. Days the
+    nightly job missed are filled first."""
     end = start + timedelta(days=6)
-    rows = Department.objects.annotate(
-        headcount=Count("members", filter=Q(members__user__is_active=True), distinct=True),
-        active=Count(
-            "members__active_days__profile",
-            filter=Q(members__active_days__day__gte=start, members__active_days__day__lte=end),
-            distinct=True,
-        ),
-    ).order_by("name")
-    result = [
-        {
-            "name": d.name,
-            "headcount": d.headcount,
-            "active": d.active,
-            "share": d.active / d.headcount if d.headcount else 0.0,
-        }
-        for d in rows
-        if d.headcount
-    ]
-    return sorted(result, key=lambda r: (r["share"], r["name"]))
+    segments_backfill(start=start, end=end, missing_only=True)
+    board = selectors.dashboard(start=start, end=end, segment=selectors.Segment(), names=selectors.labels())
+
+    def lowest_first(axis: str) -> list[dict]:
+        rows = board.breakdowns.get(axis, [])
+        shown = sorted(
+            (r for r in rows if r.key != OTHER), key=lambda r: (r.share("active_7") or 0.0, r.label)
+        )
+        return [_row(r) for r in shown] + [_row(r) for r in rows if r.key == OTHER]
+
+    total = board.total
+    departments, offices, bands = (
+        lowest_first("department"),
+        lowest_first("location")[:5],
+        lowest_first("tenure"),
+    )
+    return {
+        "departments": departments,
+        "offices": offices,
+        "tenure_bands": bands,
+        "segment_tables": [
+            ("Weekly active by department, lowest first", departments),
+            ("By office, lowest first", offices),
+            ("By tenure, lowest first", bands),
+        ],
+        "contributors_share": total.share("contributors_28") if total else None,
+        "announcements_seen": int(total.figures["announcements_seen"]) if total else 0,
+    }
 
 
 DORMANT_DAYS = 30
@@ -201,7 +226,7 @@ def _weekly_report_prepare(period: str) -> dict:
         "previous": last_week,
         "changes": {m: this_week.totals[m] - last_week.totals[m] for m in this_week.totals},
         "active_change": this_week.weekly_active - last_week.weekly_active,
-        "departments": department_participation(start=week_start),
+        **week_segments(start=week_start),
         "dashboard_path": reverse("analytics:dashboard"),
         **week_highlights(start=week_start, headcount=this_week.headcount),
         "charts": weekly_charts(start=week_start),

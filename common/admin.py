@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from common.models import OutboxTask
+from common.models import OutboxTask, TextVector
 
 
 class ViewOnlyAdminMixin:
@@ -34,3 +34,12 @@ class OutboxTaskAdmin(RecordAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser  # an operator may drop work that can never run
+
+
+@admin.register(TextVector)
+class TextVectorAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """Sentence vectors for retrieval by meaning (common.retrieval), written by the owning apps."""
+
+    list_display = ["kind", "object_id", "model", "computed_at"]
+    list_filter = ["kind", "model"]
+    exclude = ["vector"]

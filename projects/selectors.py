@@ -1,6 +1,7 @@
 """Reads of projects: the index, one project, someone's projects, and look-alikes of a draft."""
 
-import functools
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -8,7 +9,7 @@ from django.db import connection
 from django.db.models import Case, Max, QuerySet, Value, When
 from django.db.models.functions import Lower
 
-from common import sentence_embeddings
+from common import retrieval, sentence_embeddings
 from common.pagination import Page, keyset_page
 from common.vector_index import VectorIndex
 from expertise.models import Skill
@@ -197,6 +198,41 @@ def _candidates_scan(*, name: str, summary: str, tags: list[str]) -> list[int]:
     return list(dict.fromkeys(ids))[:CANDIDATE_LIMIT]
 
 
+def _candidate_texts(ids: list[int]) -> tuple[dict[int, tuple[str, str]], dict[int, list[str]]]:
+    """Name and summary, and tag names, of each project of `ids`. Words only: a few hundred model
+    instances with their departments cost more than the scoring, so whole rows are read later for
+    the few shown. On PostgreSQL one query with the ids as one array parameter (Django's `__in`
+    spends ~1 ms of Python per look-up on a few hundred ids); tag names straight from the
+    through-table either way (taggit's prefetch costs ~0.3 ms per project)."""
+    texts: dict[int, tuple[str, str]] = {}
+    tag_names: dict[int, list[str]] = {}
+    if connection.vendor == "postgresql":
+        tag_table = ProjectTag._meta.db_table
+        with connection.cursor() as cur:
+            cur.execute(
+                f"""
+                SELECT p.id, p.name, p.summary,
+                    ARRAY(SELECT s.name FROM {tag_table} t JOIN {Skill._meta.db_table} s ON s.id = t.tag_id
+                          WHERE t.content_object_id = p.id)
+                FROM {Project._meta.db_table} p WHERE p.id = ANY(%s)
+                """,
+                [ids],
+            )
+            for pk, name, summary, names in cur.fetchall():
+                texts[pk] = (name, summary)
+                if names:
+                    tag_names[pk] = names
+        return texts, tag_names
+    texts = {
+        pk: (n, s) for pk, n, s in Project.objects.filter(pk__in=ids).values_list("pk", "name", "summary")
+    }
+    for project_id, tag_name in ProjectTag.objects.filter(content_object_id__in=ids).values_list(
+        "content_object_id", "tag__name"
+    ):
+        tag_names.setdefault(project_id, []).append(tag_name)
+    return texts, tag_names
+
+
 @dataclass
 class Suggestion:
     project: Project
@@ -230,9 +266,10 @@ def project_look_alikes(
     """Existing projects like the draft, in two tiers: "possibly the same work" and "related".
 
     Candidates: projects sharing significant words or a tag (the database's full-text index), plus
-    the draft's nearest neighbours by meaning (projects_vector_index) when a sentence model is on.
-    A fixed number of queries whatever the size: the vectors' state, candidates, their rows, tags,
-    vectors and the corpus size. Scoring is projects.similarity.
+    the draft's nearest neighbours by meaning (common.retrieval) when a sentence model is on. A fixed
+    number of queries whatever the size: the vectors' state, candidates, their rows, tags and the
+    corpus size (the candidates' cosines come from the in-process index). Scoring is
+    projects.similarity.
     """
     nothing = LookAlikes(same=[], related=[], considered=[])
     name, summary, tags = (
@@ -246,35 +283,30 @@ def project_look_alikes(
         ids = _candidates_postgresql(name=name, summary=summary, tags=tags)
     else:
         ids = _candidates_scan(name=name, summary=summary, tags=tags)
-    model = sentence_embeddings.encoder()
-    draft = model.encode([similarity.embedding_text(name, summary)])[0] if model is not None else None
-    near: list[int] = []
-    if model is not None and draft is not None:
-        index = projects_vector_index(model_name=model.name)
-        near = [pk for pk, _ in index.nearest(draft, k=similarity.SEMANTIC_CANDIDATES + 1)]
-        ids.extend(near)
+    # One matrix product gives both the nearest projects and the cosines of the word candidates.
+    found = retrieval.nearest_by_meaning(
+        kind=PROJECT_KIND,
+        text=similarity.embedding_text(name, summary),
+        k=similarity.SEMANTIC_CANDIDATES + 1,
+        also=ids,
+    )
+    semantic = {**found.also, **dict(found.rows)} if found.available else None
+    near = [pk for pk, _ in found.rows]
+    ids.extend(near)
     ids = list(dict.fromkeys(i for i in ids if i != exclude_id))
     if not ids:
         return nothing
-    # Names of tags straight from the through-table: taggit's prefetch costs ~0.3 ms per project.
-    projects = {p.pk: p for p in Project.objects.select_related("department").filter(pk__in=ids)}
-    if any(pk not in projects and pk != exclude_id for pk in near):
-        index.discard()  # a neighbour was deleted: re-read the vectors at the next look-up
-    tag_names: dict[int, list[str]] = {}
-    for project_id, tag_name in ProjectTag.objects.filter(content_object_id__in=ids).values_list(
-        "content_object_id", "tag__name"
-    ):
-        tag_names.setdefault(project_id, []).append(tag_name)
+    texts, tag_names = _candidate_texts(ids)
+    if any(pk not in texts and pk != exclude_id for pk in near):
+        model = sentence_embeddings.encoder()
+        if model is not None:  # a neighbour was deleted: re-read the vectors at the next look-up
+            projects_vector_index(model_name=model.name).discard()
     candidates = [
-        similarity.Candidate(id=p.pk, name=p.name, summary=p.summary, tags=tag_names.get(p.pk, []))
-        for p in projects.values()
+        similarity.Candidate(id=pk, name=n, summary=s, tags=tag_names.get(pk, []))
+        for pk, (n, s) in texts.items()
     ]
-    semantic = None
-    if model is not None and draft is not None:
-        stored = ProjectEmbedding.objects.filter(project_id__in=list(projects), model=model.name).values_list(
-            "project_id", "vector"
-        )
-        semantic = {pk: float(draft @ sentence_embeddings.vector_from_bytes(bytes(v))) for pk, v in stored}
+    if semantic is not None:
+        semantic = {pk: cos for pk, cos in semantic.items() if pk in texts}
     result = similarity.tiers(
         name=name,
         summary=summary,
@@ -284,6 +316,14 @@ def project_look_alikes(
         semantic=semantic,
         same_threshold=same_threshold,
         related_floor=related_floor,
+    )
+
+    # Both tiers are drawn from `considered`.
+    shown_ids = [c.scored.candidate.id for c in result.considered]
+    projects = (
+        {p.pk: p for p in Project.objects.select_related("department").filter(pk__in=shown_ids)}
+        if shown_ids
+        else {}
     )
 
     def suggestion(c: similarity.Considered) -> Suggestion:
@@ -299,10 +339,14 @@ def project_look_alikes(
             cosine=cosine,
         )
 
+    def suggestions(chosen: list[similarity.Considered]) -> list[Suggestion]:
+        # A project deleted since its words were read is left out.
+        return [suggestion(c) for c in chosen if c.scored.candidate.id in projects]
+
     return LookAlikes(
-        same=[suggestion(c) for c in result.same],
-        related=[suggestion(c) for c in result.related],
-        considered=[suggestion(c) for c in result.considered],
+        same=suggestions(result.same),
+        related=suggestions(result.related),
+        considered=suggestions(result.considered),
     )
 
 
@@ -317,34 +361,45 @@ def similar_projects(
     return project_look_alikes(name=name, summary=summary, tags=tags, exclude_id=exclude_id).same
 
 
-def _embedding_latest(model_name: str) -> datetime | None:
+def embedding_latest(model_name: str) -> datetime | None:
     # Served by the (model, computed_at) index: a count here cost 30 ms at 20,000 projects.
     return ProjectEmbedding.objects.filter(model=model_name).aggregate(latest=Max("computed_at"))["latest"]
 
 
-def _embedding_rows(model_name: str, since: datetime | None) -> list[tuple[int, bytes, datetime]]:
+def embedding_rows(model_name: str, since: datetime | None) -> Iterator[tuple[int, bytes, datetime]]:
     qs = ProjectEmbedding.objects.filter(model=model_name)
     if since is not None:
         qs = qs.filter(computed_at__gte=since)
-    return list(qs.values_list("project_id", "vector", "computed_at").iterator(chunk_size=2000))
+    # Streamed: the index stacks them as they come (common.vector_index).
+    return qs.values_list("project_id", "vector", "computed_at").iterator(chunk_size=1000)
 
 
-@functools.cache
+# The projects' vectors for common.retrieval (registered in projects/apps.py from these two).
+PROJECT_KIND = "projects.project"
+
+
 def projects_vector_index(*, model_name: str) -> VectorIndex:
     """Every project's sentence vector in this process's memory, for nearest neighbours by meaning;
     it re-reads what changed at each look-up (one aggregate query when nothing did)."""
-    return VectorIndex(
-        latest=functools.partial(_embedding_latest, model_name),
-        rows=functools.partial(_embedding_rows, model_name),
-    )
+    return retrieval.vector_index(kind=PROJECT_KIND, model_name=model_name)
+
+
+_corpus_estimate: tuple[float, int] | None = None  # (monotonic time, estimate), per process
+CORPUS_ESTIMATE_SECONDS = 300
 
 
 def _corpus_size() -> int:
-    # The planner's estimate is free and close enough for an IDF; exact count on SQLite.
+    """How many projects there are, for the IDF. On PostgreSQL the planner's estimate, which is free,
+    close enough and only changes with ANALYZE, kept for CORPUS_ESTIMATE_SECONDS; exact on SQLite."""
+    global _corpus_estimate
     if connection.vendor == "postgresql":
+        now = time.monotonic()
+        if _corpus_estimate is not None and now - _corpus_estimate[0] < CORPUS_ESTIMATE_SECONDS:
+            return _corpus_estimate[1]
         with connection.cursor() as cur:
             cur.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'projects_project'")
             row = cur.fetchone()
         if row and row[0] and row[0] > 0:
+            _corpus_estimate = (now, int(row[0]))
             return int(row[0])
     return Project.objects.count()

@@ -39,6 +39,7 @@ draft's nearest neighbours by meaning, and `tiers` sorts the best of them into t
 """
 
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -382,8 +383,10 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+@functools.lru_cache(maxsize=5000)
 def document_words(name: str, summary: str) -> Counter:
-    """Word counts of a project, its name counted NAME_REPEATS times."""
+    """Word counts of a project, its name counted NAME_REPEATS times. Remembered for the projects
+    that keep coming back as candidates (a few MB): shared, so never changed by a caller."""
     counts = Counter(tokens(summary))
     for word in tokens(name):
         counts[word] += NAME_REPEATS
@@ -439,6 +442,43 @@ def embedding_text(name: str, summary: str) -> str:
     return f"{(name or '').strip()}. {(summary or '').strip()}"
 
 
+def lexical_scores(
+    *,
+    name: str,
+    summary: str,
+    tags: Iterable[str],
+    candidates: list[Candidate],
+    corpus_size: int,
+    of: list[Candidate] | None = None,
+    semantic: dict[int, float] | None = None,
+) -> list[Scored]:
+    """The score parts of each of `of` (by default every candidate), in that order. The inverse
+    document frequencies come from all `candidates` either way."""
+    query_words = document_words(name, summary)
+    query_tags = tag_set(tags)
+    docs = {c.id: document_words(c.name, c.summary) for c in candidates}
+    idf = idf_weights([*docs.values(), query_words], corpus_size=corpus_size + 1)
+    default_idf = math.log(1 + max(corpus_size, 1)) + 1.0
+    scored = []
+    for cand in candidates if of is None else of:
+        doc = docs[cand.id] if cand.id in docs else document_words(cand.name, cand.summary)
+        shared = len(query_words.keys() & doc.keys())
+        text = cosine(query_words, doc, idf, default_idf=default_idf) if shared else 0.0
+        if text and SHARED_WORDS_FOR_FULL_TEXT > 1:
+            text *= min(1.0, shared / SHARED_WORDS_FOR_FULL_TEXT)
+        tag = jaccard(query_tags, tag_set(cand.tags))
+        nm = trigram_similarity(name, cand.name) if NAME_TRIGRAM_WEIGHT else 0.0
+        total = TEXT_WEIGHT * text + TAGS_WEIGHT * tag + NAME_TRIGRAM_WEIGHT * nm
+        cos = None
+        if semantic is not None:
+            cos = semantic.get(cand.id, SEMANTIC_FLOOR)
+            total += SEMANTIC_WEIGHT * max(0.0, cos - SEMANTIC_FLOOR)
+        scored.append(
+            Scored(candidate=cand, score=total, text=text, tags=tag, name=nm, shared=shared, semantic=cos)
+        )
+    return scored
+
+
 def score_all(
     *,
     name: str,
@@ -453,27 +493,14 @@ def score_all(
     `semantic`, when the sentence model is on: candidate id -> cosine of its vector and the draft's
     (candidates missing from it have no vector yet).
     """
-    query_words = document_words(name, summary)
-    query_tags = tag_set(tags)
-    docs = [document_words(c.name, c.summary) for c in candidates]
-    idf = idf_weights([*docs, query_words], corpus_size=corpus_size + 1)
-    default_idf = math.log(1 + max(corpus_size, 1)) + 1.0
-    scored = []
-    for cand, doc in zip(candidates, docs, strict=True):
-        shared = len(query_words.keys() & doc.keys())
-        text = cosine(query_words, doc, idf, default_idf=default_idf) if query_words else 0.0
-        if text and SHARED_WORDS_FOR_FULL_TEXT > 1:
-            text *= min(1.0, shared / SHARED_WORDS_FOR_FULL_TEXT)
-        tag = jaccard(query_tags, tag_set(cand.tags))
-        nm = trigram_similarity(name, cand.name) if NAME_TRIGRAM_WEIGHT else 0.0
-        total = TEXT_WEIGHT * text + TAGS_WEIGHT * tag + NAME_TRIGRAM_WEIGHT * nm
-        cos = None
-        if semantic is not None:
-            cos = semantic.get(cand.id, SEMANTIC_FLOOR)
-            total += SEMANTIC_WEIGHT * max(0.0, cos - SEMANTIC_FLOOR)
-        scored.append(
-            Scored(candidate=cand, score=total, text=text, tags=tag, name=nm, shared=shared, semantic=cos)
-        )
+    scored = lexical_scores(
+        name=name,
+        summary=summary,
+        tags=tags,
+        candidates=candidates,
+        corpus_size=corpus_size,
+        semantic=semantic,
+    )
     scored.sort(key=lambda s: (-s.score, -s.candidate.id))
     weights = CONFIDENCE_WEIGHTS if semantic is None else SEMANTIC_CONFIDENCE_WEIGHTS
     for position, item in enumerate(scored[:RERANK_DEPTH]):
@@ -600,8 +627,10 @@ def tiers(
     a sentence model, words only: the lexical second stage's picks are "the same work", the rest of
     its RERANK_DEPTH best that share a scored word are "related".
     """
-    scored = score_all(name=name, summary=summary, tags=tags, candidates=candidates, corpus_size=corpus_size)
     if semantic is None:
+        scored = score_all(
+            name=name, summary=summary, tags=tags, candidates=candidates, corpus_size=corpus_size
+        )
         threshold = CONFIDENCE_THRESHOLD if same_threshold is None else same_threshold
         considered = [
             Considered(scored=s, cosine=0.0, features=s.features, confidence=s.confidence)
@@ -612,12 +641,15 @@ def tiers(
         same = same[:SAME_SHOWN]
         related = [c for c in considered if c not in same][:RELATED_SHOWN]
         return Tiers(same=same, related=related, considered=considered)
-    by_meaning = sorted(scored, key=lambda s: (-semantic.get(s.candidate.id, -1.0), -s.candidate.id))
-    cosines = [semantic.get(s.candidate.id, -1.0) for s in by_meaning]
+    by_meaning = sorted(candidates, key=lambda c: (-semantic.get(c.id, -1.0), -c.id))
+    cosines = [semantic.get(c.id, -1.0) for c in by_meaning]
+    # Only the nearest few are weighed: their lexical scores alone are computed.
+    nearest = list(itertools.takewhile(lambda c: c.id in semantic, by_meaning[:TIER_DEPTH]))
+    scored = lexical_scores(
+        name=name, summary=summary, tags=tags, candidates=candidates, corpus_size=corpus_size, of=nearest
+    )
     considered = []
-    for position, item in enumerate(by_meaning[:TIER_DEPTH]):
-        if item.candidate.id not in semantic:
-            break  # no vector yet: cannot be weighed against the others
+    for position, item in enumerate(scored):
         features = tier_features(cosines, position, item)
         considered.append(
             Considered(

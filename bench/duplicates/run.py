@@ -105,6 +105,7 @@ an artefact of how hard negatives were written, not something to ship).
 """
 
 import argparse
+import functools
 import json
 import os
 import random
@@ -181,7 +182,25 @@ def related_at(result: QueryResult, threshold: float, floor: float | None, *, li
     return [pid for pid, _, cos in result.considered if pid not in same and cos >= floor][:limit]
 
 
-def evaluate(results: list[QueryResult], threshold: float, related_floor: float | None = None) -> Metrics:
+def truncated(result: QueryResult, depth: int) -> QueryResult:
+    """The query as if only its `depth` nearest candidates had been considered (run with a deeper
+    similarity.TIER_DEPTH and --save, then try depths offline)."""
+    keep = {pid for pid, _, _ in result.considered[:depth]}
+    return replace(
+        result,
+        considered=result.considered[:depth],
+        suggestions=[s for s in result.suggestions if s[0] in keep],
+        features=[f for f in result.features if f[0] in keep],
+    )
+
+
+def evaluate(
+    results: list[QueryResult],
+    threshold: float,
+    related_floor: float | None = None,
+    *,
+    related_shown: int = 3,
+) -> Metrics:
     """precision, recall and "different" drafts shown something: of the "possibly the same work"
     tier; found_any and hard_found: in either tier."""
     shown = correct = same = found = neg = neg_shown = hard = hard_found = found_any = 0
@@ -194,7 +213,9 @@ def evaluate(results: list[QueryResult], threshold: float, related_floor: float 
             if r.partner_id in ids:
                 found += 1
                 correct += 1
-            if r.partner_id in ids or r.partner_id in related_at(r, threshold, related_floor):
+            if r.partner_id in ids or r.partner_id in related_at(
+                r, threshold, related_floor, limit=related_shown
+            ):
                 found_any += 1
                 hard_found += r.hard
         else:
@@ -380,6 +401,18 @@ def _unload_projects(ids: list[int]) -> None:
     Project.objects.filter(pk__in=ids).delete()
 
 
+def _unload_labelled(pairs: list[dict]) -> None:
+    """Deletes the projects that are the "existing" side of any of `pairs` (by name and summary)."""
+    from django.db.models import Q
+
+    from projects.models import Project
+
+    q = Q(pk__in=[])
+    for p in pairs:
+        q |= Q(name=p["existing"]["name"], summary=p["existing"]["summary"])
+    Project.objects.filter(q).delete()
+
+
 def _load_projects(rows: list[dict], *, email: str = "bench@example.com") -> list[int]:
     """Bulk-inserts projects with their tags; returns their ids in order."""
     from django.utils import timezone
@@ -489,6 +522,23 @@ def main(argv: list[str] | None = None) -> int:
         help="the split (or author, with --authors) --fit and --sweep look at (default dev)",
     )
     parser.add_argument("--related-floor", type=float, default=None, help="override similarity.RELATED_FLOOR")
+    parser.add_argument(
+        "--only", help="with --authors: this author's pairs alone (tuning without seeing the others)"
+    )
+    parser.add_argument(
+        "--save-depth", type=int, help="consider this many nearest candidates while querying (for --save)"
+    )
+    parser.add_argument(
+        "--tier-depth", type=int, help="evaluate as if only this many nearest were considered"
+    )
+    parser.add_argument(
+        "--related-shown", type=int, help="override similarity.RELATED_SHOWN in the evaluation"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use DATABASE_URL's database, whose distractors and vectors speed.py --setup made, instead of a scratch one",
+    )
     parser.add_argument("--verbose", action="store_true", help="print every miss and false suggestion")
     parser.add_argument("--save", type=Path, help="write every query's candidates to this JSON file")
     parser.add_argument(
@@ -523,31 +573,49 @@ def main(argv: list[str] | None = None) -> int:
     if args.load:
         saved = json.loads(args.load.read_text())
         results = [_result_from_json(r) for r in saved["results"]]
+        if args.only:
+            results = [r for r in results if r.split == args.only]
         pairs, total = [p for ps in load_author_sets().values() for p in ps], saved["projects"]
         print(f"Candidates of {len(results)} queries over {total} projects from {args.load}")
         return _report(args, results, pairs, total, threshold, floor, semantic, model)
-    scratch = f"hive_dupbench_{os.getpid()}"
-    settings.DATABASES["default"]["TEST"]["NAME"] = scratch
-    old_name = settings.DATABASES["default"]["NAME"]
-    print(f"Creating scratch database {scratch} and migrating…", flush=True)
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    if args.save_depth:
+        similarity.TIER_DEPTH = args.save_depth
+    if args.authors:
+        pair_sets = load_author_sets()
+        if args.only:
+            pair_sets = {args.only: pair_sets[args.only]}
+    else:
+        pair_sets = {"": load_pairs(args.pairs)}
+    pairs = [p for ps in pair_sets.values() for p in ps]
+    extra = distractors(args.distractors)
+    if not args.reuse:
+        scratch = f"hive_dupbench_{os.getpid()}"
+        settings.DATABASES["default"]["TEST"]["NAME"] = scratch
+        old_name = settings.DATABASES["default"]["NAME"]
+        print(f"Creating scratch database {scratch} and migrating…", flush=True)
+        connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        if args.authors:
-            pair_sets = load_author_sets()
+        if args.reuse:
+            # The labelled projects of an earlier run (speed.py --setup loads them all) are removed
+            # first: each author's are loaded alone below.
+            _unload_labelled(pairs)
+            from projects.models import Project
+
+            if Project.objects.count() < len(extra):
+                sys.exit(
+                    f"--reuse needs {len(extra)} distractors in the database: run speed.py --setup {len(extra)}"
+                )
         else:
-            pair_sets = {"": load_pairs(args.pairs)}
-        pairs = [p for ps in pair_sets.values() for p in ps]
-        extra = distractors(args.distractors)
-        started = time.perf_counter()
-        _load_projects(extra, email="distractors@example.com")
-        print(f"Loaded {len(extra)} distractors in {time.perf_counter() - started:.1f}s")
+            started = time.perf_counter()
+            _load_projects(extra, email="distractors@example.com")
+            print(f"Loaded {len(extra)} distractors in {time.perf_counter() - started:.1f}s")
         _embed(semantic)
         results = []
         for name, set_pairs in pair_sets.items():
             # One author's projects at a time, beside the distractors: another author's write-up of
             # the same common project (single sign-on, say) is not in that author's labels.
             ids = _load_projects(
-                [p["existing"] for p in set_pairs], email=f"bench-{name or 'pairs'}@example.com"
+                [p["existing"] for p in set_pairs], email=f"bench-{name or 'pairs'}-{os.getpid()}@example.com"
             )
             with connection.cursor() as cur:
                 cur.execute("ANALYZE projects_project")
@@ -559,7 +627,8 @@ def main(argv: list[str] | None = None) -> int:
             results.extend(_run_queries(set_pairs, ids))
             _unload_projects(ids)
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not args.reuse:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
     if args.save:
         args.save.write_text(json.dumps({"projects": total, "results": [asdict(r) for r in results]}))
     return _report(args, results, pairs, total, threshold, floor, semantic, model)
@@ -578,6 +647,10 @@ def _report(args, results, pairs, total, threshold, floor, semantic, model) -> i
 
     weights = similarity.SAME_WEIGHTS if semantic else similarity.CONFIDENCE_WEIGHTS
     prefix = "SAME_" if semantic else ""
+    depth = args.tier_depth or similarity.TIER_DEPTH
+    results = [truncated(r, depth) for r in results]
+    shown = args.related_shown or similarity.RELATED_SHOWN
+    ev = functools.partial(evaluate, related_shown=shown)
     tune = [r for r in results if r.split == args.tune_on]
     if args.fit:
         from fit import choose_threshold, fit_logistic
@@ -590,15 +663,15 @@ def _report(args, results, pairs, total, threshold, floor, semantic, model) -> i
         # related floor that loses no recall counting either tier.
         points = []
         for t in SWEEP:
-            m = evaluate(tune, t)
+            m = ev(tune, t)
             points.append(
                 (t, m.precision if m.negatives_share <= TUNE_MAX_DIFFERENT_SHOWN else 0.0, m.recall)
             )
         threshold = choose_threshold(points, min_precision=TUNE_MIN_PRECISION) or threshold
         if semantic:
-            ceiling = evaluate(tune, threshold, -1.0).recall_any
+            ceiling = ev(tune, threshold, -1.0).recall_any
             floor = max(
-                f / 100 for f in range(0, 60, 5) if evaluate(tune, threshold, f / 100).recall_any >= ceiling
+                f / 100 for f in range(0, 60, 5) if ev(tune, threshold, f / 100).recall_any >= ceiling
             )
         print(
             f"\nFitted on {args.tune_on}: {prefix}WEIGHTS = {weights}\n{prefix}THRESHOLD = {threshold:.2f}\nRELATED_FLOOR = {floor:.2f}"
@@ -607,8 +680,8 @@ def _report(args, results, pairs, total, threshold, floor, semantic, model) -> i
         f"\n'Possibly the same work' at confidence {threshold:.2f} (weights {weights}), 'related' down to a cosine of {floor:.2f}:"
     )
     for split in dict.fromkeys(r.split for r in results):
-        _print_metrics(split, evaluate([r for r in results if r.split == split], threshold, floor))
-    _print_metrics("all", evaluate(results, threshold, floor))
+        _print_metrics(split, ev([r for r in results if r.split == split], threshold, floor))
+    _print_metrics("all", ev(results, threshold, floor))
     if semantic:
         import resource
 
@@ -628,7 +701,7 @@ def _report(args, results, pairs, total, threshold, floor, semantic, model) -> i
     if args.sweep:
         print(f"\n{args.tune_on} by threshold:")
         for t in SWEEP:
-            _print_metrics(f"{t:.2f}", evaluate(tune, t, floor))
+            _print_metrics(f"{t:.2f}", ev(tune, t, floor))
     if args.verbose:
         by_id = {p["id"]: p for p in pairs}
         print("\nMisses and false suggestions:")

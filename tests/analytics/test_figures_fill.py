@@ -12,6 +12,7 @@ from django.utils import timezone
 from analytics.fill import SEGMENTS, placements_record, segments_backfill, segments_fill
 from analytics.models import ALL, ActiveDay, FillState, Placement, SegmentDay
 from analytics.tasks import figures_day
+from feed.models import AnnouncementView
 from tests.factories import (
     CommentFactory,
     DepartmentFactory,
@@ -44,6 +45,7 @@ def stored(department=ALL, location=ALL, tenure=ALL, day=DAY) -> dict | None:
             "comments",
             "reactions",
             "kudos",
+            "announcements_seen",
         )
         .first()
     )
@@ -91,6 +93,13 @@ def busy(company):
     CommentFactory(post=post, author=sales[0], created_at=at(DAY, 13))
     ReactionFactory(post=post, profile=eng[2], created_at=at(DAY, 14))
     KudosFactory(giver=sales[1], recipients=[eng[0]], created_at=at(DAY, 15))
+    # An announcement seen on DAY by two engineers and a salesperson; another seen the day before.
+    news = PostFactory(author=eng[5], created_at=at(DAY, 8), kind="announcement")
+    older = PostFactory(author=eng[5], created_at=at(DAY - timedelta(days=1), 8), kind="announcement")
+    AnnouncementView.objects.bulk_create(
+        [AnnouncementView(post=news, profile=p, seen_at=at(DAY, 16)) for p in (eng[0], eng[1], sales[3])]
+        + [AnnouncementView(post=older, profile=eng[0], seen_at=at(DAY - timedelta(days=1), 9))]
+    )
     return company
 
 
@@ -100,16 +109,16 @@ def test_the_day_is_counted_per_segment_as_counted_by_hand(busy):
     company = stored()
     # Kudos are feed posts too, but counted as kudos, not as posts.
     assert company == {
-        "headcount": 12, "active": 6, "active_7": 7, "active_28": 8, "contributors_28": 3,
-        "posts": 2, "comments": 2, "reactions": 1, "kudos": 1,
+        "headcount": 12, "active": 6, "active_7": 7, "active_28": 8, "contributors_28": 4,
+        "posts": 3, "comments": 2, "reactions": 1, "kudos": 1, "announcements_seen": 3,
     }  # fmt: skip
     assert stored(department=busy["engineering"].pk) == {
-        "headcount": 6, "active": 4, "active_7": 5, "active_28": 5, "contributors_28": 2,
-        "posts": 2, "comments": 0, "reactions": 1, "kudos": 0,
+        "headcount": 6, "active": 4, "active_7": 5, "active_28": 5, "contributors_28": 3,
+        "posts": 3, "comments": 0, "reactions": 1, "kudos": 0, "announcements_seen": 2,
     }  # fmt: skip
     assert stored(location=busy["paris"].pk) == {
         "headcount": 6, "active": 2, "active_7": 2, "active_28": 3, "contributors_28": 1,
-        "posts": 0, "comments": 2, "reactions": 0, "kudos": 1,
+        "posts": 0, "comments": 2, "reactions": 0, "kudos": 1, "announcements_seen": 1,
     }  # fmt: skip
 
 
@@ -122,7 +131,7 @@ def test_groups_under_five_people_are_never_stored(busy):
     segments_fill(day=DAY)
 
     assert stored(department=finance.pk) is None  # 2 people
-    assert stored()["posts"] == 3  # still counted for the company
+    assert stored()["posts"] == 4  # still counted for the company
     # "Company minus Engineering minus Sales" would be Finance's two: one of the others goes too.
     assert (stored(department=busy["engineering"].pk) is None) != (
         stored(department=busy["sales_team"].pk) is None
@@ -192,15 +201,16 @@ def test_a_fill_that_fails_half_way_leaves_the_day_as_it_was(busy, monkeypatch):
     def crash(*args, **kwargs):
         raise RuntimeError("killed")
 
-    monkeypatch.setattr("analytics.fill.SegmentDay.objects.bulk_create", crash)
+    # The last step: the day's rows are already replaced when it dies.
+    monkeypatch.setattr("analytics.fill._filled", crash)
     with pytest.raises(RuntimeError):
         segments_fill(day=DAY)
     monkeypatch.undo()
 
     assert SegmentDay.objects.filter(day=DAY).count() == before
-    assert stored()["posts"] == 2
-    segments_fill(day=DAY)
     assert stored()["posts"] == 3
+    segments_fill(day=DAY)
+    assert stored()["posts"] == 4
 
 
 def test_backfill_fills_each_day_once_and_can_skip_done_days(busy):

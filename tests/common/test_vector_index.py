@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 
 from common import vector_index
 from common.vector_index import VectorIndex
@@ -44,6 +45,28 @@ def test_nearest_rows_come_best_first_with_their_cosines():
     found = table.index().nearest(_unit(1, 0.1, 0), k=2)
     assert [pk for pk, _ in found] == [1, 3]
     assert found[0][1] > found[1][1] > 0.5
+
+
+def test_one_search_gives_the_nearest_and_the_cosines_of_other_candidates_it_holds():
+    table = FakeTable()
+    for pk, vector in {1: _unit(1, 0, 0), 2: _unit(0, 1, 0), 3: _unit(1, 1, 0)}.items():
+        table.put(pk, vector, T0)
+    nearest, others = table.index().search(_unit(1, 0, 0), k=1, also=[2, 3, 99])
+    assert nearest == [(1, pytest.approx(1.0))]
+    assert others == {2: pytest.approx(0.0, abs=1e-6), 3: pytest.approx(0.7071, abs=1e-4)}  # 99: no vector
+
+
+def test_a_search_already_under_way_keeps_the_arrays_it_took_while_rows_change():
+    table = FakeTable()
+    table.put(1, _unit(1, 0), T0)
+    index = table.index()
+    index.refresh()
+    matrix, position = index._matrix, index._position
+    table.put(1, _unit(0, 1), T0 + timedelta(seconds=1))  # changed in place
+    table.put(2, _unit(1, 0), T0 + timedelta(seconds=1))  # added
+    index.refresh()
+    assert matrix[position[1]] == pytest.approx(_unit(1, 0)) and 2 not in position
+    assert index.nearest(_unit(1, 0), k=1)[0][0] == 2
 
 
 def test_an_unchanged_table_is_not_read_again_and_a_new_row_is_read_alone():

@@ -10,6 +10,7 @@ from analytics.models import ActiveDay
 from analytics.reports import weekly_report_send
 from analytics.tasks import weekly_report_last_week
 from delivery.models import DeliveryMessage
+from feed.models import AnnouncementView
 from tests.factories import DepartmentFactory, PostFactory, ProfileFactory
 
 pytestmark = pytest.mark.usefixtures("celery_eager")  # the report's batch task runs in the test
@@ -60,14 +61,34 @@ def test_people_outside_communications_get_no_report(author, colleague, active_w
 
 
 @pytest.mark.django_db
-def test_report_lists_least_active_department_first(comms, author, outsider, active_week):
-    DepartmentFactory(name="Empty team")  # nobody in it: left out rather than shown as 0 of 0
+def test_report_lists_least_active_department_first_and_never_a_group_under_five(comms):
+    """Sales: 8 people, 6 active in the week. Support: 6, 1 active. Legal: 2, both active, shown only
+    inside "Other" (and with it Finance, 5 people: company minus the rest would be Legal's two)."""
+    teams = {name: DepartmentFactory(name=name) for name in ("Sales", "Support", "Legal", "Finance")}
+    sizes = {"Sales": (8, 6), "Support": (6, 1), "Legal": (2, 2), "Finance": (5, 0)}
+    comms.department = teams["Sales"]
+    comms.save()
+    for name, (size, active) in sizes.items():
+        people = [ProfileFactory(department=teams[name]) for _ in range(size - (name == "Sales"))]
+        people = ([comms] if name == "Sales" else []) + people
+        for person in people[:active]:
+            ActiveDay.objects.create(profile=person, day=MONDAY + timedelta(days=3))
+    AnnouncementView.objects.create(
+        post=PostFactory(author=comms, kind="announcement", created_at=at(MONDAY)), profile=comms,
+        seen_at=at(MONDAY + timedelta(days=1)),
+    )  # fmt: skip
+
     weekly_report_send(week_start=MONDAY)
+
     text = mail.outbox[0].body
-    finance = text.index("- Finance: 0 / 1")
-    engineering = text.index("- Engineering: 2 / 3")
-    assert finance < engineering
-    assert "Empty team" not in text
+    support, sales = text.index("- Support: 1 / 6"), text.index("- Sales: 6 / 8")
+    other = text.index("- Other (groups under 5 people): 2 / 7")
+    assert support < sales < other
+    assert "Legal" not in text and "Finance" not in text
+    assert "Announcements seen this week: 1" in text
+    assert "Posted or commented in the last 28 days: 5% of everyone" in text  # Cora: 1 of 21
+    html = mail.outbox[0].alternatives[0][0]
+    assert "Legal" not in html and "Other (groups under 5 people)" in html
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from analytics.fill import segments_backfill
 from common.days import company_yesterday
@@ -27,3 +28,9 @@ class Command(BaseCommand):
             raise CommandError(f"--from {start} is after --to {end}.")
         filled = segments_backfill(start=start, end=end, missing_only=missing)
         self.stdout.write(f"Filled {filled} day(s) from {start} to {end}.")
+        if filled > 7 and connection.vendor == "postgresql":
+            # The refilled days' old rows are dead until vacuumed, and the dashboard's index scans
+            # would visit their pages too; autovacuum gets there eventually, this at once.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE analytics_segmentday, analytics_interactionday")
+            self.stdout.write("Vacuumed the stored figures.")
