@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feed', '0014_held_for_review'),
+        ('feed', '0015_announcement_view_seen_idx'),
     ]
 
     operations = [
