@@ -184,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         found = call(lookups, "GET", f'Users?filter=userName eq "Person{i:06d}@Example.com"').json()
         assert found["totalResults"] == 1, found
     plan = query_plan("person050000@example.com")
+    lookups_plan = post_lookup_plans("Person050000@Example.com")
 
     print()
     for timings in [*start_timings, *end_timings, group_timings, small, large, lookups]:
@@ -206,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("\nplan of the userName filter:\n" + plan)
+    print(
+        "\nplans of POST /Users' look-ups (userName taken? an account with this address?):\n" + lookups_plan
+    )
     return 0
 
 
@@ -269,6 +273,21 @@ def query_plan(user_name: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql} LIMIT 100", params)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def post_lookup_plans(user_name: str) -> str:
+    from django.db import connection
+
+    from provisioning.models import ScimIdentity
+    from provisioning.services import _users_by_address
+
+    lines = []
+    for found in (ScimIdentity.objects.filter(user_name__iexact=user_name), _users_by_address(user_name)):
+        sql, params = found.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", params)
+            lines += [row[0] for row in cursor.fetchall()]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

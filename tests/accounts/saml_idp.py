@@ -221,7 +221,7 @@ def saml_sign_in(client, idp, *, subject, email, verified="true", name="Riley St
     started = client.post(LOGIN)
     assert started.status_code == 302 and started["Location"].startswith(SSO_URL)
     request_id, acs, relay_state = SamlIdp.request_of(started["Location"])
-    attributes = {"email": email, "displayName": name}
+    attributes = {"email": email, "displayName": name} if email else {"displayName": name}
     if verified is not None:
         attributes["email_verified"] = verified
     signer = response_options.pop("signer", idp)

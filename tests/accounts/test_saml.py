@@ -81,3 +81,22 @@ def test_an_unsolicited_response_is_refused(client, saml):
     answer = client.post("/accounts/saml/company/acs/", {"SAMLResponse": saml_response}, follow=True)
     assert not answer.wsgi_request.user.is_authenticated
     assert not User.objects.filter(email="x@example.com").exists()
+
+
+def test_a_response_without_an_email_is_refused_with_hives_page(client, saml):
+    answer = sign_in(client, saml, subject="00u-noemail", email=None)
+    assert answer.status_code == 403
+    assert b"did not include an email address" in answer.content
+    assert not SocialAccount.objects.exists()
+
+
+def test_a_deactivated_person_is_refused_with_hives_page(client, saml):
+    from profiles.services import company_addresses_verify
+
+    gone = ProfileFactory(user__email="left@example.com", user__is_active=False)
+    company_addresses_verify(users=[gone.user])
+    answer = sign_in(client, saml, subject="00u-left", email="left@example.com")
+    assert answer.status_code == 403
+    assert b"deactivated" in answer.content
+    assert not answer.wsgi_request.user.is_authenticated
+    assert not SocialAccount.objects.filter(user=gone.user).exists()
