@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hive
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # One test process per core (pytest-xdist), each on its own database (test_hive_gw0, _gw1...) and its own
-# Redis keys; PYTEST_WORKERS=0 runs the suite in this process.
+# Redis keys; PYTEST_WORKERS=0 runs the suite in this process. Idle processes take tests queued for a busy
+# one (worksteal), so a long test near the end does not leave a core waiting.
 PYTEST_WORKERS ?= auto
 
 .PHONY: run test check install lint worker beat backup
@@ -30,7 +31,7 @@ test: install
 	DJANGO_SECRET_KEY=test-only-secret DJANGO_DEBUG=false \
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	DJANGO_ALLOWED_HOSTS=testserver,localhost DJANGO_SECURE_SSL_REDIRECT=false CELERY_TASK_ALWAYS_EAGER=true \
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 # The gates CI passes before the tests (.ci/run): lint, formatting, migrations in step with the models,
 # the import contracts between apps (.importlinter) and types (mypy, [tool.mypy] in pyproject.toml).

@@ -1,9 +1,12 @@
 """Reads of groups, and the one rule for who may read a group's content."""
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
+from common import similar_text
 from common.pagination import Page, keyset_page
 from communities.models import Community, GroupInvitation, JoinRequest, Membership
 from profiles.models import Profile
@@ -110,3 +113,113 @@ def member_community_ids_of_many(*, profile_ids: Collection[int]) -> dict[int, f
     ):
         groups[profile_id].add(community_id)
     return {pk: frozenset(ids) for pk, ids in groups.items()}
+
+
+# --- "A similar group exists" while a group is being created --------------------------------------
+
+GROUP_KIND = "communities.community"
+SIMILAR_SHOWN = 3
+SIMILAR_NEAREST = 10
+SIMILAR_WORD_CANDIDATES = 20
+# all-MiniLM-L6-v2 between a new group's name and description and an existing group's: 0.6-0.9
+# for the same purpose in other words ("Runners" / "Running club"), 0.3-0.5 for groups that only
+# share a broad area (tests/communities/test_similar_groups.py holds examples).
+SIMILAR_FLOOR = 0.5
+SIMILAR_FLOOR_WITH_WORDS = 0.4
+
+
+def group_text(name: str, description: str) -> str:
+    """What the sentence model reads of a group, or of a draft one."""
+    return f"{(name or '').strip()}. {(description or '').strip()}"
+
+
+@dataclass
+class SimilarGroup:
+    community: Community
+    cosine: float | None
+    reason: str
+
+
+def similar_groups(*, name: str, description: str = "") -> list[SimilarGroup]:
+    """Existing groups like the one being created, by meaning and by words (common.similar_text). Every
+    group is listed in the directory, private ones too, so every group can be shown. Queries: the
+    vectors' freshness, the word candidates, the groups."""
+    name, description = " ".join((name or "").split())[:100], (description or "").strip()[:2000]
+    if len(name) + len(description) < 3:
+        return []
+    draft = similar_text.draft_read(group_text(name, description))
+    word_ids = _group_ids_by_words(f"{name} {description}", name=name)
+    matches = similar_text.similar(kind=GROUP_KIND, draft=draft, word_ids=word_ids, k=SIMILAR_NEAREST)
+    groups = Community.objects.in_bulk([m.id for m in matches])
+    found = []
+    for match in matches:
+        community = groups.get(match.id)
+        if community is None:
+            continue
+        if community.name.lower() == name.lower():
+            reason = "the same name"
+        elif match.cosine is None:
+            if match.by_words is None or draft.vector is not None:
+                continue
+            reason = "shares words with yours"
+        elif match.cosine >= SIMILAR_FLOOR:
+            reason = "very close in purpose" if match.cosine >= 0.75 else "close in purpose"
+        elif match.by_words is not None and match.cosine >= SIMILAR_FLOOR_WITH_WORDS:
+            reason = "shares words and purpose with yours"
+        else:
+            continue
+        found.append(SimilarGroup(community=community, cosine=match.cosine, reason=reason))
+    found.sort(key=lambda g: (g.reason != "the same name",))  # stable: otherwise in fused order
+    return found[:SIMILAR_SHOWN]
+
+
+def _group_ids_by_words(text: str, *, name: str) -> list[int]:
+    """Groups whose name or description shares a word of `text` (the 'english' configuration), best
+    rank first, a group of the same name before them: served by community_words_idx (migration
+    0003) on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        wanted = {w for w in text.lower().split() if len(w) > 2}
+        rows = Community.objects.values_list("id", "name", "description")[:2000]
+        hits = [(len(wanted & set(f"{n} {d}".lower().split())), pk) for pk, n, d in rows]
+        same = [pk for pk, n, _ in rows if n.lower() == name.lower()]
+        found = [pk for shared, pk in sorted(hits, reverse=True) if shared]
+        return list(dict.fromkeys([*same, *found]))[:SIMILAR_WORD_CANDIDATES]
+    document = (
+        "to_tsvector('english'::regconfig, COALESCE({t}.name, '') || ' ' || COALESCE({t}.description, ''))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH wanted AS (
+                SELECT string_agg(quote_literal(lex), ' | ')::tsquery AS q
+                FROM unnest(tsvector_to_array(to_tsvector('english', %s))) AS lex
+            ), pool AS (
+                (
+                    SELECT c.id, c.name, c.description FROM communities_community c, wanted
+                    WHERE wanted.q IS NOT NULL AND {document.format(t="c")} @@ wanted.q
+                    ORDER BY c.member_count DESC, c.id LIMIT 200
+                ) UNION (
+                    -- a name of no words ("C++", markup) is still a name
+                    SELECT c.id, c.name, c.description FROM communities_community c
+                    WHERE upper(c.name) = upper(%s)
+                )
+            )
+            SELECT pool.id FROM pool, wanted
+            ORDER BY upper(pool.name) = upper(%s) DESC,
+                COALESCE(ts_rank({document.format(t="pool")}, wanted.q), 0) DESC, pool.id
+            LIMIT %s
+            """,
+            [text, name, name, SIMILAR_WORD_CANDIDATES],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def group_texts(ids: list[int]) -> dict[int, str]:
+    return {
+        pk: group_text(n, d)
+        for pk, n, d in Community.objects.filter(pk__in=ids).values_list("pk", "name", "description")
+    }
+
+
+def group_ids() -> list[int]:
+    return list(Community.objects.values_list("pk", flat=True))

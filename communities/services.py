@@ -6,8 +6,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from common import live
+from common import live, similar_text
 from communities.models import Community, GroupInvitation, JoinRequest, Membership
+from communities.selectors import GROUP_KIND
 from notifications.models import Kind
 from notifications.services import notify
 from profiles.models import Profile
@@ -61,6 +62,8 @@ def community_create(
     )
     _add_member(community=community, profile=creator, role=Membership.Role.ADMIN)
     community.refresh_from_db(fields=["member_count"])
+    # Found by meaning by the next "a similar group exists" (communities.selectors.similar_groups).
+    similar_text.vectors_compute_after_commit(kind=GROUP_KIND, object_id=community.pk)
     return community
 
 

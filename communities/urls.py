@@ -6,6 +6,7 @@ app_name = "communities"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.create, name="create"),
+    path("new/similar/", views.similar, name="similar"),
     path("<str:slug>/", views.detail, name="detail"),
     path("<str:slug>/join/", views.join, name="join"),
     path("<str:slug>/leave/", views.leave, name="leave"),

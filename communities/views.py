@@ -181,3 +181,12 @@ def answer_invitation(request, slug: str, invitation_id: int):
         success=f"Welcome to {community.name}!" if accept else "Invitation declined.",
     )
     return redirect(community)
+
+
+@require_GET
+def similar(request):
+    """htmx: on /groups/new/, existing groups like the one being written ("a similar group exists")."""
+    found = selectors.similar_groups(
+        name=request.GET.get("name", "")[:200], description=request.GET.get("description", "")[:2000]
+    )
+    return render(request, "communities/_similar.html", {"similar": found})

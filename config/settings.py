@@ -115,6 +115,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: it pays off on long analytic scans, and Hive's queries are short. A plan
+    # whose cost crosses jit_above_cost (100,000) spent 300-600 ms compiling to save microseconds, and
+    # search's session (search/backends/postgres.py) turns seq scans off, which adds a cost of 10^10
+    # to any plan on a table without a usable index: every such query crossed it.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -342,6 +349,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.embeddings_backfill",
         "schedule": crontab(minute=40),
     },
+    # The same for every kind registered with common.retrieval (questions, groups, skills).
+    "common-text-vectors-backfill": {
+        "task": "common.text_vectors_backfill",
+        "schedule": crontab(minute=45),
+    },
 }
 HIVE_DIGEST_BATCH_SIZE = env_int("HIVE_DIGEST_BATCH_SIZE", 500)
 # Searches that found nothing: how many days of counts are kept, and different queries a day at most.
@@ -409,6 +421,9 @@ LOGGING = {
 
 # --- Hive ------------------------------------------------------------------------------------
 HIVE_POST_MAX_LENGTH = 5000
+# The newcomer path (feed/newcomers.py): the checklist on Home and the tips, for this many days from a
+# person's start date (or sign-up). 0 turns it off.
+HIVE_NEWCOMER_DAYS = env_int("HIVE_NEWCOMER_DAYS", 30)
 HIVE_COMMENT_MAX_LENGTH = 2000
 HIVE_PAGE_SIZE = 20
 # Multiplies every rate limit (moderation/ratelimit.py); the test suite raises it so no test trips one.

@@ -72,3 +72,16 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Your answer is empty: write it first."},
     )
+
+
+class EventPollForm(forms.Form):
+    question = forms.CharField(max_length=300, label="Poll question")
+    options = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Choices, one per line",
+        help_text="Two to ten choices.",
+    )
+    multiple = forms.BooleanField(required=False, label="Several choices allowed")
+
+    def clean_options(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["options"].splitlines() if line.strip()]

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Community
+from feed.models import Post
 from profiles.models import Profile
 
 QUESTION_MAX_LENGTH = 1000
@@ -115,3 +116,18 @@ class QuestionVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voter_id} +1 {self.question_id}"
+
+
+class EventPoll(models.Model):
+    """A poll a host runs during the event: a feed poll (feed.polls, one vote per person, results after
+    voting) that the event page shows live, closing when the event ends."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="polls")
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["event", "-created_at"], name="event_poll_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"poll {self.post_id} in event {self.event_id}"

@@ -7,11 +7,15 @@ from django.utils import timezone
 
 from common.pagination import Page, keyset_page
 from communities.selectors import member_community_ids, readable_q
-from events.models import Event, Question, QuestionVote
+from events.models import Event, EventPoll, Question, QuestionVote
+from feed.models import Post
+from feed.selectors import posts_for_display
 from profiles import roles
 from profiles.models import Profile
 
-QUESTIONS_PAGE_SIZE = 50
+# Per list (open, answered): 20 + 20 cards keep the page under its 100 ms budget at 2,000 questions
+# (bench/leaders/measure.py); the rest is one "More" link away, by cursor.
+QUESTIONS_PAGE_SIZE = 20
 
 
 def event_readable_q(*, member_ids: frozenset[int], prefix: str = "community") -> Q:
@@ -140,3 +144,17 @@ def question_readable(*, object_id: int, viewer: Profile) -> bool:
         pk=object_id,
         removed_at__isnull=True,
     ).exists()
+
+
+POLLS_SHOWN = 3
+
+
+def event_polls(*, event: Event, viewer: Profile) -> list[Post]:
+    """The event's latest polls as feed cards (options, the viewer's vote, results): one query when
+    there is none, a fixed few otherwise (feed.selectors.posts_for_display)."""
+    ids = list(
+        EventPoll.objects.filter(event=event)
+        .order_by("-created_at", "-id")
+        .values_list("post_id", flat=True)[:POLLS_SHOWN]
+    )
+    return posts_for_display(ids=ids, viewer=viewer) if ids else []

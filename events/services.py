@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from communities.models import Community
 from communities.selectors import member_community_ids
-from events.models import QUESTION_MAX_LENGTH, Event, Question, QuestionVote
+from events.models import QUESTION_MAX_LENGTH, Event, EventPoll, Question, QuestionVote
 from events.selectors import can_manage, event_readable_q
+from feed.polls import poll_create
 from moderation.services import audit_record
 from notifications.models import Kind
 from notifications.services import notify
@@ -250,3 +251,41 @@ def question_remove_by_moderator(*, object_id: int, moderator: Profile, at: date
             question_count=F("question_count") - 1,
             answered_count=F("answered_count") - (1 if question.answered_at else 0),
         )
+
+
+# --- Live polls ---------------------------------------------------------------------------------
+
+POLLS_PER_EVENT = 10
+
+
+@transaction.atomic
+def event_poll_create(
+    *, event_id: int, host: Profile, question: str, options: list[str], multiple: bool = False
+) -> EventPoll:
+    """A host starts a poll while the event is live; it closes when the event ends. It is a feed poll
+    (in the event's group, or the company feed), so people vote and see results as on any poll."""
+    event = _event_for_update(event_id=event_id)
+    if not can_manage(event=event, viewer=host):
+        raise PermissionDenied("Only the event's hosts start polls.")
+    now = timezone.now()
+    if event.cancelled_at is not None:
+        raise ValidationError("This event was cancelled.")
+    if event.ends_at <= now:
+        raise ValidationError("This event has ended: no new polls.")
+    if event.starts_at > now:
+        raise ValidationError("Polls start once the event is live.")
+    if event.ends_at <= now + timedelta(minutes=5):
+        raise ValidationError("The event ends in less than five minutes: too late for a poll.")
+    if EventPoll.objects.filter(event=event).count() >= POLLS_PER_EVENT:
+        raise ValidationError(f"An event has at most {POLLS_PER_EVENT} polls.")
+    post = poll_create(
+        author=host,
+        question=question,
+        options=options,
+        closes_at=event.ends_at,
+        multiple=multiple,
+        community=event.community,
+    )
+    poll = EventPoll.objects.create(event=event, post=post)
+    audit_record(actor=host, action="event.poll_create", target=event, post=post.pk)
+    return poll

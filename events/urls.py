@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:event_id>/edit/", views.event_edit, name="edit"),
     path("<int:event_id>/cancel/", views.event_cancel, name="cancel"),
     path("<int:event_id>/questions/", views.event_questions, name="questions"),
+    path("<int:event_id>/polls/", views.poll_new, name="poll_new"),
     path("<int:event_id>/questions/<int:question_id>/vote/", views.question_vote, name="vote"),
     path("<int:event_id>/questions/<int:question_id>/answer/", views.question_answer, name="answer"),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.views import action_run, bad_cursor_400, form_errors_add
 from communities.selectors import communities_of
 from events import selectors, services
-from events.forms import AnswerForm, EventForm, QuestionForm
+from events.forms import AnswerForm, EventForm, EventPollForm, QuestionForm
 from profiles import roles
 from profiles.selectors import viewer_profile
 
@@ -114,7 +114,7 @@ def event_cancel(request, event_id: int):
     return redirect(event)
 
 
-def _page_context(request, event, *, question_form=None) -> dict:
+def _page_context(request, event, *, question_form=None, poll_form=None) -> dict:
     viewer = viewer_profile(request)
     lists = selectors.event_questions(
         event=event,
@@ -129,6 +129,8 @@ def _page_context(request, event, *, question_form=None) -> dict:
         "question_form": question_form or QuestionForm(),
         "answer_form": AnswerForm(),
         "community": event.community,
+        "polls": selectors.event_polls(event=event, viewer=viewer),
+        "poll_form": poll_form or EventPollForm(),
     }
 
 
@@ -191,3 +193,27 @@ def question_answer(request, event_id: int, question_id: int):
             success="Answer posted.",
         )
     return redirect(f"/events/{event_id}/#question-{question_id}")
+
+
+@require_POST
+def poll_new(request, event_id: int):
+    """A host starts a live poll from the event page."""
+    event = _event_or_404(request, event_id)
+    form = EventPollForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.event_poll_create(
+                event_id=event.pk,
+                host=viewer_profile(request),
+                question=data["question"],
+                options=data["options"],
+                multiple=data["multiple"],
+            )
+        except ValidationError as exc:
+            form_errors_add(form, exc)
+        else:
+            messages.success(request, "The poll is live: it closes when the event ends.")
+            return redirect("events:event", event_id=event.pk)
+    context = _page_context(request, event, poll_form=form)
+    return render(request, "events/event.html", context, status=400)

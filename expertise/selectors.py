@@ -1,13 +1,16 @@
 """Reads of expertise: who knows a skill, what someone knows and who vouched for it, whom to meet."""
 
+import re
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value, Window
 from django.db.models.functions import Lower, RowNumber
 
+from common import similar_text
 from common.pagination import Page, keyset_page
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill, SkillAlias
 from profiles.models import Profile, User
@@ -429,3 +432,96 @@ def skill_names_lowercase_of_many(*, profile_ids: Collection[int]) -> dict[int, 
     ):
         names[profile_id].add(name)
     return dict(names)
+
+
+# --- People who know what a question is about ("already answered?", feed.already_answered) --------
+
+SKILL_KIND = "expertise.skill"
+# A skill's name is a word or two, so its cosine with a whole question is low even when it is the
+# topic: 0.45-0.6 for "Kubernetes" and a question about pods, under 0.35 for unrelated skills.
+SKILL_FLOOR = 0.4
+SKILLS_MATCHED = 3
+_GRAM = re.compile(r"[\w+#.-]+")
+
+
+@dataclass
+class SkillHolder:
+    profile: Profile
+    skill: Skill
+    level_label: str
+    endorsement_count: int
+
+
+def skills_matching(*, text: str, vector: np.ndarray | None, limit: int = SKILLS_MATCHED) -> list[Skill]:
+    """Skills (or their aliases) named in `text`, longest name first, then skills close to its
+    meaning (`vector`, the draft's sentence vector): one query, after the vectors' freshness check."""
+    words = [w.strip(".-").lower() for w in _GRAM.findall(text or "")]
+    words = [w for w in words if w]
+    grams = {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
+    near = {
+        pk: cosine
+        for pk, cosine in similar_text.nearest(kind=SKILL_KIND, vector=vector, k=limit)
+        if cosine >= SKILL_FLOOR
+    }
+    if not grams and not near:
+        return []
+    aliased = SkillAlias.objects.annotate(al=Lower("name")).filter(al__in=grams).values("skill_id")
+    rows = list(
+        Skill.objects.annotate(lname=Lower("name"))
+        .filter(Q(lname__in=grams) | Q(pk__in=aliased) | Q(pk__in=list(near)))
+        .order_by("-people_count", "name")[: limit * 4]
+    )
+    named = sorted((s for s in rows if s.pk not in near or s.lname in grams), key=lambda s: -len(s.name))
+    close = sorted((s for s in rows if s not in named), key=lambda s: -near[s.pk])
+    return [*named, *close][:limit]
+
+
+def skill_holders_matching(
+    *, text: str, vector: np.ndarray | None, exclude_id: int | None, limit: int = 3
+) -> list[SkillHolder]:
+    """The most endorsed people still here holding the skills `text` is about (skills_matching),
+    taken in turn from each skill, never `exclude_id` (the asker): one query after the skills'."""
+    skills = skills_matching(text=text, vector=vector)
+    if not skills:
+        return []
+    rows = ProfileSkill.objects.filter(content_object__user__is_active=True).exclude(
+        content_object_id=exclude_id
+    )
+    ranked = rows.order_by("-endorsement_count", "-level", "content_object_id").values_list("id", flat=True)
+    # Each skill's best few along skill_people_ranked_idx, in one statement.
+    best = [ranked.filter(tag_id=s.pk)[:limit] for s in skills]
+    chosen = best[0].union(*best[1:], all=True) if len(best) > 1 else best[0]
+    per_skill: dict[int, list[ProfileSkill]] = {s.pk: [] for s in skills}
+    for item in (
+        ProfileSkill.objects.filter(pk__in=chosen)
+        .select_related("content_object__department", "tag")
+        .order_by("-endorsement_count", "-level", "content_object_id")
+    ):
+        per_skill[item.tag_id].append(item)
+    holders: list[SkillHolder] = []
+    seen: set[int] = set()
+    queues = [per_skill[s.pk] for s in skills]
+    while len(holders) < limit and any(queues):
+        for queue in queues:
+            while queue and queue[0].content_object_id in seen:
+                queue.pop(0)
+            if queue and len(holders) < limit:
+                item = queue.pop(0)
+                seen.add(item.content_object_id)
+                holders.append(
+                    SkillHolder(
+                        profile=item.content_object,
+                        skill=item.tag,
+                        level_label=item.get_level_display(),
+                        endorsement_count=item.endorsement_count,
+                    )
+                )
+    return holders
+
+
+def skill_texts(ids: list[int]) -> dict[int, str]:
+    return dict(Skill.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def skill_ids() -> list[int]:
+    return list(Skill.objects.values_list("pk", flat=True))

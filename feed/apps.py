@@ -5,8 +5,10 @@ class FeedConfig(AppConfig):
     name = "feed"
 
     def ready(self) -> None:
+        from common.similar_text import kind_register
         from communities.page_parts import group_page_part_register
         from feed import holds, selectors, services
+        from feed.already_answered import QUESTION_VECTORS
         from feed.group_feed import group_feed
         from feed.models import Comment, Post
         from moderation.holds import holdable_register
@@ -28,3 +30,4 @@ class FeedConfig(AppConfig):
         holdable_register(Post, hold=holds.post_hold, release=holds.post_release)
         holdable_register(Comment, hold=holds.comment_hold, release=holds.comment_release)
         group_page_part_register(group_feed)
+        kind_register(QUESTION_VECTORS)

@@ -367,3 +367,29 @@ class ScheduledPost(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("feed:scheduled_edit", args=[self.pk])
+
+
+class NewcomerChecklistDismissal(models.Model):
+    """A newcomer hid the first-week checklist on Home (feed/newcomers.py): it stays hidden."""
+
+    profile = models.OneToOneField(
+        Profile, on_delete=models.CASCADE, primary_key=True, related_name="newcomer_checklist_dismissal"
+    )
+    dismissed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} hid the newcomer checklist"
+
+
+class NewcomerTipSeen(models.Model):
+    """A newcomer was shown a page's tip (feed/newcomers.py TIPS): it is shown once."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="newcomer_tips_seen")
+    page = models.CharField(max_length=20)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["profile", "page"], name="newcomer_tip_once")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} saw the {self.page} tip"

@@ -11,13 +11,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from taggit.models import Tag
 
-from common import live
+from common import live, similar_text
 from common.images import PreparedImage, image_prepare
 from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
 from feed import holds as feed_holds
 from feed import live as feed_live
 from feed import notify as feed_notify
+from feed.already_answered import QUESTION_KIND
 from feed.hashtags import hashtags_find
 from feed.models import (
     AnnouncementView,
@@ -85,6 +86,8 @@ def post_create(
     if post.held_at is None:  # a held post is announced when a moderator publishes it (feed/holds.py)
         feed_notify.mentions_notify(post=post, actor=author, text=body, url=post.get_absolute_url())
         feed_live.post_changed(post=post, tag_ids=tag_ids)
+    if kind == Post.Kind.QUESTION:  # found by meaning by the next "already answered?" (feed.already_answered)
+        similar_text.vectors_compute_after_commit(kind=QUESTION_KIND, object_id=post.pk)
     return post
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feed import acknowledgement_views, scheduling_views, views
+from feed import acknowledgement_views, newcomer_views, scheduling_views, views
 
 app_name = "feed"
 urlpatterns = [
@@ -15,6 +15,10 @@ urlpatterns = [
     path("follow/people/<int:profile_id>/", views.person_follow, name="person_follow"),
     path("mention/<str:handle>/", views.mention, name="mention"),
     path("mentions/suggest/", views.mention_suggest, name="mention_suggest"),
+    path("questions/already-answered/", views.already_answered, name="already_answered"),
+    # A newcomer's first weeks (feed/newcomers.py).
+    path("newcomers/checklist/hide/", newcomer_views.checklist_dismiss, name="newcomer_dismiss"),
+    path("newcomers/figures/", newcomer_views.newcomer_figures, name="newcomer_figures"),
     path("new-posts/", views.new_posts, name="new_posts"),
     path("live/", views.live, name="live"),
     path("posts/<int:post_id>/", views.post_detail, name="post"),

@@ -6,15 +6,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.views import action_run, bad_cursor_400, form_errors_add, redirect_next
+from feed import already_answered as answered
 from feed import holds as feed_holds
 from feed import live as feed_live
-from feed import polls, scheduling, selectors, services
+from feed import newcomers, polls, scheduling, selectors, services
 from feed.forms import CommentForm, PollForm, PostForm
 from feed.models import Post
 from moderation.ratelimit import rate_limited
@@ -80,6 +82,7 @@ def _feed(request, *, scope: str):
         "scope": scope,
         "following_nothing": following_nothing,
         "can_announce": can_announce,
+        "newcomer": newcomers.checklist_for(viewer=viewer),  # no query unless the viewer is new
     }
     return render(request, "feed/home.html", context, status=400 if form.errors else 200)
 
@@ -205,7 +208,7 @@ def person_follow(request, profile_id: int):
             f"{'You follow' if now_following else 'You no longer follow'} {person.display_name}."
         ),
     )
-    return redirect(person)
+    return redirect_next(request, fallback=person)  # back to the newcomer checklist, when it came from there
 
 
 def _post_or_404(request, post_id: int, *, held_too: bool = False):
@@ -379,7 +382,8 @@ def poll_vote(request, post_id: int):
         lambda: polls.poll_vote(post_id=post_id, voter=viewer_profile(request), option_ids=option_ids),
         success="Thanks for voting.",
     )
-    return redirect("feed:post", post_id=post_id)
+    # Back where the vote was cast (an event's live poll), else the poll's own page.
+    return redirect_next(request, fallback=reverse("feed:post", args=[post_id]))
 
 
 @require_POST
@@ -434,3 +438,15 @@ def mention_suggest(request):
     """mentions.js: a listbox of up to 8 colleagues for the "@..." being typed (a GET: nothing changes)."""
     candidates = selectors.mention_candidates(query=request.GET.get("q", "")[:100])
     return render(request, "feed/_mention_suggestions.html", {"candidates": candidates})
+
+
+@require_GET
+def already_answered(request):
+    """htmx: while a question is typed (the compose box in question mode, an event's question form),
+    what already answers it. Anything but a question gets an empty answer."""
+    found = None
+    if request.GET.get("kind", "question") == "question":
+        found = answered.already_answered(
+            viewer=viewer_profile(request), text=request.GET.get("body", "")[:3000]
+        )
+    return render(request, "feed/_already_answered.html", {"found": found})

@@ -22,6 +22,8 @@ from taggit.models import Tag
 
 from communities.models import Community
 from communities.selectors import can_read, community_by_slug, member_community_ids, readable_q
+from events.models import Event, Question
+from events.selectors import event_readable_q
 from expertise.models import ProfileSkill, Skill
 from expertise.selectors import skill_for_alias, skills_popular
 from feed.models import Comment, Post
@@ -117,7 +119,7 @@ class SearchResults:
     @property
     def is_empty(self) -> bool:
         found = (self.people, self.skills, self.projects, self.places, self.groups, self.tags)
-        return not (any(found) or self.content.hits or self.content.wiki_hits)
+        return not (any(found) or self.content.hits or self.content.wiki_hits or self.content.event_hits)
 
 
 def _is_exact(match: SkillMatch) -> bool:
@@ -508,6 +510,8 @@ class ContentResults:
     capped: bool = False
     notices: list[str] = field(default_factory=list)
     wiki_hits: list[WikiHit] = field(default_factory=list)
+    # Finished events whose answered questions match (issue 15): the best few, best first.
+    event_hits: list["EventHit"] = field(default_factory=list)
     # Matching wiki pages the viewer may read, among the WIKI_CANDIDATES most recently edited.
     wiki_count: int = 0
     wiki_capped: bool = False
@@ -697,6 +701,8 @@ def content_search(
         )
         if wiki_q is not None:
             _wiki_search(result, backend=backend, words=words, rows=readable_pages_q(member_ids, wiki_q))
+        if not parsed.has_filters:  # filters speak of posts, comments and pages
+            _event_search(result, backend=backend, words=words, member_ids=member_ids)
     for score, what, pk in top:
         # .get: a row removed between the two queries is left out rather than failing the page.
         if what == "post":
@@ -738,6 +744,61 @@ def _wiki_search(result: ContentResults, *, backend: backends.SearchBackend, wor
         ]
     result.wiki_count = len(found)
     result.wiki_capped = len(found) >= WIKI_CANDIDATES
+
+
+@dataclass
+class EventHit:
+    """A finished event found by its answered questions: the best matching one, with its snippet, and
+    how many of its answered questions match. Never the asker: anonymous or not, only what was asked
+    and answered."""
+
+    event: Event
+    question: Question
+    snippet: list[tuple[str, bool]]
+    matches: int
+
+
+EVENT_CANDIDATES = 200
+EVENTS_SHOWN = 3
+
+
+def _event_search(
+    result: ContentResults, *, backend: backends.SearchBackend, words: _Words, member_ids
+) -> None:
+    """Finished (not cancelled) events the viewer may read whose answered questions match: two queries."""
+    rows = Question.objects.filter(
+        event_readable_q(member_ids=member_ids, prefix="event__community"),
+        answered_at__isnull=False,
+        removed_at__isnull=True,
+        event__ends_at__lte=timezone.now(),
+        event__cancelled_at__isnull=True,
+    )
+    found = backend.content_candidates(
+        rows, **words, fields=("id", "event_id", "created_at"), limit=EVENT_CANDIDATES
+    )
+    best: dict[int, tuple[float, int]] = {}  # event id -> (best rank, its question)
+    counts: dict[int, int] = {}
+    for row in found:
+        counts[row["event_id"]] = counts.get(row["event_id"], 0) + 1
+        if row["event_id"] not in best or row["rank"] > best[row["event_id"]][0]:
+            best[row["event_id"]] = (row["rank"], row["id"])
+    top = sorted(best.items(), key=lambda item: (-item[1][0], -item[0]))[:EVENTS_SHOWN]
+    if not top:
+        return
+    shown = {
+        q.pk: q
+        for q in backend.content_display(
+            Question.objects.filter(pk__in=[qid for _, (_, qid) in top])
+            .select_related("event")
+            .only("id", "body", "answer", "event__id", "event__title", "event__starts_at", "event__ends_at"),
+            **words,
+        )
+    }
+    result.event_hits = [
+        EventHit(event=shown[qid].event, question=shown[qid], snippet=shown[qid].snippet, matches=counts[eid])
+        for eid, (_, qid) in top
+        if qid in shown
+    ]
 
 
 _PAGE_SHOWN = (

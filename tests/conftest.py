@@ -42,6 +42,21 @@ def _sentence_model_only_when_asked(request, settings):
     others match projects by words, as Hive does with HIVE_SEMANTIC_MODEL=off."""
     if request.node.get_closest_marker("sentence_model") is None:
         settings.HIVE_SEMANTIC_MODEL = "off"
+    else:
+        # Each test's database starts empty: vectors another test left in this process's memory
+        # would be newer than this test's and hide them (common.vector_index reads what is newer).
+        from common import retrieval
+
+        retrieval.vector_index.cache_clear()
+        retrieval.draft_vectors_forget()
+
+
+@pytest.fixture(autouse=True)
+def _newcomer_path_only_when_asked(request, settings):
+    """Every factory-made person joined today, so each would be a newcomer with a checklist on Home and
+    a tip on every page: only tests marked `newcomer_path` get them (tests/feed/test_newcomers.py)."""
+    if request.node.get_closest_marker("newcomer_path") is None:
+        settings.HIVE_NEWCOMER_DAYS = 0
 
 
 @pytest.fixture(autouse=True)

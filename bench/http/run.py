@@ -68,6 +68,39 @@ print(session_key_for(Profile.objects.select_related("user").get(pk=top).user))
 )
 
 
+# --pages: the pages of issue #18's table, found in the feed bench's data as the viewer reaches them,
+# each with the share of the trivial view the issue asks for. Printed as JSON lines (name, path, target).
+PAGES_SNIPPET = """
+import json
+import django
+django.setup()
+from django.db.models import Count
+from communities.models import Membership
+from feed.models import FollowPerson, Post
+from feed.selectors import readable_posts
+from profiles.models import Profile
+
+viewer = Profile.objects.get(pk=(FollowPerson.objects.values("follower").annotate(n=Count("id"))
+                                 .order_by("-n", "follower").values_list("follower", flat=True).first()))
+group = Membership.objects.filter(profile=viewer).select_related("community").first().community
+readable = readable_posts(viewer=viewer).filter(community__isnull=True)
+typical = readable.filter(comment_count__gte=3, comment_count__lte=10).order_by("-id").first()
+thread = readable.filter(comment_count__gte=300).order_by("comment_count").first()
+pages = [
+    ("Home", "/", 15), ("All company", "/all/", 15), ("Questions", "/questions/", 15),
+    ("group feed", group.get_absolute_url(), 15), ("post page, typical", typical.get_absolute_url(), 20),
+    (f"post page, {thread.comment_count}-comment thread", thread.get_absolute_url(), 8),
+    ("search 'python'", "/search/?q=python", 15), ("#tag page (/tags/ruby/)", "/tags/ruby/", 15),
+    ("expert finder (python)", "/search/experts/?topic=python", 10),
+    ("@mention suggestions", "/mentions/suggest/?q=ann", 25),
+    ("colleague suggestions", "/people/suggest/?q=ann", 25),
+    ("people directory", "/people/", 25), ("skills", "/skills/", 25),
+]
+for name, path, target in pages:
+    print(json.dumps({"name": name, "path": path, "target": target}))
+"""
+
+
 def bench_env(*, database_url: str, redis_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -176,6 +209,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--label", default="", help="a name for this run in the output")
     parser.add_argument("--output", default="", help="append the run as a JSON line to this file")
+    parser.add_argument(
+        "--pages",
+        action="store_true",
+        help="measure issue #18's pages (Home, post pages, search, suggestions...) instead of the poll,"
+        " each against its target share of the trivial view",
+    )
     args = parser.parse_args(argv)
 
     env = bench_env(database_url=f"{args.server.rstrip('/')}/{args.database}", redis_url=args.redis)
@@ -210,7 +249,17 @@ def main(argv: list[str] | None = None) -> int:
         live_url = f"{base}/live/?after={after}&scope=home"
         has_live = get(live_url, cookie=cookie)[0] != 404
         targets: list[tuple[str, str, dict]] = [("trivial signed-in view", base + "/bench/ok/", {})]
-        if has_live:
+        page_targets: dict[str, int] = {}
+        if args.pages:
+            found = subprocess.run(
+                [args.python, "-c", PAGES_SNIPPET], cwd=args.code, env=env,
+                capture_output=True, text=True, check=True,
+            ).stdout.splitlines()  # fmt: skip
+            for line in found:
+                page = json.loads(line)
+                targets.append((page["name"], base + page["path"], {}))
+                page_targets[page["name"]] = page["target"]
+        elif has_live:
             _, headers, _ = get(live_url, cookie=cookie)
             etag = headers.get("ETag")
             if not etag:
@@ -255,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"database {args.database}, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     print(f"{'endpoint':<38} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p99 ms':>8}  status")
+    missed = []
     for r in results:
         status = (
             "ok"
@@ -262,9 +312,20 @@ def main(argv: list[str] | None = None) -> int:
             else (f"{r['non_2xx_3xx']} non-2xx/3xx {r['socket_errors']}")
         )
         share = 100 * r["rps"] / trivial
+        target = page_targets.get(r["name"])
+        verdict = "" if target is None else f"  target {target}%: " + ("met" if share >= target else "MISSED")
+        if target is not None and share < target:
+            missed.append(r["name"])
         print(
             f"{r['name']:<38} {r['rps']:8.1f} {share:6.1f}% {r['p50_ms']:8.2f} {r['p99_ms']:8.2f}  {status}"
+            + verdict
         )
+    if args.pages:
+        print(f"\n{len(page_targets) - len(missed)} of {len(page_targets)} pages at their target share")
+        if args.output:
+            with open(args.output, "a") as out:
+                out.write(json.dumps({"label": args.label, "pages": results, "trivial_rps": trivial}) + "\n")
+        return 0
 
     # Capacity: a request of an endpoint measured at R req/s (the machine saturated) uses 1/R of the
     # machine's second. An idle tab makes its polls; half capacity is 0.5 machine-seconds a second.

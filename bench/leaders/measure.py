@@ -2,6 +2,7 @@
 
     nice -n 10 .venv/bin/python bench/leaders/measure.py                 # 2,000 questions, 50,000 votes
     nice -n 10 .venv/bin/python bench/leaders/measure.py --keep          # keep hive_leadersbench afterwards
+    nice -n 10 .venv/bin/python bench/leaders/measure.py --compare-page-size 50   # and the old 50 per list
 
 Creates a scratch database (hive_leadersbench), migrates it, and writes with COPY: 2,500 people, one
 live event with 2,000 questions (every other one anonymous, one in four answered) and 50,000 votes
@@ -116,6 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=2000)
     parser.add_argument("--votes", type=int, default=50_000)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database afterwards")
+    parser.add_argument(
+        "--compare-page-size",
+        type=int,
+        action="append",
+        help="also time the event page with this many questions per list (repeatable), in the same run",
+    )
     args = parser.parse_args(argv)
 
     _recreate_database(args.database, args.server, fresh=True)
@@ -140,14 +147,29 @@ def main(argv: list[str] | None = None) -> int:
             "notifications (baseline)": ["/notifications/"],
         }
         results = []
+        from events import selectors as event_selectors
+
+        shipped = event_selectors.QUESTIONS_PAGE_SIZE
+        for size in args.compare_page_size or []:
+            # The same page with another number of cards per list (the "before" of a change of size),
+            # measured in this run, under this load.
+            event_selectors.QUESTIONS_PAGE_SIZE = size
+            result = measure_page(
+                server, f"event page, {size} per list", pages["event page"], requests=args.requests,
+                warmup=args.warmup, rng=rng,
+            )  # fmt: skip
+            results.append(result)
+        event_selectors.QUESTIONS_PAGE_SIZE = shipped
         for name, urls in pages.items():
             result = measure_page(server, name, urls, requests=args.requests, warmup=args.warmup, rng=rng)
             result.target_ms = TARGET_MS if name == "event page" else None
+            if name == "event page":
+                result.name = f"event page ({shipped} per list)"
             results.append(result)
         print()
         print_table(results, width=26)
         by_name = {r.name: r for r in results}
-        event, baseline = by_name["event page"], by_name["notifications (baseline)"]
+        event, baseline = by_name[f"event page ({shipped} per list)"], by_name["notifications (baseline)"]
         ratio = round(event.p50_ms / baseline.p50_ms, 2) if event.p50_ms and baseline.p50_ms else None
         print(f"\nEvent page p50 / notifications p50 (same run): {ratio}")
         results_write(

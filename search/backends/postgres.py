@@ -57,11 +57,15 @@ def session() -> Iterator[None]:
     With a LIMIT in a candidate query, PostgreSQL's estimates favour walking the table and
     re-computing to_tsvector() row by row until enough rows match: 60 µs a row, so a common word
     costs tens of milliseconds. Bitmap scans of the GIN indexes cost a millisecond or two whatever
-    the word. SET LOCAL keeps these settings to this transaction.
+    the word. SET LOCAL keeps these settings to this transaction; when the page's queries run inside a
+    larger one (a savepoint), leaving puts them back, as a savepoint's release would not.
     """
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-        yield
+        try:
+            yield
+        finally:
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT")
 
 
 def _tsquery(text: str) -> SearchQuery:

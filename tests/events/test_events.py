@@ -1,6 +1,7 @@
 """Ask-me-anything events: a leader schedules one, colleagues ask (optionally anonymously) and vote,
 the host answers in place; bad input is refused with a clear message and nothing saved."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -246,3 +247,24 @@ def test_the_event_page_runs_the_same_queries_however_many_questions_and_votes(l
     small = count()
     _grow(event, questions=120, votes_each=6)
     assert count() == small
+
+
+def test_the_event_page_shows_twenty_of_each_list_and_the_rest_by_cursor(leader, colleague):
+    from events.selectors import QUESTIONS_PAGE_SIZE
+
+    event = _event(leader, starts_in=-timedelta(minutes=5))
+    # 25 open questions, each with as many votes as its number: Q24 first, Q0 last.
+    voters = ProfileFactory.create_batch(25)
+    for n in range(25):
+        question = Question.objects.create(event=event, author=leader, body=f"Question number {n}.")
+        QuestionVote.objects.bulk_create([QuestionVote(question=question, voter=v) for v in voters[:n]])
+        Question.objects.filter(pk=question.pk).update(vote_count=n)
+    client = signed_in(colleague)
+    first = client.get(event.get_absolute_url()).content.decode()
+    assert QUESTIONS_PAGE_SIZE == 20
+    assert first.count('id="question-') == 20
+    assert "Question number 24." in first and "Question number 4." not in first
+    more = re.search(r'href="([^"]*\?open=[^"#]+)', first).group(1).replace("&amp;", "&")
+    rest = client.get(more).content.decode()
+    assert rest.count('id="question-') == 5
+    assert "Question number 4." in rest and "Question number 0." in rest and "Question number 5." not in rest

@@ -292,6 +292,12 @@ def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
             + urlencode({"name": w.project.name, "summary": w.project.summary, "tags": w.skill}),
             [w.project_name],
         ),
+        # "Already answered?" (issue 15): her answer to the question about deploying, her group's name.
+        "already answered": (
+            "/questions/already-answered/?" + urlencode({"body": "How do I deploy this service?"}),
+            [m.display_name],
+        ),
+        "similar groups": ("/groups/new/similar/?" + urlencode({"name": w.group.name}), [w.group_name]),
         "give kudos": (f"/kudos/give/?to={m.pk}", [w.value.name]),
         "private kudos": (
             f"/kudos/{w.private_kudos.pk}/",
@@ -372,6 +378,8 @@ def comms_pages(w) -> dict[str, tuple[str, list[str]]]:
         # Recognition (issue 13): who asks for which reward.
         "reward requests": ("/kudos/rewards/requests/", [w.mallory.display_name, w.reward.name]),
         "recognition rings": ("/kudos/rings/", [w.mallory.display_name]),
+        # Leaders (issue 15): what newcomers completed, counts only.
+        "newcomer figures": ("/newcomers/figures/", []),
     }
 
 

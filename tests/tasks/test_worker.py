@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as clock
 
 import pytest
@@ -21,6 +21,9 @@ from analytics.tasks import rollup_day
 from config.celery import app as celery_app
 from delivery.models import DeliveryMessage
 from digests.tasks import digest_send_day
+from feed.models import Post, ScheduledPost
+from feed.scheduling import scheduled_post_create
+from feed.tasks import scheduled_posts_publish
 from tests.factories import PostFactory, ProfileFactory
 from tests.helpers import digest_off
 
@@ -127,3 +130,25 @@ def test_worker_sends_the_digest_through_batches_queued_on_redis(
     time.sleep(0.5)  # time for a batch the rerun might (wrongly) have queued to run
     assert celery_worker.count("delivery.send_batch") == 2
     assert len(mailoutbox) == 2
+
+
+def test_two_beat_runs_through_the_broker_publish_a_due_scheduled_post_once(celery_worker, author):
+    """Issue 15: scheduled posts are published by the minute beat job; two runs queued at once (a
+    beat restarted, two beat processes) are both picked up by the worker, and the post appears once,
+    dated at its scheduled time."""
+    scheduled = scheduled_post_create(
+        author=author, body="The Q3 plan is out", publish_at=timezone.now() + timedelta(minutes=5)
+    )
+    due = timezone.now() - timedelta(minutes=1)
+    ScheduledPost.objects.filter(pk=scheduled.pk).update(publish_at=due)  # its time has come
+
+    scheduled_posts_publish.delay()
+    scheduled_posts_publish.delay()
+
+    _wait_for(lambda: celery_worker.count("feed.scheduled_posts_publish") == 2, "run both beat jobs")
+    published = Post.objects.filter(author=author, body="The Q3 plan is out")
+    assert published.count() == 1
+    scheduled.refresh_from_db()
+    assert scheduled.status == ScheduledPost.Status.PUBLISHED and scheduled.post_id == published.get().pk
+    assert published.get().created_at == due
+    assert all(thread != threading.main_thread().name for _, thread in celery_worker.tasks)

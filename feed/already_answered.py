@@ -1,0 +1,258 @@
+""" "Already answered?": while someone types a question, what the network already knows about it.
+
+Up to three questions with an accepted answer, a few posts, and people listing the matching skill,
+found by meaning (the sentence model, common.similar_text) and by words (PostgreSQL full-text search),
+in a fixed number of queries whatever the number of questions:
+
+  1. the viewer's groups (communities.selectors.member_community_ids)
+  2. the question vectors' freshness (common.vector_index; plus the new vectors when there are some)
+  3. answered questions sharing the draft's rarer words (feed_answered_question_words, migration 0016)
+  4. the candidate questions the viewer may read, with their answers (one query, joins)
+  5-6. posts sharing the draft's rarer words (search_post_body_english), ranked among the newest
+     matches, then the few shown
+  7-9. the skill vectors' freshness, skills named in or close to the draft, and their most endorsed
+     holders (expertise.selectors.skill_holders_matching)
+
+The event page asks the same for a question to a host (events reads this module).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q
+
+from common import similar_text
+from communities.selectors import member_community_ids, readable_q
+from expertise.selectors import SkillHolder, skill_holders_matching
+from feed.models import Comment, Post
+from profiles.models import Profile
+
+QUESTION_KIND = "feed.question"
+
+QUESTIONS_SHOWN = 3
+POSTS_SHOWN = 3
+PEOPLE_SHOWN = 3
+# The nearest questions by meaning looked at (answered or not: the index holds every question, so
+# that one gets found the moment its answer is accepted); the readable, answered ones are kept.
+NEAREST = 40
+# Questions found by words: the best this many by full-text rank among the newest WORD_POOL matches.
+WORD_CANDIDATES = 20
+WORD_POOL = 300
+# Lexemes in more than this share of the indexed rows (PostgreSQL's statistics of the index) do not
+# select candidates: "anyone", "know", "team" match thousands of questions.
+COMMON_WORD_SHARE = 0.02
+# How close in meaning a question must be to be shown: all-MiniLM-L6-v2 gives 0.55-0.9 for the same
+# question in other words, 0.3-0.5 for another question on the same topic (tests/feed/
+# test_already_answered.py holds examples). Found by words too, a little less is enough.
+QUESTION_FLOOR = 0.45
+QUESTION_FLOOR_WITH_WORDS = 0.35
+# Shorter drafts are not looked up: "How" finds nothing worth showing.
+MIN_CHARS = 12
+
+
+@dataclass
+class AnsweredQuestion:
+    post: Post
+    answer: Comment
+    cosine: float | None
+    reason: str
+
+
+@dataclass
+class AlreadyAnswered:
+    questions: list[AnsweredQuestion] = field(default_factory=list)
+    posts: list[Post] = field(default_factory=list)
+    people: list[SkillHolder] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.questions or self.posts or self.people)
+
+
+def already_answered(*, viewer: Profile, text: str, exclude_post_id: int | None = None) -> AlreadyAnswered:
+    """What the viewer may read that already answers `text`, a question being typed."""
+    text = " ".join((text or "").split())
+    if len(text) < MIN_CHARS:
+        return AlreadyAnswered()
+    draft = similar_text.draft_read(text)
+    member_ids = member_community_ids(profile=viewer)
+    questions = _answered_questions(draft=draft, member_ids=member_ids, exclude_post_id=exclude_post_id)
+    shown = {q.post.pk for q in questions}
+    if exclude_post_id is not None:
+        shown.add(exclude_post_id)
+    return AlreadyAnswered(
+        questions=questions,
+        posts=_posts_by_words(text=draft.text, member_ids=member_ids, exclude=shown),
+        people=skill_holders_matching(
+            text=draft.text, vector=draft.vector, exclude_id=viewer.pk, limit=PEOPLE_SHOWN
+        ),
+    )
+
+
+def _readable(member_ids: frozenset[int]) -> Q:
+    return Q(removed_at__isnull=True, held_at__isnull=True) & readable_q(member_ids=member_ids)
+
+
+def _answered_questions(
+    *, draft: similar_text.Draft, member_ids: frozenset[int], exclude_post_id: int | None
+) -> list[AnsweredQuestion]:
+    word_ids = _answered_question_ids_by_words(draft.text)
+    matches = similar_text.similar(kind=QUESTION_KIND, draft=draft, word_ids=word_ids, k=NEAREST)
+    if not matches:
+        return []
+    rows = {
+        p.pk: p
+        for p in Post.objects.filter(
+            _readable(member_ids),
+            pk__in=[m.id for m in matches],
+            kind=Post.Kind.QUESTION,
+            best_answer__isnull=False,
+            best_answer__removed_at__isnull=True,
+        ).select_related("author", "best_answer__author", "community")
+    }
+    found = []
+    for match in matches:
+        post = rows.get(match.id)
+        if post is None or post.pk == exclude_post_id or post.best_answer is None:
+            continue
+        if match.cosine is None:
+            if match.by_words is None or draft.vector is not None:
+                continue  # no vector yet while the model is on: cannot tell how close it is
+            reason = "shares words with your question"
+        elif match.cosine >= QUESTION_FLOOR:
+            reason = "very close in meaning" if match.cosine >= 0.7 else "close in meaning"
+        elif match.by_words is not None and match.cosine >= QUESTION_FLOOR_WITH_WORDS:
+            reason = "shares words and meaning with your question"
+        else:
+            continue
+        found.append(AnsweredQuestion(post=post, answer=post.best_answer, cosine=match.cosine, reason=reason))
+        if len(found) == QUESTIONS_SHOWN:
+            break
+    return found
+
+
+def _rare_lexemes_sql(*, index: str) -> str:
+    """SQL yielding `q`, the OR of the draft's lexemes (parameter 1) less the common ones of
+    `index`'s statistics (parameter 2, a share): NULL when nothing is left."""
+    return f"""
+        WITH common AS (
+            SELECT e.lex FROM pg_stats s,
+                unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lex, freq)
+            WHERE s.tablename = '{index}' AND e.lex IS NOT NULL AND e.freq > %s
+        ), wanted AS (
+            SELECT string_agg(quote_literal(lex), ' | ')::tsquery AS q
+            FROM unnest(tsvector_to_array(to_tsvector('english', %s))) AS lex
+            WHERE lex NOT IN (SELECT lex FROM common)
+        )"""
+
+
+def _answered_question_ids_by_words(text: str) -> list[int]:
+    """Answered questions sharing the draft's rarer words, best full-text rank first, among the newest
+    WORD_POOL matches (ranking re-reads each body: the pool bounds that)."""
+    if connection.vendor != "postgresql":
+        return _scan_ids_by_words(
+            text,
+            Post.objects.filter(kind=Post.Kind.QUESTION, best_answer__isnull=False, removed_at__isnull=True),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _rare_lexemes_sql(index="feed_answered_question_words")
+            + """, pool AS (
+                SELECT p.id, p.body FROM feed_post p, wanted
+                WHERE wanted.q IS NOT NULL AND p.kind = 'question' AND p.best_answer_id IS NOT NULL
+                    AND p.removed_at IS NULL AND to_tsvector('english', COALESCE(p.body, '')) @@ wanted.q
+                ORDER BY p.id DESC LIMIT %s
+            )
+            SELECT pool.id FROM pool, wanted
+            ORDER BY ts_rank(to_tsvector('english', COALESCE(pool.body, '')), wanted.q) DESC, pool.id DESC
+            LIMIT %s
+            """,
+            [COMMON_WORD_SHARE, text, WORD_POOL, WORD_CANDIDATES],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _posts_by_words(*, text: str, member_ids: frozenset[int], exclude: set[int]) -> list[Post]:
+    """Posts the viewer may read sharing the draft's rarer words, best rank among the newest matches."""
+    if connection.vendor != "postgresql":
+        ids = _scan_ids_by_words(text, Post.objects.filter(removed_at__isnull=True))
+    else:
+        readable = Post.objects.filter(_readable(member_ids)).values("id")
+        readable_sql, readable_params = readable.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _rare_lexemes_sql(index="search_post_body_english")
+                + f""", pool AS (
+                    SELECT p.id, p.body FROM feed_post p, wanted
+                    WHERE wanted.q IS NOT NULL AND p.removed_at IS NULL
+                        AND to_tsvector('english'::regconfig, COALESCE(p.body, '')) @@ wanted.q
+                        AND p.id IN ({readable_sql})
+                    ORDER BY p.id DESC LIMIT %s
+                )
+                SELECT pool.id FROM pool, wanted
+                ORDER BY ts_rank(to_tsvector('english', COALESCE(pool.body, '')), wanted.q) DESC, pool.id DESC
+                LIMIT %s
+                """,
+                [COMMON_WORD_SHARE, text, *readable_params, WORD_POOL, POSTS_SHOWN + len(exclude)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+    ids = [i for i in ids if i not in exclude][:POSTS_SHOWN]
+    if not ids:
+        return []
+    by_id = {p.pk: p for p in Post.objects.filter(_readable(member_ids), pk__in=ids).select_related("author")}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+# SQLite (the demo) has no full-text index: the newest rows sharing a word, checked in Python.
+SQLITE_SCAN = 2000
+
+
+def _scan_ids_by_words(text: str, rows) -> list[int]:
+    wanted = _words(text)
+    if not wanted:
+        return []
+    scored = []
+    for pk, body in rows.order_by("-id").values_list("id", "body")[:SQLITE_SCAN]:
+        shared = len(wanted & _words(body))
+        if shared:
+            scored.append((-shared, -pk))
+    return [-pk for _, pk in sorted(scored)][:WORD_CANDIDATES]
+
+
+_STOP = frozenset(
+    "a an and are as at be but by can could do does for from has have how i if in is it its me my no not of "
+    "on or our so some than that the their them there these they this to us was we what when where which who "
+    "why will with would you your anyone know does did get any".split()
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(
+        w
+        for w in "".join(c.lower() if c.isalnum() else " " for c in text or "").split()
+        if w not in _STOP and len(w) > 2
+    )
+
+
+# --- The vectors of questions (registered in FeedConfig.ready) --------------------------------------
+
+
+def question_texts(ids: list[int]) -> dict[int, str]:
+    """The text each question is found by: its body (questions still up)."""
+    return dict(
+        Post.objects.filter(pk__in=ids, kind=Post.Kind.QUESTION, removed_at__isnull=True).values_list(
+            "pk", "body"
+        )
+    )
+
+
+def question_ids() -> list[int]:
+    return list(
+        Post.objects.filter(kind=Post.Kind.QUESTION, removed_at__isnull=True).values_list("pk", flat=True)
+    )
+
+
+QUESTION_VECTORS = similar_text.Kind(name=QUESTION_KIND, texts=question_texts, all_ids=question_ids)
