@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feed', '0016_celebrations'),
+        ('feed', '0018_celebrations'),
         ('profiles', '0007_remove_profile_digest_opt_in'),
         ('recognition', '0011_kudos_tally'),
     ]

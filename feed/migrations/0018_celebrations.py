@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feed', '0015_announcement_view_seen_idx'),
+        ('feed', '0017_newcomer_path'),
     ]
 
     operations = [
