@@ -190,7 +190,7 @@ def week_highlights(*, start: date, headcount: int) -> dict:
         "dormant_days": DORMANT_DAYS,
         "recognised": recognised,
         "recognised_share": recognised / headcount if headcount else 0.0,
-        "moderation_backlog": queue_counts(admin=True)["all"],
+        "moderation_backlog": queue_counts(admin=True).by_status["all"],
     }
 
 

@@ -25,9 +25,16 @@ class Community(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Kept equal to the active memberships by communities.services.
     member_count = models.PositiveIntegerField(default=0)
+    # A moderator removed the description (a decision on a flag): the group stays, its description is
+    # kept but shown to nobody until an appeal or an admin restores it.
+    description_removed_at = models.DateTimeField(null=True, blank=True)
+    description_removed_by = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
-        verbose_name_plural = "communities"
+        verbose_name = "group"
+        verbose_name_plural = "groups"
         indexes = [models.Index(fields=["-member_count", "id"], name="community_popular_idx")]
 
     def __str__(self) -> str:
@@ -39,6 +46,10 @@ class Community(models.Model):
     @property
     def is_private(self) -> bool:
         return self.visibility == self.Visibility.PRIVATE
+
+    def moderation_excerpt(self) -> str:
+        """What people flag about a group: its name and description."""
+        return f"{self.name}\n\n{self.description}"[:1000].strip()
 
 
 class Membership(models.Model):

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from common import similar_text
 from common.pagination import Page, keyset_page
 from communities.models import Community, GroupInvitation, JoinRequest, Membership
+from moderation.protocol import Reach
 from profiles.models import Profile
 
 
@@ -223,3 +224,13 @@ def group_texts(ids: list[int]) -> dict[int, str]:
 
 def group_ids() -> list[int]:
     return list(Community.objects.values_list("pk", flat=True))
+
+
+def community_moderation_reach(community: Community) -> Reach:
+    """For moderation's queue: anyone can open a group's page, public or private; its members most."""
+    return Reach(audience=None, group_id=community.pk, group_name=community.name)
+
+
+def community_moderation_readable(*, object_id: int, viewer: Profile) -> bool:
+    """Every group's page (name and description) is open to everyone signed in, private ones included."""
+    return viewer is not None and Community.objects.filter(pk=object_id).exists()

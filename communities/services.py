@@ -280,3 +280,36 @@ def community_members_deprovision(*, community: Community, profile_ids: list[int
 def _audiences_forget(*, profile_ids: list[int]) -> None:
     user_ids = list(Profile.objects.filter(pk__in=profile_ids).values_list("user_id", flat=True))
     live.stamps_renew([live.audience_stamp_key(user_id=uid) for uid in user_ids])
+
+
+# Moderation (registered in CommunitiesConfig.ready): a moderator's decision on a flagged group acts on
+# its description; the group itself, its members and posts stay.
+
+
+@transaction.atomic
+def community_description_remove_by_moderator(*, object_id: int, moderator: Profile, at) -> None:
+    Community.objects.filter(pk=object_id, description_removed_at__isnull=True).update(
+        description_removed_at=at, description_removed_by=moderator
+    )
+
+
+@transaction.atomic
+def community_description_restore_by_moderator(*, object_id: int, moderator: Profile) -> None:
+    Community.objects.filter(pk=object_id).update(description_removed_at=None, description_removed_by=None)
+
+
+@transaction.atomic
+def community_description_edit_by_moderator(*, object_id: int, moderator: Profile, text: str) -> str:
+    """A moderator rewrites the description; returns the text it replaced (the case keeps it)."""
+    community = Community.objects.select_for_update().filter(pk=object_id).first()
+    if community is None:
+        raise ValidationError("That group no longer exists.")
+    text = (text or "").strip()
+    if len(text) > 2000:
+        raise ValidationError(f"A group description is at most 2,000 characters; this is {len(text)}.")
+    if text == community.description:
+        raise ValidationError("The text is unchanged: edit it, or choose another decision.")
+    before = community.description
+    community.description = text
+    community.save(update_fields=["description"])
+    return before

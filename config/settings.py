@@ -14,7 +14,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str
 from config.saml import saml_provider
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -444,3 +444,7 @@ HIVE_POST_IMAGE_MAX_BYTES = env_int("HIVE_POST_IMAGE_MAX_BYTES", 10 * 1024 * 102
 # --- Moderation: flags and the review queue (moderation/) ------------------------------------
 # Flags one person may raise in 24 hours: enough for anyone reporting in good faith, not a weapon.
 HIVE_FLAGS_PER_DAY = env_int("HIVE_FLAGS_PER_DAY", 20)
+# When the weights of a piece's flags add up to this, it is hidden from everyone but its author and
+# moderators until a moderator decides (a flag weighs 0 to 2 by its flagger's record: 1 with none).
+# 0 turns hiding off.
+HIVE_FLAG_HIDE_WEIGHT = env_float("HIVE_FLAG_HIDE_WEIGHT", 3.0)

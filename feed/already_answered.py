@@ -49,6 +49,10 @@ COMMON_WORD_SHARE = 0.02
 # test_already_answered.py holds examples). Found by words too, a little less is enough.
 QUESTION_FLOOR = 0.45
 QUESTION_FLOOR_WITH_WORDS = 0.35
+# Posts are looked for among the newest POSTS_WINDOW only: a word shared by thousands of posts made
+# PostgreSQL read each of their pages of a 1,000,000-post table (1.2 s cold, 18,000 pages:
+# bench/leaders/answered.py); within the newest 20,000 the SQL median halved under the same load.
+POSTS_WINDOW = 20_000
 # Shorter drafts are not looked up: "How" finds nothing worth showing.
 MIN_CHARS = 12
 
@@ -187,6 +191,7 @@ def _posts_by_words(*, text: str, member_ids: frozenset[int], exclude: set[int])
                 + f""", pool AS (
                     SELECT p.id, p.body FROM feed_post p, wanted
                     WHERE wanted.q IS NOT NULL AND p.removed_at IS NULL
+                        AND p.id > (SELECT max(id) FROM feed_post) - %s
                         AND to_tsvector('english'::regconfig, COALESCE(p.body, '')) @@ wanted.q
                         AND p.id IN ({readable_sql})
                     ORDER BY p.id DESC LIMIT %s
@@ -195,7 +200,14 @@ def _posts_by_words(*, text: str, member_ids: frozenset[int], exclude: set[int])
                 ORDER BY ts_rank(to_tsvector('english', COALESCE(pool.body, '')), wanted.q) DESC, pool.id DESC
                 LIMIT %s
                 """,
-                [COMMON_WORD_SHARE, text, *readable_params, WORD_POOL, POSTS_SHOWN + len(exclude)],
+                [
+                    COMMON_WORD_SHARE,
+                    text,
+                    POSTS_WINDOW,
+                    *readable_params,
+                    WORD_POOL,
+                    POSTS_SHOWN + len(exclude),
+                ],
             )
             ids = [row[0] for row in cursor.fetchall()]
     ids = [i for i in ids if i not in exclude][:POSTS_SHOWN]

@@ -20,12 +20,18 @@ class FeedConfig(AppConfig):
             readable=selectors.post_readable,
             restore=services.post_restore_by_moderator,
             history=selectors.post_history,
+            edit=services.post_edit_by_moderator,
+            text=lambda post: post.body,
+            reach=selectors.post_moderation_reach,
         )
         moderatable_register(
             Comment,
             remove=services.comment_remove_by_moderator,
             readable=selectors.comment_readable,
             restore=services.comment_restore_by_moderator,
+            edit=services.comment_edit_by_moderator,
+            text=lambda comment: comment.body,
+            reach=selectors.comment_moderation_reach,
         )
         holdable_register(Post, hold=holds.post_hold, release=holds.post_release)
         holdable_register(Comment, hold=holds.comment_hold, release=holds.comment_release)

@@ -85,7 +85,7 @@ def _post_tag_ids(post: Post) -> list[int]:
 
 @transaction.atomic
 def post_hold(*, object_id: int) -> None:
-    """Hide a published post pending review (moderation: enough weighted flags)."""
+    """Hide a published post pending review (moderation: its flags' weights reached the threshold)."""
     post = Post.objects.select_for_update().filter(
         pk=object_id, removed_at__isnull=True, held_at__isnull=True
     )
@@ -98,8 +98,9 @@ def post_hold(*, object_id: int) -> None:
 
 
 @transaction.atomic
-def post_release(*, object_id: int, moderator: Profile) -> None:
-    """Publish a held post: it enters feeds as if posted now, and its @mentions are sent now."""
+def post_release(*, object_id: int, moderator: Profile, announce: bool = True) -> None:
+    """Publish a held post: it enters feeds as if posted now, and its @mentions are sent now. A post
+    hidden after flags (announce=False) comes back where it was, its @mentions sent long ago."""
     post = (
         Post.objects.select_for_update(of=("self",))
         .select_related("community", "author")
@@ -109,6 +110,10 @@ def post_release(*, object_id: int, moderator: Profile) -> None:
     if post is None:
         return
     post.held_at = None
+    if not announce:
+        post.save(update_fields=["held_at"])
+        feed_live.post_changed(post=post, tag_ids=_post_tag_ids(post))
+        return
     post.created_at = timezone.now()  # at the top of feeds, where a post just published belongs
     post.save(update_fields=["held_at", "created_at"])
     feed_notify.mentions_notify(post=post, actor=post.author, text=post.body, url=post.get_absolute_url())
@@ -133,8 +138,9 @@ def comment_hold(*, object_id: int) -> None:
 
 
 @transaction.atomic
-def comment_release(*, object_id: int, moderator: Profile) -> None:
-    """Publish a held comment: counted on its post, and its replies and @mentions announced now."""
+def comment_release(*, object_id: int, moderator: Profile, announce: bool = True) -> None:
+    """Publish a held comment: counted on its post, and its replies and @mentions announced now (unless
+    it was shown before and hidden after flags: announce=False)."""
     comment = (
         Comment.objects.select_for_update(of=("self",))
         .select_related("author", "post__community", "post__author", "parent__author")
@@ -146,7 +152,8 @@ def comment_release(*, object_id: int, moderator: Profile) -> None:
     comment.held_at = None
     comment.save(update_fields=["held_at"])
     Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
-    feed_notify.comment_notify(comment=comment, post=comment.post, parent=comment.parent)
+    if announce:
+        feed_notify.comment_notify(comment=comment, post=comment.post, parent=comment.parent)
 
 
 def posted_message(request, content: Post | Comment, *, success: str) -> None:

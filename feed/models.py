@@ -113,6 +113,8 @@ class Comment(models.Model):
     removed_by = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # Held for review, as Post.held_at: shown to its author only, not counted on the post until published.
     held_at = models.DateTimeField(null=True, blank=True)
+    # A moderator edited it (a decision on its case, which keeps the earlier text): shown on the comment.
+    edited_by_moderator_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -275,6 +277,11 @@ class PostRevision(models.Model):
     # When the replaced text had been written (the post's creation or its previous edit).
     written_at = models.DateTimeField()
     replaced_at = models.DateTimeField(default=timezone.now)
+    # Set on every earlier version when a moderator edits the post (text that broke the guidelines
+    # stays out of the public history): only moderators read them then, on the case page.
+    moderator_only = models.BooleanField(default=False)
+    # The replacing edit was a moderator's decision, not the author's.
+    by_moderator = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["post", "-replaced_at"], name="post_revision_idx")]

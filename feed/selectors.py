@@ -27,6 +27,7 @@ from feed.models import (
     PostTag,
     Reaction,
 )
+from moderation.protocol import Reach
 from profiles.models import Profile
 
 
@@ -298,14 +299,33 @@ def _thread_cursor_at(top_level: QuerySet[Comment], *, post: Post, comment_id: i
 
 
 def post_revisions(*, post: Post, limit: int = 50) -> list[PostRevision]:
-    """Earlier versions, newest first. Only called for posts the viewer can already see."""
-    return list(post.revisions.order_by("-replaced_at")[:limit])
+    """Earlier versions, newest first. Only called for posts the viewer can already see. What a moderator
+    edited out is not among them (moderators read it on the case page)."""
+    return list(post.revisions.filter(moderator_only=False).order_by("-replaced_at")[:limit])
 
 
 def post_history(*, object_id: int, limit: int = 50) -> list[tuple[datetime, str]]:
     """For moderation's case page: what the post said before each edit, oldest first."""
     rows = PostRevision.objects.filter(post_id=object_id).order_by("-replaced_at")[:limit]
     return [(r.written_at, r.body) for r in reversed(rows)]
+
+
+def post_moderation_reach(post: Post) -> Reach:
+    """For moderation's queue: a group's post reaches its members; any other, the whole company."""
+    if post.community_id is None:
+        return Reach(audience=None)
+    community = Community.objects.only("name", "member_count").get(pk=post.community_id)
+    return Reach(audience=community.member_count, group_id=community.pk, group_name=community.name)
+
+
+def comment_moderation_reach(comment: Comment) -> Reach:
+    """A comment reaches whoever reads its post."""
+    community = (
+        Community.objects.filter(posts=comment.post_id).only("name", "member_count").first()
+    )  # one query: the post's group, if any
+    if community is None:
+        return Reach(audience=None)
+    return Reach(audience=community.member_count, group_id=community.pk, group_name=community.name)
 
 
 def author_recent_posts(*, viewer: Profile, author: Profile, limit: int = 5) -> list[Post]:

@@ -292,6 +292,54 @@ def comment_remove_by_moderator(*, object_id: int, moderator: Profile, at) -> No
         Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
 
 
+@transaction.atomic
+def post_edit_by_moderator(*, object_id: int, moderator: Profile, text: str) -> str:
+    """A moderator's edit (a decision on a case, which records the reason): the earlier versions stay,
+    for moderators only, and the post shows as edited. Returns the text it replaced."""
+    post = Post.objects.select_for_update().filter(pk=object_id, removed_at__isnull=True).first()
+    if post is None:
+        raise ValidationError("That post is gone: remove or keep it instead.")
+    if post.kind == Post.Kind.KUDOS:
+        raise ValidationError("A kudos message can't be edited: keep or remove it.")
+    body = post_body_clean(text)
+    if body == post.body:
+        raise ValidationError("The text is unchanged: edit it, or choose another decision.")
+    before = post.body
+    now = timezone.now()
+    PostRevision.objects.filter(post=post).update(moderator_only=True)
+    PostRevision.objects.create(
+        post=post,
+        body=before,
+        written_at=post.edited_at or post.created_at,
+        replaced_at=now,
+        moderator_only=True,
+        by_moderator=True,
+    )
+    post.body = body
+    post.edited_at = now
+    post.save(update_fields=["body", "edited_at"])
+    before_tags = _post_tag_ids(post)
+    after_tags = _post_tags_sync(post)
+    feed_live.post_changed(post=post, tag_ids=sorted(set(before_tags) | set(after_tags)))
+    return before
+
+
+@transaction.atomic
+def comment_edit_by_moderator(*, object_id: int, moderator: Profile, text: str) -> str:
+    """A moderator's edit of a comment (the case keeps the text it replaced). Returns that text."""
+    comment = Comment.objects.select_for_update().filter(pk=object_id, removed_at__isnull=True).first()
+    if comment is None:
+        raise ValidationError("That comment is gone: remove or keep it instead.")
+    body = _clean_text(text, limit=settings.HIVE_COMMENT_MAX_LENGTH, what="comment")
+    if body == comment.body:
+        raise ValidationError("The text is unchanged: edit it, or choose another decision.")
+    before = comment.body
+    comment.body = body
+    comment.edited_by_moderator_at = timezone.now()
+    comment.save(update_fields=["body", "edited_by_moderator_at"])
+    return before
+
+
 # Called by moderation when an appeal overturns a removal, or an admin restores: only what a moderator
 # removed comes back (an author's own delete stands).
 

@@ -27,6 +27,8 @@ class DecisionForm(forms.Form):
     clause = forms.IntegerField(required=False, min_value=1)
     note = forms.CharField(required=False, max_length=1000)
     suspend_days = forms.IntegerField(required=False, min_value=1, max_value=SUSPEND_MAX_DAYS)
+    # An edit: the text as it should read (the owning app checks its own length limit).
+    text = forms.CharField(required=False, max_length=20_000, strip=False)
 
 
 class EscalateForm(forms.Form):

@@ -13,8 +13,10 @@ from django.db import models
 
 from moderation.protocol import model_of
 
-# hold(object_id=...) hides a published piece; release(object_id=..., moderator=...) publishes a held one.
-# Both are no-ops when the content is already in the wanted state (or gone).
+# hold(object_id=...) hides a published piece; release(object_id=..., moderator=..., announce=...) publishes
+# a held one: announce=True for content never yet seen (held when written: its @mentions, replies and
+# kudos are announced now), False for content shown before and hidden after flags (it comes back as it
+# was, announcing nothing twice). Both are no-ops when the content is already in the wanted state (or gone).
 HoldFunction = Callable[..., None]
 
 
@@ -44,12 +46,19 @@ def content_hold(content_type: ContentType, *, object_id: int) -> bool:
     return True
 
 
-def content_release(content_type: ContentType, *, object_id: int, moderator) -> None:
+def can_hold(content_type: ContentType) -> bool:
+    return _holdable(content_type) is not None
+
+
+def content_release(content_type: ContentType, *, object_id: int, moderator, announce: bool = True) -> None:
     holdable = _holdable(content_type)
     if holdable is not None:
-        holdable.release(object_id=object_id, moderator=moderator)
+        holdable.release(object_id=object_id, moderator=moderator, announce=announce)
 
 
 def case_kept(*, case, moderator) -> None:
-    """A moderator approved the content of `case`: held content is published now (a no-op otherwise)."""
-    content_release(case.content_type, object_id=case.object_id, moderator=moderator)
+    """A moderator approved the content of `case`: held content is published now (a no-op otherwise).
+    Content hidden after enough flags was published before: it comes back without a second announcement."""
+    content_release(
+        case.content_type, object_id=case.object_id, moderator=moderator, announce=case.hidden_at is None
+    )

@@ -88,10 +88,12 @@ class Case(models.Model):
         APPEALED = "appealed", "Appealed by its author"
         ESCALATED = "escalated", "Escalated to admins"
         RESTORED = "restored", "Restored by an admin"
+        EDITED = "edited", "Edited by a moderator"
 
     class Decision(models.TextChoices):
         KEEP = "keep", "Keep: nothing wrong"
         WARN = "warn", "Warn the author, keep the content"
+        EDIT = "edit", "Edit it, telling the author why"
         REMOVE = "remove", "Remove"
         SUSPEND = "suspend", "Remove and suspend posting"
 
@@ -103,8 +105,17 @@ class Case(models.Model):
     excerpt = models.TextField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     flag_count = models.PositiveIntegerField(default=0)
-    # The sum of its flags' weights (moderation.services.flag_weight): what orders the queue.
+    # The sum of its flags' weights (moderation.services.flag_weight).
     score = models.FloatField(default=0.0)
+    # How many people can read the content (its group's members, or the company), when last flagged.
+    reach = models.PositiveIntegerField(default=0)
+    # What orders the queue, highest first (then oldest): the score, raised by reach
+    # (moderation.services.case_priority).
+    priority = models.FloatField(default=0.0)
+    # The group the content was written in (none: company-wide), as the owning app said: no foreign key,
+    # moderation knows no group model (moderation/protocol.py). The name is as it was when flagged.
+    group_id = models.PositiveBigIntegerField(null=True, blank=True)
+    group_name = models.CharField(max_length=100, blank=True)
     opened_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(
         Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="moderation_decisions"
@@ -123,6 +134,11 @@ class Case(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     # The first claim, escalation or decision: "time to first action" in the published figures.
     first_action_at = models.DateTimeField(null=True, blank=True)
+    # When its flags' weights reached settings.HIVE_FLAG_HIDE_WEIGHT and the content was hidden pending
+    # this decision (moderation.holds): a keep or a warning shows it again.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    # An edit decision: the text the moderator replaced (an overturned appeal puts it back).
+    edited_from = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -130,13 +146,22 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "opened_at", "id"], name="case_queue_idx"),
-            # The review queue: waiting cases, highest weighted score first, then oldest.
+            # The review queue: waiting cases, highest priority first, then oldest.
             models.Index(
-                F("score").desc(),
+                F("priority").desc(),
                 F("opened_at"),
                 F("id"),
                 name="case_waiting_priority_idx",
                 condition=models.Q(status__in=QUEUE_STATUSES),
+            ),
+            # The queue filtered to one group.
+            models.Index(
+                F("group_id"),
+                F("priority").desc(),
+                F("opened_at"),
+                F("id"),
+                name="case_waiting_group_idx",
+                condition=models.Q(status__in=QUEUE_STATUSES, group_id__isnull=False),
             ),
             models.Index(fields=["content_author", "-opened_at"], name="case_author_idx"),
             # The published figures: decisions in a period.

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from common import ratelimit
@@ -132,7 +133,15 @@ def rate_limited_response(request: HttpRequest, *, action: str, retry_after: int
         f"Please wait {_wait_phrase(retry_after)} and try again."
     )
     if request.headers.get("HX-Request"):
-        response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+        # Not where the button meant to swap its answer (a reaction bar): into the page's alert region,
+        # which base.html's htmx-config lets a 429 reach, so the person reads why nothing happened.
+        response = HttpResponse(
+            format_html('<p class="msg-error">{}</p>', message),
+            status=429,
+            content_type="text/html; charset=utf-8",
+        )
+        response["HX-Retarget"] = "#live-alert"
+        response["HX-Reswap"] = "innerHTML"
     else:
         # What they wrote comes back on the page, so a refused post or comment is not lost.
         written = request.POST.get("body") or request.POST.get("message") or request.POST.get("note") or ""

@@ -529,8 +529,20 @@ def rule_changes_recent(*, limit: int = 20) -> list[AuditEntry]:
 
 
 def profile_text_check(*, text: str, where: str) -> None:
-    """Registered with common.screening for profiles: a blocking rule refuses the text. Hold and flag
-    rules do not apply to profile text yet: a profile is not content the review queue can hold."""
+    """Registered with common.screening for profiles: a blocking rule refuses the text."""
     verdict = text_screen(text=text, where=where)
     if verdict.action == RuleAction.BLOCK:
         raise ValidationError(verdict.author_message(what="profile"))
+
+
+def profile_text_saved(*, content, text: str, where: str) -> None:
+    """Registered with common.screening: saved profile text a rule holds or flags goes to the review
+    queue; a hold also hides the bio (only its owner sees it) until a moderator approves it."""
+    verdict = text_screen(text=text, where=where)
+    if verdict.action not in (RuleAction.HOLD, RuleAction.FLAG):
+        return
+    case = rule_case_open(content=content, hits=verdict.hits)
+    if verdict.action == RuleAction.HOLD:
+        from moderation.holds import content_hold
+
+        content_hold(case.content_type, object_id=content.pk)

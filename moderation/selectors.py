@@ -23,8 +23,7 @@ from moderation.models import (
     GuidelineVersion,
     Suspension,
 )
-
-QUEUE_KINDS = {"post": ("feed", "post"), "comment": ("feed", "comment")}
+from moderation.rules_models import RuleHit
 
 
 @dataclass(frozen=True)
@@ -35,17 +34,20 @@ class QueueFilter:
     clause_id: int | None = None
     kind: str = ""  # a content type's model name: post, comment...
     status: str = ""  # open, appealed, escalated
+    group_id: int | None = None  # the group the content was written in
 
     @classmethod
     def from_query(cls, query) -> "QueueFilter":
         clause = query.get("clause", "")
         status = query.get("status", "")
         reason = query.get("reason", "")
+        group = query.get("group", "")
         return cls(
             reason=reason if reason in FlagReason.values else "",
             clause_id=int(clause) if clause.isdigit() else None,
             kind=query.get("kind", "")[:50],
             status=status if status in QUEUE_STATUSES else "",
+            group_id=int(group) if group.isdigit() and len(group) < 19 else None,
         )
 
     def as_query(self) -> str:
@@ -54,6 +56,7 @@ class QueueFilter:
             "clause": self.clause_id or "",
             "kind": self.kind,
             "status": self.status,
+            "group": self.group_id or "",
         }
         return urlencode({k: v for k, v in pairs.items() if v})
 
@@ -61,14 +64,17 @@ class QueueFilter:
 def queue_page(
     *, cursor: str | None, size: int = 25, filters: QueueFilter | None = None, admin: bool = False
 ) -> Page:
-    """Cases waiting for a moderator: new, appealed, and (for admins) escalated ones. Highest weighted
-    score first (flags from people with a good record count more), then oldest, so equal cases are seen
-    in turn. A fixed number of queries, whatever the size of the queue."""
+    """Cases waiting for a moderator: new, appealed, and (for admins) escalated ones. Highest priority
+    first (the flags' weighted score, raised by how many people can read the content), then oldest, so
+    equal cases are seen in turn. A fixed number of queries, whatever the size of the queue; the
+    partial indexes case_waiting_priority_idx and (one group) case_waiting_group_idx serve the order."""
     filters = filters or QueueFilter()
     statuses = [s for s in QUEUE_STATUSES if admin or s != Case.Status.ESCALATED]
     qs = Case.objects.filter(status__in=[filters.status] if filters.status in statuses else statuses)
     if filters.kind:
         qs = qs.filter(content_type__model=filters.kind)
+    if filters.group_id:
+        qs = qs.filter(group_id=filters.group_id)
     if filters.reason or filters.clause_id:
         flags = Flag.objects.filter(case=OuterRef("pk"))
         if filters.reason:
@@ -78,24 +84,42 @@ def queue_page(
         qs = qs.filter(Exists(flags))
     qs = qs.select_related("content_type", "content_author", "claimed_by").prefetch_related(
         Prefetch("flags", queryset=Flag.objects.select_related("flagger", "clause").order_by("created_at")),
+        # Which automatic rules sent it here, with what they matched (masked for confidential data).
+        Prefetch("rule_hits", queryset=RuleHit.objects.order_by("created_at", "id")),
         "content_object",
     )
     return keyset_page(
-        qs, keys=("score", "opened_at", "id"), cursor=cursor, size=size, descending=(True, False, False)
+        qs, keys=("priority", "opened_at", "id"), cursor=cursor, size=size, descending=(True, False, False)
     )
 
 
-def queue_counts(*, admin: bool) -> dict[str, int]:
-    """How many cases wait, by status: one grouped query."""
-    rows = dict(
+@dataclass(frozen=True)
+class QueueCounts:
+    by_status: dict[str, int]  # and "all"
+    groups: list[tuple[int, str, int]]  # (group id, name, cases waiting), for the group filter
+
+
+def queue_counts(*, admin: bool) -> QueueCounts:
+    """How many cases wait, by status, and which groups they come from: one grouped query."""
+    rows = (
         Case.objects.filter(status__in=QUEUE_STATUSES)
-        .values_list("status")
+        .values_list("status", "group_id", "group_name")
         .annotate(n=Count("id"))
-        .values_list("status", "n")
+        .order_by()
     )
-    counts = {s: rows.get(s, 0) for s in QUEUE_STATUSES if admin or s != Case.Status.ESCALATED}
+    by_status: dict[str, int] = {}
+    groups: dict[int, list] = {}
+    for status, group_id, group_name, n in rows:
+        if not admin and status == Case.Status.ESCALATED:
+            continue
+        by_status[status] = by_status.get(status, 0) + n
+        if group_id is not None:
+            group = groups.setdefault(group_id, [group_id, group_name, 0])
+            group[2] += n
+    counts = {s: by_status.get(s, 0) for s in QUEUE_STATUSES if admin or s != Case.Status.ESCALATED}
     counts["all"] = sum(counts.values())
-    return counts
+    ordered = sorted((tuple(g) for g in groups.values()), key=lambda g: (str(g[1]).casefold(), g[0]))
+    return QueueCounts(by_status=counts, groups=ordered)
 
 
 def clauses_for_filter() -> list[GuidelineClause]:
@@ -121,6 +145,7 @@ def case_detail(*, case_id: int) -> Case | None:
             Prefetch(
                 "flags", queryset=Flag.objects.select_related("flagger", "clause").order_by("created_at")
             ),
+            Prefetch("rule_hits", queryset=RuleHit.objects.order_by("created_at", "id")),
             "content_object",
         )
         .filter(pk=case_id)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -17,7 +18,15 @@ from moderation.forms import (
     GuidelinesForm,
 )
 from moderation.models import Case
-from moderation.protocol import content_history, content_readable, content_shown
+from moderation.protocol import (
+    can_edit,
+    content_history,
+    content_readable,
+    content_shown,
+    content_text,
+    registered_kinds,
+    removed_at_of,
+)
 from moderation.ratelimit import rate_limited
 from moderation.selectors import current_clause_choices
 from profiles.selectors import viewer_profile
@@ -63,7 +72,8 @@ def queue(request):
     admin = request.user.is_superuser
     filters = selectors.QueueFilter.from_query(request.GET)
     page = selectors.queue_page(cursor=request.GET.get("cursor"), filters=filters, admin=admin)
-    counts = selectors.queue_counts(admin=admin)
+    queue_counts = selectors.queue_counts(admin=admin)
+    counts = queue_counts.by_status
     return render(
         request,
         "moderation/queue.html",
@@ -72,8 +82,9 @@ def queue(request):
             "filters": filters,
             "filter_query": filters.as_query(),
             "counts": counts,
+            "groups": queue_counts.groups,
             "clauses": selectors.clauses_for_filter(),
-            "kinds": sorted(selectors.QUEUE_KINDS),
+            "kinds": registered_kinds(),
             "statuses": [(v, label, counts[v]) for v, label in Case.Status.choices if v in counts],
             "decisions": selectors.recent_decisions(),
             "bulk_max": services.BULK_MAX,
@@ -81,7 +92,13 @@ def queue(request):
     )
 
 
-DONE = {"keep": "kept", "warn": "author warned", "remove": "removed", "suspend": "removed, author suspended"}
+DONE = {
+    "keep": "kept",
+    "warn": "author warned",
+    "edit": "edited, author told why",
+    "remove": "removed",
+    "suspend": "removed, author suspended",
+}
 
 
 def _case_or_404(request, case_id: int) -> Case:
@@ -108,6 +125,7 @@ def case(request, case_id: int):
     if services.is_moderator(request.user):
         flags = list(case.flags.all())
         records = selectors.flagger_records(flagger_ids=[f.flagger_id for f in flags])
+        editable = can_edit(case.content_type) and case.content_object is not None
         for f in flags:
             f.record = records[f.flagger_id]  # type: ignore[attr-defined]
         context.update(
@@ -115,9 +133,16 @@ def case(request, case_id: int):
             past_cases=selectors.author_past_cases(case=case),
             history=content_history(case.content_type, object_id=case.object_id),
             clauses=current_clause_choices(),
-            decisions=Case.Decision.choices,
+            decisions=[
+                (value, label)
+                for value, label in Case.Decision.choices
+                if value != Case.Decision.EDIT or editable
+            ],
+            edit_text=content_text(case.content_type, case.content_object) if editable else "",
             suspend_max=services.SUSPEND_MAX_DAYS,
             claim_minutes=services.CLAIM_MINUTES,
+            hide_weight=settings.HIVE_FLAG_HIDE_WEIGHT,
+            content_removed_at=removed_at_of(case.content_object) if case.content_object else None,
             suspension=selectors.suspension_active(profile_id=case.content_author_id),
             can_decide=services.case_decidable_by(case=case, moderator=viewer),
         )
@@ -184,6 +209,7 @@ def decide(request, case_id: int):
             note=data["note"],
             clause_id=data["clause"],
             suspend_days=data["suspend_days"],
+            text=data["text"],
         ),
         success=lambda case: f"Case {case.pk}: {DONE[case.decision]}.",
     )

@@ -105,6 +105,14 @@ class Profile(models.Model):
     photo = models.ImageField(upload_to="profile-photos/%Y/%m/", blank=True)
     # Markdown, rendered through common.markdown (sanitised).
     bio = models.TextField(blank=True, max_length=2000)
+    # A moderator removed the bio (a decision on a flag): kept, shown to nobody, until an appeal or an
+    # admin restores it, or its owner writes a new one.
+    bio_removed_at = models.DateTimeField(null=True, blank=True)
+    bio_removed_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # An automatic rule held the bio for a moderator's approval: only its owner sees it until then.
+    bio_held_at = models.DateTimeField(null=True, blank=True)
     # ["English", "Portuguese"]: a list, so the directory can show and later filter them.
     languages = models.JSONField(default=list, blank=True)
     phone = models.CharField(max_length=40, blank=True)
@@ -127,6 +135,15 @@ class Profile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("profiles:detail", args=[self.pk])
+
+    def moderation_excerpt(self) -> str:
+        """What people flag about a profile: the text its owner wrote about themselves."""
+        about = [
+            f"{self.display_name}" + (f" ({self.pronouns})" if self.pronouns else ""),
+            self.job_title,
+            self.bio,
+        ]
+        return "\n".join(part for part in about if part)[:1000]
 
     @property
     def initials(self) -> str:

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from common.images import PreparedImage, image_prepare
-from common.screening import text_check
+from common.screening import text_check, text_saved
 from profiles.models import Profile, User
 from profiles.validators import validate_languages, validate_links, validate_phone
 
@@ -64,15 +65,68 @@ def profile_update(*, profile: Profile, editor: User, **fields) -> Profile:
         fields["languages"] = _field_clean("languages", validate_languages, fields["languages"])
     if "phone" in fields:
         fields["phone"] = _field_clean("phone", validate_phone, fields["phone"])
-    for name in ("display_name", "pronouns", "job_title", "bio"):  # moderation's rules may refuse it
+    for name in SCREENED:  # moderation's rules may refuse it
         if fields.get(name):
             _field_clean(name, lambda text: text_check(text=text, where="profiles"), fields[name])
+    if "bio" in fields and fields["bio"] != profile.bio and profile.bio_removed_at is not None:
+        # A new bio is the owner's new text (the rules read it above): shown, no longer the one removed.
+        fields |= {"bio_removed_at": None, "bio_removed_by": None}
     for name, value in fields.items():
         setattr(profile, name, value)
     profile.full_clean(exclude=["photo"])
     if fields:
         profile.save(update_fields=list(fields))
+    written = [fields[name] for name in SCREENED if fields.get(name)]
+    if written:  # the rules that hold or flag rather than refuse see it now, saved
+        text_saved(content=profile, text="\n".join(written), where="profiles")
     return profile
+
+
+SCREENED = ("display_name", "pronouns", "job_title", "bio")
+
+
+# Moderation (registered in ModerationConfig.ready: profiles sits below it): a decision on a flagged
+# profile acts on its bio; the person's name, title and account stay.
+
+
+@transaction.atomic
+def profile_bio_remove_by_moderator(*, object_id: int, moderator: Profile, at) -> None:
+    Profile.objects.filter(pk=object_id, bio_removed_at__isnull=True).update(
+        bio_removed_at=at, bio_removed_by=moderator
+    )
+
+
+@transaction.atomic
+def profile_bio_hold(*, object_id: int) -> None:
+    """An automatic rule holds the bio until a moderator approves it (moderation's holds)."""
+    Profile.objects.filter(pk=object_id, bio_held_at__isnull=True).update(bio_held_at=timezone.now())
+
+
+@transaction.atomic
+def profile_bio_release(*, object_id: int, moderator: Profile, announce: bool = True) -> None:
+    Profile.objects.filter(pk=object_id).update(bio_held_at=None)
+
+
+@transaction.atomic
+def profile_bio_restore_by_moderator(*, object_id: int, moderator: Profile) -> None:
+    Profile.objects.filter(pk=object_id).update(bio_removed_at=None, bio_removed_by=None)
+
+
+@transaction.atomic
+def profile_bio_edit_by_moderator(*, object_id: int, moderator: Profile, text: str) -> str:
+    """A moderator rewrites the bio; returns the text it replaced (the case keeps it)."""
+    profile = Profile.objects.select_for_update().filter(pk=object_id).first()
+    if profile is None:
+        raise ValidationError("That profile no longer exists.")
+    text = (text or "").strip()
+    if len(text) > 2000:
+        raise ValidationError(f"A bio is at most 2,000 characters; this is {len(text)}.")
+    if text == profile.bio:
+        raise ValidationError("The text is unchanged: edit it, or choose another decision.")
+    before = profile.bio
+    profile.bio = text
+    profile.save(update_fields=["bio"])
+    return before
 
 
 def _field_clean(name: str, check, value):

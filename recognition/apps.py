@@ -8,6 +8,9 @@ class RecognitionConfig(AppConfig):
         from feed.holds import post_published_register
         from feed.kinds import answer_thanks_link_register, compose_link_register, post_kind_card_register
         from feed.models import Post
+        from moderation.protocol import moderatable_register
+        from recognition import selectors, services
+        from recognition.models import Kudos
         from recognition.services import kudos_post_published
 
         # A kudos post shows whom it thanks and for which values, above the giver's message.
@@ -24,3 +27,14 @@ class RecognitionConfig(AppConfig):
         answer_thanks_link_register(label="Thank them with kudos", url_name="recognition:give")
         # A kudos post held for review tells its recipients once a moderator publishes it.
         post_published_register(kind=Post.Kind.KUDOS, hook=kudos_post_published)
+
+        # A kudos message can be flagged: a public one as its feed post (feed registers posts), a private
+        # one here, by those who may see it.
+        moderatable_register(
+            Kudos,
+            remove=services.kudos_remove_by_moderator,
+            readable=selectors.kudos_moderation_readable,
+            restore=services.kudos_restore_by_moderator,
+            reach=selectors.kudos_moderation_reach,
+            author_field="giver_id",
+        )

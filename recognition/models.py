@@ -4,6 +4,7 @@ monthly allowance; and the points ledger that every point movement is written to
 from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from feed.models import Post
@@ -44,6 +45,9 @@ class Kudos(models.Model):
     # Kudos to a whole project team: its members (when it was given) are the recipients.
     project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # A moderator removed it (a decision on a flag): kept, shown to nobody; the points stay where they went.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name_plural = "kudos"
@@ -61,6 +65,12 @@ class Kudos(models.Model):
 
     def __str__(self) -> str:
         return f"Kudos #{self.pk} from {self.giver}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("recognition:detail", args=[self.pk])
+
+    def moderation_excerpt(self) -> str:
+        return self.message[:1000]
 
 
 class KudosRecipient(models.Model):

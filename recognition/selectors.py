@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from common.pagination import Page, keyset_page
 from feed.selectors import answerers_of
+from moderation.protocol import Reach
 from profiles.models import Profile
 from profiles.selectors import active_profiles
 from recognition.models import (
@@ -34,10 +35,11 @@ def _received_visible(*, profile: Profile, viewer: Profile | None) -> QuerySet[K
     """Kudos this person received that this viewer may see: public ones whose post is still up; private
     ones only for the person, their manager and the giver."""
     seen = Q(kudos__is_private=False, kudos__post__removed_at__isnull=True)
+    private = Q(kudos__is_private=True, kudos__removed_at__isnull=True)  # not removed by a moderator
     if viewer is not None and viewer.pk in (profile.pk, profile.manager_id):
-        seen |= Q(kudos__is_private=True)
+        seen |= private
     elif viewer is not None:
-        seen |= Q(kudos__is_private=True, giver=viewer)
+        seen |= private & Q(giver=viewer)
     return KudosRecipient.objects.filter(seen, recipient=profile)
 
 
@@ -99,7 +101,7 @@ def kudos_visible(*, kudos_id: int, viewer: Profile) -> Kudos | None:
         .filter(pk=kudos_id)
         .first()
     )
-    if kudos is None:
+    if kudos is None or kudos.removed_at is not None:
         return None
     if not kudos.is_private:
         return kudos if kudos.post is not None and kudos.post.removed_at is None else None
@@ -127,7 +129,8 @@ def kudos_received_between(
         return []
     return list(
         KudosRecipient.objects.filter(
-            Q(kudos__is_private=True) | Q(kudos__post__removed_at__isnull=True),
+            Q(kudos__is_private=True, kudos__removed_at__isnull=True)
+            | Q(kudos__post__removed_at__isnull=True),
             recipient_id__in=recipient_ids,
             created_at__gte=start,
             created_at__lt=end,
@@ -355,3 +358,18 @@ def kudos_suggestions(*, viewer: Profile, limit: int = 3) -> list[Suggestion]:
         for pk, question_id, best in answerers
         if pk in people
     ][:limit]
+
+
+def kudos_moderation_readable(*, object_id: int, viewer: Profile) -> bool:
+    """For moderation: only who may see a kudos may flag it (a private one: giver, recipients, managers)."""
+    return viewer is not None and kudos_visible(kudos_id=object_id, viewer=viewer) is not None
+
+
+def kudos_moderation_reach(kudos: Kudos) -> Reach:
+    """A private kudos reaches its giver, recipients and their managers; a public one, the company."""
+    if not kudos.is_private:
+        return Reach(audience=None)
+    people = list(
+        KudosRecipient.objects.filter(kudos=kudos).values_list("recipient_id", "recipient__manager_id")
+    )
+    return Reach(audience=len({kudos.giver_id, *(p for row in people for p in row if p)}))

@@ -16,7 +16,12 @@ from django.utils import timezone
 from common.outbox import enqueue_on_commit
 from feed.models import Post
 from feed.selectors import best_answer_counts_among, post_counts_among
-from feed.services import post_create, system_posts_create
+from feed.services import (
+    post_create,
+    post_remove_by_moderator,
+    post_restore_by_moderator,
+    system_posts_create,
+)
 from moderation import rules
 from moderation.services import audit_record
 from notifications.models import Kind
@@ -851,3 +856,31 @@ def celebrations_post(*, today: date | None = None) -> int:
         rows[(person.pk, kind)].post = post
     Celebration.objects.bulk_update(list(rows.values()), ["post"])
     return len(posts)
+
+
+# Moderation (registered in RecognitionConfig.ready): a moderator removes a flagged kudos. A public one
+# goes with its feed post; the points stay where they went (the ledger is never rewritten).
+
+
+@transaction.atomic
+def kudos_remove_by_moderator(*, object_id: int, moderator: Profile, at) -> None:
+    kudos = Kudos.objects.select_for_update().filter(pk=object_id, removed_at__isnull=True).first()
+    if kudos is None:
+        return
+    kudos.removed_at = at
+    kudos.removed_by = moderator
+    kudos.save(update_fields=["removed_at", "removed_by"])
+    if kudos.post_id is not None:
+        post_remove_by_moderator(object_id=kudos.post_id, moderator=moderator, at=at)
+
+
+@transaction.atomic
+def kudos_restore_by_moderator(*, object_id: int, moderator: Profile) -> None:
+    kudos = Kudos.objects.select_for_update().filter(pk=object_id, removed_at__isnull=False).first()
+    if kudos is None:
+        return
+    kudos.removed_at = None
+    kudos.removed_by = None
+    kudos.save(update_fields=["removed_at", "removed_by"])
+    if kudos.post_id is not None:
+        post_restore_by_moderator(object_id=kudos.post_id, moderator=moderator)

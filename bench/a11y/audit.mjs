@@ -52,6 +52,12 @@ const PAGES = [
   { name: "new poll", as: "demo", path: "/polls/new/" },
   { name: "moderation queue", as: "moderator", path: "/moderation/" },
   { name: "moderation rules", as: "moderator", path: "/moderation/rules/" },
+  // Moderation (issue 12): a case (its decision form: keep, warn, edit, remove, suspend), the figures,
+  // the guidelines and their editor.
+  { name: "moderation case", as: "moderator", find: (p) => firstHref(p, "/moderation/", "a[href^='/moderation/cases/']") },
+  { name: "moderation figures", as: "moderator", path: "/moderation/figures/" },
+  { name: "guidelines", as: "demo", path: "/guidelines/" },
+  { name: "edit guidelines", as: "moderator", path: "/guidelines/edit/" },
   { name: "adoption dashboard", as: "comms", path: "/analytics/" },
   // Wiki and searches that found nothing (issue 17)
   { name: "company wiki", as: "demo", path: "/wiki/" },

@@ -42,9 +42,11 @@ def build(*, open_cases: int, decided: int, people: int, log) -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from communities.models import Community
     from feed.models import Comment, Post
     from moderation.models import Case, Flag, GuidelineAcceptance
-    from moderation.services import guidelines_publish
+    from moderation.rules_models import RuleHit
+    from moderation.services import case_priority, guidelines_publish
     from profiles import roles
     from profiles.models import Department, Location, Profile, User
 
@@ -71,8 +73,14 @@ def build(*, open_cases: int, decided: int, people: int, log) -> None:
     )
     clauses = list(version.clauses.all())
     total = open_cases + decided
+    # 40 groups of 5 to 400 members; a quarter of the posts are in one (reach and the group filter).
+    groups = Community.objects.bulk_create(
+        [Community(name=f"Group {g}", slug=f"group-{g}", created_by=profiles[1 + g],
+                   member_count=rng.randint(5, 400)) for g in range(40)]
+    )  # fmt: skip
     posts = Post.objects.bulk_create(
         [Post(author=profiles[1 + i % (people - 1)], body=f"Post {i} with something to report",
+              community=groups[i % 40] if i % 4 == 0 else None,
               created_at=now - timedelta(minutes=i)) for i in range(total)],
         batch_size=5000,
     )  # fmt: skip
@@ -92,6 +100,9 @@ def build(*, open_cases: int, decided: int, people: int, log) -> None:
         content, content_type = (comment, comment_type) if comment else (posts[i], post_type)
         opened = now - timedelta(minutes=rng.randint(1, 60 * 24 * 30))
         is_open = i < open_cases
+        score = round(rng.uniform(0.2, 4.0), 3)
+        group = groups[i % 40] if i % 4 == 0 else None
+        reach = group.member_count if group else people
         cases.append(
             Case(
                 content_type=content_type,
@@ -100,7 +111,11 @@ def build(*, open_cases: int, decided: int, people: int, log) -> None:
                 excerpt=content.body,
                 status=Case.Status.OPEN if is_open else rng.choice([Case.Status.KEPT, Case.Status.REMOVED]),
                 flag_count=2,
-                score=round(rng.uniform(0.2, 4.0), 3),
+                score=score,
+                reach=reach,
+                priority=case_priority(score=score, reach=reach),
+                group_id=group.pk if group else None,
+                group_name=group.name if group else "",
                 opened_at=opened,
                 decided_by=None if is_open else moderator,
                 decided_at=None if is_open else opened + timedelta(hours=rng.uniform(0.2, 48)),
@@ -119,6 +134,12 @@ def build(*, open_cases: int, decided: int, people: int, log) -> None:
                      reason="clause" if clause else "spam", clause=clause, weight=1.0)
             )  # fmt: skip
     Flag.objects.bulk_create(flags, batch_size=10000, ignore_conflicts=True)
+    # One case in ten was also caught by an automatic rule (listed on the queue with what it matched).
+    RuleHit.objects.bulk_create(
+        [RuleHit(case=case, action="flag", label="payment card number", matched="41••••••••••1111")
+         for case in cases[::10]],
+        batch_size=10000,
+    )  # fmt: skip
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -146,6 +167,9 @@ def measure(*, requests: int, log) -> dict:
     assert first.status_code == 200, first.status_code
     clause = GuidelineClause.objects.order_by("number").first()
     some_case = Case.objects.filter(status="open").order_by("-score").first()
+    group_id = (
+        Case.objects.filter(status="open", group_id__isnull=False).values_list("group_id", flat=True).first()
+    )
     from moderation.selectors import queue_page
 
     cursor = queue_page(cursor=None).next_cursor
@@ -154,6 +178,7 @@ def measure(*, requests: int, log) -> dict:
         "queue page 2": f"/moderation/?cursor={cursor}",
         "queue by clause": f"/moderation/?clause={clause.pk}",
         "queue comments only": "/moderation/?kind=comment",
+        "queue by group": f"/moderation/?group={group_id}",
         "case": f"/moderation/cases/{some_case.pk}/",
         "figures (30 days)": "/moderation/figures/",
     }

@@ -4,6 +4,7 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 
 from moderation.models import FlagReason
+from moderation.protocol import author_id_of
 from moderation.selectors import current_clause_choices
 
 register = template.Library()
@@ -12,7 +13,7 @@ register = template.Library()
 @register.inclusion_tag("moderation/_flag_form.html", takes_context=True)
 def flag_form(context, content):
     viewer = context.get("viewer")
-    can_flag = viewer is not None and viewer.pk != content.author_id
+    can_flag = viewer is not None and viewer.pk != author_id_of(content)
     return {
         "content": content,
         "content_type_id": ContentType.objects.get_for_model(content).pk,  # cached by Django after first use

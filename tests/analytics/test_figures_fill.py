@@ -3,6 +3,7 @@ segment, people counted where they sat on the day, small groups never stored, an
 nothing."""
 
 from datetime import date, datetime, time, timedelta
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -228,3 +229,20 @@ def test_backfill_command_refuses_a_reversed_or_unfinished_range(db):
     with pytest.raises(CommandError, match="not over yet"):
         call_command("analytics_backfill", "--to", today.isoformat())
     assert not FillState.objects.exists()
+
+
+def test_backfill_command_fills_the_range_it_is_given(busy):
+    out = StringIO()
+
+    call_command(
+        "analytics_backfill",
+        "--from",
+        (DAY - timedelta(days=9)).isoformat(),
+        "--to",
+        DAY.isoformat(),
+        stdout=out,
+    )
+
+    assert f"Filled 10 day(s) from {DAY - timedelta(days=9)} to {DAY}." in out.getvalue()
+    assert FillState.objects.filter(stat=SEGMENTS).count() == 10
+    assert stored()["active"] == 6

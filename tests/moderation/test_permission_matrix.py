@@ -144,3 +144,49 @@ def test_a_moderator_sees_a_private_group_post_only_through_its_case(guidelines,
     assert client.get(other.get_absolute_url()).status_code == 404
     assert client.get(room.get_absolute_url()).status_code in (200, 403, 404)
     assert "Other private plans" not in client.get(room.get_absolute_url()).content.decode()
+
+
+# --- Flagging every kind of content (posts, groups, profiles, kudos) ---------------------------------
+
+FLAGGABLE = ["post", "group", "profile", "private kudos"]
+
+
+@pytest.fixture
+def flaggables(author, colleague):
+    from communities.services import community_create
+    from tests.factories import KudosFactory
+
+    return {
+        "post": PostFactory(author=author),
+        "group": community_create(
+            creator=author, name="Club", description="About", category="social", visibility="public"
+        ),
+        "profile": author,
+        # Seen only by its giver (the author) and its recipient (the employee): moderators can't flag it.
+        "private kudos": KudosFactory(giver=author, recipients=[colleague], is_private=True, post=None),
+    }
+
+
+@pytest.mark.parametrize("kind", FLAGGABLE)
+@pytest.mark.parametrize("role", ROLES)
+def test_anyone_who_can_see_content_may_flag_it_except_its_author(clients, flaggables, role, kind):
+    from django.contrib.contenttypes.models import ContentType
+
+    from moderation.models import Flag
+
+    content = flaggables[kind]
+    url = f"/moderation/flag/{ContentType.objects.get_for_model(content).pk}/{content.pk}/"
+
+    response = clients[role].post(url, {"reason": "spam"})
+
+    flagged = Flag.objects.exists()
+    if role == "anonymous":
+        assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    elif role == "author":
+        assert response.status_code == 302  # back to the page, with "You can't flag your own ..."
+    elif kind == "private kudos" and role in ("moderator", "admin"):
+        assert response.status_code == 404  # not theirs to see, so not theirs to flag
+    else:
+        assert response.status_code == 302 and flagged, f"{role} could not flag a {kind}"
+        return
+    assert not flagged, f"{role} flagged a {kind}"

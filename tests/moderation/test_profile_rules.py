@@ -42,3 +42,37 @@ def test_rules_for_posts_only_leave_profiles_alone(author, moderator):
     profile_update(profile=author, editor=author.user, bio="I run Kubernetes")
     author.refresh_from_db()
     assert author.bio == "I run Kubernetes"
+
+
+# --- Hold and flag (profiles are content the review queue can hold now) ----------------------------
+
+
+def test_a_flagging_rule_saves_the_profile_and_sends_it_to_the_queue(author, moderator, moderator_client):
+    from moderation.models import Case
+
+    rule_create(actor=moderator, kind="word", pattern="crypto*", action="flag", where=["profiles"])
+    profile_update(profile=author, editor=author.user, bio="Crypto enthusiast")
+
+    author.refresh_from_db()
+    assert author.bio == "Crypto enthusiast" and author.bio_held_at is None
+    case = Case.objects.get(content_author=author, content_type__model="profile")
+    assert "watched word “crypto*”" in moderator_client.get(case.get_absolute_url()).content.decode()
+
+
+def test_a_held_bio_shows_only_to_its_owner_until_a_moderator_approves_it(
+    author, moderator, author_client, colleague_client
+):
+    from moderation.models import Case
+    from moderation.services import case_decide
+
+    rule_create(actor=moderator, kind="word", pattern="crypto*", action="hold", where=["profiles"])
+    profile_update(profile=author, editor=author.user, bio="Crypto enthusiast")
+
+    assert "Crypto enthusiast" not in colleague_client.get(author.get_absolute_url()).content.decode()
+    mine = author_client.get(author.get_absolute_url()).content.decode()
+    assert "Crypto enthusiast" in mine and "Waiting for a moderator's approval" in mine
+
+    case = Case.objects.get(content_author=author, content_type__model="profile")
+    case_decide(case_id=case.pk, moderator=moderator, decision="keep")
+
+    assert "Crypto enthusiast" in colleague_client.get(author.get_absolute_url()).content.decode()

@@ -95,6 +95,40 @@ def test_an_htmx_reaction_over_the_limit_gets_a_short_429_message(author, author
     assert Reaction.objects.filter(profile=author).count() == limit
 
 
+def _htmx_handling(page: str, status: int) -> dict:
+    """What htmx 2 does with a response of this status, from the page's htmx-config: the first rule whose
+    code (a regular expression) matches, as htmx's own responseHandling lookup does."""
+    import html
+    import json
+    import re
+
+    config = re.search(r'<meta name="htmx-config" content=\'([^\']*)\'>', page)
+    assert config, "base.html has no htmx-config"
+    rules = json.loads(html.unescape(config.group(1)))["responseHandling"]
+    return next(rule for rule in rules if re.search(rule["code"], str(status)))
+
+
+def test_an_htmx_request_over_the_limit_shows_the_person_why(author, author_client, settings):
+    """htmx swaps nothing on a 4xx unless told: the 429 is let through by the page's config and
+    retargeted to the page's alert region, so the message appears instead of a silent click."""
+    post = PostFactory()
+    page = author_client.get("/").content.decode()
+    assert '<div id="live-alert" role="alert"' in page
+    assert _htmx_handling(page, 429)["swap"] is True
+    assert _htmx_handling(page, 404)["swap"] is False  # other errors still swap nothing
+    assert _htmx_handling(page, 200)["swap"] is True
+    settings.HIVE_RATE_LIMIT_FACTOR = 0  # every action over the limit
+
+    response = author_client.post(f"/posts/{post.pk}/react/", {"kind": "like"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 429
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#live-alert", "innerHTML")
+    assert response["Content-Type"].startswith("text/html")
+    body = response.content.decode()
+    assert body.startswith('<p class="msg-error">You have reached the limit for reactions')
+    assert "try again" in body
+
+
 def test_group_posts_count_against_the_same_allowance(author, author_client):
     from communities.services import community_create
 

@@ -195,13 +195,19 @@ class Company:
 
 
 def _counts(client, pages: dict[str, str]) -> dict[str, int]:
+    """Each page's queries, the fewer of two warm visits: a query per row shows on both, while a cache
+    that happens to be cold on one visit (an entry expiring mid-test on a loaded machine) does not make
+    a page look as if it grew."""
     counts = {}
     for name, url in pages.items():
         client.get(url)  # a first visit may record activity or warm a cache
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, f"{name} ({url}): {response.status_code}"
-        counts[name] = len(queries.captured_queries)
+        seen = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code == 200, f"{name} ({url}): {response.status_code}"
+            seen.append(len(queries.captured_queries))
+        counts[name] = min(seen)
     return counts
 
 

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('profiles', '0007_remove_profile_digest_opt_in'),
-        ('recognition', '0010_badges'),
+        ('recognition', '0011_badges'),
     ]
 
     operations = [

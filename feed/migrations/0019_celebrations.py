@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feed', '0017_newcomer_path'),
+        ('feed', '0018_moderator_edits'),
     ]
 
     operations = [

@@ -8,9 +8,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feed', '0018_celebrations'),
+        ('feed', '0019_celebrations'),
         ('profiles', '0007_remove_profile_digest_opt_in'),
-        ('recognition', '0011_kudos_tally'),
+        ('recognition', '0012_kudos_tally'),
     ]
 
     operations = [

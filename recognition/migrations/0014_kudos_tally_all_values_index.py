@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('profiles', '0008_user_session_generation'),
-        ('recognition', '0012_celebrations'),
+        ('recognition', '0013_celebrations'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('profiles', '0007_remove_profile_digest_opt_in'),
-        ('recognition', '0009_kudos_to_a_project_team'),
+        ('recognition', '0010_kudos_to_a_project_team'),
     ]
 
     operations = [

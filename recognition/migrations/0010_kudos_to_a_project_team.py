@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('projects', '0004_embedding_newest_index'),
-        ('recognition', '0008_recognition_preferences'),
+        ('recognition', '0009_moderation_removal'),
     ]
 
     operations = [
