@@ -2,6 +2,7 @@
 
 from django import forms
 
+from search.selectors import MORE_GROUPS
 from search.text import MAX_QUERY_LENGTH
 
 _TOO_LONG = (
@@ -17,6 +18,12 @@ class SearchForm(forms.Form):
         max_length=MAX_QUERY_LENGTH,
         error_messages={"max_length": _TOO_LONG},
     )
+    # One group's "more" link: that group shown longer. Anything else is ignored, never an error.
+    more = forms.CharField(required=False)
+
+    def clean_more(self) -> str:
+        value = self.cleaned_data["more"]
+        return value if value in MORE_GROUPS else ""
 
 
 class ExpertForm(forms.Form):

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db import connection
@@ -52,6 +52,9 @@ class _Score(TypedDict):
 ScoredHolder: TypeAlias = "WithAnnotations[ProfileSkill, _Score]"
 
 PER_GROUP = 10
+# A group's "more" link (?more=people) shows up to this many of it, on the same page.
+MORE_SHOWN = 50
+MORE_GROUPS = ("people", "skills", "projects", "posts", "wiki")
 # A skill spelled this close to the query (difflib ratio over the whole name) is what was meant:
 # "kubernets" -> Kubernetes 0.95, "pyhton" -> Python 0.83; but "java" -> Jamf is only 0.5.
 CORRECTION_RATIO = 0.75
@@ -115,6 +118,39 @@ class SearchResults:
     notices: list[str] = field(default_factory=list)
     # False when the query held only filters: nothing was searched, so nothing "matched nothing".
     searched: bool = True
+    # The group whose "more" was asked for (?more=people): shown up to MORE_SHOWN, the others as usual.
+    more: str = ""
+
+    def has_more(self, group: str) -> bool:
+        """Whether the group's "more" link leads anywhere: it is full, and not already expanded."""
+        if self.more == group:
+            return False
+        if group == "posts":
+            return self.content.count > len(self.content.hits)
+        if group == "wiki":
+            return self.content.wiki_count > len(self.content.wiki_hits)
+        counts = {"people": len(self.people), "skills": len(self.skills), "projects": len(self.projects)}
+        return counts[group] >= PER_GROUP
+
+    @property
+    def more_people(self) -> bool:
+        return self.has_more("people")
+
+    @property
+    def more_skills(self) -> bool:
+        return self.has_more("skills")
+
+    @property
+    def more_projects(self) -> bool:
+        return self.has_more("projects")
+
+    @property
+    def more_posts(self) -> bool:
+        return self.has_more("posts")
+
+    @property
+    def more_wiki(self) -> bool:
+        return self.has_more("wiki")
 
     @property
     def is_empty(self) -> bool:
@@ -277,7 +313,7 @@ def _tags(query: str, *, member_ids: frozenset[int]) -> list[Tag]:
     return list(Tag.objects.filter(name__icontains=query).filter(Exists(used)).order_by("name")[:TAGS_SHOWN])
 
 
-def site_search(*, query: str, viewer: Profile | None = None) -> SearchResults:
+def site_search(*, query: str, viewer: Profile | None = None, more: str = "") -> SearchResults:
     """People, skills, projects, and the posts and comments the viewer may read, for one search box.
 
     Four queries for people, skills and projects: skills (with their people counts), people by name
@@ -300,19 +336,29 @@ def site_search(*, query: str, viewer: Profile | None = None) -> SearchResults:
             searched=False,
         )
     query = parsed.text
+
+    def shown(group: str) -> int:
+        return MORE_SHOWN if more == group else PER_GROUP
+
     backend = backends.current()
     with backend.session():
-        skills, also, corrections = _skills_named(backend, query, limit=PER_GROUP)
-        named = backend.people_matching(query, limit=PER_GROUP)
-        projects = backend.projects_matching(query, also=also, limit=PER_GROUP)
+        skills, also, corrections = _skills_named(backend, query, limit=shown("skills"))
+        named = backend.people_matching(query, limit=shown("people"))
+        projects = backend.projects_matching(query, also=also, limit=shown("projects"))
         member_ids = member_community_ids(profile=viewer) if viewer is not None else frozenset()
         # In the same transaction: one savepoint and one set of planner settings per page.
         content = content_search(
-            parsed=parsed, viewer=viewer, also=also, in_session=True, member_ids=member_ids
+            parsed=parsed,
+            viewer=viewer,
+            also=also,
+            in_session=True,
+            member_ids=member_ids,
+            limit=MORE_SHOWN if more == "posts" else CONTENT_SHOWN,
+            wiki_limit=MORE_SHOWN if more == "wiki" else WIKI_SHOWN,
         )
     places, groups, tags = _places(query), _groups(query), _tags(query, member_ids=member_ids)
     meant = [m for m in skills[:1] if _is_exact(m) or m.skill.name in also]
-    holder_items = _skill_holders(skills=meant, limit=PER_GROUP)
+    holder_items = _skill_holders(skills=meant, limit=shown("people"))
 
     # When the query names a skill, the people who list it belong among the people found: right
     # after anyone with exactly that name when the skill is spelled exactly, else after every name
@@ -336,13 +382,14 @@ def site_search(*, query: str, viewer: Profile | None = None) -> SearchResults:
         query=query,
         content=content,
         notices=notices + content.notices,
-        people=unique[:PER_GROUP],
+        people=unique[: shown("people")],
         skills=[m.skill for m in skills],
         projects=[ProjectHit(p, snippet(p.summary, terms)) for p in projects],
         places=places,
         groups=groups,
         tags=tags,
         did_you_mean=corrections[0] if corrections else None,
+        more=more,
     )
 
 
@@ -578,11 +625,12 @@ def _filters(
             notices.append(f"Nobody at the company is {shown}.")
         else:
             author_q &= Q(author_id=author.pk)
+    # As times, not `created_at__date`: a range of the indexed column, which an index scan can use.
     dates = Q()
     if parsed.after:
-        dates &= Q(created_at__date__gt=parsed.after)
+        dates &= Q(created_at__gte=_day_start(parsed.after + timedelta(days=1)))
     if parsed.before:
-        dates &= Q(created_at__date__lt=parsed.before)
+        dates &= Q(created_at__lt=_day_start(parsed.before))
     if notices:
         return None, None, notices, None
     # A comment is found by its own author and date, and by its post's kind, tag and group.
@@ -591,10 +639,28 @@ def _filters(
         # A page's author is who wrote its current version; its date, that version's.
         wiki_q &= author_q
         if parsed.after:
-            wiki_q &= Q(updated_at__date__gt=parsed.after)
+            wiki_q &= Q(updated_at__gte=_day_start(parsed.after + timedelta(days=1)))
         if parsed.before:
-            wiki_q &= Q(updated_at__date__lt=parsed.before)
+            wiki_q &= Q(updated_at__lt=_day_start(parsed.before))
     return post_q & author_q & dates, comment_q, notices, wiki_q
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight at the start of `day` in the company's time zone (what `created_at__date` compares in)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _groups_hidden(*, member_ids: frozenset[int]) -> list[int]:
+    """The private groups the viewer is not in: what content search must leave out. One query."""
+    private = Community.objects.filter(visibility=Community.Visibility.PRIVATE).exclude(id__in=member_ids)
+    return list(private.values_list("id", flat=True))
+
+
+def _readable_by_group_id(*, hidden: list[int], prefix: str = "community") -> Q:
+    """communities.selectors.readable_q without joining the group: no group, or none of the `hidden`
+    ones. A search reads thousands of rows: checking a hashed list of ids costs less per row than
+    joining each row's group."""
+    return Q(**{f"{prefix}__isnull": True}) | ~Q(**{f"{prefix}_id__in": hidden})
 
 
 def _on_post(q: Q) -> Q:
@@ -629,6 +695,7 @@ def content_search(
     limit: int = CONTENT_SHOWN,
     in_session: bool = False,
     member_ids: frozenset[int] | None = None,
+    wiki_limit: int | None = None,
 ) -> ContentResults:
     """Posts (updates, questions, polls, announcements, kudos) and comments the viewer may read that
     match the words and filters, best first, each with a highlighted snippet.
@@ -649,9 +716,10 @@ def content_search(
     result.notices = notices
     if post_q is None:
         return result
-    posts = visible_posts().filter(readable_q(member_ids=member_ids), post_q)
+    hidden = _groups_hidden(member_ids=member_ids)
+    posts = visible_posts().filter(_readable_by_group_id(hidden=hidden), post_q)
     comments = Comment.objects.filter(
-        readable_q(member_ids=member_ids, prefix="post__community"),
+        _readable_by_group_id(hidden=hidden, prefix="post__community"),
         comment_q,
         removed_at__isnull=True,
         held_at__isnull=True,  # held for review: not published (moderation's rules)
@@ -662,6 +730,18 @@ def content_search(
     words = _Words(text=parsed.text, phrases=parsed.phrases, also=list(also))
     # in_session: the caller already runs its queries in backend.session().
     with nullcontext() if in_session else backend.session():
+        if wiki_q is not None:
+            _wiki_search(
+                result,
+                backend=backend,
+                words=words,
+                rows=readable_pages_q(member_ids, wiki_q),
+                limit=wiki_limit or WIKI_SHOWN,
+            )
+        if not parsed.has_filters:  # filters speak of posts, comments and pages
+            _event_search(result, backend=backend, words=words, member_ids=member_ids)
+        # Last: from here on, the transaction's queries may walk indexes in order.
+        backend.content_planning()
         post_rows = backend.content_candidates(posts, **words, fields=_POST_FIELDS, limit=CONTENT_CANDIDATES)
         comment_rows = backend.content_candidates(
             comments, **words, fields=_COMMENT_FIELDS, limit=CONTENT_CANDIDATES
@@ -699,10 +779,6 @@ def content_search(
             if comment_ids
             else {}
         )
-        if wiki_q is not None:
-            _wiki_search(result, backend=backend, words=words, rows=readable_pages_q(member_ids, wiki_q))
-        if not parsed.has_filters:  # filters speak of posts, comments and pages
-            _event_search(result, backend=backend, words=words, member_ids=member_ids)
     for score, what, pk in top:
         # .get: a row removed between the two queries is left out rather than failing the page.
         if what == "post":
@@ -721,14 +797,16 @@ def readable_pages_q(member_ids: frozenset[int], wiki_q: Q) -> "QuerySet[Page]":
     return Page.objects.filter(wiki_readable_q(member_ids=member_ids), wiki_q, removed_at__isnull=True)
 
 
-def _wiki_search(result: ContentResults, *, backend: backends.SearchBackend, words: _Words, rows) -> None:
+def _wiki_search(
+    result: ContentResults, *, backend: backends.SearchBackend, words: _Words, rows, limit: int
+) -> None:
     """The wiki pages among `rows` (already narrowed to what the viewer may read and the filters)
     that match, best first: a page whose title matches first, then by full-text rank. Two queries."""
     found = backend.wiki_candidates(rows, **words, limit=WIKI_CANDIDATES)
     scored = sorted(
         ((r["rank"] + (WIKI_TITLE_BONUS if r["in_title"] else 0.0), r["id"]) for r in found),
         key=lambda s: (-s[0], -s[1]),
-    )[:WIKI_SHOWN]
+    )[:limit]
     if scored:
         shown = {
             p.pk: p

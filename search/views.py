@@ -19,7 +19,9 @@ def results(request):
     if not form.is_valid():
         status = 400
     elif query := form.cleaned_data["q"]:
-        results = selectors.site_search(query=query, viewer=viewer_profile(request))
+        results = selectors.site_search(
+            query=query, viewer=viewer_profile(request), more=form.cleaned_data["more"]
+        )
         context.update(query=query, results=results)
         # Counted once per search run, not per keystroke of typing-as-you-go (htmx).
         if results.searched and results.is_empty and not request.headers.get("HX-Request"):

@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
+from config.urls import handler500  # noqa: F401  (Hive's error pages: a database outage answers 503)
 from config.urls import urlpatterns as hive_urlpatterns
 
 

@@ -13,6 +13,7 @@ the company writes in more than one language.
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
@@ -21,15 +22,33 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorField,
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    DurationField,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import Col
 from django.db.models.functions import Greatest, Length
+from django.utils import timezone
 
 from expertise.models import Skill
-from feed.models import Post
+from feed.models import Comment, Post
 from feed.selectors import public_posts
 from profiles.models import Profile
 from profiles.selectors import active_profiles
@@ -50,22 +69,38 @@ CANDIDATE_CAP = 500
 NAME_CANDIDATES = 100
 
 
+def content_planning() -> None:
+    """Inside session(), before content_candidates: its recent part walks the newest rows in order
+    (post_feed_idx, comment_created_idx), a bounded read, so index scans are allowed again."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = on")
+
+
 @contextmanager
 def session() -> Iterator[None]:
     """One transaction for a page's search queries, planned to read through the indexes.
 
-    With a LIMIT in a candidate query, PostgreSQL's estimates favour walking the table and
-    re-computing to_tsvector() row by row until enough rows match: 60 µs a row, so a common word
-    costs tens of milliseconds. Bitmap scans of the GIN indexes cost a millisecond or two whatever
-    the word. SET LOCAL keeps these settings to this transaction; when the page's queries run inside a
-    larger one (a savepoint), leaving puts them back, as a savepoint's release would not.
+    With a LIMIT in a candidate query, PostgreSQL's estimates often favour walking an index in
+    order until enough rows match: a disaster when few do (a rare word, or common words that
+    rarely meet: every row of the table is read), where bitmap scans of the GIN indexes cost a
+    millisecond or two whatever the word. So index scans are off (content_planning() allows them
+    for the bounded walks of content_candidates). Those settings make every plan look expensive,
+    which would turn on JIT compilation (hundreds of milliseconds per query for nothing: these
+    queries read few rows), so JIT is off too; and no parallel workers, whose start costs more than
+    these queries and which may run content_candidates' parts out of order. SET LOCAL keeps these
+    settings to this transaction; when the page's queries run inside a larger one (a savepoint),
+    leaving puts them back, as a savepoint's release would not.
     """
+    settings = ("jit", "max_parallel_workers_per_gather", "enable_seqscan", "enable_indexscan")
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        cursor.execute(
+            "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
+            "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
+        )
         try:
             yield
         finally:
-            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT")
+            cursor.execute("; ".join(f"SET LOCAL {name} TO DEFAULT" for name in settings))
 
 
 def _tsquery(text: str) -> SearchQuery:
@@ -201,9 +236,13 @@ def post_authors(topic: str, *, also: list[str], recent: int, limit: int) -> dic
 
 # --- Posts and comments ---------------------------------------------------------------------
 # 'english' here, unlike names: content is prose, and "postmortems" should find "postmortem".
-# search/migrations/0003_content_indexes indexes exactly SearchVector("body", config=CONTENT_CONFIG)
-# on visible posts and comments; change both or neither.
+# search/migrations/0007_stored_content_vectors stores to_tsvector(CONTENT_CONFIG, body) in each post's
+# and comment's search_vector (its trigger names the configuration); change both or neither.
 CONTENT_CONFIG = "english"
+# content_candidates reads this many days of posts (or comments) before looking further back: a
+# fortnight is 19,000 posts and 38,000 comments on the feed bench (1,000,000 and 2,000,000 in two years).
+RECENT_DAYS = 14
+NO_TIME = Value(timedelta(0), output_field=DurationField())
 # Control characters mark the matches in ts_headline's output, which is then split on them and each
 # part escaped by the template: a body holding them can at worst mark the wrong words, never add markup.
 MARK_START, MARK_STOP = "\x02", "\x03"
@@ -224,23 +263,76 @@ def _content_tsquery(*, text: str, phrases: list[str], also: list[str]) -> Searc
     return SearchQuery(" | ".join(groups), search_type="raw", config=CONTENT_CONFIG)
 
 
+class StoredVector(Expression):
+    """The `search_vector` column search/migrations/0007 adds to feed_post and feed_comment: a stored
+    to_tsvector(CONTENT_CONFIG, body), filled by a trigger. feed's models do not name it (SQLite
+    has no tsvector), so this names it as a column of the query's main table, whatever its alias."""
+
+    output_field = SearchVectorField()
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        assert query is not None
+        field = SearchVectorField()
+        field.set_attributes_from_name("search_vector")
+        field.model = query.model
+        return Col(query.get_initial_alias(), field)
+
+
+class _Unindexed(Func):
+    """The stored vector as an expression no index answers (concatenating nothing changes nothing)."""
+
+    template = "(%(expressions)s || ''::tsvector)"
+    output_field = SearchVectorField()
+
+
 def content_candidates(
     rows: QuerySet, *, text: str, phrases: list[str], also: list[str], fields: tuple[str, ...], limit: int
 ) -> list[dict]:
     """The `limit` newest of `rows` (posts or comments, already narrowed to what the viewer may read)
     whose body matches, each with its full-text `rank`: one query.
 
-    The newest matches are found first and only they are ranked (to_tsvector again per row: the
-    index holds no positions to rank with), so a word everyone writes costs what a rare one does.
+    The last RECENT_DAYS are read first, newest first, checking each row's stored vector (a
+    microsecond): a word everyone writes ("workshop", 78,000 of 1,000,000 posts) stops after a few
+    thousand rows; a rarer one reads those rows and goes on further back only then, where
+    PostgreSQL reads just its older matches through the GIN index. The recent rows are never read
+    through the GIN index: the planner's estimate of how many rows match several words is often a
+    hundred times too low (words that come together, "office hours questions"), and it would then
+    read every match of all time. PostgreSQL runs the older part only while rows are missing
+    (UNION ALL under one LIMIT). Only the rows kept are ranked, from the stored vector.
     """
     tsq = _content_tsquery(text=text, phrases=phrases, also=also)
     if tsq is None:
         return []
-    vector = SearchVector("body", config=CONTENT_CONFIG)
-    newest = rows.alias(doc=vector).filter(doc=tsq).order_by("-created_at", "-id").values("id")[:limit]
+    if rows.model not in (Post, Comment):
+        # A smaller table with an expression index of its own (events' questions): its matches, ranked.
+        vector = SearchVector("body", config=CONTENT_CONFIG)
+        matching = rows.alias(doc=vector).filter(doc=tsq).order_by("-created_at", "-id").values("id")[:limit]
+        return list(
+            rows.model.objects.filter(id__in=matching)
+            .annotate(rank=SearchRank(vector, tsq))
+            .order_by("-created_at", "-id")
+            .values(*fields, "rank")
+        )
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    recent = (
+        rows.alias(doc=_Unindexed(StoredVector()))
+        .filter(doc=tsq, created_at__gte=since)
+        .order_by("-created_at", "-id")
+        .values("id")[:limit]
+    )
+    older = (
+        rows.alias(
+            doc=StoredVector(), at=ExpressionWrapper(F("created_at") + NO_TIME, output_field=DateTimeField())
+        )
+        # Ordered by an expression no index has: never a walk back through two years of rows.
+        .filter(doc=tsq, created_at__lt=since)
+        .order_by("-at", "-id")
+        .values("id")[:limit]
+    )
+    newest = recent.union(older, all=True)[:limit]
     return list(
         rows.model.objects.filter(id__in=newest)
-        .annotate(rank=SearchRank(vector, tsq))
+        .annotate(rank=SearchRank(StoredVector(), tsq))
         .order_by("-created_at", "-id")
         .values(*fields, "rank")
     )

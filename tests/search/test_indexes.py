@@ -6,9 +6,12 @@ index's? If someone changes a SearchVector in search/backends/postgres.py withou
 this fails.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from feed.models import Comment, Post
 from feed.selectors import visible_posts
@@ -28,8 +31,8 @@ INDEXES = {
     "search_post_body_fts",
     "search_skill_holder_rank",
     "search_project_name_fts",
-    "search_post_body_english",
-    "search_comment_body_english",
+    "search_post_vector",
+    "search_comment_vector",
 }
 
 
@@ -104,21 +107,41 @@ def test_skill_holders_are_read_in_order_off_the_rank_index():
     assert plan.count("search_skill_holder_rank") == 2  # once per skill
 
 
-def test_content_search_uses_the_english_full_text_indexes(author):
-    post = Post.objects.create(author=author, body="Seed thread")
-    Post.objects.bulk_create(Post(author=author, body=f"Post {n} about lunch") for n in range(2000))
-    Comment.objects.bulk_create(Comment(post=post, author=author, body=f"Reply {n}") for n in range(2000))
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE feed_post; ANALYZE feed_comment")
-    words = {"text": "postmortem checkout", "phrases": [], "also": [], "limit": 200}
+def _newest(text: str, *, limit: int, model=Post) -> list[int]:
+    rows = visible_posts() if model is Post else Comment.objects.filter(removed_at__isnull=True)
+    with postgres.session():
+        postgres.content_planning()
+        found = postgres.content_candidates(rows, text=text, phrases=[], also=[], fields=("id",), limit=limit)
+    return [r["id"] for r in found]
 
-    plan = _plans_of(
-        lambda: (
-            postgres.content_candidates(visible_posts(), fields=("id",), **words),
-            postgres.content_candidates(
-                Comment.objects.filter(removed_at__isnull=True), fields=("id",), **words
-            ),
-        )
+
+def test_the_newest_matches_are_found_across_the_recent_rows_and_the_older_ones(author):
+    """The recent fortnight is read first; older matches (through the GIN index) fill the rest, in order."""
+    now = timezone.now()
+    ages = [1, 3, 13, 15, 40, 400]  # days
+    posts = Post.objects.bulk_create(
+        Post(author=author, body=f"Lunch and learn {n}", created_at=now - timedelta(days=d))
+        for n, d in enumerate(ages)
     )
+    Post.objects.create(author=author, body="Nothing to see", created_at=now)
+    assert _newest("lunch", limit=4) == [p.pk for p in posts[:4]]
+    assert _newest("lunch", limit=10) == [p.pk for p in posts]
+    assert _newest("learn", limit=2) == [p.pk for p in posts[:2]]  # the recent part alone
+    comments = Comment.objects.bulk_create(
+        Comment(post=posts[0], author=author, body="Old lunch notes", created_at=now - timedelta(days=d))
+        for d in (2, 90)
+    )
+    assert _newest("notes", limit=10, model=Comment) == [c.pk for c in comments]
 
-    assert "search_post_body_english" in plan and "search_comment_body_english" in plan
+
+def test_the_stored_vector_follows_every_insert_and_edit(author):
+    post = Post.objects.create(author=author, body="Quarterly planning")
+    words = {"phrases": [], "also": [], "fields": ("id",), "limit": 10}
+    assert [r["id"] for r in postgres.content_candidates(visible_posts(), text="planning", **words)] == [
+        post.pk
+    ]
+    Post.objects.filter(pk=post.pk).update(body="Offsite agenda")  # any write of the body, even a bulk one
+    assert postgres.content_candidates(visible_posts(), text="planning", **words) == []
+    assert [r["id"] for r in postgres.content_candidates(visible_posts(), text="agenda", **words)] == [
+        post.pk
+    ]
