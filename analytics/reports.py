@@ -233,8 +233,21 @@ def _weekly_report_prepare(period: str) -> dict:
     }
 
 
-def _weekly_report_build(*, profile: Profile, period: str, prepared: dict):
-    if not profile.user.groups.filter(name=roles.COMMUNICATIONS).exists():
+def _weekly_report_prepare_batch(
+    period: str, prepared: dict, profiles: list[Profile], refs: list[int]
+) -> dict:
+    """Who of the batch is still in the Communications group: one query for the whole batch (someone
+    who left the group since the run was planned gets no report)."""
+    still_in = set(
+        Profile.objects.filter(
+            pk__in=[p.pk for p in profiles], user__groups__name=roles.COMMUNICATIONS
+        ).values_list("pk", flat=True)
+    )
+    return {**prepared, "still_in_communications": still_in}
+
+
+def _weekly_report_build(*, profile: Profile, period: str, prepared: dict, ref: int = 0):
+    if profile.pk not in prepared["still_in_communications"]:
         raise Skip("no longer in the Communications group")
     message = email_build(
         name="weekly_report", to=profile.user.email, context={**prepared, "profile": profile}
@@ -250,4 +263,9 @@ def _weekly_report_build(*, profile: Profile, period: str, prepared: dict):
     return message
 
 
-WEEKLY_REPORT_KIND = MailKind(name=WEEKLY_REPORT, prepare=_weekly_report_prepare, build=_weekly_report_build)
+WEEKLY_REPORT_KIND = MailKind(
+    name=WEEKLY_REPORT,
+    prepare=_weekly_report_prepare,
+    build=_weekly_report_build,
+    prepare_batch=_weekly_report_prepare_batch,
+)

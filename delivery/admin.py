@@ -72,7 +72,7 @@ class DeliveryRunAdmin(RecordAdminMixin, admin.ModelAdmin):
 
 @admin.register(DeliveryMessage)
 class DeliveryMessageAdmin(RecordAdminMixin, admin.ModelAdmin):
-    list_display = ["run", "profile", "state", "attempts", "last_error", "sent_at", "updated_at"]
+    list_display = ["run", "profile", "ref", "state", "attempts", "last_error", "sent_at", "updated_at"]
     list_filter = ["state", "run__kind"]
     search_fields = ["profile__display_name", "profile__user__email", "run__period"]
     list_select_related = ["run", "profile"]

@@ -20,12 +20,12 @@ class MailKind:
     # period -> what every message of the period shares (the day's top posts, the week's figures);
     # computed once per batch, not once per person.
     prepare: Callable[[str], Any]
-    # (profile, period, prepared) -> the message; raise Skip(reason) to send nothing.
+    # (profile, period, prepared, ref) -> the message; raise Skip(reason) to send nothing.
     build: Callable[..., EmailMessage]
-    # (period, prepare's result, the batch's people) -> what `build` gets as `prepared` instead: each
-    # person's content loaded for the whole batch at once, so a batch costs the same few queries
-    # whatever its size.
-    prepare_batch: Callable[[str, Any, list[Profile]], Any] | None = None
+    # (period, prepare's result, the batch's people, their messages' refs) -> what `build` gets as
+    # `prepared` instead: each person's content loaded for the whole batch at once, so a batch costs
+    # the same few queries whatever its size.
+    prepare_batch: Callable[[str, Any, list[Profile], list[int]], Any] | None = None
 
 
 _KINDS: dict[str, MailKind] = {}

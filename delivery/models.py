@@ -42,6 +42,9 @@ class DeliveryMessage(models.Model):
 
     run = models.ForeignKey(DeliveryRun, on_delete=models.CASCADE, related_name="messages")
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    # What the message is about, for a kind that sends one per event rather than one per person and
+    # period (a notification's id); 0 for the digest and the weekly report.
+    ref = models.PositiveBigIntegerField(default=0)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
@@ -55,7 +58,9 @@ class DeliveryMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["run", "profile"], name="delivery_once_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "profile", "ref"], name="delivery_once_per_person")
+        ]
         indexes = [
             # The sweeper's look-up: only the few rows still owed, whatever the history's size.
             models.Index(

@@ -35,13 +35,21 @@ class DeliveryInterrupted(Exception):
     for the task's retry (with backoff) instead of failing one by one."""
 
 
-def delivery_plan(*, kind: str, period: str, profile_ids: Iterable[int]) -> DeliveryRun:
-    """Record that these people are owed `kind` for `period`. People already recorded (a rerun)
-    keep their row and state, so nobody is owed twice."""
+def delivery_plan(
+    *,
+    kind: str,
+    period: str,
+    profile_ids: Iterable[int] = (),
+    messages: Iterable[tuple[int, int]] = (),
+) -> DeliveryRun:
+    """Record that these people are owed `kind` for `period` (or, for a kind sent once per event,
+    these (person, ref) messages). What is already recorded (a rerun) keeps its row and state, so
+    nothing is owed twice."""
     kind_get(kind)  # fail loudly before writing anything for a kind nobody can send
     run, _ = DeliveryRun.objects.get_or_create(kind=kind, period=period)
     DeliveryMessage.objects.bulk_create(
-        [DeliveryMessage(run=run, profile_id=pk) for pk in profile_ids],
+        [DeliveryMessage(run=run, profile_id=pk) for pk in profile_ids]
+        + [DeliveryMessage(run=run, profile_id=pk, ref=ref) for pk, ref in messages],
         ignore_conflicts=True,
         batch_size=2000,
     )
@@ -250,8 +258,10 @@ def delivery_send(*, message_ids: list[int]) -> dict[str, int]:
         .order_by("id")
     )
     people: dict[int, list[Profile]] = {}
+    refs: dict[int, list[int]] = {}
     for message in messages:
         people.setdefault(message.run_id, []).append(message.profile)
+        refs.setdefault(message.run_id, []).append(message.ref)
     prepared: dict[int, Any] = {}
     decided: dict[int, tuple[str, str]] = {}  # skipped or failed, written in bulk
     # Well inside the lease, so a live worker never loses a claim it is about to use.
@@ -285,9 +295,11 @@ def delivery_send(*, message_ids: list[int]) -> dict[str, int]:
                 if run.pk not in prepared:
                     shared = kind.prepare(run.period)
                     if kind.prepare_batch is not None:
-                        shared = kind.prepare_batch(run.period, shared, people[run.pk])
+                        shared = kind.prepare_batch(run.period, shared, people[run.pk], refs[run.pk])
                     prepared[run.pk] = shared
-                email = kind.build(profile=profile, period=run.period, prepared=prepared[run.pk])
+                email = kind.build(
+                    profile=profile, period=run.period, prepared=prepared[run.pk], ref=message.ref
+                )
             except Skip as skip:
                 decided[message.pk] = (State.SKIPPED, str(skip))
                 counts[State.SKIPPED] += 1

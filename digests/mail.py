@@ -1,11 +1,16 @@
 """The digest as a kind of bulk email (delivery/): who is owed it for a day, and each person's message."""
 
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from common.email import email_build
 from delivery.kinds import MailKind, Skip
@@ -66,11 +71,44 @@ def _prepare(period: str) -> date:
     return date.fromisoformat(period)
 
 
-def _prepare_batch(period: str, day: date, profiles: list[Profile]) -> dict[int, DigestContent | str]:
-    return digest_contents(profile_ids=[p.pk for p in profiles], day=day)
+@dataclass(frozen=True)
+class Card:
+    """A post as every digest shows it: the same for every reader, so rendered once per batch."""
+
+    html: SafeString
+    text: str
 
 
-def _build(*, profile: Profile, period: str, prepared: dict[int, Any]):
+def _cards_render(contents: Iterable[DigestContent | str]) -> None:
+    """Give every post item of the batch its card, rendering each post once: the day's popular posts
+    are in nearly everyone's digest, and rendering a card costs more than the rest of a message."""
+    cards: dict[int, Card] = {}
+    for content in contents:
+        if isinstance(content, str):
+            continue
+        for section in content.sections:
+            for item in section.items:
+                if item.post is None:
+                    continue
+                card = cards.get(item.post.pk)
+                if card is None:
+                    context = {"post": item.post, "url": item.url}
+                    card = cards[item.post.pk] = Card(
+                        html=mark_safe(render_to_string("emails/_digest_post.html", context).strip()),  # noqa: S308 (rendered with autoescape)
+                        text=render_to_string("emails/_digest_post.txt", context).rstrip("\n"),
+                    )
+                item.card = card
+
+
+def _prepare_batch(
+    period: str, day: date, profiles: list[Profile], refs: list[int]
+) -> dict[int, DigestContent | str]:
+    contents = digest_contents(profile_ids=[p.pk for p in profiles], day=day)
+    _cards_render(contents.values())
+    return contents
+
+
+def _build(*, profile: Profile, period: str, prepared: dict[int, Any], ref: int = 0):
     content = prepared.get(profile.pk)
     if content is None:
         raise Skip("no digest was prepared for this person")  # cannot happen: the batch prepares everyone
@@ -79,10 +117,20 @@ def _build(*, profile: Profile, period: str, prepared: dict[int, Any]):
     return digest_message(profile=profile, day=date.fromisoformat(period), content=content)
 
 
+@functools.cache
+def _paths() -> tuple[str, str, str]:
+    """The settings page and the unsubscribe link around its token, reversed once: a reverse() per
+    message costs more than signing the token."""
+    marker = "TOKEN"
+    head, tail = reverse("digests:unsubscribe", args=[marker]).rsplit(marker, 1)
+    return reverse("digests:settings"), head, tail
+
+
 def digest_message(*, profile: Profile, day: date, content: DigestContent):
-    unsubscribe_url = settings.HIVE_BASE_URL + reverse(
-        "digests:unsubscribe", args=[unsubscribe_token(profile.pk)]
-    )
+    if any(item.post is not None and item.card is None for s in content.sections for item in s.items):
+        _cards_render([content])  # built alone, not in a batch
+    settings_path, head, tail = _paths()
+    unsubscribe_url = settings.HIVE_BASE_URL + head + unsubscribe_token(profile.pk) + tail
     return email_build(
         name="digest",
         to=profile.user.email,
@@ -91,7 +139,7 @@ def digest_message(*, profile: Profile, day: date, content: DigestContent):
             "day": day,
             "content": content,
             "unsubscribe_url": unsubscribe_url,
-            "settings_url": settings.HIVE_BASE_URL + reverse("digests:settings"),
+            "settings_url": settings.HIVE_BASE_URL + settings_path,
         },
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",

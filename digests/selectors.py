@@ -4,6 +4,7 @@ every read below takes the batch's ids, never one person's."""
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
@@ -20,13 +21,14 @@ from feed.batch_reads import Candidate
 from feed.models import Post
 from notifications.models import Kind
 from notifications.selectors import notifications_between
+from projects.selectors import project_joins_of_many
 from recognition.selectors import kudos_received_between
 
 DIGEST = "digest"
 Frequency = DigestSetting.Frequency
 LOOKBACK: dict[str, timedelta] = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
 # Most lines per section: a digest is read in a minute, not scrolled.
-FOR_YOU, ANNOUNCEMENTS, GROUPS, QUESTIONS, FOLLOWING, POPULAR = 10, 3, 5, 3, 5, 3
+FOR_YOU, PROJECTS, ANNOUNCEMENTS, GROUPS, QUESTIONS, FOLLOWING, POPULAR = 10, 5, 3, 5, 3, 5, 3
 
 
 @dataclass
@@ -34,6 +36,8 @@ class Item:
     text: str
     url: str  # absolute: it is read in a mail client
     post: Post | None = None
+    # The post's card as the email shows it, rendered once for everyone of the batch (digests.mail).
+    card: Any = None
 
 
 @dataclass
@@ -150,6 +154,7 @@ def digest_contents(*, profile_ids: list[int], day: date) -> dict[int, DigestCon
         tag_ids=set().union(*follows_tags.values()), start=start, end=end
     )
     popular = batch_reads.top_public_posts(start=start, end=end)
+    joins = project_joins_of_many(profile_ids=people, start=start, end=end)
 
     notes_of: dict[int, list] = {}
     for note in notes:
@@ -201,6 +206,16 @@ def digest_contents(*, profile_ids: list[int], day: date) -> dict[int, DigestCon
         result[pk] = DigestContent(since=when)
         if for_you:
             result[pk].sections.append(Section("For you", for_you[:FOR_YOU]))  # type: ignore[union-attr]
+        joined = [
+            Item(
+                text=f"{j.profile.display_name} joined {j.project.name}",
+                url=_absolute(j.project.get_absolute_url()),
+            )
+            for j in joins.get(pk, [])
+            if j.joined_at >= when
+        ]
+        if joined:
+            result[pk].sections.append(Section("New in your projects", joined[:PROJECTS]))  # type: ignore[union-attr]
         skills_of = skills.get(pk, set())
         chosen[pk] = [
             (
@@ -245,12 +260,14 @@ def digest_contents(*, profile_ids: list[int], day: date) -> dict[int, DigestCon
     posts = batch_reads.posts_for_email(
         ids={c.id for parts in chosen.values() for _, cs in parts for c in cs}
     )
+    # Each post's link once for the batch: the day's popular posts are in nearly every digest.
+    urls = {pk: _absolute(post.get_absolute_url()) for pk, post in posts.items()}
     for pk, parts in chosen.items():
         content = result[pk]
         assert isinstance(content, DigestContent)
         for title, candidates in parts:
             items = [
-                Item(text=posts[c.id].body, url=_absolute(posts[c.id].get_absolute_url()), post=posts[c.id])
+                Item(text=posts[c.id].body, url=urls[c.id], post=posts[c.id])
                 for c in candidates
                 if c.id in posts
             ]

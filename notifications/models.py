@@ -47,6 +47,8 @@ class Notification(models.Model):
     url = models.CharField(max_length=500)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set by the email path notifications had before the delivery path (delivery/) sent their copies:
+    # those are never planned again. The delivery path records what it sent in its own rows.
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

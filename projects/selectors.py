@@ -1,7 +1,7 @@
 """Reads of projects: the index, one project, someone's projects, and look-alikes of a draft."""
 
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -403,3 +403,31 @@ def _corpus_size() -> int:
             _corpus_estimate = (now, int(row[0]))
             return int(row[0])
     return Project.objects.count()
+
+
+def project_joins_of_many(
+    *, profile_ids: Collection[int], start: datetime, end: datetime
+) -> dict[int, list[ProjectMember]]:
+    """For each person, who joined one of their projects in [start, end), newest first (the digest's
+    "new members of your projects"): two queries for the whole batch, whatever its size."""
+    projects_of_person: dict[int, set[int]] = {}
+    for profile_id, project_id in ProjectMember.objects.filter(profile_id__in=profile_ids).values_list(
+        "profile_id", "project_id"
+    ):
+        projects_of_person.setdefault(profile_id, set()).add(project_id)
+    if not projects_of_person:
+        return {}
+    joins = list(
+        ProjectMember.objects.filter(
+            project_id__in=set().union(*projects_of_person.values()),
+            joined_at__gte=start,
+            joined_at__lt=end,
+            profile__user__is_active=True,
+        )
+        .select_related("profile", "project")
+        .order_by("-joined_at", "-id")
+    )
+    return {
+        pk: [j for j in joins if j.project_id in projects and j.profile_id != pk]
+        for pk, projects in projects_of_person.items()
+    }

@@ -12,7 +12,9 @@ import pytest
 from django.utils import timezone
 
 from delivery.models import DeliveryMessage
+from notifications.models import Kind, Notification
 from profiles import roles
+from profiles.models import Profile
 from tests.factories import PostFactory, ProfileFactory, in_group
 from tests.helpers import digest_off
 
@@ -120,6 +122,39 @@ def test_weekly_report_reaches_everyone_once_when_the_worker_is_killed_mid_batch
     assert missing == 0
     assert duplicates <= rig.worker.kills
     assert all("adoption, week of 10 Mar" in subject for _, subject in rig.inbox.received)
+
+
+def test_notification_emails_reach_everyone_once_when_the_worker_is_killed_mid_batch(crash_rig):
+    rig = crash_rig
+    rig.worker.start()
+    people = _company(PEOPLE)
+    author = ProfileFactory(display_name="Ada Author")
+    notes = Notification.objects.bulk_create(
+        Notification(
+            recipient=profile,
+            kind=Kind.MENTION,
+            actor=author,
+            summary="Ada Author mentioned you: launch checklist",
+            url="/posts/1/",
+        )
+        for profile in Profile.objects.filter(user__email__in=people)
+    )
+    rig.inbox.hang_at = KILL_AFTER
+
+    # What notify() hands the worker after its transaction commits (through the outbox).
+    rig.send_task("notifications.email", [n.pk for n in notes])
+    rig.wait_for(rig.inbox.hanging.is_set, "half the notification emails accepted")
+    rig.worker.kill()
+    _assert_killed_mid_batch("notification")
+
+    rig.worker.start()
+    rig.send_task("notifications.email", [n.pk for n in notes])  # the outbox relay may send it again
+    _finish_with_sweeps(rig, kind="notification", people=PEOPLE)
+
+    duplicates, missing = _report("notification emails", rig, people, kills=rig.worker.kills)
+    assert missing == 0
+    assert duplicates <= rig.worker.kills
+    assert all(subject == "Ada Author mentioned you: launch checklist" for _, subject in rig.inbox.received)
 
 
 def test_digest_reaches_everyone_exactly_once_when_the_mail_server_goes_away_and_comes_back(crash_rig):

@@ -15,9 +15,11 @@ from digests.tasks import digest_send_day
 from feed import services as feed_services
 from feed.models import Post
 from profiles import roles
+from projects import services as project_services
+from projects.models import ProjectMember
 from recognition.services import kudos_give
 from tests.factories import CompanyValueFactory, PostFactory, ProfileFactory, in_group
-from tests.helpers import lists
+from tests.helpers import lists, make_project
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
 
@@ -169,17 +171,40 @@ def test_the_next_digest_starts_where_the_last_one_ended(author, poster, today, 
     assert "New since" in body and "Already sent" not in body
 
 
+def test_new_members_of_their_projects_are_listed_and_nobody_else_hears_of_them(
+    author, colleague, poster, outsider, today, mailoutbox
+):
+    project = make_project(author, name="Apollo launch")
+    earlier = timezone.now() - timedelta(days=3)
+    ProjectMember.objects.filter(project=project, profile=author).update(joined_at=earlier)
+    project_services.project_join(project=project, profile=colleague)
+    ProjectMember.objects.filter(project=project, profile=colleague).update(joined_at=earlier)
+    project_services.project_join(project=project, profile=poster)  # today
+
+    digest_send_day.delay(today.isoformat())
+
+    for member in (author, colleague):
+        section = _digest_of(mailoutbox, member).split("NEW IN YOUR PROJECTS", 1)[1]
+        assert "Pat Poster joined Apollo launch" in section
+        assert f"/projects/{project.pk}/" in section
+    assert "Colin Colleague joined" not in _digest_of(mailoutbox, author)  # joined before the window
+    assert _skipped(outsider) == "nothing new since the last digest"  # not a member: nothing to tell
+
+
 def test_a_batch_costs_the_same_queries_whatever_its_size(author, colleague, poster, private_group, today):
     """No query per person: ten times the people, the same reads (plus one sent-mark per message)."""
     lists(poster, "Kubernetes")
     feed_services.post_create(author=poster, body="Deal room minutes", community=private_group)
     feed_services.post_create(author=author, kind=Post.Kind.QUESTION, body="Help with #kubernetes?")
 
+    project = make_project(poster)
+
     def queries_for(count: int) -> int:
         people = [ProfileFactory() for _ in range(count)]
         for person in people:
             lists(person, "Kubernetes")
             feed_services.follow_person_toggle(follower=person, followee=poster)
+            project_services.project_join(project=project, profile=person)
         run = delivery_plan(kind="digest", period=f"{today.isoformat()}", profile_ids=[p.pk for p in people])
         ids = list(DeliveryMessage.objects.filter(run=run, profile__in=people).values_list("id", flat=True))
         with CaptureQueriesContext(connection) as queries:

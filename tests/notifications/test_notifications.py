@@ -2,8 +2,13 @@
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from communities import services as communities
+from delivery.models import DeliveryMessage
+from delivery.services import delivery_plan, delivery_send
 from feed import services as feed
 from notifications.emails import notifications_email_send
 from notifications.models import Kind, Notification
@@ -164,3 +169,54 @@ def test_mark_all_read_and_a_fixed_number_of_queries(author, colleague, django_a
 
     client.post("/notifications/read-all/")
     assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+def _mention_everyone(author, people) -> list[int]:
+    """A mention of each person (emailed by default), as the outbox hands it to the task after commit."""
+    feed.post_create(author=author, body=" ".join(f"@{p.user.email.split('@')[0]}" for p in people))
+    return list(Notification.objects.filter(kind=Kind.MENTION).values_list("pk", flat=True))
+
+
+def test_notification_emails_go_through_the_delivery_path_once_each(author, colleague, outsider, settings):
+    ids = _mention_everyone(author, [colleague, outsider])
+    assert mail.outbox == []  # not emailed before the transaction's task runs
+
+    assert notifications_email_send(notification_ids=ids) == 2
+    assert notifications_email_send(notification_ids=ids) == 0  # a rerun, a redelivered task
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["colin@example.com", "olga@example.com"]
+    sent = DeliveryMessage.objects.filter(run__kind="notification", state="sent")
+    assert sorted(sent.values_list("ref", flat=True)) == sorted(ids)
+    assert {m.run.period for m in sent} == {timezone.localdate().isoformat()}  # one run a day
+    assert f"Open it: {settings.HIVE_BASE_URL}/posts/" in mail.outbox[0].body
+
+
+def test_someone_deactivated_before_the_email_goes_is_skipped_with_the_reason(author, colleague, outsider):
+    ids = _mention_everyone(author, [colleague, outsider])
+    outsider.user.is_active = False
+    outsider.user.save()
+
+    notifications_email_send(notification_ids=ids)
+
+    assert [m.to for m in mail.outbox] == [["colin@example.com"]]
+    skipped = DeliveryMessage.objects.get(profile=outsider)
+    assert skipped.state == "skipped" and "deactivated" in skipped.last_error
+
+
+def test_a_batch_of_notification_emails_costs_the_same_queries_whatever_its_size(author):
+    def batch_queries(count: int) -> int:
+        people = [ProfileFactory() for _ in range(count)]
+        notes = Notification.objects.bulk_create(
+            Notification(recipient=p, kind=Kind.MENTION, summary="You were mentioned", url="/")
+            for p in people
+        )
+        run = delivery_plan(
+            kind="notification", period="2026-01-01", messages=[(n.recipient_id, n.pk) for n in notes]
+        )
+        ids = list(DeliveryMessage.objects.filter(run=run, state="queued").values_list("pk", flat=True))
+        with CaptureQueriesContext(connection) as queries:
+            counts = delivery_send(message_ids=ids)
+        assert counts["sent"] == count
+        return len(queries.captured_queries) - count  # one "sent" mark per message
+
+    assert batch_queries(12) == batch_queries(2)

@@ -4,12 +4,15 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from analytics.models import ActiveDay
-from analytics.reports import weekly_report_send
+from analytics.reports import weekly_report_recipients, weekly_report_send
 from analytics.tasks import weekly_report_last_week
 from delivery.models import DeliveryMessage
+from delivery.services import delivery_plan, delivery_send
 from feed.models import AnnouncementView
 from tests.factories import DepartmentFactory, PostFactory, ProfileFactory
 
@@ -96,3 +99,60 @@ def test_monday_job_reports_the_week_that_just_ended(comms, monkeypatch, active_
     monkeypatch.setattr("analytics.tasks.company_today", lambda: MONDAY + timedelta(days=7))
     weekly_report_last_week.delay()  # eager in this test: no broker worker needed
     assert DeliveryMessage.objects.get(profile=comms).run.period == MONDAY.isoformat()
+
+
+def _comms_members(comms, count: int) -> list:
+    people = [ProfileFactory() for _ in range(count)]
+    for person in people:
+        person.user.groups.add(*comms.user.groups.all())
+    return people
+
+
+def _send_counting_queries(comms) -> tuple[int, dict]:
+    """The report's batch for every Comms member, sent directly (no task): its queries minus the one
+    "sent" mark per message."""
+    run = delivery_plan(
+        kind="weekly_report",
+        period=MONDAY.isoformat(),
+        profile_ids=[p.pk for p in weekly_report_recipients()],
+    )
+    ids = list(DeliveryMessage.objects.filter(run=run).values_list("id", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        counts = delivery_send(message_ids=ids)
+    return len(queries.captured_queries) - counts["sent"], counts
+
+
+@pytest.mark.django_db
+def test_the_group_check_is_one_query_for_the_batch_whatever_its_size(comms, active_week):
+    _comms_members(comms, 2)
+    _send_counting_queries(comms)  # the first run also fills the weeks' missing daily rollups
+    DeliveryMessage.objects.all().delete()
+    small, counts = _send_counting_queries(comms)
+    assert counts["sent"] == 3
+    DeliveryMessage.objects.all().delete()
+    _comms_members(comms, 12)
+
+    large, counts = _send_counting_queries(comms)
+
+    assert counts["sent"] == 15
+    assert large <= small  # not one query per recipient (a warm cache may save one)
+
+
+@pytest.mark.django_db
+def test_someone_who_left_communications_after_planning_is_skipped_and_told_why(comms, active_week):
+    leaver = _comms_members(comms, 1)[0]
+    run = delivery_plan(
+        kind="weekly_report",
+        period=MONDAY.isoformat(),
+        profile_ids=[p.pk for p in weekly_report_recipients()],
+    )
+    leaver.user.groups.clear()
+
+    counts = delivery_send(
+        message_ids=list(DeliveryMessage.objects.filter(run=run).values_list("id", flat=True))
+    )
+
+    assert (counts["sent"], counts["skipped"]) == (1, 1)
+    assert [m.to for m in mail.outbox] == [["cora@example.com"]]
+    skipped = DeliveryMessage.objects.get(profile=leaver)
+    assert (skipped.state, skipped.last_error) == ("skipped", "no longer in the Communications group")
