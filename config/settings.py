@@ -320,6 +320,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "recognition.allowance_reset",
         "schedule": crontab(hour=0, minute=10),
     },
+    # Badges earned from posts and best answers (kudos award theirs after each kudos); idempotent.
+    "recognition-badges-award": {
+        "task": "recognition.badges_award",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    # The year's leaderboard tallies recounted from the kudos (removed kudos posts drop out).
+    "recognition-tally-rebuild": {
+        "task": "recognition.tally_rebuild",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    # Today's birthdays (for people who shared theirs) and work anniversaries, in the feed each morning.
+    "recognition-celebrations-post": {
+        "task": "recognition.celebrations_post",
+        "schedule": crontab(hour=7, minute=5),
+    },
     # Zero-result search counts older than HIVE_ZERO_RESULT_DAYS.
     "search-zero-results-prune": {
         "task": "search.zero_results_prune",

@@ -10,6 +10,7 @@ import math
 import random
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -56,8 +57,25 @@ from profiles.models import Department, Location, Profile, User
 from profiles.services import company_addresses_verify
 from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
 from projects.services import project_embeddings_backfill
-from recognition.models import CompanyValue, Kudos, KudosRecipient
-from recognition.services import allowance_reset, company_values_ensure
+from recognition.models import (
+    Badge,
+    CompanyValue,
+    Kudos,
+    KudosRecipient,
+    PointsAccount,
+    PointsEntry,
+    Redemption,
+    Reward,
+)
+from recognition.services import (
+    allowance_reset,
+    badge_give,
+    badges_award,
+    company_values_ensure,
+    kudos_tally_rebuild,
+    redemption_decide,
+    reward_redeem,
+)
 from wiki import services as wiki
 from wiki import watches as wiki_watches
 from wiki.models import Page as WikiPage
@@ -294,8 +312,80 @@ class _Builder:
         return self.counts
 
     def _write_points(self) -> None:
-        """This month's points allowance for everyone, as the nightly reset grants it (recognition)."""
+        """This month's points allowance for everyone, as the nightly reset grants it; points on a third of
+        this period's kudos, with their ledger rows; a reward catalogue with a few redemptions decided;
+        the leaderboard's tallies; and the badges people earned, as the nightly tasks award them."""
         self.counts["points_allowances"] = allowance_reset()
+        self._write_kudos_points()
+        self._write_rewards()
+        self.counts["kudos_tallies"] = kudos_tally_rebuild()
+        self.counts["badges"] = badges_award()
+        demo = Profile.objects.get(user__email="demo@example.com")
+        mentor = Badge.objects.create(
+            slug="onboarding-buddy", emoji="🧭", name="Onboarding buddy",
+            description="Helped a newcomer through their first weeks (given by an admin).",
+        )  # fmt: skip
+        admin = Profile.objects.filter(user__email=ADMIN_EMAIL).first() or demo
+        badge_give(badge=mentor, profile=demo, actor=admin, note="Thanks for looking after the spring hires")
+
+    @transaction.atomic
+    def _write_kudos_points(self) -> None:
+        """10 points on every third kudos of the demo's month, written as kudos_give writes them: a give row
+        for the giver (from this period's allowance), a receive row for the recipient, both balances moved."""
+        rows = list(KudosRecipient.objects.select_related("kudos").order_by("id"))[::3]
+        allowance = dict(PointsAccount.objects.values_list("pk", "allowance"))
+        entries: list[PointsEntry] = []
+        given: dict[int, int] = defaultdict(int)
+        received: dict[int, int] = defaultdict(int)
+        for row in rows:
+            if allowance.get(row.giver_id, 0) - given[row.giver_id] < 10:
+                continue
+            given[row.giver_id] += 10
+            received[row.recipient_id] += 10
+            row.points = row.kudos.points_each = 10
+            at, kudos = row.created_at, row.kudos
+            entries += [
+                PointsEntry(account_id=row.giver_id, kind="give", amount=-10, kudos=kudos, created_at=at),
+                PointsEntry(
+                    account_id=row.recipient_id, kind="receive", amount=10, kudos=kudos, created_at=at
+                ),
+            ]
+        moved = [row for row in rows if row.points]
+        KudosRecipient.objects.bulk_update(moved, ["points"])
+        Kudos.objects.bulk_update([row.kudos for row in moved], ["points_each"])
+        PointsEntry.objects.bulk_create(entries)
+        PointsAccount.objects.bulk_create(
+            [PointsAccount(profile_id=pk) for pk in received], ignore_conflicts=True
+        )
+        accounts = PointsAccount.objects.in_bulk([*given, *received])
+        for pk, account in accounts.items():
+            account.allowance -= given.get(pk, 0)
+            account.balance += received.get(pk, 0)
+        PointsAccount.objects.bulk_update(list(accounts.values()), ["allowance", "balance"])
+        self.counts["kudos_with_points"] = len(moved)
+
+    def _write_rewards(self) -> None:
+        """The catalogue, and a few people who had points asking for rewards: one approved, one rejected
+        with its note (points refunded), one waiting for an admin."""
+        rewards = Reward.objects.bulk_create(
+            [
+                Reward(name="Coffee voucher", kind=Reward.Kind.GIFT_CARD, cost=10, position=0),
+                Reward(name="Book of your choice", kind=Reward.Kind.GIFT_CARD, cost=40, stock=25, position=1),
+                Reward(name="Donation to a charity you pick", kind=Reward.Kind.DONATION, cost=30, position=2),
+                Reward(name="An extra day off", kind=Reward.Kind.DAY_OFF, cost=300, stock=5, position=3),
+            ]
+        )
+        admin = Profile.objects.filter(user__email=ADMIN_EMAIL).first()
+        rich = list(PointsAccount.objects.filter(balance__gte=10).order_by("-balance", "pk")[:3])
+        # The waiting one first: the fewest points anyone has after a random month may leave only one or two.
+        decisions = [None, (True, ""), (False, "The voucher supplier changed; please pick the book instead.")]
+        for account, decision in zip(rich, decisions, strict=False):
+            redemption = reward_redeem(profile=account.profile, reward_id=rewards[0].pk)
+            if decision is not None and admin is not None:
+                redemption_decide(
+                    redemption_id=redemption.pk, admin=admin, approve=decision[0], note=decision[1]
+                )
+        self.counts["redemptions"] = Redemption.objects.count()
 
     # --- helpers ----------------------------------------------------------------------------
 

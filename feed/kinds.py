@@ -1,6 +1,7 @@
 """What other apps contribute to feed's pages in their AppConfig.ready(), so feed names none of
 their models, templates or URLs: what a post of their kind shows on its card (recognition: the
-kudos line), and links next to the compose box (recognition: "Give kudos")."""
+kudos line), links next to the compose box (recognition: "Give kudos"), and the link a question's asker
+is offered under the answer they chose (recognition: "Thank them with kudos")."""
 
 from dataclasses import dataclass
 
@@ -57,3 +58,22 @@ def compose_link_register(*, prompt: str, label: str, url_name: str) -> None:
 
 def compose_links() -> list[ComposeLink]:
     return list(_compose_links)
+
+
+@dataclass(frozen=True)
+class AnswerThanksLink:
+    label: str  # "Thank {name} with kudos"
+    url_name: str  # reversed, then ?to=<the answerer's profile id>
+
+
+_answer_thanks: list[AnswerThanksLink] = []
+
+
+def answer_thanks_link_register(*, label: str, url_name: str) -> None:
+    link = AnswerThanksLink(label=label, url_name=url_name)
+    if link not in _answer_thanks:
+        _answer_thanks.append(link)
+
+
+def answer_thanks_links() -> list[AnswerThanksLink]:
+    return list(_answer_thanks)

@@ -19,6 +19,7 @@ class Post(models.Model):
         ANNOUNCEMENT = "announcement", "Announcement"
         POLL = "poll", "Poll"
         KUDOS = "kudos", "Kudos"
+        CELEBRATION = "celebration", "Celebration"  # a birthday or work anniversary Hive posts (recognition)
 
     author = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="posts")
     # Empty: the company feed. A private group's posts are read by its members only

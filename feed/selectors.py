@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -470,3 +470,58 @@ def mention_candidates(*, query: str, limit: int = 8) -> list[MentionCandidate]:
 def post_image(*, post: Post, image_id: int) -> PostImage | None:
     """One of this post's pictures; the caller has checked the viewer may read the post."""
     return PostImage.objects.filter(pk=image_id, post=post).first()
+
+
+def post_counts_among(*, profile_ids: list[int] | None, minimum: int) -> set[int]:
+    """People (among these, or anyone) with at least `minimum` posts they wrote that are up (kudos posts
+    aside, and celebrations, which Hive writes in their name): one aggregate query (recognition's badges)."""
+    qs = Post.objects.filter(removed_at__isnull=True, held_at__isnull=True).exclude(
+        kind__in=[Post.Kind.KUDOS, Post.Kind.CELEBRATION]
+    )
+    if profile_ids is not None:
+        qs = qs.filter(author_id__in=profile_ids)
+    return set(
+        qs.values("author_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=minimum)
+        .values_list("author_id", flat=True)
+    )
+
+
+def best_answer_counts_among(*, profile_ids: list[int] | None, minimum: int) -> set[int]:
+    """People (among these, or anyone) with at least `minimum` answers chosen as the best, on questions
+    that are up: one aggregate query (recognition's badges)."""
+    qs = Post.objects.filter(
+        best_answer__isnull=False, removed_at__isnull=True, best_answer__removed_at__isnull=True
+    )
+    if profile_ids is not None:
+        qs = qs.filter(best_answer__author_id__in=profile_ids)
+    return set(
+        qs.values("best_answer__author_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=minimum)
+        .values_list("best_answer__author_id", flat=True)
+    )
+
+
+def answerers_of(*, asker_id: int, since: datetime, limit: int = 10) -> list[tuple[int, int, bool]]:
+    """People who recently answered this person's questions, as (profile id, question id, chosen as the
+    best), the chosen answers first, then the most recent: one query (recognition suggests kudos)."""
+    rows = (
+        Comment.objects.filter(
+            post__author_id=asker_id,
+            post__kind=Post.Kind.QUESTION,
+            post__removed_at__isnull=True,
+            removed_at__isnull=True,
+            held_at__isnull=True,
+            created_at__gte=since,
+        )
+        .exclude(author_id=asker_id)
+        .annotate(rank=Case(When(post__best_answer=F("pk"), then=Value(0)), default=Value(1)))
+        .order_by("rank", "-created_at")
+        .values_list("author_id", "post_id", "rank")[: limit * 3]
+    )
+    seen: dict[int, tuple[int, int, bool]] = {}
+    for author_id, post_id, rank in rows:
+        seen.setdefault(author_id, (author_id, post_id, rank == 0))
+    return list(seen.values())[:limit]

@@ -91,6 +91,15 @@ def post_create(
     return post
 
 
+def system_posts_create(*, posts: list[tuple[Profile, str]], kind: str) -> list[Post]:
+    """Posts Hive writes itself about people (a birthday, a work anniversary), each in its person's name so
+    their followers see it: in one insert, and not screened, since nobody typed them."""
+    now = timezone.now()
+    return Post.objects.bulk_create(
+        [Post(author=author, body=post_body_clean(body), kind=kind, created_at=now) for author, body in posts]
+    )
+
+
 POST_IMAGES_MAX = 4
 POST_IMAGE_SIDE = 1600
 

@@ -18,6 +18,8 @@ class Kind(models.TextChoices):
     ANNOUNCEMENT = "announcement", "An announcement you haven't acknowledged yet"
     EVENT = "event", "Your question in an ask-me-anything is answered"
     WIKI = "wiki", "Someone edits a wiki page you watch"
+    TEAM_KUDOS = "team_kudos", "Someone recognises one of your direct reports"
+    BADGE = "badge", "You earn a badge"
 
 
 class Channel(models.TextChoices):

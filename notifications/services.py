@@ -24,19 +24,29 @@ def notify(*, recipients: list[Profile], kind: str, actor: Profile | None, summa
 
     Returns how many notifications were written.
     """
-    ids = {p.pk for p in recipients if actor is None or p.pk != actor.pk}
-    if not ids:
+    return notify_each(messages=[(p, summary, url) for p in recipients], kind=kind, actor=actor)
+
+
+def notify_each(*, messages: list[tuple[Profile, str, str]], kind: str, actor: Profile | None) -> int:
+    """Like notify, with a summary and a link of its own for each recipient (the first one wins if someone
+    is named twice): still one query for the preferences and one insert, whatever the number of people."""
+    chosen: dict[int, tuple[Profile, str, str]] = {}
+    for person, summary, url in messages:
+        if actor is None or person.pk != actor.pk:
+            chosen.setdefault(person.pk, (person, summary, url))
+    if not chosen:
         return 0
-    channels = channels_for(profile_ids=ids, kind=kind)
+    channels = channels_for(profile_ids=set(chosen), kind=kind)
     rows = Notification.objects.bulk_create(
         [
-            Notification(recipient_id=pk, kind=kind, actor=actor, summary=summary[:300], url=url)
-            for pk in sorted(ids)
+            Notification(
+                recipient_id=pk, kind=kind, actor=actor, summary=chosen[pk][1][:300], url=chosen[pk][2]
+            )
+            for pk in sorted(chosen)
             if channels[pk] != Channel.OFF
         ]
     )
-    user_ids = {p.pk: p.user_id for p in recipients}
-    live.stamps_renew([unread_stamp_key(user_id=user_ids[n.recipient_id]) for n in rows])
+    live.stamps_renew([unread_stamp_key(user_id=chosen[n.recipient_id][0].user_id) for n in rows])
     emailed = [n.pk for n in rows if channels[n.recipient_id] == Channel.EMAIL]
     if emailed:
         from notifications.tasks import notifications_email

@@ -53,6 +53,15 @@ def project_by_id(*, project_id: int) -> Project | None:
     return Project.objects.filter(pk=project_id).first()
 
 
+def project_member_profiles(*, project_id: int, limit: int) -> list[Profile]:
+    """Up to `limit` of the project's members who still work here, by name (kudos to a whole team)."""
+    return list(
+        Profile.objects.filter(project_memberships__project_id=project_id, user__is_active=True)
+        .select_related("user")
+        .order_by("display_name", "id")[:limit]
+    )
+
+
 def project_detail(*, project_id: int) -> Project | None:
     return (
         _with_tags(Project.objects.select_related("department", "created_by")).filter(pk=project_id).first()

@@ -1,7 +1,11 @@
 from django.contrib import admin
 
+from profiles.selectors import viewer_profile
+from recognition import services
 from recognition.models import (
     AllowanceRule,
+    Badge,
+    BadgeAward,
     CompanyValue,
     Kudos,
     KudosRecipient,
@@ -131,3 +135,36 @@ class RedemptionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Badge)
+class BadgeAdmin(admin.ModelAdmin):
+    """Rule badges are awarded by the recognition.badges_award task; "manual" badges are given below."""
+
+    list_display = ["name", "emoji", "rule", "threshold", "value", "is_active", "position"]
+    list_editable = ["is_active", "position"]
+    list_filter = ["rule", "is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(BadgeAward)
+class BadgeAwardAdmin(admin.ModelAdmin):
+    """Adding an award here gives the badge by hand (through recognition.services: audited, and the person
+    is told); awards are not edited afterwards."""
+
+    list_display = ["badge", "profile", "awarded_at", "awarded_by"]
+    list_filter = ["badge"]
+    search_fields = ["profile__display_name", "badge__name"]
+    list_select_related = ["badge", "profile", "awarded_by"]
+    autocomplete_fields = ["profile"]
+    fields = ["badge", "profile", "note"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        actor = viewer_profile(request)
+        services.badge_give(badge=obj.badge, profile=obj.profile, actor=actor, note=obj.note)
+        saved = BadgeAward.objects.get(badge=obj.badge, profile=obj.profile)
+        obj.pk, obj.awarded_at = saved.pk, saved.awarded_at

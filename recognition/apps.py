@@ -6,7 +6,7 @@ class RecognitionConfig(AppConfig):
 
     def ready(self) -> None:
         from feed.holds import post_published_register
-        from feed.kinds import compose_link_register, post_kind_card_register
+        from feed.kinds import answer_thanks_link_register, compose_link_register, post_kind_card_register
         from feed.models import Post
         from moderation.protocol import moderatable_register
         from recognition import selectors, services
@@ -17,10 +17,14 @@ class RecognitionConfig(AppConfig):
         post_kind_card_register(
             kind=Post.Kind.KUDOS,
             template="recognition/_kudos_in_feed.html",
-            select_related=("kudos",),
+            select_related=("kudos__project",),
             prefetch_related=("kudos__recipients", "kudos__values"),
         )
+        # A birthday or work anniversary Hive posted: one click congratulates (a "celebrate" reaction).
+        post_kind_card_register(kind=Post.Kind.CELEBRATION, template="recognition/_celebration_in_feed.html")
         compose_link_register(prompt="Recognise someone?", label="Give kudos", url_name="recognition:give")
+        # Suggested at the moment: the asker of a question, under the answer they chose.
+        answer_thanks_link_register(label="Thank them with kudos", url_name="recognition:give")
         # A kudos post held for review tells its recipients once a moderator publishes it.
         post_published_register(kind=Post.Kind.KUDOS, hook=kudos_post_published)
 

@@ -20,7 +20,9 @@ class ColleaguesField(forms.Field):
     def clean(self, value):
         raws = [raw.strip() for raw in (value or []) if raw and raw.strip()]
         if not raws:
-            raise forms.ValidationError("Pick at least one colleague to recognise.")
+            if self.required:
+                raise forms.ValidationError("Pick at least one colleague to recognise.")
+            return []
         if len(raws) > RECIPIENTS_MAX:
             raise forms.ValidationError(f"Kudos can go to at most {RECIPIENTS_MAX} people at once.")
         return [_colleague(raw) for raw in raws]
@@ -70,9 +72,11 @@ class KudosForm(forms.Form):
         label="Private: only they and their managers see it (not in the feed)",
     )
 
-    def __init__(self, *args, value_required: bool = True, **kwargs):
+    def __init__(self, *args, value_required: bool = True, team: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["values"].required = value_required
+        # Kudos to a project team: its members are the recipients, naming more people is optional.
+        self.fields["recipient"].required = not team
 
     def clean_points_each(self) -> int:
         return self.cleaned_data.get("points_each") or 0

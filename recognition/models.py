@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from feed.models import Post
 from profiles.models import Department, Profile
+from projects.models import Project
 
 
 class CompanyValue(models.Model):
@@ -41,6 +42,8 @@ class Kudos(models.Model):
     is_private = models.BooleanField(default=False)
     # The feed post that carries a public kudos to everyone.
     post = models.OneToOneField(Post, null=True, blank=True, on_delete=models.PROTECT, related_name="kudos")
+    # Kudos to a whole project team: its members (when it was given) are the recipients.
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     # A moderator removed it (a decision on a flag): kept, shown to nobody; the points stay where they went.
     removed_at = models.DateTimeField(null=True, blank=True)
@@ -299,9 +302,21 @@ class RecognitionPreference(models.Model):
     )
     # Never ranked on a leaderboard: their kudos still show in the feed and on their profile.
     leaderboard_opt_out = models.BooleanField(default=False)
+    # Birthday, day and month only, for those who choose to have it celebrated (empty: not celebrated).
+    birthday_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    birthday_day = models.PositiveSmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(birthday_month__isnull=True, birthday_day__isnull=True)
+                | models.Q(
+                    birthday_month__gte=1, birthday_month__lte=12, birthday_day__gte=1, birthday_day__lte=31
+                ),
+                name="recognition_birthday_day_and_month",
+            )
+        ]
         indexes = [
             models.Index(
                 fields=["profile"],
@@ -312,3 +327,131 @@ class RecognitionPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile}: {'not ranked' if self.leaderboard_opt_out else 'ranked'}"
+
+
+class Badge(models.Model):
+    """A badge earned from real contribution by a rule (recognition.services.badges_award works them out),
+    or given by an admin by hand. Its description explains it where it is shown."""
+
+    class Rule(models.TextChoices):
+        KUDOS_GIVEN = "given", "Gave at least N kudos"
+        KUDOS_RECEIVED = "received", "Received at least N public kudos"
+        VALUE_KUDOS = "value", "Received at least N public kudos for one value"
+        POSTS = "posts", "Wrote at least N posts"
+        BEST_ANSWERS = "answers", "Had at least N answers chosen as the best"
+        MANUAL = "manual", "Given by an admin"
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=200, help_text="Says how it is earned; shown on hover.")
+    emoji = models.CharField(max_length=8, blank=True)
+    rule = models.CharField(max_length=10, choices=Rule.choices, default=Rule.MANUAL)
+    threshold = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+    value = models.ForeignKey(CompanyValue, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(rule="value") | models.Q(value__isnull=False),
+                name="badge_value_rule_names_value",
+            ),
+            models.CheckConstraint(condition=models.Q(threshold__gte=1), name="badge_threshold_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.emoji} {self.name}".strip()
+
+
+class BadgeAward(models.Model):
+    """Someone has a badge: once per badge and person (the unique constraint makes awarding idempotent)."""
+
+    badge = models.ForeignKey(Badge, on_delete=models.CASCADE, related_name="awards")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="badge_awards")
+    awarded_at = models.DateTimeField(default=timezone.now)
+    # Empty for a badge earned by its rule.
+    awarded_by = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["badge", "profile"], name="badge_award_once")]
+        indexes = [models.Index(fields=["profile", "-awarded_at"], name="badge_award_profile_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} has {self.badge_id}"
+
+
+class KudosTally(models.Model):
+    """Public kudos (and their points) received per person, calendar period and value: what the
+    leaderboard ranks, so it reads 20 rows from an index rather than summing a million kudos.
+
+    Kept by recognition.services in the transaction that gives the kudos (one row per period for all values,
+    value empty, and one per value); recognition.tally_rebuild recounts the current year nightly, which also
+    drops kudos whose post a moderator removed."""
+
+    class Period(models.TextChoices):
+        MONTH = "month", "This month"
+        QUARTER = "quarter", "This quarter"
+        YEAR = "year", "This year"
+
+    period = models.CharField(max_length=7, choices=Period.choices)
+    start = models.DateField()  # the period's first day (company time zone)
+    recipient = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    value = models.ForeignKey(CompanyValue, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kudos = models.PositiveIntegerField(default=0)
+    points = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "start", "recipient", "value"],
+                name="kudos_tally_once",
+                nulls_distinct=False,
+            ),
+        ]
+        indexes = [
+            models.Index(
+                "period", "start", "value", models.F("kudos").desc(), models.F("points").desc(), "recipient",
+                name="kudos_tally_rank_idx",
+            ),
+            # "All values": PostgreSQL reads an index in order only after equalities, and IS NULL is not one,
+            # so the all-values ranking has its own partial index (790 ms -> 4 ms at 1,000,000 kudos).
+            models.Index(
+                "period", "start", models.F("kudos").desc(), models.F("points").desc(), "recipient",
+                name="kudos_tally_all_rank_idx", condition=models.Q(value__isnull=True),
+            ),
+            models.Index(fields=["recipient"], name="kudos_tally_recipient_idx"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.period} {self.start}: {self.kudos} kudos"
+
+
+class Celebration(models.Model):
+    """A birthday or work anniversary Hive celebrated with a feed card: once per person, kind and year (the
+    unique constraint is what makes the daily task safe to rerun)."""
+
+    class Kind(models.TextChoices):
+        BIRTHDAY = "birthday", "Birthday"
+        ANNIVERSARY = "anniversary", "Work anniversary"
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=11, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField()
+    years = models.PositiveSmallIntegerField(default=0)  # a work anniversary's years with the company
+    post = models.OneToOneField(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="celebration"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "kind", "year"], name="celebration_once_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} {self.kind} {self.year}"

@@ -2,19 +2,22 @@
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from common.pagination import Page, keyset_page
+from feed.selectors import answerers_of
 from moderation.protocol import Reach
 from profiles.models import Profile
 from profiles.selectors import active_profiles
 from recognition.models import (
+    BadgeAward,
     CompanyValue,
     Kudos,
     KudosRecipient,
+    KudosTally,
     PointsAccount,
     PointsEntry,
     RecognitionPreference,
@@ -48,6 +51,41 @@ def kudos_received(*, profile: Profile, viewer: Profile | None = None, limit: in
         .order_by("-created_at")[:limit]
     )
     return [row.kudos for row in rows]
+
+
+@dataclass
+class ValueCount:
+    name: str
+    emoji: str
+    kudos: int
+
+    def __str__(self) -> str:
+        return f"{self.emoji} {self.name}".strip()
+
+
+def values_recognised_for(
+    *, profile: Profile, viewer: Profile | None = None, limit: int = 3
+) -> list[ValueCount]:
+    """The company values this person is most recognised for, in the kudos this viewer may see. One query."""
+    rows = (
+        _received_visible(profile=profile, viewer=viewer)
+        .filter(kudos__values__isnull=False)
+        .values("kudos__values__name", "kudos__values__emoji")
+        .annotate(n=Count("id"))
+        .order_by("-n", "kudos__values__name")[:limit]
+    )
+    return [
+        ValueCount(name=r["kudos__values__name"], emoji=r["kudos__values__emoji"], kudos=r["n"]) for r in rows
+    ]
+
+
+def badges_of(*, profile: Profile) -> list[BadgeAward]:
+    """Their badges, newest first, with what each is (active badges only). One query."""
+    return list(
+        BadgeAward.objects.filter(profile=profile, badge__is_active=True)
+        .select_related("badge")
+        .order_by("-awarded_at", "-id")
+    )
 
 
 def kudos_received_count(*, profile: Profile, viewer: Profile | None = None) -> int:
@@ -191,7 +229,16 @@ def team_recognition(*, manager: Profile, window_days: int = 90) -> list[TeamMem
     return sorted(team, key=lambda m: (m.last_received or oldest, m.profile.display_name))
 
 
-PERIODS = {"month": 30, "quarter": 91, "year": 365}
+def period_starts(*, day: date) -> dict[str, date]:
+    """The first day of the month, quarter and year `day` falls in."""
+    return {
+        "month": day.replace(day=1),
+        "quarter": day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1),
+        "year": day.replace(month=1, day=1),
+    }
+
+
+PERIODS = {"month": "This month", "quarter": "This quarter", "year": "This year"}
 LEADERBOARD_SIZE = 20
 
 
@@ -203,31 +250,38 @@ class Ranked:
 
 
 def leaderboard(
-    *, period: str = "month", value_id: int | None = None, department_id: int | None = None
+    *,
+    period: str = "month",
+    value_id: int | None = None,
+    department_id: int | None = None,
+    today: date | None = None,
 ) -> list[Ranked]:
-    """The most recognised people over the last month, quarter or year, by public kudos received (private
-    kudos are nobody else's business), optionally for one value or one department. People who opted out are
-    never ranked. Two queries."""
-    since = timezone.now() - timedelta(days=PERIODS.get(period, PERIODS["month"]))
-    rows = KudosRecipient.objects.filter(
-        created_at__gte=since,
-        kudos__is_private=False,
-        kudos__post__removed_at__isnull=True,
-        recipient__user__is_active=True,
+    """The most recognised people this calendar month, quarter or year, by public kudos received (private
+    kudos are nobody else's business), optionally for one value or one department. People who opted out, or
+    left, are never ranked. Two queries, reading the tallies (KudosTally) down their ranking index rather
+    than summing the kudos."""
+    if period not in PERIODS:
+        period = "month"
+    start = period_starts(day=today or timezone.localdate())[period]
+    rows = KudosTally.objects.filter(
+        period=period, start=start, value_id=value_id, recipient__user__is_active=True
     ).exclude(recipient__in=RecognitionPreference.objects.filter(leaderboard_opt_out=True).values("profile"))
-    if value_id is not None:
-        rows = rows.filter(kudos__values=value_id)
     if department_id is not None:
         rows = rows.filter(recipient__department=department_id)
     top = list(
-        rows.values("recipient")
-        .annotate(n=Count("id", distinct=True), points=Sum("points"))
-        .order_by("-n", "-points", "recipient")[:LEADERBOARD_SIZE]
+        rows.order_by("-kudos", "-points", "recipient").values("recipient", "kudos", "points")[
+            :LEADERBOARD_SIZE
+        ]
     )
     people = Profile.objects.select_related("department").in_bulk([row["recipient"] for row in top])
-    return [
-        Ranked(profile=people[row["recipient"]], kudos=row["n"], points=row["points"] or 0) for row in top
-    ]
+    return [Ranked(profile=people[row["recipient"]], kudos=row["kudos"], points=row["points"]) for row in top]
+
+
+def recognition_preference(*, profile: Profile) -> RecognitionPreference:
+    """Their choices (the defaults, unsaved, until they first save the form)."""
+    return RecognitionPreference.objects.filter(pk=profile.pk).first() or RecognitionPreference(
+        profile=profile
+    )
 
 
 def leaderboard_opted_out(*, profile: Profile) -> bool:
@@ -278,6 +332,32 @@ def recognition_rings(*, window_days: int = 90, threshold: int = 3) -> list[Ring
             )
         )
     return sorted(rings, key=lambda r: (-r.share, -(r.one_to_other + r.other_to_one)))
+
+
+@dataclass
+class Suggestion:
+    profile: Profile
+    question_id: int
+    best: bool  # their answer was the one chosen
+
+
+SUGGESTION_DAYS = 30
+
+
+def kudos_suggestions(*, viewer: Profile, limit: int = 3) -> list[Suggestion]:
+    """Colleagues who answered the viewer's questions in the last 30 days (chosen answers first) and whom
+    the viewer has not recognised since: people to thank. Two queries (none more when nobody answered)."""
+    since = timezone.now() - timedelta(days=SUGGESTION_DAYS)
+    answerers = answerers_of(asker_id=viewer.pk, since=since, limit=limit * 3)
+    if not answerers:
+        return []
+    thanked = KudosRecipient.objects.filter(giver=viewer, created_at__gte=since).values("recipient")
+    people = active_profiles().exclude(pk__in=thanked).in_bulk([pk for pk, _, _ in answerers])
+    return [
+        Suggestion(profile=people[pk], question_id=question_id, best=best)
+        for pk, question_id, best in answerers
+        if pk in people
+    ][:limit]
 
 
 def kudos_moderation_readable(*, object_id: int, viewer: Profile) -> bool:

@@ -1,5 +1,6 @@
 """Giving kudos, and every movement of points (the ledger): kudos, boosts and the allowance reset."""
 
+import calendar
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
@@ -7,25 +8,38 @@ from typing import TypeVar
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Sum
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from common.outbox import enqueue_on_commit
 from feed.models import Post
-from feed.services import post_create, post_remove_by_moderator, post_restore_by_moderator
+from feed.selectors import best_answer_counts_among, post_counts_among
+from feed.services import (
+    post_create,
+    post_remove_by_moderator,
+    post_restore_by_moderator,
+    system_posts_create,
+)
 from moderation import rules
 from moderation.services import audit_record
 from notifications.models import Kind
-from notifications.services import notify
+from notifications.services import notify, notify_each
 from profiles.models import Profile
 from profiles.selectors import active_profiles
-from recognition.defaults import DEFAULT_VALUES
+from projects.models import Project
+from projects.selectors import project_member_profiles
+from recognition.defaults import DEFAULT_BADGES, DEFAULT_VALUES, VALUE_BADGE_THRESHOLD
 from recognition.models import (
     AllowanceRule,
+    Badge,
+    BadgeAward,
+    Celebration,
     CompanyValue,
     Kudos,
     KudosRecipient,
+    KudosTally,
     PointsAccount,
     PointsEntry,
     RecognitionPreference,
@@ -33,7 +47,7 @@ from recognition.models import (
     Redemption,
     Reward,
 )
-from recognition.selectors import recognition_settings
+from recognition.selectors import period_starts, recognition_settings
 
 MESSAGE_MAX = 500
 RECIPIENTS_MAX = 20
@@ -116,11 +130,14 @@ def kudos_give(
     message: str,
     points_each: int = 0,
     is_private: bool = False,
+    project: Project | None = None,
 ) -> Kudos:
     """Records the kudos, its recipients, its feed post (unless private) and the points it moves from the
-    giver's allowance to each recipient: all together or nothing."""
+    giver's allowance to each recipient: all together or nothing.
+
+    With a project, its members who work here (but the giver) join the recipients, each once."""
     message = (message or "").strip()
-    people = _unique_by_pk(recipients)
+    people = _unique_by_pk([*recipients, *_team_of(project=project, giver=giver)])
     chosen = _unique_by_pk(values)
     config = recognition_settings()
     _kudos_check(
@@ -149,6 +166,7 @@ def kudos_give(
         points_each=points_each,
         is_private=is_private,
         post=post,
+        project=project,
         created_at=now,
     )
     KudosRecipient.objects.bulk_create(
@@ -156,6 +174,7 @@ def kudos_give(
         for p in people
     )
     kudos.values.set(chosen)
+    kudos_tally_add(kudos=kudos, recipient_ids=[p.pk for p in people], value_ids=[v.pk for v in chosen])
     if points_each:
         _points_move(kudos=kudos, giver=giver, people=people, points_each=points_each, at=now)
 
@@ -170,19 +189,65 @@ def kudos_give(
     )
     if post is None or post.held_at is None:  # a held kudos is announced once a moderator publishes it
         _kudos_announce(kudos=kudos, people=people, values=chosen)
+    # The giver may have earned a badge for giving, the recipients one for what they received.
+    from recognition.tasks import badges_award as badges_award_task  # tasks import this module
+
+    enqueue_on_commit(badges_award_task, [giver.pk, *(p.pk for p in people)])
     return kudos
 
 
+def _team_of(*, project: Project | None, giver: Profile) -> list[Profile]:
+    """The project's members who work here, but the giver; refused when they are more than kudos can go to."""
+    if project is None:
+        return []
+    team = [p for p in project_member_profiles(project_id=project.pk, limit=RECIPIENTS_MAX + 2) if p != giver]
+    if len(team) > RECIPIENTS_MAX:
+        raise ValidationError(
+            f"The {project.name} team has more than {RECIPIENTS_MAX} people; kudos can go to at most "
+            f"{RECIPIENTS_MAX} at once, so name the people you want to recognise instead."
+        )
+    if not team:
+        raise ValidationError(f"The {project.name} team has nobody else to recognise.")
+    return team
+
+
 def _kudos_announce(*, kudos: Kudos, people: Sequence[Profile], values: Sequence[CompanyValue]) -> None:
+    """Tells the recipients, and each recipient's manager once (about all their reports in this kudos).
+    Private kudos too: their managers may read them. Two queries for the managers whatever their number."""
     giver, post, points_each = kudos.giver, kudos.post, kudos.points_each
     value_names = ", ".join(v.name for v in values)
     points = f" and {points_each} points" if points_each else ""
+    url = post.get_absolute_url() if post else reverse("recognition:detail", args=[kudos.pk])
     notify(
         recipients=list(people),
         kind=Kind.KUDOS,
         actor=giver,
         summary=f"{giver.display_name} gave you kudos{points} for {value_names}: “{kudos.message[:80]}”",
-        url=post.get_absolute_url() if post else reverse("recognition:detail", args=[kudos.pk]),
+        url=url,
+    )
+    told = {p.pk for p in people} | {giver.pk}
+    reports_of: dict[int, list[Profile]] = defaultdict(list)
+    for person in people:
+        if person.manager_id and person.manager_id not in told:
+            reports_of[person.manager_id].append(person)
+    if not reports_of:
+        return
+    managers = active_profiles().in_bulk(list(reports_of))
+    private = " privately" if kudos.is_private else ""
+    notify_each(
+        messages=[
+            (
+                managers[pk],
+                f"{giver.display_name}{private} recognised {_names(reports)}, "
+                f"{'who reports' if len(reports) == 1 else 'who report'} to you, for {value_names}: "
+                f"“{kudos.message[:80]}”",
+                url,
+            )
+            for pk, reports in reports_of.items()
+            if pk in managers
+        ],
+        kind=Kind.TEAM_KUDOS,
+        actor=giver,
     )
 
 
@@ -472,11 +537,325 @@ def redemption_decide(*, redemption_id: int, admin: Profile, approve: bool, note
     return redemption
 
 
-def recognition_preference_set(*, profile: Profile, leaderboard_opt_out: bool) -> RecognitionPreference:
+def recognition_preference_set(
+    *, profile: Profile, leaderboard_opt_out: bool, birthday: tuple[int, int] | None = None
+) -> RecognitionPreference:
+    """Saves their choices; a birthday (month, day) is celebrated in the feed, None: not celebrated."""
+    if birthday is not None:
+        month, day = birthday
+        try:
+            date(2024, month, day)  # a leap year: 29 February is a birthday
+        except (TypeError, ValueError) as exc:
+            raise ValidationError("That is not a day of the year; pick a month and a day in it.") from exc
     preference, _ = RecognitionPreference.objects.update_or_create(
-        profile=profile, defaults={"leaderboard_opt_out": leaderboard_opt_out, "updated_at": timezone.now()}
+        profile=profile,
+        defaults={
+            "leaderboard_opt_out": leaderboard_opt_out,
+            "birthday_month": birthday[0] if birthday else None,
+            "birthday_day": birthday[1] if birthday else None,
+            "updated_at": timezone.now(),
+        },
     )
     return preference
+
+
+# --- Badges ------------------------------------------------------------------------------------
+
+
+def badges_ensure() -> int:
+    """Creates the starting badges, and a "Champion" badge for each active company value without one;
+    returns how many it created. Two queries when there is nothing to create."""
+    have = set(Badge.objects.values_list("slug", flat=True))
+    new = [
+        Badge(slug=slug, emoji=emoji, name=name, description=description, rule=rule, threshold=n, position=i)
+        for i, (slug, emoji, name, description, rule, n) in enumerate(DEFAULT_BADGES)
+        if slug not in have
+    ]
+    for value in CompanyValue.objects.filter(is_active=True):
+        slug = f"value-{value.pk}"
+        if slug not in have:
+            new.append(
+                Badge(
+                    slug=slug,
+                    emoji=value.emoji,
+                    name=f"Champion of {value.name}"[:80],
+                    description=f"Thanked in {VALUE_BADGE_THRESHOLD} public kudos for {value.name}."[:200],
+                    rule=Badge.Rule.VALUE_KUDOS,
+                    threshold=VALUE_BADGE_THRESHOLD,
+                    value=value,
+                    position=100 + value.position,
+                )
+            )
+    Badge.objects.bulk_create(new, ignore_conflicts=True)  # a concurrent run may have made them first
+    return len(new)
+
+
+def _public_received() -> QuerySet[KudosRecipient]:
+    # Badges are shown to everyone: only kudos everyone may see count towards them.
+    return KudosRecipient.objects.filter(kudos__is_private=False, kudos__post__removed_at__isnull=True)
+
+
+def badge_qualifiers(*, badge: Badge, profile_ids: list[int] | None) -> set[int]:
+    """People (among these, or anyone) whose contribution meets the badge's rule. One aggregate query."""
+    n = badge.threshold
+    if badge.rule == Badge.Rule.KUDOS_GIVEN:
+        given = Kudos.objects.all() if profile_ids is None else Kudos.objects.filter(giver_id__in=profile_ids)
+        return set(
+            given.values("giver_id")
+            .annotate(n=Count("id"))
+            .filter(n__gte=n)
+            .values_list("giver_id", flat=True)
+        )
+    if badge.rule in (Badge.Rule.KUDOS_RECEIVED, Badge.Rule.VALUE_KUDOS):
+        rows = _public_received()
+        if badge.rule == Badge.Rule.VALUE_KUDOS:
+            rows = rows.filter(kudos__values=badge.value_id)
+        if profile_ids is not None:
+            rows = rows.filter(recipient_id__in=profile_ids)
+        return set(
+            rows.values("recipient_id")
+            .annotate(n=Count("id"))
+            .filter(n__gte=n)
+            .values_list("recipient_id", flat=True)
+        )
+    if badge.rule == Badge.Rule.POSTS:
+        return post_counts_among(profile_ids=profile_ids, minimum=n)
+    if badge.rule == Badge.Rule.BEST_ANSWERS:
+        return best_answer_counts_among(profile_ids=profile_ids, minimum=n)
+    return set()  # given by hand
+
+
+def _awards_insert(
+    *, badge: Badge, profile_ids: list[int], at, awarded_by: Profile | None, note: str
+) -> list[int]:
+    """Inserts the awards these people do not have yet; returns who got it now. ON CONFLICT DO NOTHING on
+    the unique (badge, profile): a concurrent run waits for ours and then inserts nothing, so nobody is
+    awarded, or told, twice."""
+    if not profile_ids:
+        return []
+    table = BadgeAward._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (badge_id, profile_id, awarded_at, awarded_by_id, note) "  # noqa: S608 (our table name)
+            "SELECT %s, pid, %s, %s, %s FROM unnest(%s::bigint[]) AS pid ORDER BY pid "
+            "ON CONFLICT (badge_id, profile_id) DO NOTHING RETURNING profile_id",
+            [badge.pk, at, awarded_by.pk if awarded_by else None, note, sorted(profile_ids)],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _awards_announce(*, badge: Badge, profile_ids: list[int], actor: Profile | None) -> None:
+    if not profile_ids:
+        return
+    summary = f"You earned the {badge} badge: {badge.description}"
+    notify_each(
+        messages=[(p, summary, p.get_absolute_url()) for p in Profile.objects.filter(pk__in=profile_ids)],
+        kind=Kind.BADGE,
+        actor=actor,
+    )
+
+
+BADGE_BATCH = 5000
+
+
+@transaction.atomic
+def _badge_award_batch(*, badge: Badge, profile_ids: list[int] | None) -> list[int]:
+    qualified = badge_qualifiers(badge=badge, profile_ids=profile_ids)
+    if not qualified:
+        return []
+    # People who left keep the badges they had, and earn no new ones.
+    active = set(active_profiles().filter(pk__in=list(qualified)).values_list("pk", flat=True))
+    awarded = _awards_insert(
+        badge=badge, profile_ids=list(active), at=timezone.now(), awarded_by=None, note=""
+    )
+    _awards_announce(badge=badge, profile_ids=awarded, actor=None)
+    return awarded
+
+
+def badges_award(*, profile_ids: list[int] | None = None) -> int:
+    """Awards every active rule badge to everyone (or these people) who now meets its rule and does not
+    have it yet, and tells them; returns how many awards it made. Idempotent: a rerun, or two runs at
+    once, award and tell nobody twice. Each badge commits on its own, so a crash loses no finished badge."""
+    badges_ensure()
+    total = 0
+    for badge in Badge.objects.filter(is_active=True).exclude(rule=Badge.Rule.MANUAL):
+        total += len(_badge_award_batch(badge=badge, profile_ids=profile_ids))
+    return total
+
+
+@transaction.atomic
+def badge_give(*, badge: Badge, profile: Profile, actor: Profile, note: str = "") -> bool:
+    """An admin gives a badge by hand; returns False if they already had it."""
+    awarded = _awards_insert(
+        badge=badge, profile_ids=[profile.pk], at=timezone.now(), awarded_by=actor, note=note[:200]
+    )
+    if awarded:
+        audit_record(actor=actor, action="badge.give", target=profile, badge=badge.pk, note=note[:200])
+        _awards_announce(badge=badge, profile_ids=awarded, actor=actor)
+    return bool(awarded)
+
+
+# --- Leaderboard tallies ---------------------------------------------------------------------------
+
+
+def _tally_upsert(rows: list[tuple[str, date, int, int | None, int, int]]) -> None:
+    """Adds (period, start, recipient, value, kudos, points) rows to the tallies. In key order, so two kudos
+    adding to the same rows at once wait for each other rather than deadlock."""
+    if not rows:
+        return
+    rows.sort(key=lambda r: (r[0], r[1], r[2], r[3] or 0))
+    table = KudosTally._meta.db_table
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (period, start, recipient_id, value_id, kudos, points) "  # noqa: S608
+            f"VALUES {placeholders} ON CONFLICT ON CONSTRAINT kudos_tally_once DO UPDATE SET "
+            f"kudos = {table}.kudos + EXCLUDED.kudos, points = {table}.points + EXCLUDED.points",
+            [field for row in rows for field in row],
+        )
+
+
+def kudos_tally_add(*, kudos: Kudos, recipient_ids: Sequence[int], value_ids: Sequence[int]) -> None:
+    """Counts a public kudos in its recipients' tallies (called in the transaction that gives it)."""
+    if kudos.is_private:
+        return
+    starts = period_starts(day=timezone.localdate(kudos.created_at))
+    _tally_upsert(
+        [
+            (period, start, recipient, value, 1, kudos.points_each)
+            for period, start in starts.items()
+            for recipient in recipient_ids
+            for value in [None, *value_ids]
+        ]
+    )
+
+
+@transaction.atomic
+def kudos_tally_rebuild(*, today: date | None = None) -> int:
+    """Recounts every tally of the current year from the kudos (public, post not removed); returns how
+    many rows it wrote. Idempotent. The tallies are locked against writes meanwhile, so a kudos given
+    during the recount waits and is then counted once (its own upsert lands after the recount)."""
+    today = today or timezone.localdate()
+    year = today.replace(month=1, day=1)
+    table = KudosTally._meta.db_table
+    tz = timezone.get_current_timezone_name()
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {table} WHERE start >= %s", [year])  # noqa: S608
+        # One pass over the year's kudos: each recipient row counts once for "all values" and once per value.
+        cursor.execute(
+            f"""
+            WITH received AS (
+                SELECT r.recipient_id, r.points, r.kudos_id, (r.created_at AT TIME ZONE %s)::date AS day
+                FROM recognition_kudosrecipient r
+                JOIN recognition_kudos k ON k.id = r.kudos_id
+                JOIN feed_post p ON p.id = k.post_id
+                WHERE NOT k.is_private AND p.removed_at IS NULL AND r.created_at >= %s
+            ), tagged AS (
+                SELECT recipient_id, points, day, NULL::bigint AS value_id FROM received
+                UNION ALL
+                SELECT recipient_id, points, day, v.companyvalue_id FROM received
+                JOIN recognition_kudos_values v ON v.kudos_id = received.kudos_id
+            )
+            INSERT INTO {table} (period, start, recipient_id, value_id, kudos, points)
+            SELECT period, start, recipient_id, value_id, count(*), coalesce(sum(points), 0) FROM (
+                SELECT 'month' AS period, date_trunc('month', day)::date AS start, * FROM tagged
+                UNION ALL
+                SELECT 'quarter', date_trunc('quarter', day)::date, * FROM tagged
+                UNION ALL
+                SELECT 'year', date_trunc('year', day)::date, * FROM tagged
+            ) AS periods
+            GROUP BY period, start, recipient_id, value_id
+            """,  # noqa: S608
+            [tz, _company_midnight(year)],
+        )
+        return cursor.rowcount
+
+
+# --- Celebrations ------------------------------------------------------------------------------------
+
+
+def _celebrated_days(today: date) -> list[tuple[int, int]]:
+    """(month, day) pairs celebrated today: 29 February is celebrated on the 28th in other years."""
+    days = [(today.month, today.day)]
+    if (today.month, today.day) == (2, 28) and not calendar.isleap(today.year):
+        days.append((2, 29))
+    return days
+
+
+def _celebration_claim(*, kind: str, year: int, people: dict[int, int]) -> list[int]:
+    """Records these people's celebration of `kind` this year ({profile: years}); returns whom this run
+    recorded. ON CONFLICT DO NOTHING on (profile, kind, year): a rerun, or a second run at the same time,
+    claims nobody twice and so posts nobody twice."""
+    if not people:
+        return []
+    ids = sorted(people)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Celebration._meta.db_table} (profile_id, kind, year, years, created_at) "  # noqa: S608
+            "SELECT pid, %s, %s, yrs, now() FROM unnest(%s::bigint[], %s::int[]) AS t(pid, yrs) "
+            "ON CONFLICT (profile_id, kind, year) DO NOTHING RETURNING profile_id",
+            [kind, year, ids, [people[pk] for pk in ids]],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@transaction.atomic
+def celebrations_post(*, today: date | None = None) -> int:
+    """Today's work anniversaries (from the HR start date) and the birthdays of people who chose to share
+    theirs, each posted once as a celebration card in the feed, in the person's name so their followers see
+    it. Returns how many it posted. Idempotent: the claim and the posts commit together."""
+    day_of = today or timezone.localdate()
+    days = _celebrated_days(day_of)
+    on_day = Q()
+    for month, day in days:
+        on_day |= Q(start_date__month=month, start_date__day=day)
+    anniversaries = {
+        pk: day_of.year - start.year
+        for pk, start in active_profiles()
+        .filter(on_day, start_date__year__lt=day_of.year)
+        .values_list("pk", "start_date")
+        if start is not None
+    }
+    on_birthday = Q()
+    for month, day in days:
+        on_birthday |= Q(
+            recognition_preference__birthday_month=month, recognition_preference__birthday_day=day
+        )
+    birthdays = {pk: 0 for pk in active_profiles().filter(on_birthday).values_list("pk", flat=True)}
+
+    claimed = {
+        Celebration.Kind.ANNIVERSARY: _celebration_claim(
+            kind=Celebration.Kind.ANNIVERSARY, year=day_of.year, people=anniversaries
+        ),
+        Celebration.Kind.BIRTHDAY: _celebration_claim(
+            kind=Celebration.Kind.BIRTHDAY, year=day_of.year, people=birthdays
+        ),
+    }
+    people = Profile.objects.in_bulk([pk for ids in claimed.values() for pk in ids])
+    wanted = []
+    for kind, ids in claimed.items():
+        for pk in ids:
+            person = people[pk]
+            if kind == Celebration.Kind.BIRTHDAY:
+                body = f"🎂 It's {person.display_name}'s birthday today!"
+            else:
+                years = anniversaries[pk]
+                body = (
+                    f"🎉 {person.display_name} joined us {years} year{'s' if years != 1 else ''} ago today!"
+                )
+            wanted.append((kind, person, body))
+    posts = system_posts_create(
+        posts=[(person, body) for _, person, body in wanted], kind=Post.Kind.CELEBRATION
+    )
+    rows = {
+        (c.profile_id, c.kind): c
+        for c in Celebration.objects.filter(year=day_of.year, profile_id__in=list(people), post__isnull=True)
+    }
+    for (kind, person, _), post in zip(wanted, posts, strict=True):
+        rows[(person.pk, kind)].post = post
+    Celebration.objects.bulk_update(list(rows.values()), ["post"])
+    return len(posts)
 
 
 # Moderation (registered in RecognitionConfig.ready): a moderator removes a flagged kudos. A public one

@@ -14,3 +14,30 @@ from recognition import services
 def allowance_reset(day_iso: str | None = None) -> int:
     """Daily: idempotent, so it also grants newcomers their allowance the day after they join."""
     return services.allowance_reset(today=date.fromisoformat(day_iso) if day_iso else None)
+
+
+@shared_task(
+    name="recognition.badges_award", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True
+)
+def badges_award(profile_ids: list[int] | None = None) -> int:
+    """After a kudos (its giver and recipients) and nightly (everyone): idempotent, awards nobody twice."""
+    return services.badges_award(profile_ids=profile_ids)
+
+
+@shared_task(
+    name="recognition.tally_rebuild", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True
+)
+def tally_rebuild(day_iso: str | None = None) -> int:
+    """Nightly: recounts the year's leaderboard tallies (drops kudos whose post was removed). Idempotent."""
+    return services.kudos_tally_rebuild(today=date.fromisoformat(day_iso) if day_iso else None)
+
+
+@shared_task(
+    name="recognition.celebrations_post",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+)
+def celebrations_post(day_iso: str | None = None) -> int:
+    """Each morning: today's birthdays and work anniversaries, each posted once a year (idempotent)."""
+    return services.celebrations_post(today=date.fromisoformat(day_iso) if day_iso else None)

@@ -1,3 +1,5 @@
+import calendar
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -10,6 +12,7 @@ from common.views import action_run, form_errors_add
 from moderation.ratelimit import rate_limited
 from profiles.selectors import departments as departments_all
 from profiles.selectors import profile_by_id, viewer_profile
+from projects.selectors import project_by_id
 from recognition import selectors, services
 from recognition.forms import KudosForm
 
@@ -26,8 +29,12 @@ def give(request):
         person = profile_by_id(profile_id=int(to), active_only=True)
         if person is not None:
             initial["recipient"] = [f"{person.display_name} <{person.user.email}>"]
+    raw_project = request.POST.get("project") or request.GET.get("project") or ""
+    project = project_by_id(project_id=int(raw_project)) if raw_project.isdigit() else None
     config = selectors.recognition_settings()
-    form = KudosForm(request.POST or None, initial=initial, value_required=config.value_required)
+    form = KudosForm(
+        request.POST or None, initial=initial, value_required=config.value_required, team=project is not None
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -38,11 +45,12 @@ def give(request):
                 message=data["message"],
                 points_each=data["points_each"],
                 is_private=data["is_private"],
+                project=project,
             )
         except ValidationError as exc:
             form_errors_add(form, exc)
         else:
-            names = ", ".join(p.display_name for p in data["recipient"])
+            names = ", ".join(p.display_name for p in kudos.recipients.all())
             messages.success(request, f"Kudos sent to {names}.")
             if kudos.is_private:
                 return redirect("recognition:detail", kudos_id=kudos.pk)
@@ -50,7 +58,13 @@ def give(request):
     named = [raw for raw in (form["recipient"].value() or []) if raw]
     boxes = named + [""] * max(PICKERS_MIN - len(named), 1)
     pickers = [(f"id_recipient_{n}", raw) for n, raw in enumerate(boxes, start=1)]
-    context = {"form": form, "pickers": pickers, "allowance": selectors.points_allowance_left(profile=viewer)}
+    context = {
+        "form": form,
+        "pickers": pickers,
+        "allowance": selectors.points_allowance_left(profile=viewer),
+        "project": project,
+        "suggestions": [] if (initial or project) else selectors.kudos_suggestions(viewer=viewer),
+    }
     return render(request, "recognition/give.html", context, status=400 if form.errors else 200)
 
 
@@ -150,7 +164,7 @@ def leaderboard(request):
     context = {
         "ranked": selectors.leaderboard(period=period, value_id=value_id, department_id=department_id),
         "period": period,
-        "periods": list(selectors.PERIODS),
+        "periods": list(selectors.PERIODS.items()),
         "values": selectors.active_values(),
         "value_id": value_id,
         "departments": departments_all(),
@@ -166,18 +180,43 @@ def rings(request):
     return render(request, "recognition/rings.html", {"rings": selectors.recognition_rings()})
 
 
+MONTHS = [(n, calendar.month_name[n]) for n in range(1, 13)]
+
+
+def _birthday_from(post) -> tuple[int, int] | None:
+    month, day = post.get("birthday_month", ""), post.get("birthday_day", "")
+    if not month and not day:
+        return None
+    if not (month.isdigit() and day.isdigit()):
+        raise ValidationError("Pick both the month and the day of your birthday, or neither.")
+    return int(month), int(day)
+
+
 @require_http_methods(["GET", "POST"])
 def preferences(request):
     viewer = viewer_profile(request)
     if request.method == "POST":
         opted_out = request.POST.get("leaderboard_opt_out") == "on"
-        services.recognition_preference_set(profile=viewer, leaderboard_opt_out=opted_out)
-        messages.success(
-            request,
-            "You are no longer ranked on leaderboards."
-            if opted_out
-            else "You may be ranked on leaderboards.",
-        )
+        try:
+            services.recognition_preference_set(
+                profile=viewer, leaderboard_opt_out=opted_out, birthday=_birthday_from(request.POST)
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                "You are no longer ranked on leaderboards."
+                if opted_out
+                else "You may be ranked on leaderboards.",
+            )
         return redirect("recognition:preferences")
-    context = {"opted_out": selectors.leaderboard_opted_out(profile=viewer)}
+    preference = selectors.recognition_preference(profile=viewer)
+    context = {
+        "opted_out": preference.leaderboard_opt_out,
+        "birthday_month": preference.birthday_month,
+        "birthday_day": preference.birthday_day,
+        "months": MONTHS,
+        "days": range(1, 32),
+    }
     return render(request, "recognition/preferences.html", context)

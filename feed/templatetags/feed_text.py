@@ -2,7 +2,7 @@ from django import template
 
 from common.markdown import markdown_render
 from feed.hashtags import hashtags_link
-from feed.kinds import ComposeLink, compose_links, kind_card_template
+from feed.kinds import AnswerThanksLink, ComposeLink, answer_thanks_links, compose_links, kind_card_template
 from feed.mentions import mentions_link
 
 register = template.Library()
@@ -24,3 +24,9 @@ def kind_card(kind: str) -> str:
 def feed_compose_links() -> list[ComposeLink]:
     """Links other apps put next to the compose box (feed/kinds.py)."""
     return compose_links()
+
+
+@register.simple_tag
+def feed_answer_thanks_links() -> list[AnswerThanksLink]:
+    """Links offered to a question's asker under the answer they chose (feed/kinds.py)."""
+    return answer_thanks_links()

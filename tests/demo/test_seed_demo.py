@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.test import override_settings
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ from moderation.models import AuditEntry, Case, Flag
 from profiles import roles
 from profiles.models import Department, Location, Profile, User
 from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
-from recognition.models import Kudos, PointsAccount, PointsEntry
+from recognition.models import BadgeAward, Kudos, PointsAccount, PointsEntry, Redemption
 from tests.factories import ProfileFactory
 
 # Small enough to keep each seed well under a second, big enough for every department to have a team.
@@ -198,11 +199,29 @@ class TestSeededCompany:
     def test_everyone_has_this_months_points_allowance_with_its_ledger_row(self, company):
         demo = profile_of("demo@example.com")
         assert PointsAccount.objects.get(pk=demo.pk).allowance > 0
-        assert not PointsAccount.objects.exclude(
-            allowance=Subquery(
-                PointsEntry.objects.filter(account=OuterRef("pk"), kind="grant").values("amount")[:1]
+        # Every balance is its ledger, after the demo's points on kudos and its redemptions.
+        for kinds, field in (
+            (("grant", "give", "expire"), "allowance"),
+            (("receive", "redeem", "refund"), "balance"),
+        ):
+            ledger = Subquery(
+                PointsEntry.objects.filter(account=OuterRef("pk"), kind__in=kinds)
+                .values("account")
+                .annotate(total=Sum("amount"))
+                .values("total")
             )
-        ).exists()
+            assert not PointsAccount.objects.exclude(**{field: Coalesce(ledger, 0)}).exists()
+
+    def test_points_rewards_badges_and_the_leaderboard_are_seeded(self, company, client):
+        assert Kudos.objects.filter(points_each__gt=0).exists()
+        statuses = set(Redemption.objects.values_list("status", flat=True))
+        assert "pending" in statuses and statuses <= {"approved", "rejected", "pending"}
+        demo = profile_of("demo@example.com")
+        assert BadgeAward.objects.filter(badge__rule="given").exists()
+        client.force_login(demo.user)
+        assert "Onboarding buddy" in client.get(f"/people/{demo.pk}/").content.decode()
+        board = client.get("/kudos/leaderboard/?period=year").content.decode()
+        assert "No kudos in this period yet." not in board
 
     def test_demo_employee_has_posts_and_kudos_received(self, company):
         demo = profile_of("demo@example.com")

@@ -23,9 +23,10 @@ DIRECTORY_MAX_QUERIES = 8
 # interests, who endorsed each skill, kudos received, the values of those kudos (a kudos names one or
 # more values since issue 13: one prefetch for the whole list), kudos count, the viewer's groups and
 # recent posts (feed's recent_activity tag), whether the viewer follows them (feed's follow button),
-# their projects (projects' partial); and the "Report this" form's list of guideline clauses (moderation's
-# flag form, two queries when its hour-long cache is cold, as here).
-PROFILE_PAGE_MAX_QUERIES = 17
+# their projects (projects' partial); the "Report this" form's list of guideline clauses (moderation's
+# flag form, two queries when its hour-long cache is cold, as here); and, since issue 13's badges, the
+# values someone is most recognised for and their badges (one query each).
+PROFILE_PAGE_MAX_QUERIES = 19
 PAGE_SIZE = 30  # profiles.selectors.directory_page
 
 

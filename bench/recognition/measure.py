@@ -1,0 +1,323 @@
+"""Recognition benchmark: the leaderboard, a profile, the kudos form and the manager view at 100,000
+people and 1,000,000 kudos.
+
+    nice -n 10 .venv/bin/python bench/recognition/measure.py             # 100,000 people, 1,000,000 kudos
+    nice -n 10 .venv/bin/python bench/recognition/measure.py --keep      # keep hive_recognitionbench
+
+Creates a scratch database (hive_recognitionbench), migrates it, and writes with COPY: people in 50
+departments with a management tree (about 10 reports each), a year of kudos (9 in 10 public with their
+feed post, about 1.25 recipients and 1.3 values each, a third with points; recipients drawn from a
+steep curve so some people are thanked far more than others). It then times the nightly recount that
+builds the leaderboard's tallies (recognition.services.kudos_tally_rebuild), and, through Django's WSGI
+handler in this process (bench.people.measure.Server), the leaderboard (month, year, one value, one
+department), the profile of the most thanked person and of a typical one, the kudos form and the
+manager view. As "before", it times the leaderboard's previous query (summing the per-recipient table
+for the period) on the same data. The issue's target: under 50 ms median with a fixed number of
+queries. Drops the database unless --keep. Prints a table and writes bench/recognition/results.json.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench.people.generate import _recreate_database, copy_rows, database_url, reset_sequences  # noqa: E402
+from bench.people.measure import (  # noqa: E402
+    Server,
+    bench_parser,
+    django_for_bench,
+    measure_page,
+    print_table,
+    results_write,
+)
+
+RESULTS = Path(__file__).with_name("results.json")
+DATABASE = "hive_recognitionbench"
+TARGET_MS = 50.0
+DEPARTMENTS = 50
+
+
+def populate(*, people: int, kudos: int, seed: int = 13) -> dict[str, int]:
+    """Returns ids the pages need: the viewer (a manager), the most thanked person, a typical one."""
+    import datetime as dt
+
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection
+    from django.utils import timezone
+
+    from feed.models import Post
+    from profiles.models import Department, Profile, User
+    from recognition.models import CompanyValue, Kudos, KudosRecipient, PointsAccount
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    password = make_password("bench-password")
+    copy_rows(Department, ["id", "name"], [(n + 1, f"Department {n}") for n in range(DEPARTMENTS)])
+    copy_rows(
+        User,
+        ["id", "email", "password", "is_active", "is_staff", "is_superuser", "date_joined"],
+        [(n + 1, f"person{n}@example.com", password, n % 97 != 0, False, False, now) for n in range(people)],
+    )
+    # Person n+1 reports to person n//10+1: a tree of about ten reports per manager.
+    copy_rows(
+        Profile,
+        ["id", "user_id", "display_name", "department_id", "manager_id", "created_at"],
+        [
+            (n + 1, n + 1, f"Person {n:06d}", n // 2000 % DEPARTMENTS + 1, n // 10 + 1 if n else None, now)
+            for n in range(people)
+        ],
+    )
+    values = list(CompanyValue.objects.values_list("pk", flat=True))
+    # Recipients from a steep curve over a shuffled order: a few people are thanked far more than most.
+    order = list(range(2, people + 1))
+    rng.shuffle(order)
+    weights = [1 / (rank + 1) ** 0.6 for rank in range(len(order))]
+    cum, total_w = [], 0.0
+    for w in weights:
+        total_w += w
+        cum.append(total_w)
+    year = dt.timedelta(days=365)
+
+    kudos_rows: list[tuple] = []
+    post_rows: list[tuple] = []
+    recipient_rows: list[tuple] = []
+    value_rows: list[tuple] = []
+    counts: dict[int, int] = {}
+    written = {"kudos": 0, "public": 0, "recipients": 0, "values": 0}
+
+    def flush() -> None:
+        # In chunks, so a million kudos never sit in memory at once; posts before the kudos that name them.
+        written["public"] += copy_rows(Post, ["id", "author_id", "kind", "body", "created_at"], post_rows)
+        written["kudos"] += copy_rows(
+            Kudos,
+            ["id", "giver_id", "message", "points_each", "is_private", "post_id", "created_at"],
+            kudos_rows,
+        )
+        written["recipients"] += copy_rows(
+            KudosRecipient,
+            ["id", "kudos_id", "recipient_id", "giver_id", "points", "created_at"],
+            recipient_rows,
+        )
+        written["values"] += copy_rows(
+            Kudos.values.through, ["id", "kudos_id", "companyvalue_id"], value_rows
+        )
+        for rows in (kudos_rows, post_rows, recipient_rows, value_rows):
+            rows.clear()
+
+    messages = [
+        "Thanks for the help with the release",
+        "Great demo today",
+        "Saved the customer call",
+        "Fixed the build for everyone",
+        "Wrote the docs we needed",
+    ]
+    post_id = 0
+    recipient_id = 0
+    value_row_id = 0
+    for k in range(1, kudos + 1):
+        giver = rng.randrange(2, people + 1)
+        created = now - year * (rng.random() ** 1.3)  # more recent kudos than old ones
+        is_private = rng.random() < 0.1
+        points = rng.choice((5, 10, 20)) if rng.random() < 0.33 else 0
+        message = rng.choice(messages)
+        post = None
+        if not is_private:
+            post_id += 1
+            post = post_id
+            post_rows.append((post_id, giver, "kudos", message, created))
+        kudos_rows.append((k, giver, message, points, is_private, post, created))
+        count = 1 if rng.random() < 0.85 else rng.randrange(2, 5)
+        chosen = set()
+        while len(chosen) < count:
+            x = rng.random() * total_w
+            lo, hi = 0, len(cum) - 1
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if cum[mid] < x:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if order[lo] != giver:
+                chosen.add(order[lo])
+        for person in chosen:
+            recipient_id += 1
+            recipient_rows.append((recipient_id, k, person, giver, points, created))
+            counts[person] = counts.get(person, 0) + 1
+        for value in rng.sample(values, 1 if rng.random() < 0.7 else 2):
+            value_row_id += 1
+            value_rows.append((value_row_id, k, value))
+    copy_rows(Post, ["id", "author_id", "kind", "body", "created_at"], post_rows)
+    copy_rows(
+        Kudos, ["id", "giver_id", "message", "points_each", "is_private", "post_id", "created_at"], kudos_rows
+    )
+    copy_rows(
+        KudosRecipient, ["id", "kudos_id", "recipient_id", "giver_id", "points", "created_at"], recipient_rows
+    )
+    copy_rows(Kudos.values.through, ["id", "kudos_id", "companyvalue_id"], value_rows)
+    viewer = 2  # manages persons 11 to 20
+    copy_rows(PointsAccount, ["profile_id", "allowance", "balance", "updated_at"], [(viewer, 100, 40, now)])
+    reset_sequences([Department, User, Profile, Post, Kudos, KudosRecipient, Kudos.values.through])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    ranked = sorted(counts, key=counts.get, reverse=True)  # type: ignore[arg-type]
+    typical = ranked[len(ranked) // 2]
+    print(
+        f"  {people:,} people, {written['kudos']:,} kudos ({written['public']:,} public), "
+        f"{written['recipients']:,} recipient rows, {written['values']:,} values; "
+        f"most thanked: {counts[ranked[0]]:,} kudos, typical: {counts[typical]}"
+    )
+    return {"viewer": viewer, "star": ranked[0], "typical": typical}
+
+
+def old_leaderboard_ms(*, period_days: int, repeat: int) -> float:
+    """The leaderboard's query before the tallies (summing the per-recipient table over the period), median
+    ms on the same data: the "before" figure."""
+    from datetime import timedelta
+
+    from django.db.models import Count, Sum
+    from django.utils import timezone
+
+    from recognition.models import KudosRecipient, RecognitionPreference
+
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        since = timezone.now() - timedelta(days=period_days)
+        rows = KudosRecipient.objects.filter(
+            created_at__gte=since,
+            kudos__is_private=False,
+            kudos__post__removed_at__isnull=True,
+            recipient__user__is_active=True,
+        ).exclude(
+            recipient__in=RecognitionPreference.objects.filter(leaderboard_opt_out=True).values("profile")
+        )
+        list(
+            rows.values("recipient")
+            .annotate(n=Count("id", distinct=True), points=Sum("points"))
+            .order_by("-n", "-points", "recipient")[:20]
+        )
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = bench_parser(__doc__, database=DATABASE, results=RESULTS, requests=100, warmup=10)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--kudos", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database afterwards")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure an existing scratch database (--keep'd)"
+    )
+    parser.add_argument(
+        "--skip-rebuild", action="store_true", help="with --reuse: keep the tallies as they are"
+    )
+    args = parser.parse_args(argv)
+
+    if not args.reuse:
+        _recreate_database(args.database, args.server, fresh=True)
+    try:
+        django_for_bench(database=args.database, server=args.server, migrate=False)
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
+        from django.db import connection
+
+        from profiles.models import Profile
+        from recognition.models import CompanyValue, KudosRecipient
+        from recognition.services import kudos_tally_rebuild
+
+        if args.reuse:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT recipient_id FROM recognition_kudosrecipient "
+                    "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+                )
+                star = cursor.fetchone()[0]
+            ids = {
+                "viewer": 2,
+                "star": star,
+                "typical": KudosRecipient.objects.order_by("id").first().recipient_id,
+            }
+        else:
+            started = time.perf_counter()
+            ids = populate(people=args.people, kudos=args.kudos)
+            print(f"  written in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        if args.skip_rebuild:  # the tallies a --keep'd database already has
+            from recognition.models import KudosTally
+
+            tallies = KudosTally.objects.count()
+        else:
+            tallies = kudos_tally_rebuild()
+        rebuild_s = round(time.perf_counter() - started, 1)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE recognition_kudostally")
+        print(f"  nightly recount: {tallies:,} tally rows in {rebuild_s} s")
+
+        viewer = Profile.objects.select_related("user").get(pk=ids["viewer"])
+        value = CompanyValue.objects.order_by("pk").first()
+        load_before = os.getloadavg()
+        rng = random.Random(7)
+        server = Server(viewer.user)
+        pages = {
+            "leaderboard, this month": ["/kudos/leaderboard/"],
+            "leaderboard, this year": ["/kudos/leaderboard/?period=year"],
+            "leaderboard, year, one value": [f"/kudos/leaderboard/?period=year&value={value.pk}"],
+            "leaderboard, year, one department": ["/kudos/leaderboard/?period=year&department=7"],
+            "profile, most thanked": [f"/people/{ids['star']}/"],
+            "profile, typical": [f"/people/{ids['typical']}/"],
+            "kudos form": ["/kudos/give/"],
+            "manager view": ["/kudos/team/"],
+        }
+        results = []
+        for name, urls in pages.items():
+            result = measure_page(server, name, urls, requests=args.requests, warmup=args.warmup, rng=rng)
+            result.target_ms = TARGET_MS
+            results.append(result)
+        before_year = old_leaderboard_ms(period_days=365, repeat=5)
+        before_month = old_leaderboard_ms(period_days=30, repeat=5)
+        print()
+        print_table(results, width=34)
+        by_name = {r.name: r for r in results}
+        after_year = by_name["leaderboard, this year"].sql_p50_ms
+        after_month = by_name["leaderboard, this month"].sql_p50_ms
+        print(
+            f"\nLeaderboard SQL before (summing kudos) vs after (tallies), same data and run: "
+            f"year {before_year} ms -> {after_year} ms, month {before_month} ms -> {after_month} ms"
+        )
+        results_write(
+            args.output,
+            database=args.database,
+            load_before=load_before,
+            people=args.people,
+            kudos=args.kudos,
+            target_ms=TARGET_MS,
+            tally_rebuild_s=rebuild_s,
+            tally_rows=tallies,
+            leaderboard_sql_before_ms={"year": before_year, "month": before_month},
+            leaderboard_sql_after_ms={"year": after_year, "month": after_month},
+            pages=[r.__dict__ for r in results],
+        )
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            import psycopg2
+
+            admin = psycopg2.connect(database_url("postgres", args.server))
+            admin.autocommit = True
+            with admin.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{args.database}"')
+            admin.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
