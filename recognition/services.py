@@ -633,6 +633,20 @@ def _awards_insert(
     awarded, or told, twice."""
     if not profile_ids:
         return []
+    if not _on_postgresql():
+        have = set(
+            BadgeAward.objects.filter(badge=badge, profile_id__in=profile_ids).values_list(
+                "profile_id", flat=True
+            )
+        )
+        new = sorted(set(profile_ids) - have)
+        BadgeAward.objects.bulk_create(
+            [
+                BadgeAward(badge=badge, profile_id=pk, awarded_at=at, awarded_by=awarded_by, note=note)
+                for pk in new
+            ]
+        )
+        return new
     table = BadgeAward._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -704,6 +718,14 @@ def _tally_upsert(rows: list[tuple[str, date, int, int | None, int, int]]) -> No
     if not rows:
         return
     rows.sort(key=lambda r: (r[0], r[1], r[2], r[3] or 0))
+    if not _on_postgresql():
+        for period, start, recipient, value, kudos, points in rows:
+            key = {"period": period, "start": start, "recipient_id": recipient, "value_id": value}
+            if not KudosTally.objects.filter(**key).update(
+                kudos=F("kudos") + kudos, points=F("points") + points
+            ):
+                KudosTally.objects.create(**key, kudos=kudos, points=points)
+        return
     table = KudosTally._meta.db_table
     placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
     with connection.cursor() as cursor:
@@ -737,6 +759,8 @@ def kudos_tally_rebuild(*, today: date | None = None) -> int:
     during the recount waits and is then counted once (its own upsert lands after the recount)."""
     today = today or timezone.localdate()
     year = today.replace(month=1, day=1)
+    if not _on_postgresql():
+        return _kudos_tally_rebuild_in_python(year)
     table = KudosTally._meta.db_table
     tz = timezone.get_current_timezone_name()
     with connection.cursor() as cursor:
@@ -772,6 +796,35 @@ def kudos_tally_rebuild(*, today: date | None = None) -> int:
         return cursor.rowcount
 
 
+def _kudos_tally_rebuild_in_python(year: date) -> int:
+    """kudos_tally_rebuild's recount for the SQLite demo (`make run`): the same rows, counted in Python."""
+    KudosTally.objects.filter(start__gte=year).delete()
+    received = KudosRecipient.objects.filter(
+        kudos__is_private=False, kudos__post__removed_at__isnull=True, created_at__gte=_company_midnight(year)
+    ).values_list("recipient_id", "points", "kudos_id", "created_at")
+    values_of: dict[int, list[int]] = defaultdict(list)
+    for kudos_id, value_id in Kudos.values.through.objects.values_list("kudos_id", "companyvalue_id"):
+        values_of[kudos_id].append(value_id)
+    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for recipient, points, kudos_id, created_at in received:
+        for period, start in period_starts(day=timezone.localdate(created_at)).items():
+            for value in [None, *values_of[kudos_id]]:
+                total = totals[(period, start, recipient, value)]
+                total[0] += 1
+                total[1] += points
+    KudosTally.objects.bulk_create(
+        KudosTally(period=p, start=st, recipient_id=r, value_id=v, kudos=k, points=pts)
+        for (p, st, r, v), (k, pts) in totals.items()
+    )
+    return len(totals)
+
+
+def _on_postgresql() -> bool:
+    """PostgreSQL is Hive's database; SQLite serves only the laptop demo (`make run`), which gets plain ORM
+    versions of the few statements below that only PostgreSQL speaks (unnest, ON CONSTRAINT, LOCK TABLE)."""
+    return connection.vendor == "postgresql"
+
+
 # --- Celebrations ------------------------------------------------------------------------------------
 
 
@@ -790,6 +843,17 @@ def _celebration_claim(*, kind: str, year: int, people: dict[int, int]) -> list[
     if not people:
         return []
     ids = sorted(people)
+    if not _on_postgresql():
+        had = set(
+            Celebration.objects.filter(kind=kind, year=year, profile_id__in=ids).values_list(
+                "profile_id", flat=True
+            )
+        )
+        new = [pk for pk in ids if pk not in had]
+        Celebration.objects.bulk_create(
+            [Celebration(profile_id=pk, kind=kind, year=year, years=people[pk]) for pk in new]
+        )
+        return new
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Celebration._meta.db_table} (profile_id, kind, year, years, created_at) "  # noqa: S608
