@@ -27,7 +27,13 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.people.generate import DEFAULT_SERVER, configure_django, database_url  # noqa: E402
+from bench.people.generate import (  # noqa: E402
+    DEFAULT_SERVER,
+    _recreate_database,
+    configure_django,
+    database_url,
+    drop_database,
+)
 from bench.people.measure import bench_parser, results_write  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -47,18 +53,6 @@ WORDS = (
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def _scratch_database(name: str, server: str, *, drop: bool) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(database_url("postgres", server))
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if not drop:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
 
 
 def _texts(rng: random.Random, count: int, watched: list[str]) -> list[str]:
@@ -216,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     server = args.server or DEFAULT_SERVER
 
-    _scratch_database(args.database, server, drop=False)
+    _recreate_database(args.database, server, fresh=True)
     try:
         configure_django(database_url(args.database, server))
         from django.core.management import call_command
@@ -265,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
             from django.db import connections
 
             connections.close_all()
-            _scratch_database(args.database, server, drop=True)
+            drop_database(args.database, server)
     return 0
 
 

@@ -674,6 +674,17 @@ def _recreate_database(name: str, server: str, *, fresh: bool) -> None:
     admin.close()
 
 
+def drop_database(name: str, server: str) -> None:
+    """Drops a bench's scratch database (the benches that build their own, unless --keep)."""
+    import psycopg2
+
+    admin = psycopg2.connect(database_url("postgres", server))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

@@ -27,7 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.people.generate import _recreate_database, copy_rows, database_url, reset_sequences  # noqa: E402
+from bench.people.generate import (
+    _recreate_database,
+    copy_rows,
+    drop_database,
+    reset_sequences,
+)  # noqa: E402
 from bench.people.measure import (  # noqa: E402
     Server,
     bench_parser,
@@ -309,13 +314,7 @@ def main(argv: list[str] | None = None) -> int:
 
         connections.close_all()
         if not args.keep:
-            import psycopg2
-
-            admin = psycopg2.connect(database_url("postgres", args.server))
-            admin.autocommit = True
-            with admin.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{args.database}"')
-            admin.close()
+            drop_database(args.database, args.server)
     return 0
 
 
