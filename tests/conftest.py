@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 
 from profiles import roles
-from tests.factories import DepartmentFactory, ProfileFactory, in_group
 from tests.database import worker_database_create, worker_database_drop, xdist_run
+from tests.factories import DepartmentFactory, ProfileFactory, in_group
 from tests.helpers import client_for, signed_in
 
 
