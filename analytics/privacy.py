@@ -31,6 +31,12 @@ MIN_GROUP = 5
 Key = tuple[int, int, int]
 
 
+def _with(key: Key, axis: int, value: int) -> Key:
+    as_list = list(key)
+    as_list[axis] = value
+    return (as_list[0], as_list[1], as_list[2])
+
+
 class Lines:
     """The lines through a set of segments, worked out once: the backfill applies the rule to each day
     of a range, on the same segments with that day's headcounts."""
@@ -45,7 +51,7 @@ class Lines:
             for axis in range(3):
                 if key[axis] == ALL:
                     continue
-                total = (*key[:axis], ALL, *key[axis + 1 :])
+                total = _with(key, axis, ALL)
                 if total not in cell_of:  # a total nobody gave: a cell that is never present
                     cell_of[total] = len(keys)
                     keys.append(total)
