@@ -4,8 +4,31 @@ import pytest
 from django.db import connection
 
 from profiles import roles
+from tests.database import worker_database_create, worker_database_drop, xdist_run
 from tests.factories import DepartmentFactory, ProfileFactory, in_group
 from tests.helpers import client_for, signed_in
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """Under pytest-xdist each process copies one migrated template (tests/database.py) instead of
+    migrating a database of its own; a single-process run sets up as pytest-django does."""
+    run = xdist_run()
+    if run is None:
+        from django.test.utils import setup_databases, teardown_databases
+
+        with django_db_blocker.unblock():
+            created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        yield
+        with django_db_blocker.unblock():
+            teardown_databases(created, verbosity=0)
+        return
+    worker_name = connection.settings_dict["TEST"]["NAME"]
+    with django_db_blocker.unblock():
+        original = worker_database_create(worker_name=worker_name, run_id=run[1])
+    yield
+    with django_db_blocker.unblock():
+        worker_database_drop(worker_name=worker_name, original=original)
 
 
 def pytest_collection_finish(session):
