@@ -47,6 +47,7 @@ class _Counts:
 
     def __init__(self, model: type[Model], keys: tuple[str, ...], amounts: tuple[str, ...], constraint: str):
         self.model, self.keys, self.amounts, self.constraint = model, keys, amounts, constraint
+        self.rows = model._default_manager
         self.table = model._meta.db_table
         self.columns = [f"{k}_id" if k in ("recipient", "value") else k for k in keys]
 
@@ -60,9 +61,9 @@ class _Counts:
             for row in rows:
                 key = dict(zip(self.columns, row[: len(self.keys)], strict=True))
                 amounts = dict(zip(self.amounts, row[len(self.keys) :], strict=True))
-                changed = self.model.objects.filter(**key).update(**{a: F(a) + n for a, n in amounts.items()})
+                changed = self.rows.filter(**key).update(**{a: F(a) + n for a, n in amounts.items()})
                 if not changed:
-                    self.model.objects.create(**key, **amounts)
+                    self.rows.create(**key, **amounts)
             return
         width = len(self.columns) + len(self.amounts)
         placeholders = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(rows))
@@ -78,11 +79,9 @@ class _Counts:
         """Takes these amounts from every existing row `where` says. The rows are locked first, in key order;
         a row the kudos was never counted in (given before the counts existed) is simply not there."""
         order = [F(k).asc(nulls_first=True) for k in self.keys]
-        ids = list(
-            self.model.objects.select_for_update().filter(where).order_by(*order).values_list("pk", flat=True)
-        )
+        ids = list(self.rows.select_for_update().filter(where).order_by(*order).values_list("pk", flat=True))
         # Never below zero, whatever happened before: the nightly repair puts any such row right.
-        self.model.objects.filter(pk__in=ids).update(**{a: Greatest(F(a) - n, 0) for a, n in amounts.items()})
+        self.rows.filter(pk__in=ids).update(**{a: Greatest(F(a) - n, 0) for a, n in amounts.items()})
 
     def correct(self, fixes: list[tuple]) -> None:
         """The repair's corrections, (key..., delta...) rows: the additions in key-ordered batches (one
@@ -96,7 +95,7 @@ class _Counts:
         for row in fixes:
             if min(row[width:]) < 0:
                 where = dict(zip(self.columns, row[:width], strict=True))
-                self.model.objects.filter(**where).update(
+                self.rows.filter(**where).update(
                     **{a: Greatest(F(a) + d, 0) for a, d in zip(self.amounts, row[width:], strict=True)}
                 )
 

@@ -118,7 +118,7 @@ class KudosFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def values(obj, create, extracted, **kwargs):
         obj.values.set(extracted or [CompanyValueFactory()])
-        # Counted on the leaderboard and the profile as kudos_give counts them (in the periods of its created_at).
+        # Counted for the leaderboard and the profile as kudos_give counts them (at its created_at).
         from recognition.counts import kudos_counts_add
 
         kudos_counts_add(
