@@ -32,7 +32,8 @@ def community_access(*, profile: Profile | None) -> tuple[frozenset[int], frozen
         if profile is not None
         else private
     )
-    member, hidden = set(), set()
+    member: set[int] = set()
+    hidden: set[int] = set()
     for community_id, is_member in rows:
         (member if is_member else hidden).add(community_id)
     return frozenset(member), frozenset(hidden - member)
