@@ -28,7 +28,7 @@ from django.db import connection
 from analytics.figures import FIGURES, Figure
 from analytics.fill_sql import range_params
 from analytics.models import ALL, OTHER, InteractionDay, SegmentDay
-from analytics.privacy import Key, publishable
+from analytics.privacy import Key, Lines
 
 TENURES = (-1, 1, 2, 3, 4)  # a leaf's tenure band: unknown start date, then the four bands
 EPOCH = date(2000, 1, 1)  # PostgreSQL's binary dates count days from here
@@ -236,15 +236,12 @@ def _shown(headcount: np.ndarray, keys: list[Key]) -> np.ndarray:
     """The privacy rule, day by day, on the cube's headcounts: which rows may be stored each day.
     Only a day whose headcounts differ from the day before needs the rule run again."""
     shown = np.zeros(headcount.shape, dtype=bool)
-    row_of = {key: i for i, key in enumerate(keys)}
+    lines = Lines(keys)
     for day in range(headcount.shape[1]):
-        column = headcount[:, day]
-        if day and np.array_equal(column, headcount[:, day - 1]):
+        if day and np.array_equal(headcount[:, day], headcount[:, day - 1]):
             shown[:, day] = shown[:, day - 1]
-            continue
-        present = np.flatnonzero(column)
-        allowed = publishable({keys[i]: int(column[i]) for i in present})
-        shown[[row_of[key] for key in allowed], day] = True
+        else:
+            shown[:, day] = lines.publishable(headcount[:, day])
     return shown
 
 
