@@ -1375,6 +1375,14 @@ AUTHOR_REPLIES = [
     "Cheers, everyone!",
     "Thank you! Happy to share more if useful.",
 ]
+# A newcomer's own first post, a few days in: the first colleague to reply earns the "welcomer" badge.
+NEWCOMER_HELLO = [
+    "Hi everyone! I joined {team} in {office} on Monday. Still finding my way around: "
+    "what is the one thing you wish you had known in your first week?",
+    "Hello from {office}! First week in {team} done. Thanks for all the help so far, "
+    "any tips for a newcomer are welcome.",
+    "Hi all, new here ({team}). If you are into {hobby_topic}, say hello!",
+]
 NEW_HIRE_REPLIES = [
     "Thank you all for the warm welcome! Excited to be here.",
     "Thanks so much! Looking forward to meeting everyone.",

@@ -1,4 +1,5 @@
-"""Builds the demo company: people, skills, a month of feed activity, kudos, flags and analytics.
+"""Builds the demo company: people, skills, a month of feed activity, a year of kudos (with points, badges and
+rewards), celebrations, flags and analytics.
 
 The whole company is planned in memory first, with one seeded random generator so it comes out the
 same every time, and then written with a few large bulk inserts: a query per row would make a
@@ -53,6 +54,8 @@ from feed.models import (
 from feed.polls import poll_create, poll_vote
 from moderation.models import AuditEntry, GuidelineAcceptance
 from moderation.services import flag_create, guidelines_publish
+from notifications.models import Kind as NotificationKind
+from notifications.models import Notification
 from profiles.models import Department, Location, Profile, User
 from profiles.services import company_addresses_verify
 from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
@@ -60,18 +63,23 @@ from projects.services import project_embeddings_backfill
 from recognition.counts import kudos_counts_repair
 from recognition.models import (
     Badge,
+    Celebration,
     CompanyValue,
     Kudos,
     KudosRecipient,
     PointsAccount,
     PointsEntry,
+    RecognitionPreference,
     Redemption,
     Reward,
 )
+from recognition.selectors import recognition_settings
 from recognition.services import (
+    allowance_period_start,
     allowance_reset,
     badge_give,
     badges_award,
+    celebrations_post,
     company_values_ensure,
     redemption_decide,
     reward_redeem,
@@ -90,6 +98,13 @@ DEFAULT_EMPLOYEES = 240
 MIN_EMPLOYEES = 25
 # Days of activity; the analytics rollup is filled for the DAYS days up to yesterday, as the dashboard shows.
 DAYS = 30
+# Kudos go back a year (the leaderboard's quarter and year, the profile's "most recognised for", a year of
+# points with monthly allowances and rewards), and so do a few experts' answered questions.
+KUDOS_DAYS = 365
+# Fewer kudos in the summer holidays, more at the year's end.
+KUDOS_SEASON = {7: 0.8, 8: 0.55, 12: 1.3}
+# Days of celebrations (anniversaries, birthdays of those who opted in) posted before today.
+CELEBRATION_DAYS = 14
 BATCH_SIZE = 1000
 
 CEO, HEAD, LEAD, MEMBER = range(4)
@@ -312,11 +327,25 @@ class _Builder:
         return self.counts
 
     def _write_points(self) -> None:
-        """This month's points allowance for everyone, as the nightly reset grants it; points on a third of
-        this period's kudos, with their ledger rows; a reward catalogue with a few redemptions decided;
-        the leaderboard's tallies; and the badges people earned, as the nightly tasks award them."""
-        self.counts["points_allowances"] = allowance_reset()
-        self._write_kudos_points()
+        """A year of points: each month's allowance granted and its unused part expired as the nightly reset
+        does, points on a third of each month's kudos, with their ledger rows; a reward catalogue with a few
+        redemptions decided; the leaderboard's tallies; the badges people earned, as the nightly tasks award
+        them; and the last two weeks' celebrations."""
+        reset_day = recognition_settings().reset_day
+        rows = list(KudosRecipient.objects.select_related("kudos").order_by("created_at", "id"))
+        by_period: dict[date, list[KudosRecipient]] = defaultdict(list)
+        for row in rows:
+            by_period[
+                allowance_period_start(day=timezone.localdate(row.created_at), reset_day=reset_day)
+            ].append(row)
+        current = allowance_period_start(day=self.today, reset_day=reset_day)
+        for period in sorted({*by_period, current}):
+            self.counts["points_allowances"] = allowance_reset(today=period)
+            # Dated when the nightly task would have run, not today.
+            PointsEntry.objects.filter(period=period).update(
+                created_at=datetime.combine(period, clock(0, 5), tzinfo=timezone.get_current_timezone())
+            )
+            self._write_kudos_points(by_period.get(period, []))
         self._write_rewards()
         self.counts["kudos_tallies"] = kudos_counts_repair()
         self.counts["badges"] = badges_award()
@@ -327,27 +356,74 @@ class _Builder:
         )  # fmt: skip
         admin = Profile.objects.filter(user__email=ADMIN_EMAIL).first() or demo
         badge_give(badge=mentor, profile=demo, actor=admin, note="Thanks for looking after the spring hires")
+        self._stage(
+            f"recognition: {len(rows)} kudos over {KUDOS_DAYS} days, {self.counts['kudos_with_points']} with "
+            f"points, {self.counts['redemptions']} redemptions, {self.counts['badges']} badges awarded"
+        )
+        self._write_celebrations()
+
+    def _write_celebrations(self) -> None:
+        """About a third of the company shares a birthday; the last two weeks' birthdays and work
+        anniversaries are celebrated as the morning task does (cards, and the team and followers told),
+        each dated that morning."""
+        chosen = {}
+        for person in self.people:
+            if self.rng.random() < 0.35:
+                day = date(2024, 1, 1) + timedelta(days=self.rng.randrange(366))  # a leap year
+                chosen[person.profile.pk] = (day.month, day.day)
+        # The demo employee's team has something to celebrate this morning: a birthday and an anniversary.
+        demo = next(p for p in self.people if p.demo and p.demo["email"] == "demo@example.com")
+        mates = [p for p in self._team_of(demo) if p is not demo and not p.demo]
+        veterans = [p for p in mates if p.start_date <= self.today - timedelta(days=3 * 366)]
+        if veterans:
+            veteran = self.rng.choice(veterans)
+            try:
+                veteran.start_date = self.today.replace(year=self.today.year - 3)
+            except ValueError:  # 29 February: celebrated on the 28th
+                veteran.start_date = self.today.replace(year=self.today.year - 3, day=28)
+            Profile.objects.filter(pk=veteran.profile.pk).update(start_date=veteran.start_date)
+            mates.remove(veteran)
+        if mates:
+            chosen[self.rng.choice(mates).profile.pk] = (self.today.month, self.today.day)
+        RecognitionPreference.objects.bulk_create(
+            RecognitionPreference(profile_id=pk, birthday_month=month, birthday_day=day)
+            for pk, (month, day) in chosen.items()
+        )
+        zone = timezone.get_current_timezone()
+        posted = 0
+        for back in range(CELEBRATION_DAYS, -1, -1):
+            day = self.today - timedelta(days=back)
+            before = timezone.now()
+            posted += celebrations_post(today=day)
+            morning = datetime.combine(day, clock(7, 5), tzinfo=zone)
+            Post.objects.filter(kind=Post.Kind.CELEBRATION, created_at__gte=before).update(created_at=morning)
+            Celebration.objects.filter(post__created_at=morning).update(created_at=morning)
+            told = Notification.objects.filter(kind=NotificationKind.CELEBRATION, created_at__gte=before)
+            told.update(created_at=morning, read_at=morning + timedelta(hours=2) if back else None)
+        self.counts["celebrations"] = posted
+        self._stage(f"celebrations: {posted} over {CELEBRATION_DAYS + 1} days")
 
     @transaction.atomic
-    def _write_kudos_points(self) -> None:
-        """10 points on every third kudos of the demo's month, written as kudos_give writes them: a give row
-        for the giver (from this period's allowance), a receive row for the recipient, both balances moved."""
-        rows = list(KudosRecipient.objects.select_related("kudos").order_by("id"))[::3]
+    def _write_kudos_points(self, rows: list[KudosRecipient]) -> None:
+        """Points on every third kudos of one allowance period, written as kudos_give writes them: a give row
+        for the giver (from that period's allowance), a receive row for the recipient, both balances moved."""
+        rows = rows[::3]
         allowance = dict(PointsAccount.objects.values_list("pk", "allowance"))
         entries: list[PointsEntry] = []
         given: dict[int, int] = defaultdict(int)
         received: dict[int, int] = defaultdict(int)
         for row in rows:
-            if allowance.get(row.giver_id, 0) - given[row.giver_id] < 10:
+            points = self.rng.choice([5, 10, 10, 10, 20, 25])
+            if allowance.get(row.giver_id, 0) - given[row.giver_id] < points:
                 continue
-            given[row.giver_id] += 10
-            received[row.recipient_id] += 10
-            row.points = row.kudos.points_each = 10
+            given[row.giver_id] += points
+            received[row.recipient_id] += points
+            row.points = row.kudos.points_each = points
             at, kudos = row.created_at, row.kudos
             entries += [
-                PointsEntry(account_id=row.giver_id, kind="give", amount=-10, kudos=kudos, created_at=at),
+                PointsEntry(account_id=row.giver_id, kind="give", amount=-points, kudos=kudos, created_at=at),
                 PointsEntry(
-                    account_id=row.recipient_id, kind="receive", amount=10, kudos=kudos, created_at=at
+                    account_id=row.recipient_id, kind="receive", amount=points, kudos=kudos, created_at=at
                 ),
             ]
         moved = [row for row in rows if row.points]
@@ -362,7 +438,7 @@ class _Builder:
             account.allowance -= given.get(pk, 0)
             account.balance += received.get(pk, 0)
         PointsAccount.objects.bulk_update(list(accounts.values()), ["allowance", "balance"])
-        self.counts["kudos_with_points"] = len(moved)
+        self.counts["kudos_with_points"] = self.counts.get("kudos_with_points", 0) + len(moved)
 
     def _write_rewards(self) -> None:
         """The catalogue, and a few people who had points asking for rewards: one approved, one rejected
@@ -376,11 +452,20 @@ class _Builder:
             ]
         )
         admin = Profile.objects.filter(user__email=ADMIN_EMAIL).first()
-        rich = list(PointsAccount.objects.filter(balance__gte=10).order_by("-balance", "pk")[:3])
-        # The waiting one first: the fewest points anyone has after a random month may leave only one or two.
-        decisions = [None, (True, ""), (False, "The voucher supplier changed; please pick the book instead.")]
+        rich = list(PointsAccount.objects.filter(balance__gte=10).order_by("-balance", "pk")[:6])
+        # The waiting ones first: the fewest points anyone has after a random year may leave only a few.
+        decisions = [
+            None,
+            None,
+            (True, ""),
+            (False, "Our supplier for this one changed; please pick another reward."),
+            (True, "Enjoy the book!"),
+            (True, ""),
+        ]
         for account, decision in zip(rich, decisions, strict=False):
-            redemption = reward_redeem(profile=account.profile, reward_id=rewards[0].pk)
+            # The dearest reward they can afford, as people save up over a year of kudos.
+            reward = next(r for r in sorted(rewards, key=lambda r: -r.cost) if r.cost <= account.balance)
+            redemption = reward_redeem(profile=account.profile, reward_id=reward.pk)
             if decision is not None and admin is not None:
                 redemption_decide(
                     redemption_id=redemption.pk, admin=admin, approve=decision[0], note=decision[1]
@@ -517,6 +602,11 @@ class _Builder:
                 for seat in range(team_size - 1):
                     demo = demo_by_department.pop(spec["name"], None) if seat == 0 else None
                     self._member(spec, team, lead, demo)
+        members = [p for p in self.people if p.level == MEMBER and not p.demo]
+        if members and not any(p.start_date >= self.first_day for p in members):
+            # Every company has someone in their first weeks: welcomed, and replied to by "welcomers".
+            mondays = [d for d in self.days if d.weekday() == 0]
+            members[-1].start_date = mondays[len(mondays) // 2]
         self.by_team: dict[str, list[_Person]] = {}
         self.by_department: dict[str, list[_Person]] = {}
         for person in self.people:
@@ -847,8 +937,11 @@ class _Builder:
     def _started_by(self, day: date) -> list[_Person]:
         return [p for p in self.people if p.start_date <= day]
 
-    def _post(self, author: _Person, at: datetime, category: str, body: str, **extra) -> _Post | None:
-        if not self._in_window(at) or author.start_date > at.date():
+    def _post(
+        self, author: _Person, at: datetime, category: str, body: str, history: bool = False, **extra
+    ) -> _Post | None:
+        """A post of the feed's month, or with `history`, of the year before it (kudos, a few questions)."""
+        if not (self._in_window(at) or (history and at <= self.now)) or author.start_date > at.date():
             return None
         if category == "question":
             extra.setdefault("kind", Post.Kind.QUESTION)
@@ -903,6 +996,10 @@ class _Builder:
                     self._plan_kudos(giver, self._recipient(giver, day), day, values)
             for newcomer in (p for p in here if p.start_date == day and p.manager):
                 self._plan_welcome(newcomer, day)
+                self._plan_hello(newcomer, day)
+        if values:
+            self._plan_kudos_year(values)
+        self._plan_experts()
         self._plan_demo_content(values)
         self._plan_flag_bait()
         self._plan_findable()
@@ -937,7 +1034,9 @@ class _Builder:
         pool = [p for p in pool if p is not giver and p.start_date <= day]
         return self.rng.choice(pool) if pool else None
 
-    def _plan_kudos(self, giver: _Person, recipient: _Person | None, day: date, values: list) -> None:
+    def _plan_kudos(
+        self, giver: _Person, recipient: _Person | None, day: date, values: list, history: bool = False
+    ) -> None:
         if recipient is None:
             return
         value = self.rng.choice(values)
@@ -952,6 +1051,7 @@ class _Builder:
             kind=Post.Kind.KUDOS,
             subject=recipient,
             value=value,
+            history=history,
         )
 
     def _plan_welcome(self, newcomer: _Person, day: date) -> None:
@@ -977,19 +1077,81 @@ class _Builder:
         others = [p for p in self.people if p.department != person.department] or self.people
         return self.rng.choice(others)
 
-    def _plan_skill_question(self, asker: _Person, expert: _Person, day: date, at: datetime | None = None):
+    def _plan_skill_question(
+        self,
+        asker: _Person,
+        expert: _Person,
+        day: date,
+        at: datetime | None = None,
+        skill: str | None = None,
+        history: bool = False,
+    ):
         """A question about one of `expert`'s skills, tagged with it, as someone who needs it asks."""
         skills = [s for s in expert.skills if " " not in s]
         if not skills or asker is expert:
             return None
-        skill = self.rng.choice(skills)
+        skill = skill or self.rng.choice(skills)
         text = self._deck("skill questions", content.SKILL_QUESTIONS).draw()
         body = self._fill(text, asker, skill=skill, tag=skill.lower())
-        return self._post(asker, at or self._moment(asker, day), "question", body)
+        return self._post(asker, at or self._moment(asker, day), "question", body, history=history)
+
+    def _plan_experts(self) -> None:
+        """A few people (the demo employee among them) are who colleagues ask about one of their skills: over
+        the year, three to five questions tagged with it got their answer chosen as the best, which makes
+        them the "go-to person" for that #tag."""
+        demo = next(p for p in self.people if p.demo and p.demo["email"] == "demo@example.com")
+        pool = [p for p in self.people if p.level in (LEAD, MEMBER) and not p.demo]
+        experts = [demo, *self.rng.sample(pool, min(5, len(pool)))]
+        for expert in experts:
+            skills = [s for s in expert.skills if " " not in s]
+            if not skills:
+                continue
+            skill = self.rng.choice(skills)
+            wanted, tries = self.rng.randint(3, 5), 0
+            while wanted and tries < 30:  # someone who worked here by then asks
+                tries += 1
+                day = self.today - timedelta(days=self.rng.randint(DAYS + 3, KUDOS_DAYS))
+                if day < expert.start_date:
+                    continue
+                asker = self._colleague_elsewhere(expert)
+                post = self._plan_skill_question(asker, expert, day, skill=skill, history=True)
+                if post is None:
+                    continue
+                wanted -= 1
+                at = self._later(post.at, 120, expert)
+                text = self._deck("best answers", content.BEST_ANSWERS).draw()
+                post.best = _Comment(expert, at, self._fill(text, expert))
+                post.comments.append(post.best)
+
+    def _plan_kudos_year(self, values: list) -> None:
+        """The year of kudos before the feed's month, at the month's pace, with the seasons."""
+        for back in range(KUDOS_DAYS, DAYS, -1):
+            day = self.today - timedelta(days=back)
+            here = self._started_by(day)
+            if not here:
+                continue
+            rate = (0.016 if day.weekday() < 5 else 0.002) * KUDOS_SEASON.get(day.month, 1.0)
+            weights = [p.engagement for p in here]
+            for giver in self.rng.choices(here, weights=weights, k=self._poisson(self.size * rate)):
+                self._plan_kudos(giver, self._recipient(giver, day), day, values, history=True)
+
+    def _plan_hello(self, newcomer: _Person, day: date) -> None:
+        """A newcomer's own first post, a few days in: colleagues reply (the first of them a "welcomer")."""
+        text = self._deck("hello", content.NEWCOMER_HELLO).draw()
+        hobby_topic = self.rng.choice(content.HOBBIES)[1]
+        at = self._moment(newcomer, day + timedelta(days=self.rng.randint(1, 4)))
+        post = self._post(newcomer, at, "welcome", self._fill(text, newcomer, hobby_topic=hobby_topic))
+        if post is not None:  # a teammate is quick to answer; more colleagues follow (_plan_comments)
+            mate = self._colleague(newcomer)
+            reply = self._fill(self._deck(("comments", "welcome"), content.COMMENTS["welcome"]).draw(), mate,
+                               author=newcomer.first, subject=newcomer.first)  # fmt: skip
+            at = self._later(post.at, 45, mate)
+            if at <= self.now and mate is not newcomer:
+                post.comments.append(_Comment(author=mate, at=at, body=reply))
 
     def _plan_best_answer(self, post: _Post) -> None:
         """Most questions older than two days were answered; the newer ones are still open."""
-        if post.kind != Post.Kind.QUESTION or self.now - post.at < timedelta(days=2):
+        if post.kind != Post.Kind.QUESTION or post.best or self.now - post.at < timedelta(days=2):
             return
         if self.rng.random() > 0.7:
             return
@@ -1210,7 +1372,7 @@ class _Builder:
         Reaction.objects.bulk_create(reactions, batch_size=BATCH_SIZE)
         self._stage(
             f"feed: {len(self.posts) - len(kudos)} posts, {len(kudos)} kudos, {len(comments)} comments, "
-            f"{len(reactions)} reactions over {DAYS} days"
+            f"{len(reactions)} reactions over {DAYS} days (kudos and a few questions over {KUDOS_DAYS})"
         )
         self.counts.update(
             posts=len(self.posts) - len(kudos),

@@ -101,6 +101,8 @@ class TestSeededCompany:
             "moderation:",
             "activity:",
             "analytics:",
+            "recognition:",
+            "celebrations:",
         ):
             assert stage in company
         assert PASSWORD in company
@@ -178,9 +180,12 @@ class TestSeededCompany:
 
     def test_content_is_from_the_last_month_and_replies_follow_their_posts(self, company):
         now = timezone.now()
-        assert not Post.objects.filter(
-            Q(created_at__gt=now) | Q(created_at__lt=now - timedelta(days=32))
-        ).exists()
+        assert not Post.objects.filter(created_at__gt=now).exists()
+        # Older than the month: only the year of kudos, and the experts' answered questions (a "go-to" badge).
+        older = Post.objects.filter(created_at__lt=now - timedelta(days=32))
+        assert set(older.values_list("kind", flat=True)) <= {Post.Kind.KUDOS, Post.Kind.QUESTION}
+        assert not older.filter(kind=Post.Kind.QUESTION, best_answer__isnull=True).exists()
+        assert not older.filter(created_at__lt=now - timedelta(days=366)).exists()
         assert not Comment.objects.filter(created_at__lt=F("post__created_at")).exists()
         assert not Reaction.objects.filter(created_at__lt=F("post__created_at")).exists()
         assert not Reaction.objects.filter(profile=F("post__author")).exists()
@@ -227,6 +232,48 @@ class TestSeededCompany:
         demo = profile_of("demo@example.com")
         assert demo.posts.filter(kind=Post.Kind.UPDATE).count() >= 3
         assert demo.kudos_received.count() >= 3
+
+    def test_a_year_of_kudos_with_monthly_points_badges_from_contribution_and_celebrations(self, company):
+        today = timezone.localdate()
+        days = {timezone.localdate(at) for at in Kudos.objects.values_list("created_at", flat=True)}
+        assert min(days) <= today - timedelta(days=330)
+        months = {(d.year, d.month) for d in days}
+        assert len(months) >= 12  # every month of the year has kudos
+        # Each month's allowance granted (and the unused part expired), dated that month, not today.
+        grants = PointsEntry.objects.filter(kind="grant").values_list("period", flat=True).distinct()
+        assert len(set(grants)) >= 12
+        assert PointsEntry.objects.filter(kind="give", created_at__lt=timezone.now() - timedelta(days=200))
+        rules = set(BadgeAward.objects.values_list("badge__rule", flat=True))
+        assert {"connector", "welcomer", "tag", "given"} <= rules
+        demo = profile_of("demo@example.com")
+        assert BadgeAward.objects.filter(profile=demo, badge__rule="tag").exists()  # the go-to person
+        assert Post.objects.filter(kind=Post.Kind.CELEBRATION).count() >= 3
+        from notifications.models import Notification
+
+        told = Notification.objects.filter(recipient=demo, kind="celebration", read_at__isnull=True)
+        assert told.exists()  # a teammate's day, this morning
+
+    @pytest.mark.parametrize("who", ["demo", "manager", "admin"])
+    def test_every_recognition_page_answers_as_an_employee_a_manager_and_an_admin(self, company, client, who):
+        demo = profile_of("demo@example.com")
+        person = {
+            "demo": demo,
+            "manager": demo.manager,
+            "admin": profile_of("admin@example.com"),
+        }[who]
+        assert person.direct_reports.exists() or who != "manager"
+        client.force_login(person.user)
+        kudos = Kudos.objects.filter(is_private=False).order_by("-created_at").first()
+        pages = [
+            "/kudos/give/", f"/kudos/{kudos.pk}/", "/kudos/leaderboard/", "/kudos/leaderboard/?period=year",
+            "/kudos/rewards/", "/kudos/team/", "/kudos/preferences/", f"/people/{demo.pk}/", "/all/",
+            "/notifications/",
+        ]  # fmt: skip
+        if who == "admin":
+            pages += ["/kudos/rewards/requests/", "/kudos/rings/", "/admin/recognition/badge/",
+                      "/admin/recognition/redemption/", "/admin/recognition/pointsaccount/"]  # fmt: skip
+        for page in pages:  # a public kudos's own address leads to its post
+            assert client.get(page, follow=True).status_code == 200, page
 
     @pytest.mark.parametrize(
         "phrase", ["open enrolment benefits", "pricing page", "postmortem checkout slowdown"]
@@ -310,7 +357,11 @@ class TestSeededCompany:
 
     def test_everyone_who_posted_was_active_that_day_and_rollups_cover_the_month(self, company):
         active = set(ActiveDay.objects.values_list("profile_id", "day"))
-        for author_id, created_at in Post.objects.values_list("author_id", "created_at"):
+        # Activity is recorded for the analytics' month; Hive writes celebration cards in people's names.
+        month = Post.objects.filter(created_at__date__gte=company_yesterday() - timedelta(days=29))
+        for author_id, created_at in month.exclude(kind=Post.Kind.CELEBRATION).values_list(
+            "author_id", "created_at"
+        ):
             assert (author_id, timezone.localdate(created_at)) in active
 
         yesterday = company_yesterday()

@@ -25,8 +25,8 @@ from moderation.services import flag_create, guidelines_accept, guidelines_publi
 from notifications.services import notify
 from profiles import roles
 from projects.services import project_create, project_join
-from recognition.models import Reward
-from recognition.services import kudos_give, points_grant, reward_redeem
+from recognition.models import Badge, Reward
+from recognition.services import badge_give, kudos_give, points_grant, reward_redeem
 from tests.factories import CompanyValueFactory, DepartmentFactory, LocationFactory, ProfileFactory, in_group
 from tests.helpers import signed_in
 
@@ -97,6 +97,9 @@ class Company:
             feed.comment_create(post_id=self.post.pk, author=person, body=f"Comment {n}")
             feed.reaction_toggle(post_id=self.post.pk, profile=person, kind="like")
             kudos_give(giver=person, recipients=[self.star], values=[self.value], message=f"Thanks {n}")
+            # Recognition (issue 13): one more badge on the star's profile each round.
+            badge = Badge.objects.create(slug=f"round-{n}", name=f"Round {n}", description=f"Badge {n}")
+            badge_give(badge=badge, profile=self.star, actor=self.viewer)
             project_join(project=self.project, profile=person)
             project_create(creator=person, name=f"Project {n}", summary="Kubernetes work")
             notify(recipients=[self.viewer], kind="mention", actor=person, summary=f"Mention {n}", url="/")

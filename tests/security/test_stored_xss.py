@@ -40,8 +40,8 @@ from profiles import roles
 from profiles.models import Department, Location, Profile
 from profiles.services import profile_update
 from projects import services as projects
-from recognition.models import Reward
-from recognition.services import kudos_give, points_grant, reward_redeem
+from recognition.models import Badge, Reward
+from recognition.services import badge_give, kudos_give, points_grant, reward_redeem
 from tests.factories import CompanyValueFactory, ProfileFactory, in_group
 from tests.helpers import signed_in
 from tests.security.markup import audit
@@ -155,6 +155,9 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
         comms.user.user_permissions.add(
             *Permission.objects.filter(codename__in=["change_redemption", "view_kudos"])
         )
+        # A badge an admin named and explained (shown on her profile, explained on hover), given to her.
+        w.badge = Badge.objects.create(slug="xss", name=fit(payload, 80), description=fit(payload, 200))
+        badge_give(badge=w.badge, profile=w.mallory, actor=comms)
         # One more kudos each way: three both ways make them a ring in Cora's report.
         kudos_give(giver=w.mallory, recipients=[colleague], values=[w.value], message=fit(payload, 500))
         kudos_give(giver=colleague, recipients=[w.mallory], values=[w.value], message="Thanks again")
@@ -257,6 +260,7 @@ def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
         "profile": (
             m.get_absolute_url(),
             [
+                w.badge.name,
                 m.display_name,
                 m.pronouns,
                 m.job_title,
