@@ -395,7 +395,8 @@ class _Builder:
             day = self.today - timedelta(days=back)
             before = timezone.now()
             posted += celebrations_post(today=day)
-            morning = datetime.combine(day, clock(7, 5), tzinfo=zone)
+            # The morning task's time, or now if seeded before it today.
+            morning = min(datetime.combine(day, clock(7, 5), tzinfo=zone), timezone.now())
             Post.objects.filter(kind=Post.Kind.CELEBRATION, created_at__gte=before).update(created_at=morning)
             Celebration.objects.filter(post__created_at=morning).update(created_at=morning)
             told = Notification.objects.filter(kind=NotificationKind.CELEBRATION, created_at__gte=before)
