@@ -68,6 +68,8 @@ class Company:
         # Pulse surveys (issue 11): one to answer, one whose results grow with every newcomer.
         self.survey = _survey(viewer, "Open pulse")
         self.answered = _survey(viewer, "Answered pulse")
+        for person in ProfileFactory.create_batch(5):  # its results show from the start (5 answers)
+            survey_answer(survey_id=self.answered.pk, profile=person, choices={1: 3}, texts={2: "Ok"})
         self.scheduled = scheduled_post_create(
             author=viewer, body="Later", publish_at=timezone.now() + timedelta(days=1), community=self.group
         )
