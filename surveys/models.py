@@ -13,9 +13,10 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from common.small_groups import MIN_GROUP
 from profiles.models import Profile
 
-MIN_ANSWERS = 5  # no result, breakdown or free text is shown for fewer people than this
+MIN_ANSWERS = MIN_GROUP  # no result, breakdown or free text is shown for fewer people than this
 
 LIKERT_LABELS = {
     1: "Strongly disagree",

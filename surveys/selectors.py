@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from common.days import company_today
+from common.small_groups import groups_to_show
 from profiles.models import Department, Location, Profile
 from profiles.tenure import TENURE_LABELS, tenure_band
 from surveys.models import LIKERT_LABELS, MIN_ANSWERS, Answer, Question, Respondent, Survey, Tally
@@ -80,19 +81,6 @@ def audience_label(survey: Survey, labels: dict[str, dict[int, str]]) -> str:
     return ", ".join(parts) if parts else "Everyone"
 
 
-def shown_keys(sizes: dict[int, int]) -> set[int]:
-    """Which members of a breakdown may be shown, given how many answered in each: none under
-    MIN_ANSWERS, and the rest (total minus what is shown: the "Other" row) is either nobody or at
-    least MIN_ANSWERS people, so no small group can be worked out by subtraction either."""
-    shown = {k for k, n in sizes.items() if n >= MIN_ANSWERS}
-    hidden = sum(n for k, n in sizes.items() if k not in shown)
-    while shown and 0 < hidden < MIN_ANSWERS:
-        smallest = min(shown, key=lambda k: (sizes[k], k))
-        shown.discard(smallest)
-        hidden += sizes[smallest]
-    return shown
-
-
 @dataclass
 class LikertRow:
     label: str
@@ -161,7 +149,7 @@ def survey_results(*, survey: Survey, labels: dict[str, dict[int, str]], all_tex
     results = Results(survey=survey, respondents=respondents, shown=True, questions=[])
     for axis in AXES:
         sizes = {key: c.get(0, 0) for key, c in tallies[(0, axis)].items()}
-        shown = shown_keys(sizes)
+        shown = groups_to_show(sizes)
         rows = sorted(((labels[axis].get(k, f"#{k}"), sizes[k]) for k in shown), key=lambda r: r[0].lower())
         rest = sum(n for k, n in sizes.items() if k not in shown)
         if rest:
@@ -197,7 +185,7 @@ def survey_results(*, survey: Survey, labels: dict[str, dict[int, str]], all_tex
         for axis in AXES:
             per_key = tallies[(q.position, axis)]
             sizes = {key: c.get(0, 0) for key, c in per_key.items()}
-            shown = shown_keys(sizes)
+            shown = groups_to_show(sizes)
             likert_rows = sorted(
                 (
                     LikertRow(

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from common.counters import counters_add
 from common.days import company_today, day_bounds
 from common.outbox import enqueue_on_commit
 from moderation.services import audit_record
@@ -171,24 +172,6 @@ def survey_delete(*, actor: Profile, survey_id: int) -> None:
     survey.delete()
 
 
-def _tally_add(*, survey: Survey, rows: list[tuple[int, str, int, int]]) -> None:
-    """Adds one to each (question, axis, key, choice) count in one statement. Sorted, so that two
-    answers lock the rows they share in the same order."""
-    table = connection.ops.quote_name(Tally._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(c) for c in ("survey_id", "question", "axis", "key", "choice")
-    )
-    count = connection.ops.quote_name("count")
-    values = ", ".join(["(%s, %s, %s, %s, %s, 1)"] * len(rows))
-    params = [v for row in sorted(rows) for v in (survey.pk, *row)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}, {count}) VALUES {values} "
-            f"ON CONFLICT ({columns}) DO UPDATE SET {count} = {table}.{count} + 1",
-            params,
-        )
-
-
 def survey_answer(
     *, survey_id: int, profile: Profile, choices: dict[int, int], texts: dict[int, str]
 ) -> None:
@@ -233,7 +216,14 @@ def survey_answer(
                 rows.append((n, axis, key, 0))
                 if choice is not None:
                     rows.append((n, axis, key, choice))
-        _tally_add(survey=survey, rows=rows)
+        counters_add(
+            model=Tally,
+            unique=("survey_id", "question", "axis", "key", "choice"),
+            rows=[
+                {"survey_id": survey.pk, "question": q, "axis": a, "key": k, "choice": c, "count": 1}
+                for q, a, k, c in rows
+            ],
+        )
         Survey.objects.filter(pk=survey.pk).update(respondents=F("respondents") + 1)
 
 
