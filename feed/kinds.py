@@ -1,8 +1,9 @@
 """What other apps contribute to feed's pages in their AppConfig.ready(), so feed names none of
 their models, templates or URLs: what a post of their kind shows on its card (recognition: the
-kudos line), links next to the compose box (recognition: "Give kudos"), and the link a question's asker
-is offered under the answer they chose (recognition: "Thank them with kudos"), and banners above the
-feed (surveys: a survey waiting for an answer)."""
+kudos line), links next to the compose box (recognition: "Give kudos"), the link a question's asker
+is offered under the answer they chose (recognition: "Thank them with kudos"), what they do when a post
+of their kind is taken down or comes back (recognition: its kudos leave or rejoin the counts), and
+banners above the feed (surveys: a survey waiting for an answer)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -109,3 +110,20 @@ def feed_banners(request: HttpRequest) -> list[tuple[str, dict]]:
         if context is not None:
             shown.append((banner.template, context))
     return shown
+
+
+# kind -> hook(post=..., shown=...): run inside the transaction that takes a post of that kind down (its
+# author's delete, a moderator's removal: shown=False) or brings it back (a moderator's restore: shown=True),
+# only when the post's state really changes, so what the hook keeps stays equal to the posts shown.
+_shown_hooks: dict[str, Callable[..., None]] = {}
+
+
+def post_shown_change_register(*, kind: str, hook: Callable[..., None]) -> None:
+    _shown_hooks[kind] = hook
+
+
+def post_shown_changed(*, post, shown: bool) -> None:
+    """Called by feed's services, under the post's row lock, after its removed_at changed."""
+    hook = _shown_hooks.get(post.kind)
+    if hook is not None:
+        hook(post=post, shown=shown)

@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     TEAM_KUDOS = "team_kudos", "Someone recognises one of your direct reports"
     BADGE = "badge", "You earn a badge"
     SURVEY = "survey", "A pulse survey asks for your view"
+    CELEBRATION = "celebration", "A teammate or someone you follow has a birthday or work anniversary"
 
 
 class Channel(models.TextChoices):

@@ -264,9 +264,10 @@ def _content_tsquery(*, text: str, phrases: list[str], also: list[str]) -> Searc
 
 
 class StoredVector(Expression):
-    """The `search_vector` column search/migrations/0007 adds to feed_post and feed_comment: a stored
-    to_tsvector(CONTENT_CONFIG, body), filled by a trigger. feed's models do not name it (SQLite
-    has no tsvector), so this names it as a column of the query's main table, whatever its alias."""
+    """The `search_vector` column search/migrations/0007 adds to feed_post and feed_comment (a stored
+    to_tsvector(CONTENT_CONFIG, body)) and 0009 to wiki_page (title and text), filled by triggers.
+    The models do not name it (SQLite has no tsvector), so this names it as a column of the query's
+    main table, whatever its alias."""
 
     output_field = SearchVectorField()
 
@@ -381,20 +382,20 @@ def wiki_candidates(
     """The `limit` most recently edited of `rows` (wiki pages the viewer may read) whose title or text
     matches, each with its `rank` and whether the title itself matches (`in_title`): one query.
 
-    search/migrations/0004_wiki_index indexes exactly SearchVector("title", "body", config="english")
-    on live pages; change both or neither.
+    Matched and ranked on the page's stored vector (search/migrations/0009: title and text,
+    CONTENT_CONFIG), which the GIN index answers; only the kept pages' titles are parsed again.
     """
     tsq = _content_tsquery(text=text, phrases=phrases, also=also)
     if tsq is None:
         return []
-    vector = SearchVector("title", "body", config=CONTENT_CONFIG)
-    newest = rows.alias(doc=vector).filter(doc=tsq).order_by("-updated_at", "-id").values("id")[:limit]
+    matching = rows.alias(doc=StoredVector()).filter(doc=tsq)
+    newest = matching.order_by("-updated_at", "-id").values("id")[:limit]
     title_match = rows.model.objects.filter(pk=OuterRef("pk")).alias(
         t=SearchVector("title", config=CONTENT_CONFIG)
     )
     return list(
         rows.model.objects.filter(id__in=newest)
-        .annotate(rank=SearchRank(vector, tsq), in_title=Exists(title_match.filter(t=tsq)))
+        .annotate(rank=SearchRank(StoredVector(), tsq), in_title=Exists(title_match.filter(t=tsq)))
         .order_by("-updated_at", "-id")
         .values("id", "updated_at", "rank", "in_title")
     )
