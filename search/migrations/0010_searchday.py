@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('search', '0008_drop_content_expression_indexes'),
+        ('search', '0009_wiki_stored_vector'),
     ]
 
     operations = [
