@@ -43,13 +43,21 @@ def zero_result_record(*, query: str, day: date | None = None) -> bool:
     return True
 
 
-@transaction.atomic
 def search_record(*, searcher: Profile, query: str, found_nothing: bool, day: date | None = None) -> None:
-    """Counts one search run, in one transaction: a search for the searcher's department, location
-    and tenure band that day (one statement), and, when it found nothing, one for its words
-    (zero_result_record). Neither who searched nor, for a search that found something, what they
+    """Counts one search run: a search for the searcher's department, location and tenure band that
+    day (one statement), and, when it found nothing, one for its words (zero_result_record), the two
+    in one transaction. Neither who searched nor, for a search that found something, what they
     searched for is kept."""
     day = day or timezone.localdate()
+    if not found_nothing:
+        _segment_count(searcher=searcher, day=day, found_nothing=False)  # one statement: atomic alone
+        return
+    with transaction.atomic():
+        _segment_count(searcher=searcher, day=day, found_nothing=True)
+        zero_result_record(query=query, day=day)
+
+
+def _segment_count(*, searcher: Profile, day: date, found_nothing: bool) -> None:
     segment = (
         (SearchDay.Axis.DEPARTMENT, searcher.department_id or -1),
         (SearchDay.Axis.LOCATION, searcher.location_id or -1),
@@ -63,8 +71,6 @@ def search_record(*, searcher: Profile, query: str, found_nothing: bool, day: da
             for axis, key in segment
         ],
     )
-    if found_nothing:
-        zero_result_record(query=query, day=day)
 
 
 def zero_results_prune(*, today: date | None = None) -> int:
