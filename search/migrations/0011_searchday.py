@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('search', '0009_wiki_stored_vector'),
+        ('search', '0010_author_email_index'),
     ]
 
     operations = [
