@@ -26,15 +26,10 @@ from moderation.services import flag_create, guidelines_accept, guidelines_publi
 from notifications.services import notify
 from profiles import roles
 from projects.services import project_create, project_join
-<<<<<<< HEAD
 from recognition.models import Badge, Reward
 from recognition.services import badge_give, kudos_give, points_grant, reward_redeem
-=======
-from recognition.models import Reward
-from recognition.services import kudos_give, points_grant, reward_redeem
 from surveys.models import Respondent, Survey
 from surveys.services import survey_answer
->>>>>>> main
 from tests.factories import CompanyValueFactory, DepartmentFactory, LocationFactory, ProfileFactory, in_group
 from tests.helpers import signed_in
 
