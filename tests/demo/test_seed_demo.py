@@ -247,7 +247,7 @@ class TestSeededCompany:
         assert {"connector", "welcomer", "tag", "given"} <= rules
         demo = profile_of("demo@example.com")
         assert BadgeAward.objects.filter(profile=demo, badge__rule="tag").exists()  # the go-to person
-        assert Post.objects.filter(kind=Post.Kind.CELEBRATION).count() >= 3
+        assert Post.objects.filter(kind=Post.Kind.CELEBRATION).count() >= 2  # at least the two planted today
         from notifications.models import Notification
 
         told = Notification.objects.filter(recipient=demo, kind="celebration", read_at__isnull=True)
