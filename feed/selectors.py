@@ -219,6 +219,14 @@ def followed_among(*, viewer: Profile, people_ids: list[int]) -> set[int]:
     )
 
 
+def followers_of(*, profile_ids: list[int]) -> list[tuple[int, int]]:
+    """(followed, follower) for everyone following these people: one query (recognition tells them of a
+    celebration)."""
+    return list(
+        FollowPerson.objects.filter(followee_id__in=profile_ids).values_list("followee_id", "follower_id")
+    )
+
+
 def post_detail(*, viewer: Profile, post_id: int, held_too: bool = False) -> Post | None:
     qs = readable_posts(viewer=viewer, held_too=held_too).filter(pk=post_id)
     return _for_display(qs, viewer=viewer).first()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from common.outbox import enqueue_on_commit
 from feed.models import Post
-from feed.selectors import best_answer_counts_among, post_counts_among
+from feed.selectors import best_answer_counts_among, followers_of, post_counts_among
 from feed.services import (
     post_create,
     post_remove_by_moderator,
@@ -919,7 +919,62 @@ def celebrations_post(*, today: date | None = None) -> int:
     for (kind, person, _), post in zip(wanted, posts, strict=True):
         rows[(person.pk, kind)].post = post
     Celebration.objects.bulk_update(list(rows.values()), ["post"])
+    _celebrations_announce(
+        [
+            (
+                person,
+                _celebration_phrase(kind=kind, person=person, years=anniversaries.get(person.pk, 0)),
+                post,
+            )
+            for (kind, person, _), post in zip(wanted, posts, strict=True)
+        ]
+    )
     return len(posts)
+
+
+def _celebration_phrase(*, kind: str, person: Profile, years: int) -> str:
+    if kind == Celebration.Kind.BIRTHDAY:
+        return f"🎂 {person.display_name}'s birthday"
+    return f"🎉 {person.display_name}'s {years}-year work anniversary"
+
+
+def _celebrations_announce(celebrated: list[tuple[Profile, str, Post]]) -> None:
+    """Tells each celebrated person's team (their manager, direct reports and the colleagues who share their
+    manager) and followers, once, in the same transaction as the claim: so a rerun, which claims nobody,
+    tells nobody. Someone close to two people celebrated today gets one notification naming both.
+    Three queries and an insert, whatever the number of people told; emails (for those who chose them)
+    and live badges go after commit (notify_each)."""
+    if not celebrated:
+        return
+    ids = [person.pk for person, _, _ in celebrated]
+    managers = [person.manager_id for person, _, _ in celebrated if person.manager_id]
+    followers: dict[int, set[int]] = defaultdict(set)
+    for followed, follower in followers_of(profile_ids=ids):
+        followers[followed].add(follower)
+    close = Q(manager_id__in=ids) | Q(pk__in=managers) | Q(manager_id__in=managers)
+    everyone_following = {pk for found in followers.values() for pk in found}
+    audience = list(active_profiles().filter(close | Q(pk__in=everyone_following)))
+    by_pk = {p.pk: p for p in audience}
+    reports: dict[int, set[int]] = defaultdict(set)
+    for other in audience:
+        if other.manager_id:
+            reports[other.manager_id].add(other.pk)
+    told: dict[int, list[tuple[str, Post]]] = defaultdict(list)
+    for person, phrase, post in celebrated:
+        close_ones = reports[person.pk] | followers[person.pk]
+        if person.manager_id:
+            close_ones |= {person.manager_id} | reports[person.manager_id]
+        for pk in sorted(close_ones & by_pk.keys() - {person.pk}):  # people who left are not in by_pk
+            told[pk].append((phrase, post))
+    messages = []
+    for pk, items in told.items():
+        phrases = [phrase for phrase, _ in items]
+        if len(phrases) == 1:
+            summary = f"Today is {phrases[0]}: congratulate them."
+        else:
+            summary = f"Celebrations today: {', '.join(phrases[:-1])} and {phrases[-1]}."
+        messages.append((by_pk[pk], summary, items[0][1].get_absolute_url()))
+    notify_each(messages=messages, kind=Kind.CELEBRATION, actor=None)
 
 
 # Moderation (registered in RecognitionConfig.ready): a moderator removes a flagged kudos. A public one
