@@ -289,3 +289,14 @@ def test_the_live_list_shows_the_viewers_votes_and_reports_lead_back_to_the_even
     # the event, not to the bare list.
     assert f'name="next" value="{event.get_absolute_url()}"' in cards[other.pk]
     assert f'value="/events/{event.pk}/questions/"' not in html
+
+
+def test_the_question_form_looks_up_what_is_already_answered_as_one_types(leader, colleague):
+    event = _event(leader)
+    html = signed_in(colleague).get(event.get_absolute_url()).content.decode()
+
+    box = re.search(r'<div id="already-answered"[^>]*>', html).group(0)
+    assert 'hx-get="/questions/already-answered/"' in box
+    assert 'hx-include="#ask-form [name=body]"' in box and 'id="ask-form"' in html
+    _end(event)
+    assert 'id="already-answered"' not in signed_in(colleague).get(event.get_absolute_url()).content.decode()
