@@ -360,10 +360,13 @@ DEPARTMENTS: list[DepartmentSpec] = [
     },
 ]
 
+# What newcomer@example.com lists in their first week (the checklist asks for three skills).
+NEWCOMER_SKILLS = ["Enterprise sales", "Discovery calls", "Negotiation"]
+
 CEO_TITLE = "Chief Executive Officer & Co-founder"
 CEO_DEPARTMENT = "Operations"
 
-# The four accounts people sign in with; each takes a member's seat in the first team of its department.
+# The accounts people sign in with; each takes a member's seat in the first team of its department.
 DEMO_ACCOUNTS: list[DemoAccount] = [
     {
         "email": "demo@example.com",
@@ -397,6 +400,17 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
         "years": 2.4,
         "role": "in the Communications group: the adoption dashboard",
         "group": roles.COMMUNICATIONS,
+    },
+    {
+        "email": "newcomer@example.com",
+        "first": "Riley",
+        "last": "Okafor",
+        "department": "Sales",
+        "title": "Account Executive",
+        "office": "Berlin",
+        "years": 0.01,  # started this week
+        "role": "started this week: the first-week checklist on Home, half done",
+        "group": None,
     },
     {
         "email": "admin@example.com",

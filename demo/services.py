@@ -32,6 +32,7 @@ from analytics.fill import placements_record, segments_backfill
 from analytics.models import ActiveDay
 from analytics.services import rollup_fill
 from communities.models import Community, Membership
+from communities.services import community_join
 from demo import content, projects_content, wiki_content
 from demo.rules import demo_rules_write
 from digests.models import DigestSetting
@@ -84,6 +85,7 @@ from wiki.models import Version as WikiVersion
 SEED = 2026
 PASSWORD = "hive-demo-2026"
 ADMIN_EMAIL = "admin@example.com"
+NEWCOMER_EMAIL = "newcomer@example.com"
 DEMO_EMAILS = [account["email"] for account in content.DEMO_ACCOUNTS]
 DEFAULT_EMPLOYEES = 240
 # A CEO, a head per department, and at least a lead and one member in every department.
@@ -305,6 +307,7 @@ class _Builder:
         self._write_wiki()
         self._write_rules()  # after the groups: it adds to their record of who was active
         self._write_must_read()
+        self._write_newcomer()
         self._write_polls()
         self._write_points()
         self._write_activity()
@@ -543,7 +546,8 @@ class _Builder:
                 manager=lead,
                 start_date=start - timedelta(days=start.weekday()),
                 demo=demo,
-                engagement=3.0,
+                # The newcomer has barely begun: the feed is written by the others.
+                engagement=3.0 if demo["years"] >= 0.1 else ENGAGEMENT_LEVELS[0][0],
             )
             return
         if self.rng.random() < 0.04:
@@ -1472,6 +1476,39 @@ class _Builder:
             publish_at=self.now + timedelta(days=2, hours=3),
             options={"pinned_days": 3, "must_read": False, "compliance": False, "remind_after_days": 3},
         )
+
+    def _write_newcomer(self) -> None:
+        """newcomer@example.com's first week half done (feed.newcomers): skills listed, a group joined,
+        two colleagues of five followed; no photo yet, so the profile step is still open."""
+        newcomer = next(p for p in self.people if p.email == NEWCOMER_EMAIL)
+        listed = set(
+            ProfileSkill.objects.filter(content_object=newcomer.profile).values_list("tag__name", flat=True)
+        )
+        wanted = [s for s in content.NEWCOMER_SKILLS if s not in listed][: max(0, 3 - len(listed))]
+        if wanted:
+            ProfileSkill.objects.bulk_create(
+                [
+                    ProfileSkill(content_object=newcomer.profile, tag=s, level=2)
+                    for s in skills_get_or_create(names=wanted)
+                ]
+            )
+            people_counts_recount()
+        FollowPerson.objects.filter(follower=newcomer.profile).delete()
+        teammate = next(p for p in self._team_of(newcomer) if p is not newcomer and p is not newcomer.manager)
+        FollowPerson.objects.bulk_create(
+            [
+                FollowPerson(follower=newcomer.profile, followee=p.profile)
+                for p in (newcomer.manager, teammate)
+            ]
+        )
+        if not Membership.objects.filter(profile=newcomer.profile).exists():
+            community_join(
+                community=Community.objects.filter(visibility=Community.Visibility.PUBLIC)
+                .order_by("pk")
+                .first(),
+                profile=newcomer.profile,
+            )
+        self._stage("newcomer: a first week half done for newcomer@example.com")
 
     def _write_events(self, ceo) -> None:
         """Leaders (issue 15): a past ask-me-anything with answers, and an upcoming town hall."""

@@ -24,7 +24,10 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-const ACCOUNTS = { demo: "demo@example.com", moderator: "moderator@example.com", comms: "comms@example.com" };
+const ACCOUNTS = {
+  demo: "demo@example.com", moderator: "moderator@example.com", comms: "comms@example.com",
+  newcomer: "newcomer@example.com",
+};
 
 // Pages to audit: a path, or a function that finds one by following links like a person would.
 const PAGES = [
@@ -76,6 +79,14 @@ const PAGES = [
   { name: "event page", as: "demo", find: (p) => firstHref(p, "/events/", "a[href^='/events/'][href$='/']:not([href='/events/']):not([href='/events/new/'])") },
   { name: "new event", as: "comms", path: "/events/new/" },
   { name: "kudos leaderboard", as: "demo", path: "/kudos/leaderboard/" },
+  // Leaders (issue 15): Home with the first-week checklist (the demo's newcomer, half done), and the
+  // "already answered?" panel as a question is typed into the compose box.
+  { name: "home, newcomer checklist", as: "newcomer", path: "/" },
+  { name: "home, already answered", as: "demo", path: "/", prepare: async (p) => {
+    await p.check("input[name=kind][value=question]");
+    await p.fill("#compose-form [name=body]", "How do I get access to the VPN from home?");
+    await p.waitForSelector("#already-answered section", { timeout: 15000 });
+  } },
 ];
 
 async function firstHref(page, from, selector, pattern = null, closestPost = false) {
@@ -290,6 +301,10 @@ async function main() {
     if (!path) { report.pages.push({ name: spec.name, path: null, error: "no link found to follow" }); await page.close(); continue; }
     const response = await page.goto(BASE + path);
     const entry = { name: spec.name, as: spec.as, path, status: response.status() };
+    // What a person does first for what is audited to show (type a question, say).
+    if (spec.prepare) {
+      try { await spec.prepare(page); } catch (error) { entry.error = `could not prepare: ${error.message}`; }
+    }
     Object.assign(entry, await axe(page));
     entry.focusInvisible = await focusVisibility(page);
     report.pages.push(entry);

@@ -29,7 +29,13 @@ from tests.factories import ProfileFactory
 # Small enough to keep each seed well under a second, big enough for every department to have a team.
 EMPLOYEES = 30
 PASSWORD = "hive-demo-2026"
-DEMO_EMAILS = ["demo@example.com", "moderator@example.com", "comms@example.com", "admin@example.com"]
+DEMO_EMAILS = [
+    "demo@example.com",
+    "moderator@example.com",
+    "comms@example.com",
+    "newcomer@example.com",
+    "admin@example.com",
+]
 SEEDED_MODELS = [
     User, Profile, Department, Location, Skill, ProfileSkill, Post, Comment, Reaction, Kudos,
     Case, Flag, AuditEntry, ActiveDay, DailyRollup, Endorsement, Interest, ProfileInterest,
@@ -227,6 +233,20 @@ class TestSeededCompany:
         demo = profile_of("demo@example.com")
         assert demo.posts.filter(kind=Post.Kind.UPDATE).count() >= 3
         assert demo.kudos_received.count() >= 3
+
+    def test_the_newcomer_sees_a_first_week_checklist_half_done(self, company, client):
+        client.force_login(profile_of("newcomer@example.com").user)
+        home = client.get("/").content.decode()
+        checklist = re.search(r'<section[^>]*aria-labelledby="newcomer-title".*?</section>', home, re.S)
+        assert checklist, "no checklist on the newcomer's Home"
+        html = checklist.group(0)
+        assert "2 of 5 done" in html
+        # Skills listed and a group joined; the photo, three more colleagues and a first post to do.
+        for done in ("skills", "group"):
+            assert f'<li class="muted" data-step="{done}">' in html
+        for open_step in ("profile", "follow", "post"):
+            assert f'<li data-step="{open_step}">' in html
+        assert "(2 of 5)" in html
 
     @pytest.mark.parametrize(
         "phrase", ["open enrolment benefits", "pricing page", "postmortem checkout slowdown"]

@@ -216,6 +216,8 @@ def test_no_page_runs_more_queries_when_the_company_grows(colleague):
     company = Company(colleague)
     company.grow(2)
     client = signed_in(colleague)
+    # She joined this month: Home carries her first-week checklist, colleagues to follow included.
+    assert "data-newcomer-checklist" in client.get("/").content.decode()
     small = _counts(client, company.pages())
 
     # Three times the people, posts, cases...: a query per row shows as soon as there are more rows.

@@ -401,6 +401,14 @@ def test_every_page_shows_her_writing_only_as_text(world, colin, moderator, comm
     problems += unsafe_pages(signed_in(world.mallory), mallory_pages(world))
     problems += unsafe_pages(signed_in(moderator), moderator_pages(world))
     problems += unsafe_pages(signed_in(comms), comms_pages(world))
+    # Leaders (issue 15): Rita started this month; her first-week checklist on Home suggests
+    # following her manager, Mallory, with her title and office.
+    rita_home = get(signed_in(world.report), "/")
+    assert "data-newcomer-checklist" in rita_home
+    problems += unsafe_pages(
+        signed_in(world.report),
+        {"newcomer checklist": ("/", [world.mallory.display_name, world.location.name])},
+    )
     assert problems == [], "\n".join(problems)
 
 
