@@ -122,7 +122,8 @@ EPOCH = "1970-01-01T00:00:00+00:00"
 def synthetic_fill(*, seed: int) -> int:
     """Random unit vectors for the rows of every kind (questions, skills, groups) that have none."""
     import numpy as np
-    from django.db import connection
+    from django.db import connection, transaction
+    from psycopg2.extras import execute_values
 
     from common import sentence_embeddings
     from common.similar_text import kinds
@@ -131,7 +132,8 @@ def synthetic_fill(*, seed: int) -> int:
     assert model is not None
     rng = np.random.default_rng(seed)
     filled = 0
-    with connection.cursor() as cursor:
+    # One transaction, rows in pages: a commit per row waited for the disk each time (22 rows/s).
+    with transaction.atomic(), connection.cursor() as cursor:
         for name, kind in sorted(kinds().items()):
             cursor.execute(
                 "SELECT object_id FROM common_textvector WHERE kind = %s AND model = %s", [name, model.name]
@@ -142,13 +144,15 @@ def synthetic_fill(*, seed: int) -> int:
                 chunk = ids[start : start + 5000]
                 vectors = rng.standard_normal((len(chunk), model.dim)).astype("<f4")
                 vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-                cursor.executemany(
+                execute_values(
+                    cursor.cursor,
                     "INSERT INTO common_textvector (kind, object_id, model, vector, computed_at)"
-                    " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (kind, object_id) DO NOTHING",
+                    " VALUES %s ON CONFLICT (kind, object_id) DO NOTHING",
                     [
                         (name, pk, model.name, v.tobytes(), EPOCH)
                         for pk, v in zip(chunk, vectors, strict=True)
                     ],
+                    page_size=1000,
                 )
             filled += len(ids)
     return filled

@@ -211,6 +211,7 @@ def _counts(client, pages: dict[str, str]) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.newcomer_path  # the viewer joined this month: her checklist and tips on the pages
 def test_no_page_runs_more_queries_when_the_company_grows(colleague):
     in_group(in_group(colleague, roles.MODERATORS), roles.COMMUNICATIONS)  # every page opens to them
     company = Company(colleague)
