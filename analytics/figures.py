@@ -34,7 +34,7 @@ class Figure:
     over_range: OverRange
     help: str
     collect: PerPerson | None  # None: every person placed that day counts once (the headcount)
-    # The same events for the set-based fill (analytics/fill_sql.py): SQL giving (person, local day)
+    # The same events for the range fill (analytics/fill_arrays.py): SQL giving (person, local day)
     # for the days %(first)s to %(last)s (timestamps %(first_at)s to %(last_at)s, zone %(tz)s).
     events: str | None = None
     window: int = 0  # 0: the events of the day; N: the people with an event in the N days up to it

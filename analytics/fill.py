@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from analytics import fill_sql
+from analytics import fill_arrays, fill_sql
 from analytics.figures import FIGURES, tenure_band
 from analytics.models import (
     ALL,
@@ -171,7 +171,7 @@ def segments_fill(*, day: date) -> int:
     """Compute `day` from the source tables and replace its stored rows; returns how many segments
     were published. Running it again gives the same rows; a crash half-way leaves the day as it was."""
     if _set_based():
-        stored = fill_sql.segments_fill_range(start=day, end=day)
+        stored = fill_arrays.segments_fill_range(start=day, end=day)
         _filled(SEGMENTS, day, day)
         return stored
     return _segments_fill_day(day)
@@ -179,7 +179,7 @@ def segments_fill(*, day: date) -> int:
 
 def _segments_fill_day(day: date) -> int:
     """The per-day fill, one figure's per-person counts at a time: SQLite's (the demo's) path, and
-    the independent reference the set-based fill is tested against."""
+    the independent reference the range fill is tested against."""
     placed = placements_on(day)
     figures = segment_figures(day, placed)
     shown = publishable({key: values["headcount"] for key, values in figures.items()})
@@ -221,8 +221,8 @@ def _runs(days: list[date], longest: int) -> list[tuple[date, date]]:
 
 def segments_backfill(*, start: date, end: date, missing_only: bool = False) -> int:
     """Fill every day from `start` to `end`; returns days filled. On PostgreSQL each chunk of up to
-    BACKFILL_CHUNK_DAYS days is one set-based pass per figure in its own transaction; elsewhere each
-    day is its own transaction."""
+    BACKFILL_CHUNK_DAYS days is filled at once (analytics/fill_arrays.py) in its own transaction;
+    elsewhere each day is its own transaction."""
     if not Placement.objects.exists():
         placements_record(day=end + timedelta(days=1))
     done = (
@@ -241,7 +241,7 @@ def segments_backfill(*, start: date, end: date, missing_only: bool = False) -> 
         with transaction.atomic():
             fill_sql.group_days_fill_range(start=first, end=last, dormant_days=DORMANT_DAYS)
             _filled(GROUPS, first, last)
-            fill_sql.segments_fill_range(start=first, end=last)
+            fill_arrays.segments_fill_range(start=first, end=last)
             _filled(SEGMENTS, first, last)
     if days:
         groups_fill(day=days[-1])  # each group's last post, as of the last day filled

@@ -66,9 +66,16 @@ class BulkEmail(EmailMultiAlternatives):
     """A text part and an HTML alternative, serialised directly: the email package's generator takes
     about 5 ms a message (encoding, folding and copying parts through its policy objects), this well
     under one. With attachments (the weekly report's charts) or any other shape it is Django's own
-    serialisation. tests/common/test_bulk_email.py parses the result back and compares it with Django's."""
+    serialisation. tests/common/test_bulk_email.py parses the result back and compares it with Django's.
+
+    Serialised once: later calls return the same bytes (the same Date and Message-ID), so the delivery
+    path serialises in the thread that builds and its sending thread only transmits."""
+
+    _serialised: RawMessage | None = None
 
     def message(self):
+        if self._serialised is not None:
+            return self._serialised
         if self.attachments or len(self.alternatives) != 1 or self.alternatives[0][1] != "text/html":
             return super().message()
         if self.cc or self.reply_to or self.content_subtype != "plain":
@@ -102,7 +109,8 @@ class BulkEmail(EmailMultiAlternatives):
                 f"\r\n--{boundary}--\r\n".encode("ascii"),
             ]
         )
-        return RawMessage(data)
+        self._serialised = RawMessage(data)
+        return self._serialised
 
 
 def email_build(*, name: str, to: str, context: dict, headers: dict | None = None) -> BulkEmail:

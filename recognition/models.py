@@ -389,9 +389,9 @@ class KudosTally(models.Model):
     """Public kudos (and their points) received per person, calendar period and value: what the
     leaderboard ranks, so it reads 20 rows from an index rather than summing a million kudos.
 
-    Kept by recognition.services in the transaction that gives the kudos (one row per period for all values,
-    value empty, and one per value); recognition.tally_rebuild recounts the current year nightly, which also
-    drops kudos whose post a moderator removed."""
+    Kept by recognition.services in the transaction that changes what is counted: giving a kudos, its post
+    taken down (by its giver or a moderator) or restored; one row per period for all values (value empty) and
+    one per value. recognition.tally_repair checks them against the kudos nightly, without locking."""
 
     class Period(models.TextChoices):
         MONTH = "month", "This month"
@@ -429,6 +429,31 @@ class KudosTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.period} {self.start}: {self.kudos} kudos"
+
+
+class KudosReceived(models.Model):
+    """All the kudos someone has received, for all values (value empty) and per value, public and private
+    apart: a profile shows how many a viewer may see, and the values they are most recognised for, from these
+    few rows rather than by counting thousands of kudos. Kept with the tallies, in the same transactions.
+
+    Counted: a public kudos while its post is up, a private one until a moderator removes it."""
+
+    # No index of its own: the unique constraint's index starts with the recipient.
+    recipient = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+", db_index=False)
+    value = models.ForeignKey(CompanyValue, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    public = models.PositiveIntegerField(default=0)
+    private = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "kudos received"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "value"], name="kudos_received_once", nulls_distinct=False
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.value_id}: {self.public} public, {self.private} private"
 
 
 class Celebration(models.Model):

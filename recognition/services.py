@@ -30,6 +30,7 @@ from profiles.models import Profile
 from profiles.selectors import active_profiles
 from projects.models import Project
 from projects.selectors import project_member_profiles
+from recognition.counts import kudos_counts_add, private_kudos_shown_changed
 from recognition.defaults import DEFAULT_BADGES, DEFAULT_VALUES, VALUE_BADGE_THRESHOLD
 from recognition.models import (
     AllowanceRule,
@@ -39,7 +40,6 @@ from recognition.models import (
     CompanyValue,
     Kudos,
     KudosRecipient,
-    KudosTally,
     PointsAccount,
     PointsEntry,
     RecognitionPreference,
@@ -47,7 +47,7 @@ from recognition.models import (
     Redemption,
     Reward,
 )
-from recognition.selectors import period_starts, recognition_settings
+from recognition.selectors import recognition_settings
 
 MESSAGE_MAX = 500
 RECIPIENTS_MAX = 20
@@ -174,7 +174,7 @@ def kudos_give(
         for p in people
     )
     kudos.values.set(chosen)
-    kudos_tally_add(kudos=kudos, recipient_ids=[p.pk for p in people], value_ids=[v.pk for v in chosen])
+    kudos_counts_add(kudos=kudos, recipient_ids=[p.pk for p in people], value_ids=[v.pk for v in chosen])
     if points_each:
         _points_move(kudos=kudos, giver=giver, people=people, points_each=points_each, at=now)
 
@@ -709,119 +709,9 @@ def badge_give(*, badge: Badge, profile: Profile, actor: Profile, note: str = ""
     return bool(awarded)
 
 
-# --- Leaderboard tallies ---------------------------------------------------------------------------
-
-
-def _tally_upsert(rows: list[tuple[str, date, int, int | None, int, int]]) -> None:
-    """Adds (period, start, recipient, value, kudos, points) rows to the tallies. In key order, so two kudos
-    adding to the same rows at once wait for each other rather than deadlock."""
-    if not rows:
-        return
-    rows.sort(key=lambda r: (r[0], r[1], r[2], r[3] or 0))
-    if not _on_postgresql():
-        for period, start, recipient, value, kudos, points in rows:
-            key = {"period": period, "start": start, "recipient_id": recipient, "value_id": value}
-            if not KudosTally.objects.filter(**key).update(
-                kudos=F("kudos") + kudos, points=F("points") + points
-            ):
-                KudosTally.objects.create(**key, kudos=kudos, points=points)
-        return
-    table = KudosTally._meta.db_table
-    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (period, start, recipient_id, value_id, kudos, points) "  # noqa: S608
-            f"VALUES {placeholders} ON CONFLICT ON CONSTRAINT kudos_tally_once DO UPDATE SET "
-            f"kudos = {table}.kudos + EXCLUDED.kudos, points = {table}.points + EXCLUDED.points",
-            [field for row in rows for field in row],
-        )
-
-
-def kudos_tally_add(*, kudos: Kudos, recipient_ids: Sequence[int], value_ids: Sequence[int]) -> None:
-    """Counts a public kudos in its recipients' tallies (called in the transaction that gives it)."""
-    if kudos.is_private:
-        return
-    starts = period_starts(day=timezone.localdate(kudos.created_at))
-    _tally_upsert(
-        [
-            (period, start, recipient, value, 1, kudos.points_each)
-            for period, start in starts.items()
-            for recipient in recipient_ids
-            for value in [None, *value_ids]
-        ]
-    )
-
-
-@transaction.atomic
-def kudos_tally_rebuild(*, today: date | None = None) -> int:
-    """Recounts every tally of the current year from the kudos (public, post not removed); returns how
-    many rows it wrote. Idempotent. The tallies are locked against writes meanwhile, so a kudos given
-    during the recount waits and is then counted once (its own upsert lands after the recount)."""
-    today = today or timezone.localdate()
-    year = today.replace(month=1, day=1)
-    if not _on_postgresql():
-        return _kudos_tally_rebuild_in_python(year)
-    table = KudosTally._meta.db_table
-    tz = timezone.get_current_timezone_name()
-    with connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute(f"DELETE FROM {table} WHERE start >= %s", [year])  # noqa: S608
-        # One pass over the year's kudos: each recipient row counts once for "all values" and once per value.
-        cursor.execute(
-            f"""
-            WITH received AS (
-                SELECT r.recipient_id, r.points, r.kudos_id, (r.created_at AT TIME ZONE %s)::date AS day
-                FROM recognition_kudosrecipient r
-                JOIN recognition_kudos k ON k.id = r.kudos_id
-                JOIN feed_post p ON p.id = k.post_id
-                WHERE NOT k.is_private AND p.removed_at IS NULL AND r.created_at >= %s
-            ), tagged AS (
-                SELECT recipient_id, points, day, NULL::bigint AS value_id FROM received
-                UNION ALL
-                SELECT recipient_id, points, day, v.companyvalue_id FROM received
-                JOIN recognition_kudos_values v ON v.kudos_id = received.kudos_id
-            )
-            INSERT INTO {table} (period, start, recipient_id, value_id, kudos, points)
-            SELECT period, start, recipient_id, value_id, count(*), coalesce(sum(points), 0) FROM (
-                SELECT 'month' AS period, date_trunc('month', day)::date AS start, * FROM tagged
-                UNION ALL
-                SELECT 'quarter', date_trunc('quarter', day)::date, * FROM tagged
-                UNION ALL
-                SELECT 'year', date_trunc('year', day)::date, * FROM tagged
-            ) AS periods
-            GROUP BY period, start, recipient_id, value_id
-            """,  # noqa: S608
-            [tz, _company_midnight(year)],
-        )
-        return cursor.rowcount
-
-
-def _kudos_tally_rebuild_in_python(year: date) -> int:
-    """kudos_tally_rebuild's recount for the SQLite demo (`make run`): the same rows, counted in Python."""
-    KudosTally.objects.filter(start__gte=year).delete()
-    received = KudosRecipient.objects.filter(
-        kudos__is_private=False, kudos__post__removed_at__isnull=True, created_at__gte=_company_midnight(year)
-    ).values_list("recipient_id", "points", "kudos_id", "created_at")
-    values_of: dict[int, list[int]] = defaultdict(list)
-    for kudos_id, value_id in Kudos.values.through.objects.values_list("kudos_id", "companyvalue_id"):
-        values_of[kudos_id].append(value_id)
-    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for recipient, points, kudos_id, created_at in received:
-        for period, start in period_starts(day=timezone.localdate(created_at)).items():
-            for value in [None, *values_of[kudos_id]]:
-                total = totals[(period, start, recipient, value)]
-                total[0] += 1
-                total[1] += points
-    KudosTally.objects.bulk_create(
-        KudosTally(period=p, start=st, recipient_id=r, value_id=v, kudos=k, points=pts)
-        for (p, st, r, v), (k, pts) in totals.items()
-    )
-    return len(totals)
-
-
 def _on_postgresql() -> bool:
     """PostgreSQL is Hive's database; SQLite serves only the laptop demo (`make run`), which gets plain ORM
-    versions of the few statements below that only PostgreSQL speaks (unnest, ON CONSTRAINT, LOCK TABLE)."""
+    versions of the few statements below that only PostgreSQL speaks (unnest, ON CONFLICT)."""
     return connection.vendor == "postgresql"
 
 
@@ -989,7 +879,8 @@ def kudos_remove_by_moderator(*, object_id: int, moderator: Profile, at) -> None
     kudos.removed_at = at
     kudos.removed_by = moderator
     kudos.save(update_fields=["removed_at", "removed_by"])
-    if kudos.post_id is not None:
+    private_kudos_shown_changed(kudos=kudos, shown=False)
+    if kudos.post_id is not None:  # its post's removal takes it out of the counts (kudos_post_shown_changed)
         post_remove_by_moderator(object_id=kudos.post_id, moderator=moderator, at=at)
 
 
@@ -1001,5 +892,6 @@ def kudos_restore_by_moderator(*, object_id: int, moderator: Profile) -> None:
     kudos.removed_at = None
     kudos.removed_by = None
     kudos.save(update_fields=["removed_at", "removed_by"])
+    private_kudos_shown_changed(kudos=kudos, shown=True)
     if kudos.post_id is not None:
         post_restore_by_moderator(object_id=kudos.post_id, moderator=moderator)

@@ -62,8 +62,9 @@ def build(*, people: int, days: int, log) -> None:
         )
         _sql(
             c,
-            "INSERT INTO profiles_user (password, is_superuser, email, is_active, is_staff, date_joined)"
-            " SELECT '!', false, 'p' || i || '@bench.example', i %% 100 <> 0, false, now()"
+            "INSERT INTO profiles_user (password, is_superuser, email, is_active, is_staff, date_joined,"
+            " session_generation)"
+            " SELECT '!', false, 'p' || i || '@bench.example', i %% 100 <> 0, false, now(), 0"
             " FROM generate_series(1, %s) i",
             [people],
         )

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from moderation.models import FlagReason
 from moderation.protocol import author_id_of
-from moderation.selectors import current_clause_choices
+from moderation.selectors import request_clause_choices
 
 register = template.Library()
 
@@ -26,7 +26,10 @@ def flag_form(context, content, next_url=None):
         "action": reverse("moderation:flag", args=[content_type_id, content.pk]),
         "dom_id": f"{content_type_id}-{content.pk}",
         "shared": _shared(request),
-        "next": next_url or (request.get_full_path() if request is not None else ""),
+        # A memoised feed card (feed/cards.py) renders a marker it replaces with each page's path.
+        "next": next_url
+        or context.get("next_path")
+        or (request.get_full_path() if request is not None else ""),
     }
 
 
@@ -41,7 +44,7 @@ def _shared(request) -> dict[str, str]:
                 "moderation/_flag_reasons.html",
                 {
                     # From the cache, not a query per page.
-                    "clauses": current_clause_choices(),
+                    "clauses": request_clause_choices(request),
                     "choices": [
                         (FlagReason.SPAM.value, FlagReason.SPAM.label),
                         (FlagReason.OTHER.value, FlagReason.OTHER.label),

@@ -19,82 +19,36 @@ Nothing on SQLite.
 
 from django.db import migrations
 
+from search.migrations import _stored_vectors as vectors
 from search.migrations._concurrent_indexes import indexes_create, indexes_drop
 
 CONFIG = "english"
 TABLES = ["feed_post", "feed_comment"]
-BATCH = 20_000
-# Lexemes the planner keeps frequencies for (10 x the target): enough to tell a word in 1% of posts
-# from one in 0.01%, which decides between walking the newest posts and reading the matches.
-STATISTICS = 1000
+FUNCTION = "search_vector_fill"
+DOCUMENT = f"to_tsvector('{CONFIG}'::regconfig, COALESCE({{row}}body, ''))"
 
 INDEXES = [
     ("search_post_vector", "feed", "Post", "USING gin (search_vector) WHERE removed_at IS NULL"),
     ("search_comment_vector", "feed", "Comment", "USING gin (search_vector) WHERE removed_at IS NULL"),
 ]
 
-FUNCTION = f"""
-CREATE OR REPLACE FUNCTION search_vector_fill() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.search_vector := to_tsvector('{CONFIG}'::regconfig, COALESCE(NEW.body, ''));
-    RETURN NEW;
-END
-$$
-"""
-
 
 def columns_add(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(FUNCTION)
-        for table in TABLES:
-            cursor.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector")
-            cursor.execute(f"ALTER TABLE {table} ALTER COLUMN search_vector SET STATISTICS {STATISTICS}")
-            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_search_vector ON {table}")
-            cursor.execute(
-                f"CREATE TRIGGER {table}_search_vector BEFORE INSERT OR UPDATE OF body ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION search_vector_fill()"
-            )
+    vectors.columns_add(schema_editor, function=FUNCTION, document=DOCUMENT, tables=TABLES, columns="body")
 
 
 def columns_fill(apps, schema_editor):
-    """Rows written before the trigger, BATCH ids at a time (autocommit: the migration is non-atomic)."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        for table in TABLES:
-            cursor.execute(f"SELECT min(id), max(id) FROM {table} WHERE search_vector IS NULL")
-            low, high = cursor.fetchone()
-            if low is None:
-                continue
-            for start in range(low, high + 1, BATCH):
-                cursor.execute(
-                    f"UPDATE {table} SET search_vector = to_tsvector('{CONFIG}'::regconfig, COALESCE(body, '')) "
-                    "WHERE id >= %s AND id < %s AND search_vector IS NULL",
-                    [start, start + BATCH],
-                )
+    vectors.columns_fill(schema_editor, document=DOCUMENT, tables=TABLES)
 
 
 def indexes_add(apps, schema_editor):
     indexes_create(apps, schema_editor, INDEXES)
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        for table in TABLES:
-            # The planner's lexeme frequencies, now rather than at the next autovacuum.
-            cursor.execute(f"ANALYZE {table} (search_vector)")
+    vectors.columns_analyze(schema_editor, tables=TABLES)
 
 
 def columns_drop(apps, schema_editor):
     indexes_drop(apps, schema_editor, INDEXES)
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        for table in TABLES:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_search_vector ON {table}")
-            cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
-        cursor.execute("DROP FUNCTION IF EXISTS search_vector_fill()")
+    vectors.columns_drop(schema_editor, function=FUNCTION, tables=TABLES)
 
 
 def nothing(apps, schema_editor):

@@ -1,7 +1,8 @@
-"""The set-based fill (analytics/fill_sql.py) against the per-day fill it replaced on PostgreSQL, which
-asks each figure for each day's per-person counts in Python: on random companies where people move,
-leave, join and cross tenure anniversaries (29 February included) during the range, every stored
-segment, interaction and group row is the same. Also: a backfill killed in a chunk keeps the chunks
+"""PostgreSQL's fill of a range of days at once (analytics/fill_arrays.py for people's figures,
+analytics/fill_sql.py for groups) against the per-day fill, which asks each figure for each day's
+per-person counts in Python: on random companies where people move, leave, join and cross tenure
+anniversaries (29 February included) during the range, every stored segment, interaction and group
+row is the same. Also: a backfill killed in a chunk keeps the chunks
 it finished and leaves the rest as they were."""
 
 import random
@@ -208,7 +209,7 @@ def test_a_backfill_killed_in_a_chunk_keeps_the_chunks_done_and_leaves_the_rest_
         ignore_conflicts=True,
     )
     chunks = []
-    real = fill.fill_sql.segments_fill_range
+    real = fill.fill_arrays.segments_fill_range
 
     def dies_in_second_chunk(*, start, end):
         chunks.append(start)
@@ -217,7 +218,7 @@ def test_a_backfill_killed_in_a_chunk_keeps_the_chunks_done_and_leaves_the_rest_
             raise RuntimeError("killed")
         return stored_rows
 
-    monkeypatch.setattr(fill.fill_sql, "segments_fill_range", dies_in_second_chunk)
+    monkeypatch.setattr(fill.fill_arrays, "segments_fill_range", dies_in_second_chunk)
     with pytest.raises(RuntimeError):
         segments_backfill(start=START, end=END)
 

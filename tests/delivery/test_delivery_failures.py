@@ -266,21 +266,65 @@ def test_a_lost_batch_task_is_queued_again_by_the_sweeper_once_its_lease_runs_ou
     assert len(mailoutbox) == 5
 
 
-def test_a_database_outage_right_after_a_send_repeats_that_one_message_only(
+def _database_goes_away_at_the_third_mark(monkeypatch, *, loses_unflushed_marks: bool) -> list[int]:
+    """The database goes away just after the server accepted the third message. If it crashed, it comes
+    back without the marks it had not yet written to disk (the first two: their commits did not wait
+    for it)."""
+    mark = services._mark_sent
+    marked: list[int] = []
+
+    def mark_or_fail(message_id: int, *, durable: bool) -> None:
+        marked.append(message_id)
+        if len(marked) == 3:
+            if loses_unflushed_marks:
+                DeliveryMessage.objects.filter(pk__in=marked[:2]).update(state="claimed", sent_at=None)
+            raise OperationalError("server closed the connection unexpectedly")
+        mark(message_id, durable=durable)
+
+    monkeypatch.setattr(services, "_mark_sent", mark_or_fail)
+    monkeypatch.setattr(services.time, "sleep", lambda seconds: None)
+    return marked
+
+
+def test_marks_a_database_crash_lost_are_made_again_when_it_answers_and_nobody_is_mailed_twice(
     day_with_a_post, five, mailoutbox, monkeypatch
 ):
     ids = _plan(five)
-    finish = services._finish
-    marked = []
+    marked = _database_goes_away_at_the_third_mark(monkeypatch, loses_unflushed_marks=True)
+    write = services._marks_write
+    tries = []
 
-    def database_goes_away_at_the_third(message_id: int, *, state: str, reason: str = "") -> None:
-        if state == "sent":
-            marked.append(message_id)
-            if len(marked) == 3:
-                raise OperationalError("server closed the connection unexpectedly")
-        finish(message_id, state=state, reason=reason)
+    def answers_at_the_third_try(message_ids: list[int], *, token: str) -> None:
+        tries.append(message_ids)
+        if len(tries) < 3:
+            raise OperationalError("the database system is starting up")
+        write(message_ids, token=token)
 
-    monkeypatch.setattr(services, "_finish", database_goes_away_at_the_third)
+    monkeypatch.setattr(services, "_marks_write", answers_at_the_third_try)
+    with pytest.raises(OperationalError):
+        delivery_send(message_ids=ids)  # the task retries on OperationalError
+    monkeypatch.undo()
+
+    assert tries == [marked] * 3  # every message the server accepted, until the database answered
+    states = list(DeliveryMessage.objects.order_by("id").values_list("state", flat=True))
+    assert states == ["sent", "sent", "sent", "claimed", "claimed"]
+    _make_due()  # the claims of the two never sent run out
+    delivery_sweep.delay()
+    addresses = _recipients(mailoutbox)
+    assert len(addresses) == len(set(addresses)) == 5
+
+
+def test_a_database_away_for_longer_than_a_lease_repeats_the_message_in_flight_only(
+    day_with_a_post, five, mailoutbox, monkeypatch, settings
+):
+    ids = _plan(five)
+    _database_goes_away_at_the_third_mark(monkeypatch, loses_unflushed_marks=False)
+
+    def still_away(message_ids: list[int], *, token: str) -> None:
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(services, "_marks_write", still_away)
+    settings.HIVE_DELIVERY_LEASE_SECONDS = 0  # the worker gives up at once
     with pytest.raises(OperationalError):
         delivery_send(message_ids=ids)
     monkeypatch.undo()

@@ -33,6 +33,7 @@ INDEXES = {
     "search_project_name_fts",
     "search_post_vector",
     "search_comment_vector",
+    "search_wiki_page_vector",
 }
 
 

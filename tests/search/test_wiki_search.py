@@ -131,7 +131,24 @@ def test_wiki_search_uses_the_full_text_index(wikis, author):
             Page.objects.filter(removed_at__isnull=True), text="checklist", phrases=[], also=[], limit=200
         )
     )
-    assert "search_wiki_page_english" in plan
+    assert "search_wiki_page_vector" in plan
+
+
+def _wiki_found(text: str) -> list[int]:
+    rows = Page.objects.filter(removed_at__isnull=True)
+    return [r["id"] for r in postgres.wiki_candidates(rows, text=text, phrases=[], also=[], limit=10)]
+
+
+def test_the_stored_vector_follows_every_new_title_and_text(comms):
+    page = wiki.page_create(author=comms, community=None, title="Parking", body="Bays on level two.")
+    assert _wiki_found("parking") == _wiki_found("bays") == [page.pk]
+
+    wiki.page_update(
+        page_id=page.pk, editor=comms, title="Bicycles", body="Racks by the door.", base_version=page.version
+    )
+
+    assert _wiki_found("parking") == _wiki_found("bays") == []
+    assert _wiki_found("bicycles") == _wiki_found("racks") == [page.pk]
 
 
 def test_search_page_queries_stay_fixed_with_more_pages(wikis, comms, django_assert_max_num_queries):
