@@ -1494,20 +1494,18 @@ class _Builder:
             )
             people_counts_recount()
         FollowPerson.objects.filter(follower=newcomer.profile).delete()
-        teammate = next(p for p in self._team_of(newcomer) if p is not newcomer and p is not newcomer.manager)
+        manager = newcomer.manager
+        assert manager is not None  # a member of a team always has its lead
+        others = [p for p in self._team_of(newcomer) if p is not newcomer and p is not manager]
+        others += [
+            p for p in self.by_department[newcomer.department] if p is not newcomer and p is not manager
+        ]
         FollowPerson.objects.bulk_create(
-            [
-                FollowPerson(follower=newcomer.profile, followee=p.profile)
-                for p in (newcomer.manager, teammate)
-            ]
+            [FollowPerson(follower=newcomer.profile, followee=p.profile) for p in (manager, others[0])]
         )
-        if not Membership.objects.filter(profile=newcomer.profile).exists():
-            community_join(
-                community=Community.objects.filter(visibility=Community.Visibility.PUBLIC)
-                .order_by("pk")
-                .first(),
-                profile=newcomer.profile,
-            )
+        group = Community.objects.filter(visibility=Community.Visibility.PUBLIC).order_by("pk").first()
+        if group is not None and not Membership.objects.filter(profile=newcomer.profile).exists():
+            community_join(community=group, profile=newcomer.profile)
         self._stage("newcomer: a first week half done for newcomer@example.com")
 
     def _write_events(self, ceo) -> None:
