@@ -330,7 +330,9 @@ class TestSeededCompany:
     def test_a_year_of_figures_with_adoption_growing(self, company):
         """The adoption charts have a year to show, and it grows: the first month's average daily
         active people is below the last month's."""
-        company_days = SegmentDay.objects.filter(department=ALL, location=ALL, tenure=ALL)
+        company_days = SegmentDay.objects.filter(
+            segment__department=ALL, segment__location=ALL, segment__tenure=ALL
+        )
         yesterday = company_yesterday()
         assert company_days.count() == HISTORY_DAYS
         assert company_days.aggregate(first=Min("day"))["first"] == yesterday - timedelta(
