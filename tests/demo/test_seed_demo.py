@@ -352,7 +352,7 @@ class TestSeededCompany:
         closed, open_one = Survey.objects.order_by("closes_at")
         assert closed.is_closed() and open_one.is_open()
         assert (
-            closed.respondents >= 100
+            closed.respondents >= EMPLOYEES // 3
             and Respondent.objects.filter(survey=closed).count() == closed.respondents
         )
         client.force_login(profile_of("comms@example.com").user)
