@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An open tab's poll with nothing new: a 304 from the cache before the session is read.
+    "feed.middleware.LivePollMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -325,9 +327,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "recognition.badges_award",
         "schedule": crontab(hour=2, minute=15),
     },
-    # The year's leaderboard tallies recounted from the kudos (removed kudos posts drop out).
-    "recognition-tally-rebuild": {
-        "task": "recognition.tally_rebuild",
+    # The leaderboard's tallies and the profiles' kudos counts checked against the kudos, without locking;
+    # it corrects only what went around recognition's services (and logs a warning when it does).
+    "recognition-counts-repair": {
+        "task": "recognition.counts_repair",
         "schedule": crontab(hour=2, minute=45),
     },
     # Today's birthdays (for people who shared theirs) and work anniversaries, in the feed each morning.

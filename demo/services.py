@@ -57,6 +57,7 @@ from profiles.models import Department, Location, Profile, User
 from profiles.services import company_addresses_verify
 from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
 from projects.services import project_embeddings_backfill
+from recognition.counts import kudos_counts_repair
 from recognition.models import (
     Badge,
     CompanyValue,
@@ -72,7 +73,6 @@ from recognition.services import (
     badge_give,
     badges_award,
     company_values_ensure,
-    kudos_tally_rebuild,
     redemption_decide,
     reward_redeem,
 )
@@ -318,7 +318,7 @@ class _Builder:
         self.counts["points_allowances"] = allowance_reset()
         self._write_kudos_points()
         self._write_rewards()
-        self.counts["kudos_tallies"] = kudos_tally_rebuild()
+        self.counts["kudos_tallies"] = kudos_counts_repair()
         self.counts["badges"] = badges_award()
         demo = Profile.objects.get(user__email="demo@example.com")
         mentor = Badge.objects.create(

@@ -1,8 +1,10 @@
 """What other apps contribute to feed's pages in their AppConfig.ready(), so feed names none of
 their models, templates or URLs: what a post of their kind shows on its card (recognition: the
-kudos line), links next to the compose box (recognition: "Give kudos"), and the link a question's asker
-is offered under the answer they chose (recognition: "Thank them with kudos")."""
+kudos line), links next to the compose box (recognition: "Give kudos"), the link a question's asker
+is offered under the answer they chose (recognition: "Thank them with kudos"), and what they do when a post
+of their kind is taken down or comes back (recognition: its kudos leave or rejoin the counts)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -77,3 +79,20 @@ def answer_thanks_link_register(*, label: str, url_name: str) -> None:
 
 def answer_thanks_links() -> list[AnswerThanksLink]:
     return list(_answer_thanks)
+
+
+# kind -> hook(post=..., shown=...): run inside the transaction that takes a post of that kind down (its
+# author's delete, a moderator's removal: shown=False) or brings it back (a moderator's restore: shown=True),
+# only when the post's state really changes, so what the hook keeps stays equal to the posts shown.
+_shown_hooks: dict[str, Callable[..., None]] = {}
+
+
+def post_shown_change_register(*, kind: str, hook: Callable[..., None]) -> None:
+    _shown_hooks[kind] = hook
+
+
+def post_shown_changed(*, post, shown: bool) -> None:
+    """Called by feed's services, under the post's row lock, after its removed_at changed."""
+    hook = _shown_hooks.get(post.kind)
+    if hook is not None:
+        hook(post=post, shown=shown)

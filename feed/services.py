@@ -20,6 +20,7 @@ from feed import live as feed_live
 from feed import notify as feed_notify
 from feed.already_answered import QUESTION_KIND
 from feed.hashtags import hashtags_find
+from feed.kinds import post_shown_changed
 from feed.models import (
     AnnouncementView,
     Comment,
@@ -259,6 +260,7 @@ def post_delete(*, post_id: int, actor: Profile) -> Post:
     post.removed_at = timezone.now()
     post.removed_by = actor
     post.save(update_fields=["removed_at", "removed_by"])
+    post_shown_changed(post=post, shown=False)
     feed_live.post_changed(post=post, tag_ids=_post_tag_ids(post))
     audit_record(actor=actor, action="post.delete", target=post)
     cases_withdraw(content=post, author=actor)
@@ -276,6 +278,7 @@ def post_remove_by_moderator(*, object_id: int, moderator: Profile, at) -> None:
     post.removed_at = at
     post.removed_by = moderator
     post.save(update_fields=["removed_at", "removed_by"])
+    post_shown_changed(post=post, shown=False)
     feed_live.post_changed(post=post, tag_ids=_post_tag_ids(post))
 
 
@@ -352,6 +355,7 @@ def post_restore_by_moderator(*, object_id: int, moderator: Profile) -> None:
     post.removed_at = None
     post.removed_by = None
     post.save(update_fields=["removed_at", "removed_by"])
+    post_shown_changed(post=post, shown=True)
     feed_live.post_changed(post=post, tag_ids=_post_tag_ids(post))
 
 

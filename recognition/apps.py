@@ -6,10 +6,16 @@ class RecognitionConfig(AppConfig):
 
     def ready(self) -> None:
         from feed.holds import post_published_register
-        from feed.kinds import answer_thanks_link_register, compose_link_register, post_kind_card_register
+        from feed.kinds import (
+            answer_thanks_link_register,
+            compose_link_register,
+            post_kind_card_register,
+            post_shown_change_register,
+        )
         from feed.models import Post
         from moderation.protocol import moderatable_register
         from recognition import selectors, services
+        from recognition.counts import kudos_post_shown_changed
         from recognition.models import Kudos
         from recognition.services import kudos_post_published
 
@@ -25,6 +31,8 @@ class RecognitionConfig(AppConfig):
         compose_link_register(prompt="Recognise someone?", label="Give kudos", url_name="recognition:give")
         # Suggested at the moment: the asker of a question, under the answer they chose.
         answer_thanks_link_register(label="Thank them with kudos", url_name="recognition:give")
+        # A kudos post taken down or restored leaves or rejoins the counts, in that transaction.
+        post_shown_change_register(kind=Post.Kind.KUDOS, hook=kudos_post_shown_changed)
         # A kudos post held for review tells its recipients once a moderator publishes it.
         post_published_register(kind=Post.Kind.KUDOS, hook=kudos_post_published)
 

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 
 from feed.models import Post
 from profiles.models import Department, Profile
@@ -339,6 +340,9 @@ class Badge(models.Model):
         VALUE_KUDOS = "value", "Received at least N public kudos for one value"
         POSTS = "posts", "Wrote at least N posts"
         BEST_ANSWERS = "answers", "Had at least N answers chosen as the best"
+        TAG_ANSWERS = "tag", "Had at least N answers chosen as the best on questions with the badge's #tag"
+        CONNECTOR = "connector", "Replied to, reacted to, mentioned or thanked people of N other departments"
+        WELCOMER = "welcomer", "Was the first to reply to the posts of N newcomers"
         MANUAL = "manual", "Given by an admin"
 
     slug = models.SlugField(max_length=60, unique=True)
@@ -348,6 +352,8 @@ class Badge(models.Model):
     rule = models.CharField(max_length=10, choices=Rule.choices, default=Rule.MANUAL)
     threshold = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
     value = models.ForeignKey(CompanyValue, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # A "go-to person for #tag" badge: made by the award task the first time someone earns it for a tag.
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     is_active = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -357,6 +363,9 @@ class Badge(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(rule="value") | models.Q(value__isnull=False),
                 name="badge_value_rule_names_value",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rule="tag") | models.Q(tag__isnull=False), name="badge_tag_rule_names_tag"
             ),
             models.CheckConstraint(condition=models.Q(threshold__gte=1), name="badge_threshold_positive"),
         ]
@@ -389,9 +398,9 @@ class KudosTally(models.Model):
     """Public kudos (and their points) received per person, calendar period and value: what the
     leaderboard ranks, so it reads 20 rows from an index rather than summing a million kudos.
 
-    Kept by recognition.services in the transaction that gives the kudos (one row per period for all values,
-    value empty, and one per value); recognition.tally_rebuild recounts the current year nightly, which also
-    drops kudos whose post a moderator removed."""
+    Kept by recognition.services in the transaction that changes what is counted: giving a kudos, its post
+    taken down (by its giver or a moderator) or restored; one row per period for all values (value empty) and
+    one per value. recognition.tally_repair checks them against the kudos nightly, without locking."""
 
     class Period(models.TextChoices):
         MONTH = "month", "This month"
@@ -429,6 +438,31 @@ class KudosTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.period} {self.start}: {self.kudos} kudos"
+
+
+class KudosReceived(models.Model):
+    """All the kudos someone has received, for all values (value empty) and per value, public and private
+    apart: a profile shows how many a viewer may see, and the values they are most recognised for, from these
+    few rows rather than by counting thousands of kudos. Kept with the tallies, in the same transactions.
+
+    Counted: a public kudos while its post is up, a private one until a moderator removes it."""
+
+    # No index of its own: the unique constraint's index starts with the recipient.
+    recipient = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+", db_index=False)
+    value = models.ForeignKey(CompanyValue, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    public = models.PositiveIntegerField(default=0)
+    private = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "kudos received"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "value"], name="kudos_received_once", nulls_distinct=False
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.value_id}: {self.public} public, {self.private} private"
 
 
 class Celebration(models.Model):

@@ -264,7 +264,12 @@ def leaderboard(
         period = "month"
     start = period_starts(day=today or timezone.localdate())[period]
     rows = KudosTally.objects.filter(
-        period=period, start=start, value_id=value_id, recipient__user__is_active=True
+        # kudos > 0: a row stays at zero once its kudos were all taken down.
+        period=period,
+        start=start,
+        value_id=value_id,
+        kudos__gt=0,
+        recipient__user__is_active=True,
     ).exclude(recipient__in=RecognitionPreference.objects.filter(leaderboard_opt_out=True).values("profile"))
     if department_id is not None:
         rows = rows.filter(recipient__department=department_id)

@@ -5,7 +5,7 @@ from datetime import date
 from celery import shared_task
 from django.db import OperationalError
 
-from recognition import services
+from recognition import counts, services
 
 
 @shared_task(
@@ -25,11 +25,11 @@ def badges_award(profile_ids: list[int] | None = None) -> int:
 
 
 @shared_task(
-    name="recognition.tally_rebuild", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True
+    name="recognition.counts_repair", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True
 )
-def tally_rebuild(day_iso: str | None = None) -> int:
-    """Nightly: recounts the year's leaderboard tallies (drops kudos whose post was removed). Idempotent."""
-    return services.kudos_tally_rebuild(today=date.fromisoformat(day_iso) if day_iso else None)
+def counts_repair(day_iso: str | None = None) -> int:
+    """Nightly: checks the kudos counts against the kudos, correcting what differs. Idempotent, no lock."""
+    return counts.kudos_counts_repair(today=date.fromisoformat(day_iso) if day_iso else None)
 
 
 @shared_task(

@@ -1,34 +1,28 @@
 """Shared fixtures: named people with clear roles, and a guard that the suite runs on PostgreSQL."""
 
+import os
+
 import pytest
 from django.db import connection
 
 from profiles import roles
-from tests.database import worker_database_create, worker_database_drop, xdist_run
+from tests.database import template_copy_create, template_copy_drop
 from tests.factories import DepartmentFactory, ProfileFactory, in_group
 from tests.helpers import client_for, signed_in
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
-    """Under pytest-xdist each process copies one migrated template (tests/database.py) instead of
-    migrating a database of its own; a single-process run sets up as pytest-django does."""
-    run = xdist_run()
-    if run is None:
-        from django.test.utils import setup_databases, teardown_databases
-
-        with django_db_blocker.unblock():
-            created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-        yield
-        with django_db_blocker.unblock():
-            teardown_databases(created, verbosity=0)
-        return
-    worker_name = connection.settings_dict["TEST"]["NAME"]
+def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """Each test process works on a copy of one migrated template (tests/database.py): test_hive_gw0,
+    test_hive_gw1... under pytest-xdist, test_hive in a single process."""
+    name = connection.creation._get_test_db_name()  # test_<NAME>, with _gwN under xdist
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    base = name.removesuffix(f"_{worker}") if worker else name
     with django_db_blocker.unblock():
-        original = worker_database_create(worker_name=worker_name, run_id=run[1])
+        original = template_copy_create(name=name, template=f"{base}_template")
     yield
     with django_db_blocker.unblock():
-        worker_database_drop(worker_name=worker_name, original=original)
+        template_copy_drop(name=name, original=original)
 
 
 def pytest_collection_finish(session):

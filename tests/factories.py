@@ -118,10 +118,10 @@ class KudosFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def values(obj, create, extracted, **kwargs):
         obj.values.set(extracted or [CompanyValueFactory()])
-        # Counted on the leaderboard as kudos_give counts them (in the periods of its created_at).
-        from recognition.services import kudos_tally_add
+        # Counted for the leaderboard and the profile as kudos_give counts them (at its created_at).
+        from recognition.counts import kudos_counts_add
 
-        kudos_tally_add(
+        kudos_counts_add(
             kudos=obj,
             recipient_ids=list(obj.recipient_rows.values_list("recipient_id", flat=True)),
             value_ids=[v.pk for v in obj.values.all()],

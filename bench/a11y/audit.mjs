@@ -24,7 +24,10 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-const ACCOUNTS = { demo: "demo@example.com", moderator: "moderator@example.com", comms: "comms@example.com" };
+const ACCOUNTS = {
+  demo: "demo@example.com", moderator: "moderator@example.com", comms: "comms@example.com", admin: "admin@example.com",
+  manager: null, // the demo employee's manager: found from their profile's "Reports to" link (managerEmail)
+};
 
 // Pages to audit: a path, or a function that finds one by following links like a person would.
 const PAGES = [
@@ -76,7 +79,31 @@ const PAGES = [
   { name: "event page", as: "demo", find: (p) => firstHref(p, "/events/", "a[href^='/events/'][href$='/']:not([href='/events/']):not([href='/events/new/'])") },
   { name: "new event", as: "comms", path: "/events/new/" },
   { name: "kudos leaderboard", as: "demo", path: "/kudos/leaderboard/" },
+  // Recognition (issue 13): every page, as whoever uses it; the badges are on "own profile" above.
+  { name: "kudos leaderboard, the year", as: "demo", path: "/kudos/leaderboard/?period=year" },
+  { name: "rewards", as: "demo", path: "/kudos/rewards/" },
+  { name: "recognition preferences", as: "demo", path: "/kudos/preferences/" },
+  { name: "manager's team recognition", as: "manager", path: "/kudos/team/" },
+  { name: "reward requests", as: "admin", path: "/kudos/rewards/requests/" },
+  { name: "recognition rings", as: "admin", path: "/kudos/rings/" },
+  { name: "most thanked profile, badges", as: "demo", find: (p) => firstHref(p, "/kudos/leaderboard/?period=year", "ol.card li a") },
 ];
+
+// The demo employee's manager: their profile says whom they report to, and that profile gives the address.
+async function managerEmail(context) {
+  const page = await context.newPage();
+  const own = await firstHref(page, "/", ".me a[href^='/people/']");
+  let boss = null;
+  if (own) {
+    await page.goto(BASE + own);
+    boss = await page.evaluate(() => [...document.querySelectorAll("p a")]
+      .find((a) => (a.previousSibling?.textContent || "").includes("Reports to"))?.getAttribute("href"));
+  }
+  const email = boss && (await firstHref(page, boss, "a[href^='mailto:']", /^mailto:/));
+  await page.close();
+  if (!email) throw new Error("could not find the demo employee's manager");
+  return email;
+}
 
 async function firstHref(page, from, selector, pattern = null, closestPost = false) {
   await page.goto(BASE + from);
@@ -270,6 +297,7 @@ async function main() {
   const contexts = {};
   const contextFor = async (who) => {
     if (!contexts[who]) {
+      if (who && !ACCOUNTS[who]) ACCOUNTS[who] = await managerEmail(await contextFor("demo"));
       contexts[who] = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       if (who) await signIn(contexts[who], who);
     }

@@ -1,19 +1,20 @@
-"""Recognition benchmark: the leaderboard, a profile, the kudos form and the manager view at 100,000
-people and 1,000,000 kudos.
+"""Recognition benchmark: the leaderboard, profiles, the kudos form and the manager view at 100,000
+people and 1,000,000 kudos, and what the counts behind them cost to fill and to check.
 
-    nice -n 10 .venv/bin/python bench/recognition/measure.py             # 100,000 people, 1,000,000 kudos
-    nice -n 10 .venv/bin/python bench/recognition/measure.py --keep      # keep hive_recognitionbench
+    nice -n 10 .venv/bin/python bench/recognition/measure.py --keep     # build and keep hive_recognitionbench
+    nice -n 10 .venv/bin/python bench/recognition/measure.py --reuse --keep --skip-repair --only leaderboard
 
 Creates a scratch database (hive_recognitionbench), migrates it, and writes with COPY: people in 50
 departments with a management tree (about 10 reports each), a year of kudos (9 in 10 public with their
 feed post, about 1.25 recipients and 1.3 values each, a third with points; recipients drawn from a
-steep curve so some people are thanked far more than others). It then times the nightly recount that
-builds the leaderboard's tallies (recognition.services.kudos_tally_rebuild), and, through Django's WSGI
-handler in this process (bench.people.measure.Server), the leaderboard (month, year, one value, one
-department), the profile of the most thanked person and of a typical one, the kudos form and the
-manager view. As "before", it times the leaderboard's previous query (summing the per-recipient table
-for the period) on the same data. The issue's target: under 50 ms median with a fixed number of
-queries. Drops the database unless --keep. Prints a table and writes bench/recognition/results.json.
+steep curve so some people are thanked far more than others). It then times migration 0016's fill of the
+counts (the leaderboard's tallies, each person's kudos received) and the nightly check of them
+(recognition.counts.kudos_counts_repair), each while another thread gives a kudos every second refusing
+to wait 2 s for a lock (rolled back), and times, through Django's WSGI handler in this process
+(bench.people.measure.Server), the leaderboard (each period, one value, one department, both), the
+profile of the most thanked person and of a typical one, the kudos form and the manager view, with the
+SQL share of each. The issue's target: under 50 ms median with a fixed number of queries. Drops the
+database unless --keep. Prints a table and writes bench/recognition/results.json.
 """
 
 from __future__ import annotations
@@ -157,14 +158,9 @@ def populate(*, people: int, kudos: int, seed: int = 13) -> dict[str, int]:
         for value in rng.sample(values, 1 if rng.random() < 0.7 else 2):
             value_row_id += 1
             value_rows.append((value_row_id, k, value))
-    copy_rows(Post, ["id", "author_id", "kind", "body", "created_at"], post_rows)
-    copy_rows(
-        Kudos, ["id", "giver_id", "message", "points_each", "is_private", "post_id", "created_at"], kudos_rows
-    )
-    copy_rows(
-        KudosRecipient, ["id", "kudos_id", "recipient_id", "giver_id", "points", "created_at"], recipient_rows
-    )
-    copy_rows(Kudos.values.through, ["id", "kudos_id", "companyvalue_id"], value_rows)
+        if k % 50_000 == 0:
+            flush()
+    flush()
     viewer = 2  # manages persons 11 to 20
     copy_rows(PointsAccount, ["profile_id", "allowance", "balance", "updated_at"], [(viewer, 100, 40, now)])
     reset_sequences([Department, User, Profile, Post, Kudos, KudosRecipient, Kudos.values.through])
@@ -180,35 +176,77 @@ def populate(*, people: int, kudos: int, seed: int = 13) -> dict[str, int]:
     return {"viewer": viewer, "star": ranked[0], "typical": typical}
 
 
-def old_leaderboard_ms(*, period_days: int, repeat: int) -> float:
-    """The leaderboard's query before the tallies (summing the per-recipient table over the period), median
-    ms on the same data: the "before" figure."""
-    from datetime import timedelta
+class KudosProbe:
+    """Gives a kudos every `every` seconds from another thread while a job runs, refusing to wait more than
+    `lock_timeout` for any lock, and rolls it back (the data stays as generated): shows whether giving kudos
+    waits for the job."""
 
-    from django.db.models import Count, Sum
-    from django.utils import timezone
+    def __init__(self, *, giver: int, recipient: int, every: float = 1.0, lock_timeout: str = "2s") -> None:
+        import threading
 
-    from recognition.models import KudosRecipient, RecognitionPreference
+        self.giver, self.recipient, self.every, self.lock_timeout = giver, recipient, every, lock_timeout
+        self.times_ms: list[float] = []
+        self.refused: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        since = timezone.now() - timedelta(days=period_days)
-        rows = KudosRecipient.objects.filter(
-            created_at__gte=since,
-            kudos__is_private=False,
-            kudos__post__removed_at__isnull=True,
-            recipient__user__is_active=True,
-        ).exclude(
-            recipient__in=RecognitionPreference.objects.filter(leaderboard_opt_out=True).values("profile")
+    def __enter__(self) -> KudosProbe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        from django.db import OperationalError, connection, transaction
+
+        from profiles.models import Profile
+        from recognition.models import CompanyValue
+        from recognition.services import kudos_give
+
+        giver = Profile.objects.get(pk=self.giver)
+        recipient = Profile.objects.get(pk=self.recipient)
+        value = CompanyValue.objects.order_by("pk").first()
+        try:
+            while not self._stop.wait(self.every):
+                started = time.perf_counter()
+                try:
+                    with transaction.atomic():
+                        with connection.cursor() as cursor:
+                            cursor.execute(f"SET LOCAL lock_timeout = '{self.lock_timeout}'")
+                        kudos_give(giver=giver, recipients=[recipient], values=[value], message="probe")
+                        transaction.set_rollback(True)
+                except OperationalError as exc:
+                    self.refused.append(str(exc).splitlines()[0])
+                self.times_ms.append((time.perf_counter() - started) * 1000)
+        finally:
+            connection.close()
+
+    def summary(self) -> str:
+        if not self.times_ms:
+            return "no kudos given meanwhile (the job was shorter than the probe's interval)"
+        return (
+            f"{len(self.times_ms)} kudos given meanwhile, slowest {max(self.times_ms):.0f} ms, median "
+            f"{statistics.median(self.times_ms):.0f} ms, {len(self.refused)} gave up waiting "
+            f"{self.lock_timeout} for a lock"
         )
-        list(
-            rows.values("recipient")
-            .annotate(n=Count("id", distinct=True), points=Sum("points"))
-            .order_by("-n", "-points", "recipient")[:20]
-        )
-        times.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(times), 1)
+
+
+def counts_fill_timed(probe_ids: tuple[int, int]) -> tuple[float, str]:
+    """Runs migration 0016's fill (the tallies and the kudos received of the kudos already given) as a
+    deploy would, with kudos given meanwhile: its seconds and what the kudos given meanwhile saw."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db import connection, transaction
+
+    fill = importlib.import_module("recognition.migrations.0016_kudos_counts_fill").counts_fill
+    started = time.perf_counter()
+    with KudosProbe(giver=probe_ids[0], recipient=probe_ids[1]) as probe:
+        with transaction.atomic():  # as the migration runs
+            fill(None, SimpleNamespace(connection=connection))
+    return round(time.perf_counter() - started, 1), probe.summary()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -220,8 +258,9 @@ def main(argv: list[str] | None = None) -> int:
         "--reuse", action="store_true", help="measure an existing scratch database (--keep'd)"
     )
     parser.add_argument(
-        "--skip-rebuild", action="store_true", help="with --reuse: keep the tallies as they are"
+        "--skip-repair", action="store_true", help="do not time the nightly check of the counts"
     )
+    parser.add_argument("--only", nargs="*", help="pages whose name starts with one of these")
     args = parser.parse_args(argv)
 
     if not args.reuse:
@@ -234,8 +273,8 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connection
 
         from profiles.models import Profile
-        from recognition.models import CompanyValue, KudosRecipient
-        from recognition.services import kudos_tally_rebuild
+        from recognition.counts import kudos_counts_repair
+        from recognition.models import CompanyValue, KudosReceived, KudosRecipient
 
         if args.reuse:
             with connection.cursor() as cursor:
@@ -253,17 +292,26 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             ids = populate(people=args.people, kudos=args.kudos)
             print(f"  written in {time.perf_counter() - started:.0f} s")
-        started = time.perf_counter()
-        if args.skip_rebuild:  # the tallies a --keep'd database already has
-            from recognition.models import KudosTally
-
-            tallies = KudosTally.objects.count()
-        else:
-            tallies = kudos_tally_rebuild()
-        rebuild_s = round(time.perf_counter() - started, 1)
+        figures: dict[str, object] = {}
+        probe_ids = (3, 4)  # a giver and a recipient the probe's kudos (rolled back) go between
+        if not args.reuse or not KudosReceived.objects.exists():
+            fill_s, meanwhile = counts_fill_timed(probe_ids)
+            figures["counts_fill"] = {"seconds": fill_s, "kudos_given_meanwhile": meanwhile}
+            print(f"  migration 0016 (fills the counts): {fill_s} s; {meanwhile}")
+        if not args.skip_repair:
+            started = time.perf_counter()
+            with KudosProbe(giver=probe_ids[0], recipient=probe_ids[1]) as probe:
+                corrected = kudos_counts_repair()
+            repair_s = round(time.perf_counter() - started, 1)
+            figures["nightly_repair"] = {
+                "seconds": repair_s,
+                "corrected": corrected,
+                "meanwhile": probe.summary(),
+            }
+            print(f"  nightly check: {corrected} rows corrected in {repair_s} s; {probe.summary()}")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE recognition_kudostally")
-        print(f"  nightly recount: {tallies:,} tally rows in {rebuild_s} s")
+            cursor.execute("ANALYZE recognition_kudosreceived")
 
         viewer = Profile.objects.select_related("user").get(pk=ids["viewer"])
         value = CompanyValue.objects.order_by("pk").first()
@@ -272,30 +320,26 @@ def main(argv: list[str] | None = None) -> int:
         server = Server(viewer.user)
         pages = {
             "leaderboard, this month": ["/kudos/leaderboard/"],
+            "leaderboard, this quarter": ["/kudos/leaderboard/?period=quarter"],
             "leaderboard, this year": ["/kudos/leaderboard/?period=year"],
             "leaderboard, year, one value": [f"/kudos/leaderboard/?period=year&value={value.pk}"],
             "leaderboard, year, one department": ["/kudos/leaderboard/?period=year&department=7"],
+            "leaderboard, month, department": ["/kudos/leaderboard/?department=7"],
+            "leaderboard, month, value, dept": [f"/kudos/leaderboard/?department=7&value={value.pk}"],
             "profile, most thanked": [f"/people/{ids['star']}/"],
             "profile, typical": [f"/people/{ids['typical']}/"],
             "kudos form": ["/kudos/give/"],
             "manager view": ["/kudos/team/"],
         }
+        if args.only:
+            pages = {k: v for k, v in pages.items() if any(k.startswith(o) for o in args.only)}
         results = []
         for name, urls in pages.items():
             result = measure_page(server, name, urls, requests=args.requests, warmup=args.warmup, rng=rng)
             result.target_ms = TARGET_MS
             results.append(result)
-        before_year = old_leaderboard_ms(period_days=365, repeat=5)
-        before_month = old_leaderboard_ms(period_days=30, repeat=5)
         print()
         print_table(results, width=34)
-        by_name = {r.name: r for r in results}
-        after_year = by_name["leaderboard, this year"].sql_p50_ms
-        after_month = by_name["leaderboard, this month"].sql_p50_ms
-        print(
-            f"\nLeaderboard SQL before (summing kudos) vs after (tallies), same data and run: "
-            f"year {before_year} ms -> {after_year} ms, month {before_month} ms -> {after_month} ms"
-        )
         results_write(
             args.output,
             database=args.database,
@@ -303,10 +347,7 @@ def main(argv: list[str] | None = None) -> int:
             people=args.people,
             kudos=args.kudos,
             target_ms=TARGET_MS,
-            tally_rebuild_s=rebuild_s,
-            tally_rows=tallies,
-            leaderboard_sql_before_ms={"year": before_year, "month": before_month},
-            leaderboard_sql_after_ms={"year": after_year, "month": after_month},
+            **figures,
             pages=[r.__dict__ for r in results],
         )
     finally:

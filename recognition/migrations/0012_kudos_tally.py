@@ -4,15 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def tallies_fill(apps, schema_editor):
-    # The leaderboard reads the tallies from now on: count this year's existing kudos at once rather
-    # than showing an empty leaderboard until the nightly recount. The recount is raw SQL over tables
-    # this migration's state already has.
-    from recognition.services import kudos_tally_rebuild
-
-    kudos_tally_rebuild()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -37,5 +28,6 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('period', 'start', 'recipient', 'value'), name='kudos_tally_once', nulls_distinct=False)],
             },
         ),
-        migrations.RunPython(tallies_fill, migrations.RunPython.noop),
+        # The tallies were filled here, under a lock, by code that has since changed: 0016 fills them
+        # (and the kudos received) without holding anything that giving kudos waits for.
     ]

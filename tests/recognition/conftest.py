@@ -17,4 +17,6 @@ def retired_value(db):
 
 @pytest.fixture
 def boldness(db):
-    return CompanyValueFactory(name="Be bold", emoji="🚀")
+    # One of the default values (migration 0002), which a transactional test elsewhere may have flushed:
+    # the same position either way, so values list in the same order (Teamwork first) in every run.
+    return CompanyValueFactory(name="Be bold", emoji="🚀", position=4)
