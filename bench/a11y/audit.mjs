@@ -79,6 +79,12 @@ const PAGES = [
   { name: "event page", as: "demo", find: (p) => firstHref(p, "/events/", "a[href^='/events/'][href$='/']:not([href='/events/']):not([href='/events/new/'])") },
   { name: "new event", as: "comms", path: "/events/new/" },
   { name: "kudos leaderboard", as: "demo", path: "/kudos/leaderboard/" },
+  // Pulse surveys (issue 11): the employee's list and answer form, the team's list, editor and results.
+  { name: "surveys", as: "demo", path: "/surveys/" },
+  { name: "survey to answer", as: "demo", find: (p) => firstHref(p, "/surveys/", "a[href^='/surveys/']") },
+  { name: "pulse surveys (team)", as: "comms", path: "/surveys/manage/" },
+  { name: "new survey", as: "comms", path: "/surveys/new/" },
+  { name: "survey results", as: "comms", find: (p) => firstHref(p, "/surveys/manage/", "a[data-closed]") },
   // Recognition (issue 13): every page, as whoever uses it; the badges are on "own profile" above.
   { name: "kudos leaderboard, the year", as: "demo", path: "/kudos/leaderboard/?period=year" },
   { name: "rewards", as: "demo", path: "/kudos/rewards/" },
