@@ -132,6 +132,27 @@ def kudos_visible(*, kudos_id: int, viewer: Profile) -> Kudos | None:
     return kudos if viewer.pk in allowed else None
 
 
+WALL_PAGE_SIZE = 20
+
+
+def kudos_wall(*, value_id: int | None = None, cursor: str | None = None) -> Page:
+    """The company's public kudos, newest first, optionally for one value: what everyone may see (the post
+    up and not held for review), with giver, post, project, recipients and values in three queries whatever
+    the page holds. Read down kudos_created_idx; a cursor page costs what the first does."""
+    rows = Kudos.objects.filter(
+        is_private=False, post__removed_at__isnull=True, post__held_at__isnull=True
+    ).select_related("giver", "post", "project")
+    if value_id is not None:
+        rows = rows.filter(values=value_id)
+    return keyset_page(
+        rows.prefetch_related("recipients", "values"),
+        keys=("created_at", "id"),
+        cursor=cursor,
+        size=WALL_PAGE_SIZE,
+        descending=True,
+    )
+
+
 def points_allowance_left(*, profile: Profile) -> int:
     """Points this person may still give in the current period (0 without an account)."""
     return PointsAccount.objects.filter(pk=profile.pk).values_list("allowance", flat=True).first() or 0

@@ -76,6 +76,7 @@ const PAGES = [
   { name: "event page", as: "demo", find: (p) => firstHref(p, "/events/", "a[href^='/events/'][href$='/']:not([href='/events/']):not([href='/events/new/'])") },
   { name: "new event", as: "comms", path: "/events/new/" },
   { name: "kudos leaderboard", as: "demo", path: "/kudos/leaderboard/" },
+  { name: "kudos wall", as: "demo", path: "/kudos/" },
 ];
 
 async function firstHref(page, from, selector, pattern = null, closestPost = false) {

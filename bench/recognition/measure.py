@@ -180,12 +180,22 @@ def populate(*, people: int, kudos: int, seed: int = 13) -> dict[str, int]:
 class KudosProbe:
     """Gives a kudos every `every` seconds from another thread while a job runs, refusing to wait more than
     `lock_timeout` for any lock, and rolls it back (the data stays as generated): shows whether giving kudos
-    waits for the job."""
+    waits for the job. `counted=False` writes the kudos' rows as a release before the counts did (during a
+    migration, the running release is the previous one)."""
 
-    def __init__(self, *, giver: int, recipient: int, every: float = 1.0, lock_timeout: str = "2s") -> None:
+    def __init__(
+        self,
+        *,
+        giver: int,
+        recipient: int,
+        counted: bool = True,
+        every: float = 1.0,
+        lock_timeout: str = "2s",
+    ) -> None:
         import threading
 
         self.giver, self.recipient, self.every, self.lock_timeout = giver, recipient, every, lock_timeout
+        self.counted = counted
         self.times_ms: list[float] = []
         self.refused: list[str] = []
         self._stop = threading.Event()
@@ -202,8 +212,9 @@ class KudosProbe:
     def _run(self) -> None:
         from django.db import OperationalError, connection, transaction
 
+        from feed.models import Post
         from profiles.models import Profile
-        from recognition.models import CompanyValue
+        from recognition.models import CompanyValue, Kudos, KudosRecipient
         from recognition.services import kudos_give
 
         giver = Profile.objects.get(pk=self.giver)
@@ -216,7 +227,13 @@ class KudosProbe:
                     with transaction.atomic():
                         with connection.cursor() as cursor:
                             cursor.execute(f"SET LOCAL lock_timeout = '{self.lock_timeout}'")
-                        kudos_give(giver=giver, recipients=[recipient], values=[value], message="probe")
+                        if self.counted:
+                            kudos_give(giver=giver, recipients=[recipient], values=[value], message="probe")
+                        else:
+                            post = Post.objects.create(author=giver, kind=Post.Kind.KUDOS, body="probe")
+                            kudos = Kudos.objects.create(giver=giver, message="probe", post=post)
+                            KudosRecipient.objects.create(kudos=kudos, recipient=recipient, giver=giver)
+                            kudos.values.set([value])
                         transaction.set_rollback(True)
                 except OperationalError as exc:
                     self.refused.append(str(exc).splitlines()[0])
@@ -236,12 +253,12 @@ class KudosProbe:
 
 def counts_fill_timed(probe_ids: tuple[int, int]) -> tuple[float, str]:
     """Runs migration 0016 (it fills the tallies, unless they hold rows already, and the kudos received)
-    as a deploy would, with kudos given meanwhile: its seconds and what the kudos given meanwhile saw."""
+    as a deploy would, with kudos given meanwhile by the previous release: its seconds and what they saw."""
     from django.core.management import call_command
 
     call_command("migrate", "recognition", "0015", interactive=False, verbosity=0)  # 0016 undone: a no-op
     started = time.perf_counter()
-    with KudosProbe(giver=probe_ids[0], recipient=probe_ids[1]) as probe:
+    with KudosProbe(giver=probe_ids[0], recipient=probe_ids[1], counted=False) as probe:
         call_command("migrate", "recognition", "0016", interactive=False, verbosity=0)
     return round(time.perf_counter() - started, 1), probe.summary()
 

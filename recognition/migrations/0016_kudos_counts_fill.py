@@ -38,6 +38,7 @@ SELECT period, start, recipient_id, value_id, count(*), coalesce(sum(points), 0)
     SELECT 'year', date_trunc('year', day)::date, * FROM tagged
 ) AS periods
 GROUP BY period, start, recipient_id, value_id
+ORDER BY period, start, recipient_id, value_id NULLS FIRST  -- the unique index is then written in order
 ON CONFLICT ON CONSTRAINT kudos_tally_once DO NOTHING
 """
 
@@ -57,6 +58,7 @@ WITH counted AS (
 INSERT INTO recognition_kudosreceived (recipient_id, value_id, public, private)
 SELECT recipient_id, value_id, count(*) FILTER (WHERE NOT is_private), count(*) FILTER (WHERE is_private)
 FROM tagged GROUP BY recipient_id, value_id
+ORDER BY recipient_id, value_id NULLS FIRST
 ON CONFLICT ON CONSTRAINT kudos_received_once DO NOTHING
 """
 
@@ -65,11 +67,15 @@ def counts_fill(apps, schema_editor) -> None:
     connection = schema_editor.connection
     if connection.vendor != "postgresql":
         return
-    today = timezone.localdate()
-    first_day = today.replace(month=1, day=1)
+    first_day = timezone.localdate().replace(month=1, day=1)
+    tally = apps.get_model("recognition", "KudosTally")
     with connection.cursor() as cursor:
         cursor.execute("SELECT EXISTS (SELECT 1 FROM recognition_kudostally)")
         if not cursor.fetchone()[0]:  # else 0012 filled them, and kudos have kept them since
+            # The ranking indexes are built once the rows are in rather than kept row by row: much faster at
+            # millions of rows, and nothing reads the table yet. The unique one stays (ON CONFLICT uses it).
+            for index in tally._meta.indexes:
+                schema_editor.remove_index(tally, index)
             cursor.execute(
                 TALLIES_FILL,
                 {
@@ -77,6 +83,8 @@ def counts_fill(apps, schema_editor) -> None:
                     "since": datetime.combine(first_day, time.min, tzinfo=timezone.get_current_timezone()),
                 },
             )
+            for index in tally._meta.indexes:
+                schema_editor.add_index(tally, index)
         cursor.execute(RECEIVED_FILL)
 
 
