@@ -194,10 +194,11 @@ def _segments_fill_day(day: date) -> int:
         ]
     )
     SegmentDay.objects.filter(day=day).delete()
+    ids = fill_arrays.segment_ids(shown)
     SegmentDay.objects.bulk_create(
         [
-            SegmentDay(day=day, department=d, location=loc, tenure=t, **figures[(d, loc, t)])
-            for d, loc, t in sorted(shown, key=lambda key: (-key.count(ALL), key))
+            SegmentDay(segment_id=ids[key], day=day, **figures[key])
+            for key in sorted(shown, key=lambda key: (-key.count(ALL), key))
         ],
         batch_size=2000,
     )

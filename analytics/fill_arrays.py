@@ -19,7 +19,7 @@ seconds of arithmetic instead of minutes of joins and sorts. The caller holds th
 
 import io
 import struct
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 import numpy as np
@@ -27,8 +27,8 @@ from django.db import connection
 
 from analytics.figures import FIGURES, Figure
 from analytics.fill_sql import range_params
-from analytics.models import ALL, OTHER, InteractionDay, SegmentDay
-from analytics.privacy import Key, publishable
+from analytics.models import ALL, OTHER, InteractionDay, Segment, SegmentDay
+from analytics.privacy import Key, Lines
 
 TENURES = (-1, 1, 2, 3, 4)  # a leaf's tenure band: unknown start date, then the four bands
 EPOCH = date(2000, 1, 1)  # PostgreSQL's binary dates count days from here
@@ -236,21 +236,35 @@ def _shown(headcount: np.ndarray, keys: list[Key]) -> np.ndarray:
     """The privacy rule, day by day, on the cube's headcounts: which rows may be stored each day.
     Only a day whose headcounts differ from the day before needs the rule run again."""
     shown = np.zeros(headcount.shape, dtype=bool)
-    row_of = {key: i for i, key in enumerate(keys)}
+    lines = Lines(keys)
     for day in range(headcount.shape[1]):
-        column = headcount[:, day]
-        if day and np.array_equal(column, headcount[:, day - 1]):
+        if day and np.array_equal(headcount[:, day], headcount[:, day - 1]):
             shown[:, day] = shown[:, day - 1]
-            continue
-        present = np.flatnonzero(column)
-        allowed = publishable({keys[i]: int(column[i]) for i in present})
-        shown[[row_of[key] for key in allowed], day] = True
+        else:
+            shown[:, day] = lines.publishable(headcount[:, day])
     return shown
 
 
-SEGMENT_COLUMNS = [("day", ">i4"), ("department", ">i4"), ("location", ">i4"), ("tenure", ">i2")] + [
-    (f.name, ">i4") for f in FIGURES
-]
+SEGMENT_COLUMNS = [("segment_id", ">i4"), ("day", ">i4")] + [(f.name, ">i4") for f in FIGURES]
+
+
+def segment_ids(keys: Iterable[Key]) -> dict[Key, int]:
+    """The id of each segment, added where it is new (by the range fill and the per-day fill alike)."""
+    wanted = set(keys)
+
+    def known() -> dict[Key, int]:
+        found = Segment.objects.values_list("pk", "department", "location", "tenure")
+        return {(d, loc, t): pk for pk, d, loc, t in found.iterator(chunk_size=10_000)}
+
+    ids = known()
+    if not wanted <= ids.keys():
+        # A fill adding the same segment at the same time: one insert is ignored, both read it back.
+        Segment.objects.bulk_create(
+            [Segment(department=d, location=loc, tenure=t) for d, loc, t in sorted(wanted - ids.keys())],
+            ignore_conflicts=True,
+        )
+        ids = known()
+    return {key: ids[key] for key in wanted}
 
 
 def segments_fill_range(*, start: date, end: date) -> int:
@@ -277,12 +291,16 @@ def segments_fill_range(*, start: date, end: date) -> int:
         alls = (dep == ALL).astype(np.int8) + (loc == ALL) + (ten == ALL)
         order = np.lexsort((day, ten[row], loc[row], dep[row], -alls[row]))
         row, day = row[order], day[order]
+        segment = np.zeros(len(keys), dtype=np.int64)
+        stored = np.unique(row).tolist()
+        ids = segment_ids(keys[r] for r in stored)
+        segment[stored] = [ids[keys[r]] for r in stored]
         first = (start - EPOCH).days
         _store(
             cursor,
             SegmentDay._meta.db_table,
             SEGMENT_COLUMNS,
-            [day + first, dep[row], loc[row], ten[row]] + [cube[f.name][row, day] for f in FIGURES],
+            [segment[row], day + first] + [cube[f.name][row, day] for f in FIGURES],
         )
         _store_interactions(cursor, grid, shown, keys, params, first)
     return len(row)

@@ -86,15 +86,36 @@ class Placement(models.Model):
         return f"{self.profile_id}: department {self.department_id} from {self.valid_from} to {self.valid_to}"
 
 
-class SegmentDay(models.Model):
-    """One day's figures for one segment of the company: a department, a location and a tenure band,
-    each possibly ALL. Only segments the privacy rule lets anyone see are stored (analytics/privacy.py):
-    the dashboard and the CSV read these rows and nothing else."""
+class Segment(models.Model):
+    """A segment of the company: a department, a location and a tenure band, each possibly ALL. Stored
+    figures name their segment by its id, so a day's rows are narrow and one index, (segment, day),
+    serves every read of the dashboard; a segment is added the first time a fill stores it."""
 
-    day = models.DateField()
+    id = models.AutoField(primary_key=True)  # 4 bytes in each stored row
     department = models.IntegerField()
     location = models.IntegerField()
     tenure = models.SmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["department", "location", "tenure"], name="segment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"d{self.department} l{self.location} t{self.tenure}"
+
+
+class SegmentDay(models.Model):
+    """One day's figures for one segment. Only segments the privacy rule lets anyone see are stored
+    (analytics/privacy.py): the dashboard and the CSV read these rows and nothing else."""
+
+    pk = models.CompositePrimaryKey("segment", "day")
+    # No foreign key constraint to check on each of the million rows a year's backfill writes (nor a
+    # second index): segments are never deleted, and the fill names only segments it has just added.
+    segment = models.ForeignKey(
+        Segment, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    day = models.DateField()
     headcount = models.PositiveIntegerField(default=0)
     active = models.PositiveIntegerField(default=0)
     active_7 = models.PositiveIntegerField(default=0)
@@ -106,21 +127,8 @@ class SegmentDay(models.Model):
     kudos = models.PositiveIntegerField(default=0)
     announcements_seen = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        constraints = [
-            # Also the index of a segment's trend and of a breakdown by tenure band.
-            models.UniqueConstraint(
-                fields=["department", "location", "tenure", "day"], name="segment_day_once"
-            )
-        ]
-        indexes = [
-            models.Index(fields=["location", "tenure", "day"], name="segment_by_department_idx"),
-            models.Index(fields=["department", "tenure", "day"], name="segment_by_location_idx"),
-            models.Index(fields=["day"], name="segment_day_idx"),
-        ]
-
     def __str__(self) -> str:
-        return f"{self.day} d{self.department} l{self.location} t{self.tenure}"
+        return f"{self.day} segment {self.segment_id}"
 
 
 class FillState(models.Model):
@@ -148,17 +156,13 @@ class InteractionDay(models.Model):
     replies, reactions and kudos, each counted where both people sat that day. A department the
     privacy rule withheld that day is stored as OTHER, never under its own id."""
 
+    pk = models.CompositePrimaryKey("day", "source", "target")
     day = models.DateField()
     source = models.IntegerField()
     target = models.IntegerField()
     replies = models.PositiveIntegerField(default=0)
     reactions = models.PositiveIntegerField(default=0)
     kudos = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["day", "source", "target"], name="interaction_day_once")
-        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.source}->{self.target}"

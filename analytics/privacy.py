@@ -20,15 +20,15 @@ people.
 """
 
 import heapq
-from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+
+import numpy as np
 
 from analytics.models import ALL
 
 MIN_GROUP = 5
 
 Key = tuple[int, int, int]
-Line = tuple[Key, int]  # (the line's total, the axis its members vary along)
 
 
 def _with(key: Key, axis: int, value: int) -> Key:
@@ -37,74 +37,104 @@ def _with(key: Key, axis: int, value: int) -> Key:
     return (as_list[0], as_list[1], as_list[2])
 
 
+class Lines:
+    """The lines through a set of segments, worked out once: the backfill applies the rule to each day
+    of a range, on the same segments with that day's headcounts."""
+
+    def __init__(self, keys: Sequence[Key]):
+        keys = list(keys)
+        cell_of = {key: i for i, key in enumerate(keys)}
+        line_of: dict[tuple[int, int], int] = {}  # (total's cell, axis) -> line
+        pairs: list[tuple[int, int]] = []  # (member's cell, line)
+        for cell in range(len(keys)):
+            key = keys[cell]
+            for axis in range(3):
+                if key[axis] == ALL:
+                    continue
+                total = _with(key, axis, ALL)
+                if total not in cell_of:  # a total nobody gave: a cell that is never present
+                    cell_of[total] = len(keys)
+                    keys.append(total)
+                pairs.append((cell, line_of.setdefault((cell_of[total], axis), len(line_of))))
+        self.keys = keys
+        # Lines are numbered in the order they are checked, so a list of them sorted is a queue:
+        # coarse lines first (their total has the most ALLs: the company by tenure band before Sales
+        # by tenure band), as a margin they withhold often settles the finer lines below it.
+        found = sorted(line_of, key=lambda line: (-keys[line[0]].count(ALL), keys[line[0]], line[1]))
+        number = {line_of[line]: n for n, line in enumerate(found)}
+        self.total = [cell for cell, _ in found]
+        self.members: list[list[int]] = [[] for _ in found]
+        self.member_of: list[list[int]] = [[] for _ in keys]
+        self.total_of: list[list[int]] = [[] for _ in keys]
+        for cell, line in pairs:
+            self.members[number[line]].append(cell)
+            self.member_of[cell].append(number[line])
+        for line, cell in enumerate(self.total):
+            self.total_of[cell].append(line)
+        self.pair_cell = np.array([cell for cell, _ in pairs], dtype=np.int64)
+        self.pair_line = np.array([number[line] for _, line in pairs], dtype=np.int64)
+        # Ties between equally small members go to the smaller key.
+        self.rank = [0] * len(keys)
+        for n, cell in enumerate(sorted(range(len(keys)), key=keys.__getitem__)):
+            self.rank[cell] = n
+
+    def publishable(self, headcount: np.ndarray) -> np.ndarray:
+        """Which of the segments may be published, given each one's headcount (0: nobody, absent).
+
+        Each line keeps a running count of its withheld members and of the people in them, so checking
+        a line costs the same whatever its length."""
+        lines, cells = len(self.total), len(self.keys)
+        people = np.zeros(cells, dtype=np.int64)
+        people[: len(headcount)] = headcount
+        present = people > 0
+        small = present & (people < MIN_GROUP)
+
+        def per_line(weights: np.ndarray) -> list[int]:
+            return np.bincount(self.pair_line, weights=weights, minlength=lines).astype(np.int64).tolist()
+
+        size = per_line(present[self.pair_cell])
+        hidden_count = per_line(small[self.pair_cell])
+        hidden_people = per_line(np.where(small, people, 0)[self.pair_cell])
+        withheld, n = small.tolist(), people.tolist()
+        total, members, member_of, total_of, rank = (
+            self.total, self.members, self.member_of, self.total_of, self.rank
+        )  # fmt: skip
+
+        # Only a line with something withheld can break rule 2 or 3; a line that starts to is queued
+        # when its member or total is withheld.
+        pending = [
+            line for line in range(lines) if size[line] and (hidden_count[line] or withheld[total[line]])
+        ]
+        queued = set(pending)
+        while pending:
+            line = heapq.heappop(pending)
+            queued.discard(line)
+            total_hidden = withheld[total[line]]
+            lone = hidden_count[line] + total_hidden == 1
+            small_rest = not total_hidden and 0 < hidden_people[line] < MIN_GROUP
+            if not (lone or small_rest):
+                continue
+            if hidden_count[line] < size[line]:  # the smallest member still shown
+                shown = (m for m in members[line] if n[m] and not withheld[m])
+                found = min(shown, key=lambda m: n[m] * cells + rank[m])
+            elif total_hidden:
+                continue
+            else:
+                found = total[line]
+            withheld[found] = True
+            if n[found]:
+                for other in member_of[found]:
+                    hidden_count[other] += 1
+                    hidden_people[other] += n[found]
+            for again in (line, *member_of[found], *total_of[found]):
+                if size[again] and again not in queued:
+                    queued.add(again)
+                    heapq.heappush(pending, again)
+        return (present & ~np.array(withheld, dtype=bool))[: len(headcount)]
+
+
 def publishable(headcounts: Mapping[Key, int]) -> set[Key]:
-    """The segments whose figures may be published, given every non-empty segment's headcount.
-
-    Each line keeps a running count of its withheld members and of the people in them, so checking
-    a line costs the same whatever its length: the backfill runs this once per day of a year."""
-    members: dict[Line, list[Key]] = defaultdict(list)
-    member_of: dict[Key, list[Line]] = {}
-    for key in headcounts:
-        d, loc, t = key
-        its = []
-        if d != ALL:
-            its.append(((ALL, loc, t), 0))
-        if loc != ALL:
-            its.append(((d, ALL, t), 1))
-        if t != ALL:
-            its.append(((d, loc, ALL), 2))
-        for line in its:
-            members[line].append(key)
-        member_of[key] = its
-    total_of: dict[Key, list[Line]] = defaultdict(list)
-    for line in members:
-        total_of[line[0]].append(line)
-
-    withheld: set[Key] = set()
-    hidden_count: dict[Line, int] = dict.fromkeys(members, 0)
-    hidden_people: dict[Line, int] = dict.fromkeys(members, 0)
-
-    def withhold(key: Key) -> None:
-        withheld.add(key)
-        for line in member_of.get(key, ()):
-            hidden_count[line] += 1
-            hidden_people[line] += headcounts[key]
-
-    for key, n in headcounts.items():
-        if n < MIN_GROUP:
-            withhold(key)
-
-    def violation(line: Line) -> Key | None:
-        """The next segment to withhold so that `line` obeys rules 2 and 3, or None if it does."""
-        total = line[0]
-        total_hidden = total in withheld
-        lone = hidden_count[line] + total_hidden == 1
-        small_rest = not total_hidden and 0 < hidden_people[line] < MIN_GROUP
-        if not (lone or small_rest):
-            return None
-        if hidden_count[line] < len(members[line]):
-            return min((m for m in members[line] if m not in withheld), key=lambda m: (headcounts[m], m))
-        return None if total_hidden else total
-
-    # Coarse lines first (the company by tenure band before Sales by tenure band): a margin they
-    # withhold often settles the finer lines below it, which would otherwise each withhold a cell.
-    def priority(line: Line) -> tuple[int, Line]:
-        return (-line[0].count(ALL), line)
-
-    # Only a line with something withheld can break rule 2 or 3; a line that starts to is queued
-    # when its member or total is withheld, in the same order as if every line had been queued.
-    queued = {line for line in members if hidden_count[line] or line[0] in withheld}
-    pending = [priority(line) for line in queued]
-    heapq.heapify(pending)
-    while pending:
-        _, line = heapq.heappop(pending)
-        queued.discard(line)
-        found = violation(line)
-        if found is None:
-            continue
-        withhold(found)
-        for again in [line, *member_of.get(found, ()), *total_of.get(found, ())]:
-            if again not in queued:
-                queued.add(again)
-                heapq.heappush(pending, priority(again))
-    return set(headcounts) - withheld
+    """The segments whose figures may be published, given every non-empty segment's headcount."""
+    keys = list(headcounts)
+    shown = Lines(keys).publishable(np.array([headcounts[key] for key in keys], dtype=np.int64))
+    return {keys[i] for i in np.flatnonzero(shown)}

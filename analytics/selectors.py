@@ -25,6 +25,7 @@ from analytics.models import (
     Objective,
     SegmentDay,
 )
+from analytics.models import Segment as StoredSegment
 from feed.models import Post
 from profiles.models import Department, Location
 
@@ -41,7 +42,12 @@ class Segment:
     tenure: int = ALL
 
     def as_filter(self) -> dict[str, int]:
-        return {"department": self.department, "location": self.location, "tenure": self.tenure}
+        """The stored rows of this segment."""
+        return {
+            "segment__department": self.department,
+            "segment__location": self.location,
+            "segment__tenure": self.tenure,
+        }
 
 
 @dataclass
@@ -103,18 +109,23 @@ def _breakdown_rows(*, axis: str, fixed: dict[str, int], days: list[date], last_
 
     Plain SQL, portable to SQLite: building the same query from 28 ORM aggregate expressions cost
     more time in Python than PostgreSQL took to run it. Column and axis names come from FIGURES and
-    AXES, never from the request."""
+    AXES, never from the request. The segments come from their small table, each one's days from
+    the (segment, day) index."""
     names_of = [f.name for f in FIGURES]
-    table = SegmentDay._meta.db_table
+    table, segments = SegmentDay._meta.db_table, StoredSegment._meta.db_table
     columns = ", ".join(
-        [f"SUM({n})" for n in names_of] + [f"SUM(CASE WHEN day = %s THEN {n} ELSE 0 END)" for n in names_of]
+        [f"SUM(s.{n})" for n in names_of]
+        + [f"SUM(CASE WHEN s.day = %s THEN s.{n} ELSE 0 END)" for n in names_of]
     )
     # Contiguous days (the usual case) are a range; otherwise the segment's days are listed.
     contiguous = (days[-1] - days[0]).days + 1 == len(days)
-    day_filter = "day BETWEEN %s AND %s" if contiguous else f"day IN ({', '.join(['%s'] * len(days))})"
+    day_filter = "s.day BETWEEN %s AND %s" if contiguous else f"s.day IN ({', '.join(['%s'] * len(days))})"
     day_params: list = [days[0], days[-1]] if contiguous else list(days)
-    where = " AND ".join([day_filter, *[f"{a} = %s" for a in fixed], f"{axis} <> %s"])
-    sql = f"SELECT {axis}, COUNT(*), {columns} FROM {table} WHERE {where} GROUP BY {axis} ORDER BY {axis}"
+    where = " AND ".join([day_filter, *[f"g.{a} = %s" for a in fixed], f"g.{axis} <> %s"])
+    sql = (
+        f"SELECT g.{axis}, COUNT(*), {columns} FROM {table} s JOIN {segments} g ON g.id = s.segment_id"
+        f" WHERE {where} GROUP BY g.{axis} ORDER BY g.{axis}"
+    )
     params = [last_day] * len(names_of) + day_params + list(fixed.values()) + [ALL]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -199,11 +210,11 @@ class Silos:
 def silos(*, start: date, end: date, names: dict[str, dict[int, str]]) -> Silos:
     """Two queries: which departments were shown on every filled day of the range, and the pairs."""
     days_shown = dict(
-        SegmentDay.objects.filter(day__range=(start, end), location=ALL, tenure=ALL)
-        .values("department")
-        .annotate(n=Count("pk"))
+        SegmentDay.objects.filter(day__range=(start, end), segment__location=ALL, segment__tenure=ALL)
+        .values("segment__department")
+        .annotate(n=Count("day"))
         .order_by()
-        .values_list("department", "n")
+        .values_list("segment__department", "n")
     )
     n_days = days_shown.pop(ALL, 0)
     shown = {d for d, n in days_shown.items() if n == n_days}
@@ -248,10 +259,13 @@ def objectives_progress(*, names: dict[str, dict[int, str]]) -> list[dict[str, A
     rows = {}
     if latest and objectives:
         rows = {
-            r["department"]: r
+            r["segment__department"]: r
             for r in SegmentDay.objects.filter(
-                day=latest, location=ALL, tenure=ALL, department__in={o.department for o in objectives}
-            ).values("department", "headcount", *Objective.Measure.values)
+                day=latest,
+                segment__location=ALL,
+                segment__tenure=ALL,
+                segment__department__in={o.department for o in objectives},
+            ).values("segment__department", "headcount", *Objective.Measure.values)
         }
     result = []
     for o in objectives:

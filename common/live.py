@@ -15,12 +15,14 @@ poll reads about 60 of them, and Django's cache API (pickling, key checks per ke
 the poll where MGET costs 0.15. Without Redis (development) they go to Django's cache.
 """
 
+import json
 import logging
 import secrets
 import time
 
 import redis
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
 
@@ -140,3 +142,54 @@ def audience_stamp_key(*, user_id: int) -> str:
 def audience_forget(*, user_id: int) -> None:
     """After commit: what this person follows or belongs to changed."""
     stamps_renew([audience_stamp_key(user_id=user_id)])
+
+
+# A value kept beside the stamps (a person's audience, see feed.live): JSON under its own key, so a
+# poll answered before Django's session (feed.middleware) can read it.
+
+
+def value_get(key: str):
+    """The value stored under `key`, or None when there is none or the cache cannot answer."""
+    try:
+        client = _redis()
+        raw = cache.get(_key(key)) if client is None else client.get(_key(key))
+    except Unavailable:
+        return None
+    except Exception:
+        _failed("unavailable")
+        return None
+    return None if raw is None else json.loads(raw)
+
+
+def value_set(key: str, value, *, seconds: int) -> None:
+    try:
+        client = _redis()
+        if client is None:
+            cache.set(_key(key), json.dumps(value), timeout=seconds)
+        else:
+            client.set(_key(key), json.dumps(value), ex=seconds)
+    except Unavailable:
+        pass
+    except Exception:  # the next poll works it out again
+        _failed("value not stored")
+
+
+# A tab's poll token: the page hands it to static/js/live.js, which sends it with every poll, so
+# a poll with nothing new can be answered from the stamps before the session is read. It names
+# the person it was made for (signed with SECRET_KEY, so nobody can name someone else) and ages:
+# an expired token only sends the poll the long way, through the session, whose answer carries a
+# fresh one.
+TOKEN_SALT = "hive.live.poll"
+TOKEN_SECONDS = 15 * 60
+
+
+def poll_token(*, user_id: int) -> str:
+    return signing.TimestampSigner(salt=TOKEN_SALT).sign(str(user_id))
+
+
+def poll_token_user(token: str) -> int | None:
+    """The person a token was made for, or None when it is forged, altered or expired."""
+    try:
+        return int(signing.TimestampSigner(salt=TOKEN_SALT).unsign(token, max_age=TOKEN_SECONDS))
+    except (signing.BadSignature, ValueError):
+        return None

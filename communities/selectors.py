@@ -4,7 +4,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet, Value
 
 from common import similar_text
 from common.pagination import Page, keyset_page
@@ -16,6 +16,27 @@ from profiles.models import Profile
 def member_community_ids(*, profile: Profile) -> frozenset[int]:
     """The groups this person belongs to: one indexed query, reused for every visibility check of a page."""
     return frozenset(Membership.objects.filter(profile=profile).values_list("community_id", flat=True))
+
+
+def community_access(*, profile: Profile | None) -> tuple[frozenset[int], frozenset[int]]:
+    """(the groups this person belongs to, the private groups they are not in), in one query: for
+    pages that check thousands of rows' groups against a list rather than joining each row's group
+    (search)."""
+    private = Community.objects.filter(visibility=Community.Visibility.PRIVATE).values_list(
+        "id", Value(False, output_field=BooleanField())
+    )
+    rows = (
+        Membership.objects.filter(profile=profile)
+        .values_list("community_id", Value(True, output_field=BooleanField()))
+        .union(private, all=True)
+        if profile is not None
+        else private
+    )
+    member: set[int] = set()
+    hidden: set[int] = set()
+    for community_id, is_member in rows:
+        (member if is_member else hidden).add(community_id)
+    return frozenset(member), frozenset(hidden - member)
 
 
 def readable_q(*, member_ids: frozenset[int], prefix: str = "community") -> Q:

@@ -9,15 +9,23 @@ and announcements (the rules of selectors.home_posts); All company on "pub" and 
 
 import hashlib
 import time
+from collections.abc import Callable
+
+from django.http import HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
 
 from common import live
 from communities.selectors import member_community_ids
 from feed.models import Post
 from feed.selectors import followed_ids
+from notifications.selectors import unread_stamp_key
 from profiles.models import Profile
-from profiles.selectors import viewer_profile
 
 SCOPES = ("home", "all")
+# The header static/js/live.js sends the tab's poll token in (common.live.poll_token), and in which
+# an answer that came through the session hands it a fresh one.
+TOKEN_HEADER = "X-Hive-Live"
 # How long a viewer's audience list is kept, and the longest an answer is reused without asking
 # the database: bounds the harm of a stamp renewal lost while the cache was unreachable.
 AUDIENCE_SECONDS = 600
@@ -42,9 +50,6 @@ def post_changed(*, post: Post, tag_ids: list[int]) -> None:
     live.stamps_renew(post_audience(post=post, tag_ids=tag_ids))
 
 
-SESSION_KEY = "hive_live_audience"
-
-
 def viewer_audience(*, viewer: Profile, scope: str) -> list[str]:
     """The stamps this viewer's feed depends on, from the database (three small queries)."""
     groups = [f"feed:g{pk}" for pk in sorted(member_community_ids(profile=viewer))]
@@ -59,34 +64,82 @@ def viewer_audience(*, viewer: Profile, scope: str) -> list[str]:
     return ["feed:pub"] + groups
 
 
-def poll_stamps(*, request, scope: str | None, keys: list[str]) -> dict[str, str] | None:
-    """The stamps of `keys` and, with a scope, of the viewer's feed; None when the cache is down.
+def _held_key(*, user_id: int, scope: str) -> str:
+    return f"held:{user_id}:{scope}"
 
-    The viewer's audience is kept in their session with the token of their audience stamp
-    (common.live.audience_forget renews it), so while it holds a poll costs one cache round trip.
-    It is worked out again when that token changed, and at least every AUDIENCE_SECONDS.
+
+def poll_stamps(
+    *, user_id: int, scope: str | None, keys: list[str], viewer: Callable[[], Profile] | None
+) -> dict[str, str] | None:
+    """The stamps of `keys`, of the person's audience stamp and, with a scope, of their feed; None
+    when the cache is down, or when `viewer` is None (a poll answered before the session) and the
+    feed's audience is not held.
+
+    The audience is held in the cache beside the stamps, with the token of the person's audience
+    stamp (common.live.audience_forget renews it, and so does signing out): while it holds, a poll
+    costs two cache round trips. It is worked out again (`viewer` loads the profile) when that
+    token changed, and at least every AUDIENCE_SECONDS.
     """
+    changed_key = live.audience_stamp_key(user_id=user_id)
     if scope is None:
-        return live.stamps_get(keys)
-    changed_key = live.audience_stamp_key(user_id=request.user.pk)
-    now = time.time()
-    held = request.session.get(SESSION_KEY, {}).get(scope)
-    current = held is not None and held[1] > now
-    stamps = live.stamps_get([*keys, changed_key, *(held[2] if current else [])])
-    if stamps is None or (current and held[0] == stamps[changed_key]):
+        return live.stamps_get([*keys, changed_key])
+    held = live.value_get(_held_key(user_id=user_id, scope=scope))
+    stamps = live.stamps_get([*keys, changed_key, *(held[1] if held else [])])
+    if stamps is None or (held is not None and held[0] == stamps[changed_key]):
         return stamps
+    if viewer is None:
+        return None
     # Worked out after reading the token: a follow committed in between renews it again, so the
     # next poll works the audience out once more.
-    audience = viewer_audience(viewer=viewer_profile(request), scope=scope)
-    request.session[SESSION_KEY] = {
-        **request.session.get(SESSION_KEY, {}),
-        scope: [stamps[changed_key], now + AUDIENCE_SECONDS, audience],
-    }
+    audience = viewer_audience(viewer=viewer(), scope=scope)
+    live.value_set(
+        _held_key(user_id=user_id, scope=scope), [stamps[changed_key], audience], seconds=AUDIENCE_SECONDS
+    )
     more = live.stamps_get(audience)
     return None if more is None else {**stamps, **more}
 
 
-def poll_etag(*, parts: list[str], stamps: dict[str, str]) -> str:
+def poll_etag(
+    *, user_id: int, scope: str, after: int | None, viewer: Callable[[], Profile] | None
+) -> str | None:
+    """The entity tag of a poll's answer (the feed's prompt when `after` is given, and the unread
+    badge) as the stamps stand; None when they cannot be read (see poll_stamps)."""
+    stamps = poll_stamps(
+        user_id=user_id,
+        scope=scope if after is not None else None,
+        keys=[unread_stamp_key(user_id=user_id)],
+        viewer=viewer,
+    )
+    return None if stamps is None else _etag(parts=[str(user_id), scope, str(after)], stamps=stamps)
+
+
+def poll_not_modified(etag: str) -> HttpResponseNotModified:
+    response = HttpResponseNotModified()
+    response["ETag"] = etag
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def early_poll_answer(
+    *, token: str, after: str | None, scope: str, if_none_match: str
+) -> HttpResponseNotModified | None:
+    """A tab's poll answered from its token and the stamps alone (feed.middleware): a 304 when
+    nothing it shows changed for the person the token names. None sends the poll the long way,
+    through the session, which also answers whatever is malformed."""
+    user_id = live.poll_token_user(token)
+    if user_id is None or scope not in SCOPES:
+        return None
+    try:
+        after_id = int(after) if after is not None else None
+    except ValueError:
+        return None
+    etag = poll_etag(user_id=user_id, scope=scope, after=after_id, viewer=None)
+    if etag is None or etag not in parse_etags(if_none_match):
+        return None
+    return poll_not_modified(etag)
+
+
+def _etag(*, parts: list[str], stamps: dict[str, str]) -> str:
     """An entity tag for a poll's answer: it changes when any stamp is renewed, and at least every
     ANSWER_SECONDS."""
     epoch = str(int(time.time() // ANSWER_SECONDS))

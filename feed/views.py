@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.live import poll_token
 from common.views import action_run, bad_cursor_400, form_errors_add, redirect_next
 from feed import already_answered as answered
 from feed import holds as feed_holds
@@ -122,7 +123,8 @@ def live(request):
     `after` (the top post's id) and `scope` come from a feed page; elsewhere only the badge is
     asked for. The answer carries an ETag built from cache stamps (common.live) of everything it
     depends on: when the client's If-None-Match still matches, it gets a 304 without a query
-    beyond the session's. On any cache trouble the answer is computed from the database.
+    beyond the session's (and, with the tab's poll token, before the session: feed.middleware).
+    On any cache trouble the answer is computed from the database.
     """
     after_raw = request.GET.get("after")
     after = None
@@ -137,19 +139,11 @@ def live(request):
     user_id = request.user.pk
     # Stamps are read before the database: a post committed after this read renews a stamp, so the
     # next poll recomputes; one committed before it is in the count below.
-    stamps = feed_live.poll_stamps(
-        request=request,
-        scope=scope if after is not None else None,
-        keys=[notification_selectors.unread_stamp_key(user_id=user_id)],
+    etag = feed_live.poll_etag(
+        user_id=user_id, scope=scope, after=after, viewer=lambda: viewer_profile(request)
     )
-    etag = None
-    if stamps is not None:
-        etag = feed_live.poll_etag(parts=[str(user_id), scope, str(after)], stamps=stamps)
-        if etag in parse_etags(request.headers.get("If-None-Match", "")):
-            response = HttpResponseNotModified()
-            response["ETag"] = etag
-            patch_cache_control(response, private=True, no_cache=True)
-            return response
+    if etag is not None and etag in parse_etags(request.headers.get("If-None-Match", "")):
+        return _live_token_renewed(feed_live.poll_not_modified(etag), user_id=user_id)
     viewer = viewer_profile(request)
     context = {"unread": notification_selectors.unread_count(recipient=viewer), "scope": scope}
     if after is not None:
@@ -162,6 +156,13 @@ def live(request):
     if etag is not None:
         response["ETag"] = etag
     patch_cache_control(response, private=True, no_cache=True)
+    return _live_token_renewed(response, user_id=user_id)
+
+
+def _live_token_renewed(response: HttpResponse, *, user_id: int) -> HttpResponse:
+    """A poll that came the long way (through the session) hands the tab a fresh poll token
+    (common.live), so its next polls with nothing new are answered before the session again."""
+    response[feed_live.TOKEN_HEADER] = poll_token(user_id=user_id)
     return response
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common import live
 from common.images import PreparedImage, image_prepare
 from common.screening import text_check, text_saved
 from profiles.models import Profile, User
@@ -227,5 +228,7 @@ def company_addresses_verify(*, users: list[User]) -> None:
 
 
 def user_sessions_end(*, user: User) -> None:
-    """Ends every Hive session of this person, on every device, at their next request."""
+    """Ends every Hive session of this person, on every device, at their next request (and their
+    open tabs' poll tokens: common.live)."""
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    live.audience_forget(user_id=user.pk)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from communities.models import Community
-from communities.selectors import can_read, community_by_slug, member_community_ids, readable_q
+from communities.selectors import can_read, community_access, community_by_slug, readable_q
 from events.models import Event, Question
 from events.selectors import event_readable_q
 from expertise.models import ProfileSkill, Skill
@@ -284,18 +284,21 @@ TAGS_SHOWN = 8
 
 
 def _places(query: str) -> list[PlaceHit]:
-    """Departments and offices named like the query, with their people (two queries, small tables)."""
+    """Departments and offices named like the query, with their people: one query (small tables)."""
     active = Q(members__user__is_active=True)
     directory = reverse("profiles:directory")
-    found = []
-    for model, kind, param in ((Department, "Department", "department"), (Location, "Office", "location")):
-        rows = (
-            model.objects.filter(name__icontains=query)
-            .annotate(people=Count("members", filter=active))
-            .order_by("-people", "name")[:PLACES_SHOWN]
-        )
-        found += [PlaceHit(kind, row.name, row.people, f"{directory}?{param}={row.pk}") for row in rows]
-    return found
+    kinds = {"department": "Department", "location": "Office"}
+    first, second = [
+        model.objects.filter(name__icontains=query)
+        .annotate(people=Count("members", filter=active))
+        .order_by("-people", "name")
+        .values_list(Value(param), "id", "name", "people")[:PLACES_SHOWN]
+        for model, param in ((Department, "department"), (Location, "location"))
+    ]
+    rows = sorted(first.union(second, all=True), key=lambda r: (list(kinds).index(r[0]), -r[3], r[2]))
+    return [
+        PlaceHit(kinds[param], name, people, f"{directory}?{param}={pk}") for param, pk, name, people in rows
+    ]
 
 
 def _groups(query: str) -> list[Community]:
@@ -345,14 +348,15 @@ def site_search(*, query: str, viewer: Profile | None = None, more: str = "") ->
         skills, also, corrections = _skills_named(backend, query, limit=shown("skills"))
         named = backend.people_matching(query, limit=shown("people"))
         projects = backend.projects_matching(query, also=also, limit=shown("projects"))
-        member_ids = member_community_ids(profile=viewer) if viewer is not None else frozenset()
+        access = community_access(profile=viewer)
+        member_ids = access[0]
         # In the same transaction: one savepoint and one set of planner settings per page.
         content = content_search(
             parsed=parsed,
             viewer=viewer,
             also=also,
             in_session=True,
-            member_ids=member_ids,
+            access=access,
             limit=MORE_SHOWN if more == "posts" else CONTENT_SHOWN,
             wiki_limit=MORE_SHOWN if more == "wiki" else WIKI_SHOWN,
         )
@@ -650,17 +654,11 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _groups_hidden(*, member_ids: frozenset[int]) -> list[int]:
-    """The private groups the viewer is not in: what content search must leave out. One query."""
-    private = Community.objects.filter(visibility=Community.Visibility.PRIVATE).exclude(id__in=member_ids)
-    return list(private.values_list("id", flat=True))
-
-
-def _readable_by_group_id(*, hidden: list[int], prefix: str = "community") -> Q:
+def _readable_by_group_id(*, hidden: frozenset[int], prefix: str = "community") -> Q:
     """communities.selectors.readable_q without joining the group: no group, or none of the `hidden`
     ones. A search reads thousands of rows: checking a hashed list of ids costs less per row than
     joining each row's group."""
-    return Q(**{f"{prefix}__isnull": True}) | ~Q(**{f"{prefix}_id__in": hidden})
+    return Q(**{f"{prefix}__isnull": True}) | ~Q(**{f"{prefix}_id__in": sorted(hidden)})
 
 
 def _on_post(q: Q) -> Q:
@@ -694,7 +692,7 @@ def content_search(
     also: Sequence[str] = (),
     limit: int = CONTENT_SHOWN,
     in_session: bool = False,
-    member_ids: frozenset[int] | None = None,
+    access: tuple[frozenset[int], frozenset[int]] | None = None,
     wiki_limit: int | None = None,
 ) -> ContentResults:
     """Posts (updates, questions, polls, announcements, kudos) and comments the viewer may read that
@@ -710,13 +708,12 @@ def content_search(
     result = ContentResults()
     if not parsed.has_words:
         return result
-    if member_ids is None:
-        member_ids = member_community_ids(profile=viewer) if viewer is not None else frozenset()
+    # The viewer's groups, and the private groups they are not in (communities.selectors.community_access).
+    member_ids, hidden = access if access is not None else community_access(profile=viewer)
     post_q, comment_q, notices, wiki_q = _filters(parsed=parsed, member_ids=member_ids)
     result.notices = notices
     if post_q is None:
         return result
-    hidden = _groups_hidden(member_ids=member_ids)
     posts = visible_posts().filter(_readable_by_group_id(hidden=hidden), post_q)
     comments = Comment.objects.filter(
         _readable_by_group_id(hidden=hidden, prefix="post__community"),

@@ -192,12 +192,12 @@ def measure(*, days: int, requests: int, backfill_days: int, replicate_year: boo
         with conn.cursor() as c:
             c.execute("DELETE FROM analytics_segmentday WHERE day <= %s - 7", [yesterday])
             c.execute(
-                "INSERT INTO analytics_segmentday (day, department, location, tenure, headcount, active,"
-                " active_7, active_28, contributors_28, posts, comments, reactions, kudos,"
-                " announcements_seen)"
-                " SELECT s.day - w * 7, department, location, tenure, headcount, active, active_7, active_28,"
+                "INSERT INTO analytics_segmentday (segment_id, day, headcount, active, active_7, active_28,"
+                " contributors_28, posts, comments, reactions, kudos, announcements_seen)"
+                " SELECT segment_id, s.day - w * 7, headcount, active, active_7, active_28,"
                 " contributors_28, posts, comments, reactions, kudos, announcements_seen"
-                " FROM analytics_segmentday s, generate_series(1, 52) w"
+                " FROM analytics_segmentday s JOIN analytics_segment g ON g.id = s.segment_id,"
+                " generate_series(1, 52) w"
                 " WHERE s.day > %s - 7"
                 # In the order a year of nightly fills would leave them: day by day, each day's
                 # rows as the fill writes them (margins first).

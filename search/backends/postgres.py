@@ -45,6 +45,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import Col
 from django.db.models.functions import Greatest, Length
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from expertise.models import Skill
@@ -59,8 +60,11 @@ from search.text import tsquery_text, words_of
 CONFIG = "simple"
 # Short skill names lose most of their trigrams to one slip: "pyhton" shares 3 of 7 with "python"
 # (similarity 0.27), under pg_trgm's default bar of 0.3. The skill vocabulary is small and every
-# match is ranked, so skills are searched with a lower bar.
+# match is ranked, so skills are searched with a lower bar: session() sets it for the whole
+# transaction (no round trips to set and reset it around one query), and names of people and
+# projects keep the default bar by saying it (_similar).
 SKILL_SIMILARITY_THRESHOLD = 0.25
+NAME_SIMILARITY_THRESHOLD = 0.3  # pg_trgm's default
 # Rows ranked per query. A word half the company shares ("engineer", a common first name) matches
 # tens of thousands of rows; ranking them all would cost far more than anyone reads. The index finds
 # at most this many, in no particular order, and only those are ranked.
@@ -87,20 +91,28 @@ def session() -> Iterator[None]:
     for the bounded walks of content_candidates). Those settings make every plan look expensive,
     which would turn on JIT compilation (hundreds of milliseconds per query for nothing: these
     queries read few rows), so JIT is off too; and no parallel workers, whose start costs more than
-    these queries and which may run content_candidates' parts out of order. SET LOCAL keeps these
-    settings to this transaction; when the page's queries run inside a larger one (a savepoint),
-    leaving puts them back, as a savepoint's release would not.
+    these queries and which may run content_candidates' parts out of order. The trigram bar is
+    the skills' (SKILL_SIMILARITY_THRESHOLD). All in one statement: every round trip counts on a
+    busy server.
+
+    SET LOCAL keeps these settings to this transaction. When it is the page's own, its commit ends
+    them; when the page's queries run inside a larger one (a savepoint), leaving puts them back, as
+    a savepoint's release would not.
     """
     settings = ("jit", "max_parallel_workers_per_gather", "enable_seqscan", "enable_indexscan")
+    trigram = "pg_trgm.similarity_threshold"
+    nested = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
-            "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
+            "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; "
+            f"SET LOCAL {trigram} = {SKILL_SIMILARITY_THRESHOLD}"
         )
         try:
             yield
         finally:
-            cursor.execute("; ".join(f"SET LOCAL {name} TO DEFAULT" for name in settings))
+            if nested:
+                cursor.execute("; ".join(f"SET LOCAL {name} TO DEFAULT" for name in (*settings, trigram)))
 
 
 def _tsquery(text: str) -> SearchQuery:
@@ -114,26 +126,24 @@ def _exact(field: str, query: str) -> Case:
     )
 
 
-def _similar(field: str, query: str) -> Q:
-    # field % query (similarity) or query <% field (query close to a word run inside field):
-    # both answered by the field's gin_trgm_ops index. Typos live here: "kubernets" ~ "Kubernetes".
-    return Q(TrigramSimilar(F(field), query)) | Q(TrigramWordSimilar(F(field), query))
+def _similar(field: str, query: str, *, threshold: float = NAME_SIMILARITY_THRESHOLD) -> Q:
+    # field % query (similarity over session()'s bar) or query <% field (query close to a word run
+    # inside field): both answered by the field's gin_trgm_ops index. Typos live here: "kubernets" ~
+    # "Kubernetes". `threshold`, when above session()'s bar, is checked on the rows the index found.
+    similar = Q(TrigramSimilar(F(field), query))
+    if threshold > SKILL_SIMILARITY_THRESHOLD:
+        similar &= Q(GreaterThan(TrigramSimilarity(field, query), threshold))
+    return similar | Q(TrigramWordSimilar(F(field), query))
 
 
 def skills_matching(query: str, *, limit: int) -> list[SkillMatch]:
-    """Skills named like the query, closest first, each with its similarity (3 or more when exact)."""
+    """Skills named like the query, closest first, each with its similarity (3 or more when exact).
+    Inside session(), which sets the skills' lower trigram bar."""
     similarity = _exact("name", query) + Greatest(
         TrigramSimilarity("name", query), TrigramWordSimilarity(query, "name")
     )
-    order = ("-similarity", "name")
-    qs = Skill.objects.filter(_similar("name", query)).annotate(similarity=similarity)
-    with connection.cursor() as cursor:
-        # Inside session()'s transaction: the lower bar applies to this query only.
-        cursor.execute(f"SET LOCAL pg_trgm.similarity_threshold = {SKILL_SIMILARITY_THRESHOLD}")
-        try:
-            skills = list(qs.order_by(*order)[:limit])
-        finally:
-            cursor.execute("SET LOCAL pg_trgm.similarity_threshold TO DEFAULT")
+    qs = Skill.objects.filter(_similar("name", query, threshold=SKILL_SIMILARITY_THRESHOLD))
+    skills = list(qs.annotate(similarity=similarity).order_by("-similarity", "name")[:limit])
     return [SkillMatch(skill=s, similarity=s.similarity) for s in skills]
 
 
@@ -239,9 +249,10 @@ def post_authors(topic: str, *, also: list[str], recent: int, limit: int) -> dic
 # search/migrations/0007_stored_content_vectors stores to_tsvector(CONTENT_CONFIG, body) in each post's
 # and comment's search_vector (its trigger names the configuration); change both or neither.
 CONTENT_CONFIG = "english"
-# content_candidates reads this many days of posts (or comments) before looking further back: a
-# fortnight is 19,000 posts and 38,000 comments on the feed bench (1,000,000 and 2,000,000 in two years).
-RECENT_DAYS = 14
+# content_candidates reads this many days of posts (or comments) before looking further back: about
+# 19,000 rows of each on the feed bench (1,000,000 posts and 2,000,000 comments in two years). A word
+# rare in comments ("workshop": 36 of the last fortnight's 38,000) read every one of them.
+RECENT_DAYS = {Post: 14, Comment: 7}
 NO_TIME = Value(timedelta(0), output_field=DurationField())
 # Control characters mark the matches in ts_headline's output, which is then split on them and each
 # part escaped by the template: a body holding them can at worst mark the wrong words, never add markup.
@@ -292,7 +303,7 @@ def content_candidates(
     """The `limit` newest of `rows` (posts or comments, already narrowed to what the viewer may read)
     whose body matches, each with its full-text `rank`: one query.
 
-    The last RECENT_DAYS are read first, newest first, checking each row's stored vector (a
+    The last RECENT_DAYS (per table) are read first, newest first, checking each row's stored vector (a
     microsecond): a word everyone writes ("workshop", 78,000 of 1,000,000 posts) stops after a few
     thousand rows; a rarer one reads those rows and goes on further back only then, where
     PostgreSQL reads just its older matches through the GIN index. The recent rows are never read
@@ -314,7 +325,7 @@ def content_candidates(
             .order_by("-created_at", "-id")
             .values(*fields, "rank")
         )
-    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    since = timezone.now() - timedelta(days=RECENT_DAYS[rows.model])
     recent = (
         rows.alias(doc=_Unindexed(StoredVector()))
         .filter(doc=tsq, created_at__gte=since)

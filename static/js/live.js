@@ -2,8 +2,9 @@
 // (#new-posts, on Home and All company) and the unread-notifications badge (#unread-badge).
 // Asks GET /live/ every 30 s while the tab is visible; stops while it is hidden (Page Visibility
 // API) and asks once at once when it is shown again. It sends back the last ETag, so an answer
-// with nothing new is a bodiless 304. Without JavaScript the pages work as before, minus the badge
-// and the prompt.
+// with nothing new is a bodiless 304, and with the page's poll token (X-Hive-Live) that 304 is
+// answered before the session is read (feed/middleware.py); an answer that came the long way
+// carries a fresh token. Without JavaScript the pages work as before, minus the badge and the prompt.
 (function () {
   "use strict";
 
@@ -11,6 +12,7 @@
   var PARTS = ["new-posts", "unread-badge"]; // the only elements an answer may fill
   var base = document.body && document.body.getAttribute("data-live-url");
   if (!base || !window.fetch) return;
+  var token = document.body.getAttribute("data-live-token");
   var etag = null, timer = null, busy = false;
 
   function url() {
@@ -34,8 +36,10 @@
     if (busy || document.hidden) return;
     busy = true;
     var headers = etag ? { "If-None-Match": etag } : {};
+    if (token) headers["X-Hive-Live"] = token;
     fetch(url(), { headers: headers, credentials: "same-origin" })
       .then(function (response) {
+        token = response.headers.get("X-Hive-Live") || token;
         // A redirect means the session ended: leave the page as it is.
         if (response.status !== 200 || response.redirected) return;
         etag = response.headers.get("ETag");

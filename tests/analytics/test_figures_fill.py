@@ -35,7 +35,9 @@ def at(day: date, hour: int) -> datetime:
 
 def stored(department=ALL, location=ALL, tenure=ALL, day=DAY) -> dict | None:
     return (
-        SegmentDay.objects.filter(day=day, department=department, location=location, tenure=tenure)
+        SegmentDay.objects.filter(
+            day=day, segment__department=department, segment__location=location, segment__tenure=tenure
+        )
         .values(
             "headcount",
             "active",
@@ -182,12 +184,16 @@ def test_someone_who_leaves_is_no_longer_counted(busy):
 
 def test_filling_a_day_again_gives_the_same_rows(busy):
     segments_fill(day=DAY)
-    first = list(SegmentDay.objects.order_by("department", "location", "tenure").values())
+    first = list(
+        SegmentDay.objects.order_by("segment__department", "segment__location", "segment__tenure").values()
+    )
 
     segments_fill(day=DAY)
     figures_day(DAY.isoformat())
 
-    again = list(SegmentDay.objects.order_by("department", "location", "tenure").values())
+    again = list(
+        SegmentDay.objects.order_by("segment__department", "segment__location", "segment__tenure").values()
+    )
     assert [{k: v for k, v in r.items() if k != "id"} for r in again] == [
         {k: v for k, v in r.items() if k != "id"} for r in first
     ]

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from analytics import fill
+from analytics.figures import FIGURE_NAMES
 from analytics.fill import SEGMENTS, groups_fill, placements_record, segments_backfill
 from analytics.models import ActiveDay, FillState, GroupDay, InteractionDay, SegmentDay
 from communities.models import Community
@@ -144,8 +145,11 @@ def stored() -> dict:
     def rows(model, *order):
         return [{k: v for k, v in r.items() if k != "id"} for r in model.objects.order_by(*order).values()]
 
+    # Each segment by what it is, not by its id.
+    axes = {f"segment__{axis}": axis for axis in ("department", "location", "tenure")}
+    segments = SegmentDay.objects.order_by("day", *axes).values("day", *axes, *FIGURE_NAMES)
     return {
-        "segments": rows(SegmentDay, "day", "department", "location", "tenure"),
+        "segments": [{axes.get(k, k): v for k, v in r.items()} for r in segments],
         "interactions": rows(InteractionDay, "day", "source", "target"),
         "groups": rows(GroupDay, "day"),
     }

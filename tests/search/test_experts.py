@@ -17,10 +17,10 @@ pytestmark = pytest.mark.django_db
 
 # Measured once the viewer's first request of the day has recorded them as active (analytics).
 # Session, user, viewer profile, roles; search.backends.postgres.session() (savepoint, planner
-# settings, planner settings put back, release), skills (lower trigram bar, the query, bar restored),
-# the skill an alias of the topic means, post authors (one aggregated query); then people listing the
-# skills, and the people ranked.
-EXPERTS_MAX_QUERIES = 15
+# settings with the skills' trigram bar, settings put back, release), skills, the skill an alias of
+# the topic means, post authors (one aggregated query); then people listing the skills, and the
+# people ranked.
+EXPERTS_MAX_QUERIES = 13
 
 L = ProfileSkill.Level
 
