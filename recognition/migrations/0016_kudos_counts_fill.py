@@ -5,8 +5,10 @@ The two INSERT ... SELECT statements take only what any SELECT takes on the kudo
 lock: writers do not wait for it) and write tables no running code reads yet; the tables, their indexes and
 foreign keys were created empty by 0012 and 0015, so no index build or constraint check runs over millions of
 rows while a lock on profiles is held. Kudos given by the previous release while this runs are not in this
-snapshot: the nightly recognition.counts_repair adds them. At 1,000,000 kudos (bench/recognition/measure.py)
-both statements together take about a minute on the bench machine.
+snapshot: the nightly recognition.counts_repair adds them. Run it before starting the new release: kudos
+given by the new code while it runs would wait for its rows. At 1,000,000 kudos (bench/recognition/measure.py,
+2 shared cores at load 23-27) it took 30 min when the tallies' four indexes were kept row by row; the ranking
+indexes are now built after the rows are in.
 
 The SQL is a copy, frozen here, of what recognition/counts.py counts: a migration must not run code that
 follows later schemas. The SQLite demo is seeded after it migrates, so it has nothing to count here."""
@@ -83,8 +85,12 @@ def counts_fill(apps, schema_editor) -> None:
                     "since": datetime.combine(first_day, time.min, tzinfo=timezone.get_current_timezone()),
                 },
             )
+            # The rows' foreign keys are checked at commit (deferred); an index cannot be built over rows
+            # with checks pending, so they run now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for index in tally._meta.indexes:
                 schema_editor.add_index(tally, index)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(RECEIVED_FILL)
 
 
