@@ -13,6 +13,7 @@ from django.db.models import Count
 from analytics.models import ActiveDay
 from common.days import day_bounds
 from feed.models import AnnouncementView, Comment, Post, Reaction
+from profiles.tenure import TENURE_LABELS, TenureBand, tenure_band  # noqa: F401 (analytics' names for them)
 from recognition.models import Kudos
 
 
@@ -178,45 +179,3 @@ FIGURES: tuple[Figure, ...] = (
 )
 
 FIGURE_NAMES = tuple(f.name for f in FIGURES)
-
-
-class TenureBand(Enum):
-    """Years since a person's start date, on the day counted."""
-
-    UNDER_1 = 1
-    FROM_1_TO_3 = 2
-    FROM_3_TO_10 = 3
-    OVER_10 = 4
-
-    @property
-    def label(self) -> str:
-        return TENURE_LABELS[self.value]
-
-
-TENURE_LABELS = {
-    1: "Under 1 year",
-    2: "1–3 years",
-    3: "3–10 years",
-    4: "10 years or more",
-    -1: "Start date unknown",
-}
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def tenure_band(start: date | None, day: date) -> int:
-    """The band of someone who started on `start`, on `day` (-1 when the start date is unknown)."""
-    if start is None:
-        return -1
-    if start > _years_before(day, 1):
-        return TenureBand.UNDER_1.value
-    if start > _years_before(day, 3):
-        return TenureBand.FROM_1_TO_3.value
-    if start > _years_before(day, 10):
-        return TenureBand.FROM_3_TO_10.value
-    return TenureBand.OVER_10.value

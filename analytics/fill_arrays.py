@@ -115,7 +115,7 @@ def _store(cursor, table: str, columns: Sequence[tuple[str, str]], values: Seque
 
 
 class Grid:
-    """Where each person sat on each day of the range: `leaf[person, day]` is a leaf number, or -1
+    """Where each person sat on each day of the range: `leaf[day, person]` is a leaf number, or -1
     where the person was not placed that day. Leaf numbers run over departments x locations x
     TENURES, with `departments` and `locations` the ids met in the spans (-1: none)."""
 
@@ -127,32 +127,30 @@ class Grid:
         self.locations, loc = np.unique(location, return_inverse=True)
         self.leaves = len(self.departments) * len(self.locations) * len(TENURES)
         base = (dep * len(self.locations) + loc) * len(TENURES)
-        day = np.arange(days, dtype=np.int32)
-        self.leaf = np.full((len(self.people), days), -1, dtype=np.int32)
-        # A person's spans never overlap: each layer (first spans, second spans...) has each person
-        # once, so it is written in one step.
-        first_of_person = np.searchsorted(person, person)
-        rank = np.arange(len(person)) - first_of_person
-        for layer in range(int(rank.max()) + 1 if len(rank) else 0):
-            at = rank == layer
-            who = person[at]
-            band = np.where(
-                unknown[at, None] == 1,
-                0,
-                1 + (day >= a1[at, None]) + (day >= a3[at, None]) + (day >= a10[at, None]),
-            )
-            inside = (day >= lo[at, None]) & (day <= hi[at, None])
-            self.leaf[who] = np.where(inside, base[at, None] + band, self.leaf[who])
-        self.placed = self.leaf >= 0
-        self.cell = np.where(self.placed, self.leaf.astype(np.int64) * days + day, -1)
-        lookup_size = int(self.people[-1]) + 1 if len(self.people) else 0
+        known = unknown == 0
+
+        def band(day: np.ndarray) -> np.ndarray:
+            return np.where(known, 1 + (day >= a1) + (day >= a3) + (day >= a10), 0)
+
+        # Each person's leaf (plus one, 0 for nowhere) as its changes over the days, added up: a span
+        # starts with its leaf, moves up a band on each anniversary inside it, and ends. A person's
+        # spans never overlap, so no two of their changes fall on the same day but an end and a start.
+        change = np.zeros((days + 1, len(self.people)), dtype=np.int32)
+        np.add.at(change, (lo, person), base + band(lo) + 1)
+        np.add.at(change, (hi + 1, person), -(base + band(hi) + 1))
+        for anniversary in (a1, a3, a10):
+            turns = known & (anniversary > lo) & (anniversary <= hi)
+            np.add.at(change, (anniversary[turns], person[turns]), 1)
+        self.leaf = np.cumsum(change[:days], axis=0, dtype=np.int32)
+        self.leaf -= 1
+        lookup_size = int(self.people[-1]) + 1
         self._lookup = None
         if lookup_size <= 8 * len(self.people) + 1_000_000:
             self._lookup = np.full(lookup_size, -1, dtype=np.int32)
             self._lookup[self.people] = np.arange(len(self.people), dtype=np.int32)
 
     def person(self, profile_ids: np.ndarray) -> np.ndarray:
-        """Row of each profile id in the grid, -1 for someone placed nowhere in the range."""
+        """Column of each profile id in the grid, -1 for someone placed nowhere in the range."""
         if self._lookup is not None:
             inside = (profile_ids >= 0) & (profile_ids < len(self._lookup))
             return np.where(inside, self._lookup[np.where(inside, profile_ids, 0)], -1)
@@ -161,27 +159,36 @@ class Grid:
         found[found] = self.people[at[found]] == profile_ids[found]
         return np.where(found, at, -1)
 
-    def count(self, selected: np.ndarray) -> np.ndarray:
-        """Per (leaf, day), how many placed people a (people x days) boolean grid selects."""
-        return np.bincount(self.cell[selected & self.placed], minlength=self.leaves * self.days)
+    def count(self, selected: np.ndarray | None = None) -> np.ndarray:
+        """Per (leaf, day), how many placed people a (days x people) boolean grid selects (all of
+        them without one)."""
+        counts = np.empty((self.leaves, self.days), dtype=np.int64)
+        for day in range(self.days):
+            leaf = self.leaf[day] if selected is None else self.leaf[day][selected[day]]
+            counts[:, day] = np.bincount(leaf + 1, minlength=self.leaves + 1)[1:]
+        return counts
 
     def count_events(self, person: np.ndarray, day: np.ndarray) -> np.ndarray:
         """Per (leaf, day), the events of people placed that day (day offsets outside are dropped)."""
         keep = (person >= 0) & (day >= 0) & (day < self.days)
-        cells = self.cell[person[keep], day[keep]]
-        return np.bincount(cells[cells >= 0], minlength=self.leaves * self.days)
+        day = day[keep]
+        leaf = self.leaf[day, person[keep]]
+        placed = leaf >= 0
+        cells = leaf[placed].astype(np.int64) * self.days + day[placed]
+        return np.bincount(cells, minlength=self.leaves * self.days).reshape(self.leaves, self.days)
 
 
 def _rolling(grid: Grid, person: np.ndarray, day: np.ndarray, lead: int, window: int) -> np.ndarray:
     """Per (leaf, day), the placed people with an event in the `window` days up to the day; event
     days are offsets from the range's start, as early as -`lead`."""
     keep = (person >= 0) & (day >= -lead) & (day < grid.days)
-    seen = np.zeros((len(grid.people), grid.days + lead + 1), dtype=np.int32)
-    seen[person[keep], day[keep] + lead + 1] = 1
-    np.cumsum(seen, axis=1, out=seen)
+    # Each person's count of event days so far, day by day (row 0: none yet).
+    seen = np.zeros((grid.days + lead + 1, len(grid.people)), dtype=np.int16)
+    seen[day[keep] + lead + 1, person[keep]] = 1
+    np.cumsum(seen, axis=0, dtype=np.int16, out=seen)
     # Events up to day d minus events up to day d - window.
-    upto = seen[:, lead + 1 :]
-    before = seen[:, lead + 1 - window : lead + 1 - window + grid.days]
+    upto = seen[lead + 1 :]
+    before = seen[lead + 1 - window : lead + 1 - window + grid.days]
     return grid.count(upto > before)
 
 
@@ -191,7 +198,7 @@ def _figure_values(cursor, grid: Grid, start: date, end: date) -> dict[str, np.n
     by_events: dict[str, list[Figure]] = {}
     for figure in FIGURES:
         if figure.events is None:
-            values[figure.name] = grid.count(grid.placed)
+            values[figure.name] = grid.count()
         else:
             by_events.setdefault(figure.events, []).append(figure)
     for events, figures in by_events.items():
@@ -209,7 +216,7 @@ def _figure_values(cursor, grid: Grid, start: date, end: date) -> dict[str, np.n
                 values[figure.name] = _rolling(grid, person, day, lead, figure.window)
             else:
                 values[figure.name] = grid.count_events(person, day)
-    return {name: v.reshape(grid.leaves, grid.days) for name, v in values.items()}
+    return values
 
 
 def _cube(grid: Grid, leaf_values: np.ndarray) -> np.ndarray:
@@ -315,7 +322,7 @@ def _store_interactions(cursor, grid: Grid, shown: np.ndarray, keys: list[Key], 
     day, kind = found[:, 2], found[:, 3]
     keep = (a >= 0) & (b >= 0) & (found[:, 0] != found[:, 1]) & (day >= 0) & (day < grid.days)
     a, b, day, kind = a[keep], b[keep], day[keep], kind[keep]
-    leaf_a, leaf_b = grid.leaf[a, day], grid.leaf[b, day]
+    leaf_a, leaf_b = grid.leaf[day, a], grid.leaf[day, b]
     keep = (leaf_a >= 0) & (leaf_b >= 0)
     leaf_a, leaf_b, day, kind = leaf_a[keep], leaf_b[keep], day[keep], kind[keep]
     per_department = len(grid.locations) * len(TENURES)

@@ -121,11 +121,21 @@ def _breakdown_rows(*, axis: str, fixed: dict[str, int], days: list[date], last_
     contiguous = (days[-1] - days[0]).days + 1 == len(days)
     day_filter = "s.day BETWEEN %s AND %s" if contiguous else f"s.day IN ({', '.join(['%s'] * len(days))})"
     day_params: list = [days[0], days[-1]] if contiguous else list(days)
-    where = " AND ".join([day_filter, *[f"g.{a} = %s" for a in fixed], f"g.{axis} <> %s"])
-    sql = (
-        f"SELECT g.{axis}, COUNT(*), {columns} FROM {table} s JOIN {segments} g ON g.id = s.segment_id"
-        f" WHERE {where} GROUP BY g.{axis} ORDER BY g.{axis}"
-    )
+    where = " AND ".join([*[f"g.{a} = %s" for a in fixed], f"g.{axis} <> %s"])
+    if connection.vendor == "postgresql":
+        # One segment per value of the axis, each summed in a lateral subquery: its days come from
+        # the (segment, day) index whatever the range (a plain join, planned on the table's
+        # statistics, scans the whole table for a year's range instead: 600 ms against 20).
+        sql = (
+            f"SELECT g.{axis}, x.* FROM {segments} g CROSS JOIN LATERAL ("
+            f"SELECT COUNT(*) AS n_days, {columns} FROM {table} s WHERE s.segment_id = g.id AND {day_filter}"
+            f") AS x WHERE {where} AND x.n_days > 0 ORDER BY g.{axis}"
+        )
+    else:  # SQLite (the demo) has no LATERAL
+        sql = (
+            f"SELECT g.{axis}, COUNT(*), {columns} FROM {table} s JOIN {segments} g ON g.id = s.segment_id"
+            f" WHERE {day_filter} AND {where} GROUP BY g.{axis} ORDER BY g.{axis}"
+        )
     params = [last_day] * len(names_of) + day_params + list(fixed.values()) + [ALL]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -19,6 +19,7 @@ from common.days import company_today
 from communities.models import Community
 from profiles import roles
 from profiles.selectors import viewer_profile
+from surveys import selectors as survey_selectors
 
 
 def can_see_analytics(user) -> bool:
@@ -370,5 +371,15 @@ def summary(request):
             "dormant_days": DORMANT_DAYS,
             "acted": len(acted),
             "came_back": len(came_back) if acted else None,
+            "surveys": _survey_summaries(),
         },
     )
+
+
+def _survey_summaries() -> list[survey_selectors.Results]:
+    """The latest closed pulse survey's results, under the surveys' own rule (5 answers or more)."""
+    labels = survey_selectors.names()
+    return [
+        survey_selectors.survey_results(survey=s, labels=labels)
+        for s in survey_selectors.latest_closed(limit=1)
+    ]

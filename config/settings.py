@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "recognition",
     "projects",
     "events",
+    "surveys",
     "search",
     "notifications",
     "analytics",

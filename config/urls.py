@@ -42,6 +42,7 @@ urlpatterns = [
     path("moderation/", include("moderation.urls")),
     path("guidelines/", include("moderation.urls_guidelines")),
     path("analytics/", include("analytics.urls")),
+    path("surveys/", include("surveys.urls")),
     path("scim/v2/", include("provisioning.urls")),
     path("wiki/", include("wiki.urls")),
 ]

@@ -22,6 +22,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from common.email import email_transmit
 from delivery.kinds import MailKind, Skip, kind_get
 from delivery.models import DeliveryMessage, DeliveryRun
 from profiles.models import Profile
@@ -289,12 +290,6 @@ def _marks_write(message_ids: list[int], *, token: str) -> None:
     ).update(state=State.SENT, last_error="", updated_at=now, lease_until=None, not_before=None, sent_at=now)
 
 
-def _transmit(mail_connection, email) -> None:
-    """In the sending thread: hand one message to the server and wait for its answer."""
-    mail_connection.open()  # once: later messages reuse the open connection
-    mail_connection.send_messages([email])
-
-
 class _Batch:
     """One delivery_send call. Two threads: this one claims, reads, builds each message and records
     every outcome in the database; a sending thread with the mail connection hands the message built
@@ -334,7 +329,7 @@ class _Batch:
                 if email is None:
                     continue
                 self._settle(durable=False)  # the message before: wait for the server, mark it sent
-                self.in_flight = (index, self.wire.submit(_transmit, self.mail, email))
+                self.in_flight = (index, self.wire.submit(email_transmit, self.mail, email))
             self._settle(durable=True)
         except BaseException:
             try:

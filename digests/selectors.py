@@ -44,6 +44,9 @@ class Item:
 class Section:
     title: str
     items: list[Item]
+    # The section as the email shows it, rendered once for everyone of the batch whose section holds the
+    # same items (digests.mail): "Popular across the company" is the same for nearly everyone.
+    rendered: Any = None
 
 
 @dataclass

@@ -1,11 +1,14 @@
 """What other apps contribute to feed's pages in their AppConfig.ready(), so feed names none of
 their models, templates or URLs: what a post of their kind shows on its card (recognition: the
 kudos line), links next to the compose box (recognition: "Give kudos"), the link a question's asker
-is offered under the answer they chose (recognition: "Thank them with kudos"), and what they do when a post
-of their kind is taken down or comes back (recognition: its kudos leave or rejoin the counts)."""
+is offered under the answer they chose (recognition: "Thank them with kudos"), what they do when a post
+of their kind is taken down or comes back (recognition: its kudos leave or rejoin the counts), and
+banners above the feed (surveys: a survey waiting for an answer)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.http import HttpRequest
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,34 @@ def answer_thanks_link_register(*, label: str, url_name: str) -> None:
 
 def answer_thanks_links() -> list[AnswerThanksLink]:
     return list(_answer_thanks)
+
+
+@dataclass(frozen=True)
+class FeedBanner:
+    """A notice above the feed (surveys: "a survey is waiting for you"). `context` is called with the
+    request before the page renders and returns the template's context, or None to show nothing."""
+
+    template: str
+    context: Callable[[HttpRequest], dict | None]
+
+
+_banners: list[FeedBanner] = []
+
+
+def feed_banner_register(*, template: str, context: Callable[[HttpRequest], dict | None]) -> None:
+    banner = FeedBanner(template=template, context=context)
+    if banner not in _banners:
+        _banners.append(banner)
+
+
+def feed_banners(request: HttpRequest) -> list[tuple[str, dict]]:
+    """The banners to show this request, each as (template, context)."""
+    shown = []
+    for banner in _banners:
+        context = banner.context(request)
+        if context is not None:
+            shown.append((banner.template, context))
+    return shown
 
 
 # kind -> hook(post=..., shown=...): run inside the transaction that takes a post of that kind down (its

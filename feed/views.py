@@ -16,8 +16,8 @@ from common.live import poll_token
 from common.views import action_run, bad_cursor_400, form_errors_add, redirect_next
 from feed import already_answered as answered
 from feed import holds as feed_holds
+from feed import kinds, newcomers, polls, scheduling, selectors, services
 from feed import live as feed_live
-from feed import newcomers, polls, scheduling, selectors, services
 from feed.forms import CommentForm, PollForm, PostForm
 from feed.models import Post
 from moderation.ratelimit import rate_limited
@@ -84,6 +84,7 @@ def _feed(request, *, scope: str):
         "following_nothing": following_nothing,
         "can_announce": can_announce,
         "newcomer": newcomers.checklist_for(viewer=viewer),  # no query unless the viewer is new
+        "banners": kinds.feed_banners(request),
     }
     return render(request, "feed/home.html", context, status=400 if form.errors else 200)
 

@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     WIKI = "wiki", "Someone edits a wiki page you watch"
     TEAM_KUDOS = "team_kudos", "Someone recognises one of your direct reports"
     BADGE = "badge", "You earn a badge"
+    SURVEY = "survey", "A pulse survey asks for your view"
     CELEBRATION = "celebration", "A teammate or someone you follow has a birthday or work anniversary"
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from common.pagination import Page, keyset_page
 from profiles.models import Department, Location, Profile
 from profiles.services import profile_ensure
+from profiles.tenure import years_before
 from profiles.validators import link_url_is_safe
 
 if TYPE_CHECKING:
@@ -39,8 +40,11 @@ def viewer_profile(request) -> Profile:
     cached = getattr(request, "_hive_viewer_profile", None)
     if cached is None:
         cached = (
-            Profile.objects.select_related("user", "department", "location").filter(user=request.user).first()
+            Profile.objects.select_related("department", "location").filter(user=request.user).first()
         ) or profile_ensure(user=request.user)
+        # The request's own user, not a copy joined in: what is worked out about it once per request
+        # (its roles, profiles.roles) then serves `viewer.user` too.
+        cached.user = request.user
         request._hive_viewer_profile = cached
     return cached
 
@@ -50,15 +54,8 @@ def active_profiles() -> QuerySet[Profile]:
     return Profile.objects.filter(user__is_active=True)
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def _tenure_filter(tenure: str, *, today: date) -> Q:
-    one_year, three_years = _years_before(today, 1), _years_before(today, 3)
+    one_year, three_years = years_before(today, 1), years_before(today, 3)
     if tenure == "new":
         return Q(start_date__gt=today - timedelta(days=90))
     if tenure == "lt1":

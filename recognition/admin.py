@@ -141,11 +141,12 @@ class RedemptionAdmin(admin.ModelAdmin):
 class BadgeAdmin(admin.ModelAdmin):
     """Rule badges are awarded by the recognition.badges_award task; "manual" badges are given below."""
 
-    list_display = ["name", "emoji", "rule", "threshold", "value", "is_active", "position"]
+    list_display = ["name", "emoji", "rule", "threshold", "value", "tag", "is_active", "position"]
     list_editable = ["is_active", "position"]
     list_filter = ["rule", "is_active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    raw_id_fields = ["tag"]  # a "go-to person for #tag" badge: the award task makes them, one per #tag
 
 
 @admin.register(BadgeAward)

@@ -17,5 +17,25 @@ DEFAULT_BADGES = [
     ("appreciated", "🌟", "Appreciated", "Was thanked in 10 public kudos.", "received", 10),
     ("first-post", "✍️", "First post", "Wrote their first post in Hive.", "posts", 1),
     ("helper", "🙋", "Helper", "Had 5 answers chosen as the best answer to a question.", "answers", 5),
+    (
+        "connector",
+        "🔗",
+        "Connector",
+        "In one month, replied to, reacted to, @mentioned or thanked people of 3 departments "
+        "other than their own.",
+        "connector",
+        3,
+    ),
+    (
+        "welcomer",
+        "👋",
+        "Welcomer",
+        "Was the first to reply to a newcomer's post in their first weeks.",
+        "welcomer",
+        1,
+    ),
 ]
 VALUE_BADGE_THRESHOLD = 5
+# "Go-to person for #tag": answers chosen as the best on questions with that #tag. Three, because one or two
+# best answers can be luck or a single conversation; three on one subject means people keep coming back.
+TAG_BADGE_THRESHOLD = 3

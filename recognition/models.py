@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 
 from feed.models import Post
 from profiles.models import Department, Profile
@@ -339,6 +340,9 @@ class Badge(models.Model):
         VALUE_KUDOS = "value", "Received at least N public kudos for one value"
         POSTS = "posts", "Wrote at least N posts"
         BEST_ANSWERS = "answers", "Had at least N answers chosen as the best"
+        TAG_ANSWERS = "tag", "Had at least N answers chosen as the best on questions with the badge's #tag"
+        CONNECTOR = "connector", "Replied to, reacted to, mentioned or thanked people of N other departments"
+        WELCOMER = "welcomer", "Was the first to reply to the posts of N newcomers"
         MANUAL = "manual", "Given by an admin"
 
     slug = models.SlugField(max_length=60, unique=True)
@@ -348,6 +352,8 @@ class Badge(models.Model):
     rule = models.CharField(max_length=10, choices=Rule.choices, default=Rule.MANUAL)
     threshold = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
     value = models.ForeignKey(CompanyValue, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # A "go-to person for #tag" badge: made by the award task the first time someone earns it for a tag.
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     is_active = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -357,6 +363,9 @@ class Badge(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(rule="value") | models.Q(value__isnull=False),
                 name="badge_value_rule_names_value",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rule="tag") | models.Q(tag__isnull=False), name="badge_tag_rule_names_tag"
             ),
             models.CheckConstraint(condition=models.Q(threshold__gte=1), name="badge_threshold_positive"),
         ]

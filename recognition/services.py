@@ -6,14 +6,21 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from common.outbox import enqueue_on_commit
+from feed.contribution import (
+    best_answer_tag_counts,
+    interaction_month_sql,
+    interactions_sql,
+    newcomer_first_repliers,
+)
 from feed.models import Post
 from feed.selectors import best_answer_counts_among, followers_of, post_counts_among
 from feed.services import (
@@ -31,7 +38,7 @@ from profiles.selectors import active_profiles
 from projects.models import Project
 from projects.selectors import project_member_profiles
 from recognition.counts import kudos_counts_add, private_kudos_shown_changed
-from recognition.defaults import DEFAULT_BADGES, DEFAULT_VALUES, VALUE_BADGE_THRESHOLD
+from recognition.defaults import DEFAULT_BADGES, DEFAULT_VALUES, TAG_BADGE_THRESHOLD, VALUE_BADGE_THRESHOLD
 from recognition.models import (
     AllowanceRule,
     Badge,
@@ -622,28 +629,71 @@ def badge_qualifiers(*, badge: Badge, profile_ids: list[int] | None) -> set[int]
         return post_counts_among(profile_ids=profile_ids, minimum=n)
     if badge.rule == Badge.Rule.BEST_ANSWERS:
         return best_answer_counts_among(profile_ids=profile_ids, minimum=n)
-    return set()  # given by hand
+    if badge.rule == Badge.Rule.CONNECTOR:
+        return connectors_among(profile_ids=profile_ids, minimum=n)
+    if badge.rule == Badge.Rule.WELCOMER:
+        found = newcomer_first_repliers(minimum=n, days=settings.HIVE_NEWCOMER_DAYS)
+        return found if profile_ids is None else found & set(profile_ids)
+    return set()  # given by hand, or per #tag (_tag_badges_award)
+
+
+def connectors_among(*, profile_ids: list[int] | None, minimum: int) -> set[int]:
+    """People (among these, or anyone) who, in some calendar month (company time zone), replied to, reacted
+    to, @mentioned or gave kudos to people of at least `minimum` departments other than their own (the
+    departments people are in now). Kudos a moderator removed do not count; feed.contribution says what
+    counts in the feed. One statement. Among these people (after a kudos) only the current month is read:
+    earlier months cannot have changed."""
+    since = _company_midnight(timezone.localdate().replace(day=1)) if profile_ids is not None else None
+    feed_sql, feed_params = interactions_sql(since=since, actor_ids=profile_ids)
+    kudos = KudosRecipient.objects.filter(kudos__removed_at__isnull=True)
+    if since is not None:
+        kudos = kudos.filter(created_at__gte=since)
+    if profile_ids is not None:
+        kudos = kudos.filter(giver_id__in=profile_ids)
+    kudos_sql, kudos_params = (
+        kudos.values(actor=F("giver_id"), target=F("recipient_id"), happened=F("created_at"))
+        .order_by()
+        .query.sql_with_params()
+    )
+    month_sql, month_params = interaction_month_sql("i.happened")
+    profiles = Profile._meta.db_table
+    sql = f"""
+        SELECT DISTINCT connected.actor FROM (
+            SELECT i.actor, {month_sql} AS month
+            FROM ({feed_sql} UNION ALL SELECT * FROM ({kudos_sql}) AS kudos) AS i
+            JOIN {profiles} a ON a.id = i.actor
+            JOIN {profiles} t ON t.id = i.target
+            WHERE t.department_id IS NOT NULL
+              AND (a.department_id IS NULL OR t.department_id <> a.department_id)
+            GROUP BY 1, 2
+            HAVING COUNT(DISTINCT t.department_id) >= %s
+        ) AS connected
+    """  # noqa: S608 (our tables; every value is a parameter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*month_params, *feed_params, *kudos_params, minimum])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _awards_insert(
-    *, badge: Badge, profile_ids: list[int], at, awarded_by: Profile | None, note: str
-) -> list[int]:
-    """Inserts the awards these people do not have yet; returns who got it now. ON CONFLICT DO NOTHING on
-    the unique (badge, profile): a concurrent run waits for ours and then inserts nothing, so nobody is
-    awarded, or told, twice."""
-    if not profile_ids:
+    *, pairs: list[tuple[int, int]], at, awarded_by: Profile | None, note: str
+) -> list[tuple[int, int]]:
+    """Inserts the (badge, person) awards that do not exist yet; returns those made now. ON CONFLICT DO
+    NOTHING on the unique (badge, profile): a concurrent run waits for ours and then inserts nothing, so
+    nobody is awarded, or told, twice. One statement whatever the number of awards."""
+    if not pairs:
         return []
+    pairs = sorted(set(pairs))
     if not _on_postgresql():
         have = set(
-            BadgeAward.objects.filter(badge=badge, profile_id__in=profile_ids).values_list(
-                "profile_id", flat=True
-            )
+            BadgeAward.objects.filter(
+                badge_id__in={b for b, _ in pairs}, profile_id__in={p for _, p in pairs}
+            ).values_list("badge_id", "profile_id")
         )
-        new = sorted(set(profile_ids) - have)
+        new = [pair for pair in pairs if pair not in have]
         BadgeAward.objects.bulk_create(
             [
-                BadgeAward(badge=badge, profile_id=pk, awarded_at=at, awarded_by=awarded_by, note=note)
-                for pk in new
+                BadgeAward(badge_id=b, profile_id=p, awarded_at=at, awarded_by=awarded_by, note=note)
+                for b, p in new
             ]
         )
         return new
@@ -651,25 +701,42 @@ def _awards_insert(
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (badge_id, profile_id, awarded_at, awarded_by_id, note) "  # noqa: S608 (our table name)
-            "SELECT %s, pid, %s, %s, %s FROM unnest(%s::bigint[]) AS pid ORDER BY pid "
-            "ON CONFLICT (badge_id, profile_id) DO NOTHING RETURNING profile_id",
-            [badge.pk, at, awarded_by.pk if awarded_by else None, note, sorted(profile_ids)],
+            "SELECT b, p, %s, %s, %s FROM unnest(%s::bigint[], %s::bigint[]) AS t(b, p) ORDER BY b, p "
+            "ON CONFLICT (badge_id, profile_id) DO NOTHING RETURNING badge_id, profile_id",
+            [at, awarded_by.pk if awarded_by else None, note, [b for b, _ in pairs], [p for _, p in pairs]],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return sorted((row[0], row[1]) for row in cursor.fetchall())
 
 
-def _awards_announce(*, badge: Badge, profile_ids: list[int], actor: Profile | None) -> None:
-    if not profile_ids:
+def _awards_announce(
+    *, awarded: list[tuple[int, int]], badges: dict[int, Badge], actor: Profile | None
+) -> None:
+    """Tells each person what they earned: one notification, naming every badge if several came at once."""
+    if not awarded:
         return
-    summary = f"You earned the {badge} badge: {badge.description}"
-    notify_each(
-        messages=[(p, summary, p.get_absolute_url()) for p in Profile.objects.filter(pk__in=profile_ids)],
-        kind=Kind.BADGE,
-        actor=actor,
-    )
+    earned: dict[int, list[Badge]] = defaultdict(list)
+    for badge_id, pk in awarded:
+        earned[pk].append(badges[badge_id])
+    messages = []
+    for person in Profile.objects.filter(pk__in=list(earned)):
+        mine = earned[person.pk]
+        if len(mine) == 1:
+            summary = f"You earned the {mine[0]} badge: {mine[0].description}"
+        else:
+            summary = f"You earned {len(mine)} badges: {', '.join(str(b) for b in mine)}."
+        messages.append((person, summary, person.get_absolute_url()))
+    notify_each(messages=messages, kind=Kind.BADGE, actor=actor)
 
 
 BADGE_BATCH = 5000
+# What a kudos can change: the award run after a kudos checks only these, for its giver and recipients. The
+# others (posts, answers, #tags, welcomes) are checked nightly for everyone.
+KUDOS_RULES = [
+    Badge.Rule.KUDOS_GIVEN,
+    Badge.Rule.KUDOS_RECEIVED,
+    Badge.Rule.VALUE_KUDOS,
+    Badge.Rule.CONNECTOR,
+]
 
 
 @transaction.atomic
@@ -680,32 +747,83 @@ def _badge_award_batch(*, badge: Badge, profile_ids: list[int] | None) -> list[i
     # People who left keep the badges they had, and earn no new ones.
     active = set(active_profiles().filter(pk__in=list(qualified)).values_list("pk", flat=True))
     awarded = _awards_insert(
-        badge=badge, profile_ids=list(active), at=timezone.now(), awarded_by=None, note=""
+        pairs=[(badge.pk, pk) for pk in active], at=timezone.now(), awarded_by=None, note=""
     )
-    _awards_announce(badge=badge, profile_ids=awarded, actor=None)
-    return awarded
+    _awards_announce(awarded=awarded, badges={badge.pk: badge}, actor=None)
+    return [pk for _, pk in awarded]
 
 
 def badges_award(*, profile_ids: list[int] | None = None) -> int:
-    """Awards every active rule badge to everyone (or these people) who now meets its rule and does not
-    have it yet, and tells them; returns how many awards it made. Idempotent: a rerun, or two runs at
-    once, award and tell nobody twice. Each badge commits on its own, so a crash loses no finished badge."""
+    """Awards every active rule badge to everyone (or, after a kudos, these people, for what a kudos can
+    change) who now meets its rule and does not have it yet, and tells them; returns how many awards it made.
+    Idempotent: a rerun, or two runs at once, award and tell nobody twice. Each badge commits on its own
+    (the #tag badges together), so a crash loses no finished badge. A fixed number of queries per badge
+    and one set for all #tags, whatever the number of people."""
     badges_ensure()
     total = 0
-    for badge in Badge.objects.filter(is_active=True).exclude(rule=Badge.Rule.MANUAL):
+    rules = Badge.objects.filter(is_active=True).exclude(rule__in=[Badge.Rule.MANUAL, Badge.Rule.TAG_ANSWERS])
+    if profile_ids is not None:
+        rules = rules.filter(rule__in=KUDOS_RULES)
+    for badge in rules:
         total += len(_badge_award_batch(badge=badge, profile_ids=profile_ids))
+    if profile_ids is None:
+        total += len(_tag_badges_award())
     return total
+
+
+@transaction.atomic
+def _tag_badges_award() -> list[tuple[int, int]]:
+    """ "Go-to person for #tag": a badge per #tag, made the first time someone earns it (an admin may then
+    raise its threshold, retire it or rename it), awarded to everyone with enough best answers on questions
+    with that tag. Six queries for every tag and person together."""
+    lowest = Badge.objects.filter(rule=Badge.Rule.TAG_ANSWERS, is_active=True).aggregate(n=Min("threshold"))[
+        "n"
+    ]
+    found = best_answer_tag_counts(minimum=min(lowest or TAG_BADGE_THRESHOLD, TAG_BADGE_THRESHOLD))
+    if not found:
+        return []
+    tags = {tag_id: name for _, tag_id, name, _ in found}
+    Badge.objects.bulk_create(
+        [
+            Badge(
+                slug=f"tag-{tag_id}",
+                emoji="🧭",
+                name=f"Go-to person for #{name}"[:80],
+                description=(
+                    f"Had {TAG_BADGE_THRESHOLD} answers chosen as the best on questions tagged #{name}."
+                )[:200],
+                rule=Badge.Rule.TAG_ANSWERS,
+                threshold=TAG_BADGE_THRESHOLD,
+                tag_id=tag_id,
+                position=200,
+            )
+            for tag_id, name in tags.items()
+        ],
+        ignore_conflicts=True,  # made before (or by a concurrent run): kept as the admin left it
+    )
+    badges = {b.tag_id: b for b in Badge.objects.filter(rule=Badge.Rule.TAG_ANSWERS, tag_id__in=list(tags))}
+    pairs = [
+        (badges[tag_id].pk, person)
+        for person, tag_id, _, answers in found
+        if tag_id in badges and badges[tag_id].is_active and answers >= badges[tag_id].threshold
+    ]
+    active = set(active_profiles().filter(pk__in={p for _, p in pairs}).values_list("pk", flat=True))
+    awarded = _awards_insert(
+        pairs=[(b, p) for b, p in pairs if p in active], at=timezone.now(), awarded_by=None, note=""
+    )
+    _awards_announce(awarded=awarded, badges={b.pk: b for b in badges.values()}, actor=None)
+    return awarded
 
 
 @transaction.atomic
 def badge_give(*, badge: Badge, profile: Profile, actor: Profile, note: str = "") -> bool:
     """An admin gives a badge by hand; returns False if they already had it."""
     awarded = _awards_insert(
-        badge=badge, profile_ids=[profile.pk], at=timezone.now(), awarded_by=actor, note=note[:200]
+        pairs=[(badge.pk, profile.pk)], at=timezone.now(), awarded_by=actor, note=note[:200]
     )
     if awarded:
         audit_record(actor=actor, action="badge.give", target=profile, badge=badge.pk, note=note[:200])
-        _awards_announce(badge=badge, profile_ids=awarded, actor=actor)
+        _awards_announce(awarded=awarded, badges={badge.pk: badge}, actor=actor)
     return bool(awarded)
 
 

@@ -7,6 +7,7 @@ search.backends (PostgreSQL full-text and trigram search; a plain fallback for t
 
 import difflib
 import math
+from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from common.small_groups import groups_to_show
 from communities.models import Community
 from communities.selectors import can_read, community_access, community_by_slug, readable_q
 from events.models import Event, Question
@@ -30,10 +32,11 @@ from feed.models import Comment, Post
 from feed.selectors import visible_posts
 from profiles.models import Department, Location, Profile
 from profiles.selectors import active_profiles, profile_local_time
+from profiles.tenure import TENURE_LABELS, tenure_q
 from projects.models import Project
 from search import backends
 from search.backends import SkillMatch
-from search.models import ZeroResultSearch
+from search.models import SearchDay, ZeroResultSearch
 from search.query import ParsedQuery, query_parse
 from search.text import snippet, words_of
 from wiki.models import Page
@@ -918,3 +921,78 @@ def zero_result_report(*, days: int) -> ZeroResultReport:
     )
     searches = recent.aggregate(n=Sum("count"))["n"] or 0
     return ZeroResultReport(days=days, since=since, searches=searches, rows=rows)
+
+
+@dataclass
+class SearchActivity:
+    """Searches run over a period, overall and by department, location and tenure band: each row a
+    group of at least MIN_GROUP people (the smaller ones together as "Other", itself never under)."""
+
+    days: int
+    since: date
+    searches: int
+    found_nothing: int
+    breakdowns: dict[str, list[dict]]
+
+
+def search_activity(*, days: int) -> SearchActivity:
+    """Six queries: the counts by axis, the people in each group now, and the groups' names."""
+    since = timezone.localdate() - timedelta(days=days - 1)
+    counted: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
+    for axis, key, searches, nothing in (
+        SearchDay.objects.filter(day__gte=since)
+        .values("axis", "key")
+        .annotate(s=Sum("searches"), n=Sum("found_nothing"))
+        .order_by()
+        .values_list("axis", "key", "s", "n")
+    ):
+        counted[axis][key] = (searches, nothing)
+    people = active_profiles()
+    today = timezone.localdate()
+    sizes = {
+        "department": dict(people.values_list("department").annotate(n=Count("id")).order_by()),
+        "location": dict(people.values_list("location").annotate(n=Count("id")).order_by()),
+        "tenure": people.aggregate(
+            **{str(band): Count("id", filter=tenure_q(band, today=today)) for band in TENURE_LABELS}
+        ),
+    }
+    sizes = {
+        axis: {(-1 if k is None else int(k)): n for k, n in found.items()} for axis, found in sizes.items()
+    }
+    names = {
+        "department": dict(Department.objects.values_list("pk", "name")),
+        "location": dict(Location.objects.values_list("pk", "name")),
+        "tenure": TENURE_LABELS,
+    }
+    breakdowns = {}
+    for axis in ("department", "location", "tenure"):
+        shown = groups_to_show(sizes[axis])
+        rows, rest = [], [0, 0]
+        for key, (searches, nothing) in counted[axis].items():
+            if key in shown:
+                label = names[axis].get(key, "None" if key == -1 else f"#{key}")
+                rows.append(
+                    {"label": label, "people": sizes[axis][key], "searches": searches, "nothing": nothing}
+                )
+            else:
+                rest[0] += searches
+                rest[1] += nothing
+        rows.sort(key=lambda r: str(r["label"]).lower())
+        if rest[0]:
+            rows.append(
+                {
+                    "label": "Other (groups under 5 people)",
+                    "people": None,
+                    "searches": rest[0],
+                    "nothing": rest[1],
+                }
+            )
+        breakdowns[axis] = rows
+    total = counted["department"].values()
+    return SearchActivity(
+        days=days,
+        since=since,
+        searches=sum(s for s, _ in total),
+        found_nothing=sum(n for _, n in total),
+        breakdowns=breakdowns,
+    )

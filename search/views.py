@@ -24,8 +24,10 @@ def results(request):
         )
         context.update(query=query, results=results)
         # Counted once per search run, not per keystroke of typing-as-you-go (htmx).
-        if results.searched and results.is_empty and not request.headers.get("HX-Request"):
-            services.zero_result_record(query=results.query)
+        if results.searched and not request.headers.get("HX-Request"):
+            services.search_record(
+                searcher=viewer_profile(request), query=results.query, found_nothing=results.is_empty
+            )
     else:
         context["popular"] = selectors.popular_skills()
     # htmx (typing in the box) swaps only the results.
@@ -61,6 +63,7 @@ def gaps(request):
         "search/gaps.html",
         {
             "report": selectors.zero_result_report(days=days),
+            "activity": selectors.search_activity(days=days),
             "periods": GAP_PERIODS,
             "retention_days": settings.HIVE_ZERO_RESULT_DAYS,
         },

@@ -24,7 +24,11 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-const ACCOUNTS = { demo: "demo@example.com", moderator: "moderator@example.com", comms: "comms@example.com" };
+const ACCOUNTS = {
+  demo: "demo@example.com", moderator: "moderator@example.com", comms: "comms@example.com", admin: "admin@example.com",
+  manager: null, // the demo employee's manager: found from their profile's "Reports to" link (managerEmail)
+  newcomer: "newcomer@example.com",
+};
 
 // Pages to audit: a path, or a function that finds one by following links like a person would.
 const PAGES = [
@@ -77,7 +81,45 @@ const PAGES = [
   { name: "new event", as: "comms", path: "/events/new/" },
   { name: "kudos leaderboard", as: "demo", path: "/kudos/leaderboard/" },
   { name: "kudos wall", as: "demo", path: "/kudos/" },
+  // Pulse surveys (issue 11): the employee's list and answer form, the team's list, editor and results.
+  { name: "surveys", as: "demo", path: "/surveys/" },
+  { name: "survey to answer", as: "demo", find: (p) => firstHref(p, "/surveys/", "a[href^='/surveys/']") },
+  { name: "pulse surveys (team)", as: "comms", path: "/surveys/manage/" },
+  { name: "new survey", as: "comms", path: "/surveys/new/" },
+  { name: "survey results", as: "comms", find: (p) => firstHref(p, "/surveys/manage/", "a[data-closed]") },
+  // Recognition (issue 13): every page, as whoever uses it; the badges are on "own profile" above.
+  { name: "kudos leaderboard, the year", as: "demo", path: "/kudos/leaderboard/?period=year" },
+  { name: "rewards", as: "demo", path: "/kudos/rewards/" },
+  { name: "recognition preferences", as: "demo", path: "/kudos/preferences/" },
+  { name: "manager's team recognition", as: "manager", path: "/kudos/team/" },
+  { name: "reward requests", as: "admin", path: "/kudos/rewards/requests/" },
+  { name: "recognition rings", as: "admin", path: "/kudos/rings/" },
+  { name: "most thanked profile, badges", as: "demo", find: (p) => firstHref(p, "/kudos/leaderboard/?period=year", "ol.card li a") },
+  // Leaders (issue 15): Home with the first-week checklist (the demo's newcomer, half done), and the
+  // "already answered?" panel as a question is typed into the compose box.
+  { name: "home, newcomer checklist", as: "newcomer", path: "/" },
+  { name: "home, already answered", as: "demo", path: "/", prepare: async (p) => {
+    await p.check("input[name=kind][value=question]");
+    await p.fill("#compose-form [name=body]", "How do I get access to the VPN from home?");
+    await p.waitForSelector("#already-answered section", { timeout: 15000 });
+  } },
 ];
+
+// The demo employee's manager: their profile says whom they report to, and that profile gives the address.
+async function managerEmail(context) {
+  const page = await context.newPage();
+  const own = await firstHref(page, "/", ".me a[href^='/people/']");
+  let boss = null;
+  if (own) {
+    await page.goto(BASE + own);
+    boss = await page.evaluate(() => [...document.querySelectorAll("p a")]
+      .find((a) => (a.previousSibling?.textContent || "").includes("Reports to"))?.getAttribute("href"));
+  }
+  const email = boss && (await firstHref(page, boss, "a[href^='mailto:']", /^mailto:/));
+  await page.close();
+  if (!email) throw new Error("could not find the demo employee's manager");
+  return email;
+}
 
 async function firstHref(page, from, selector, pattern = null, closestPost = false) {
   await page.goto(BASE + from);
@@ -271,6 +313,7 @@ async function main() {
   const contexts = {};
   const contextFor = async (who) => {
     if (!contexts[who]) {
+      if (who && !ACCOUNTS[who]) ACCOUNTS[who] = await managerEmail(await contextFor("demo"));
       contexts[who] = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       if (who) await signIn(contexts[who], who);
     }
@@ -291,6 +334,10 @@ async function main() {
     if (!path) { report.pages.push({ name: spec.name, path: null, error: "no link found to follow" }); await page.close(); continue; }
     const response = await page.goto(BASE + path);
     const entry = { name: spec.name, as: spec.as, path, status: response.status() };
+    // What a person does first for what is audited to show (type a question, say).
+    if (spec.prepare) {
+      try { await spec.prepare(page); } catch (error) { entry.error = `could not prepare: ${error.message}`; }
+    }
     Object.assign(entry, await axe(page));
     entry.focusInvisible = await focusVisibility(page);
     report.pages.push(entry);

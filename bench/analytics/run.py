@@ -156,6 +156,33 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
+def cpu_seconds() -> tuple[float, float | None]:
+    """CPU time so far of this process and of its PostgreSQL backend (None when the server is not on
+    this machine): on a shared machine, the work done, whatever the load."""
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute("SELECT pg_backend_pid()")
+        pid = c.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return time.process_time(), None
+    return time.process_time(), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_cpu(fn, results: dict, name: str) -> float:
+    """Wall time of fn(); its CPU seconds (Python, PostgreSQL) go into results[name + "_cpu_s"]."""
+    python, postgres = cpu_seconds()
+    took = timed(fn)
+    python_after, postgres_after = cpu_seconds()
+    results[f"{name}_cpu_s"] = {
+        "python": python_after - python,
+        "postgres": None if postgres is None or postgres_after is None else postgres_after - postgres,
+    }
+    return took
+
+
 def measure(*, days: int, requests: int, backfill_days: int, replicate_year: bool, log) -> dict:
     from django.contrib.auth.models import Group
     from django.db import connection
@@ -172,18 +199,29 @@ def measure(*, days: int, requests: int, backfill_days: int, replicate_year: boo
     today = timezone.localdate()
     yesterday = today - timedelta(days=1)
 
-    results["nightly_fill_s"] = timed(lambda: figures_day(yesterday.isoformat()))
-    log(f"nightly fill (placements + one day): {results['nightly_fill_s']:.2f} s")
+    results["nightly_fill_s"] = timed_cpu(lambda: figures_day(yesterday.isoformat()), results, "nightly_fill")
+    cpu = results["nightly_fill_cpu_s"]
+    log(f"nightly fill (placements + one day): {results['nightly_fill_s']:.2f} s, CPU {cpu}")
 
     start = yesterday - timedelta(days=backfill_days - 1)
     results["backfill_days"] = backfill_days
-    results["backfill_s"] = timed(lambda: segments_backfill(start=start, end=yesterday))
+    results["backfill_s"] = timed_cpu(
+        lambda: segments_backfill(start=start, end=yesterday), results, "backfill"
+    )
     results["backfill_per_day_s"] = results["backfill_s"] / backfill_days
     results["backfill_year_estimate_s"] = results["backfill_per_day_s"] * 365
     log(
         f"backfill of {backfill_days} days: {results['backfill_s']:.1f} s "
-        f"({results['backfill_per_day_s']:.2f} s a day; a year ~{results['backfill_year_estimate_s']:.0f} s)"
+        f"({results['backfill_per_day_s']:.2f} s a day; a year ~{results['backfill_year_estimate_s']:.0f} s),"
+        f" CPU {results['backfill_cpu_s']}"
     )
+    if backfill_days > 7 and not replicate_year:
+        # What `manage.py analytics_backfill` does after a long range (and autovacuum soon after):
+        # statistics for the planner, and the replaced rows' pages cleared for the index scans.
+        with connection.cursor() as c:
+            tables = "analytics_segmentday, analytics_segment, analytics_interactionday"
+            results["vacuum_s"] = timed(lambda: c.execute(f"VACUUM ANALYZE {tables}"))
+        log(f"vacuumed the stored figures in {results['vacuum_s']:.1f} s")
     if replicate_year:
         # The dashboard over a year of stored rows without a year of backfill: the filled week's
         # rows copied to every earlier week (timing only; the figures repeat).

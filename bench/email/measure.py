@@ -58,17 +58,50 @@ def _smtp_sink(port: int) -> subprocess.Popen:
     raise SystemExit("the SMTP sink did not start")
 
 
-def _baseline(count: int) -> float:
-    """Bare messages (built once, no database) over one connection: the floor of the SMTP hand-off."""
-    from django.core.mail import EmailMultiAlternatives, get_connection
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used so far (Linux /proc): what each message costs in CPU does not
+    depend on how busy the machine is, unlike its wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    message = EmailMultiAlternatives("Baseline", "x" * 2000, "hive@example.com", ["someone@example.com"])
-    message.attach_alternative("<p>" + "x" * 6000 + "</p>", "text/html")
+
+def _baseline(count: int, sample: tuple[str, list[str], bytes]) -> float:
+    """A digest already built, sent again and again over one connection (no database, no building): the
+    rate of the SMTP hand-off alone, to this server, for messages of this size."""
+    from django.core.mail import get_connection
+
     started = time.perf_counter()
     with get_connection() as connection:
         for _ in range(count):
-            connection.send_messages([message])
+            connection.connection.sendmail(*sample)
     return count / (time.perf_counter() - started)
+
+
+class _Wire:
+    """What the sending side costs: the time from handing each message to the server to its answer, and
+    the message's size. Wraps smtplib's sendmail (one call per message, whatever calls it)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.bytes = 0
+        self.count = 0
+        self.last: tuple[str, list[str], bytes] | None = None
+
+    def install(self) -> None:
+        import smtplib
+
+        sendmail = smtplib.SMTP.sendmail
+
+        def timed(smtp, from_addr, to_addrs, msg, *args, **kwargs):
+            started = time.perf_counter()
+            refused = sendmail(smtp, from_addr, to_addrs, msg, *args, **kwargs)
+            self.seconds += time.perf_counter() - started
+            self.bytes += len(msg)
+            self.count += 1
+            self.last = (from_addr, to_addrs, msg)
+            return refused
+
+        smtplib.SMTP.sendmail = timed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,13 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
     sink = _smtp_sink(port)
     try:
-        return _measure(args, load_before)
+        return _measure(args, load_before, sink_pid=sink.pid)
     finally:
         sink.terminate()
         sink.wait(timeout=10)
 
 
-def _measure(args, load_before) -> int:
+def _measure(args, load_before, *, sink_pid: int) -> int:
     import dataclasses
 
     from django.db import connection
@@ -130,6 +163,8 @@ def _measure(args, load_before) -> int:
             choosing[0] += time.perf_counter() - started
 
     kind_register(dataclasses.replace(kind, prepare_batch=timed_prepare_batch))
+    wire = _Wire()
+    wire.install()
 
     started = time.perf_counter()
     due = digest_recipient_ids(day=day)
@@ -142,6 +177,15 @@ def _measure(args, load_before) -> int:
     totals = {"sent": 0, "skipped": 0, "failed": 0}
     reads: list[int] = []
     batch_seconds: list[float] = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend_pid,) = cursor.fetchone()
+    cpu_started = {
+        "process": time.process_time(),
+        "building thread": time.thread_time(),
+        "SMTP server": _cpu_seconds(sink_pid),
+        "PostgreSQL backend": _cpu_seconds(backend_pid),
+    }
     sending_started = time.perf_counter()
     for start in range(0, len(ids), args.batch):
         batch = ids[start : start + args.batch]
@@ -157,10 +201,18 @@ def _measure(args, load_before) -> int:
             rate = done / (time.perf_counter() - sending_started)
             print(f"  {done:>7,} people  {rate:6.1f} people/s  reads in the last batch {reads[-1]}")
     sending = time.perf_counter() - sending_started
+    cpu_now = {
+        "process": time.process_time(),
+        "building thread": time.thread_time(),
+        "SMTP server": _cpu_seconds(sink_pid),
+        "PostgreSQL backend": _cpu_seconds(backend_pid),
+    }
+    cpu_ms = {k: (cpu_now[k] - cpu_started[k]) * 1000 / max(len(ids), 1) for k in cpu_now}
 
     rate = len(ids) / sending
     projected = COMPANY / rate + planning * COMPANY / max(len(ids), 1)
-    baseline = _baseline(args.baseline)
+    wire_seconds, wire_count, size = wire.seconds, wire.count, wire.bytes / max(wire.count, 1)
+    baseline = _baseline(args.baseline, wire.last)
     sent_rows = DeliveryMessage.objects.filter(run=run, state="sent").count()
     print(
         f"\nsent {totals['sent']:,}, skipped {totals['skipped']:,}, failed {totals['failed']:,} "
@@ -171,7 +223,17 @@ def _measure(args, load_before) -> int:
         f"(fixed whatever the batch size) + 1 'sent' mark per message"
     )
     print(f"choosing content: {choosing[0]:.1f} s of {sending:.1f} s ({choosing[0] / sending:.0%})")
-    print(f"baseline, bare pre-built messages to the same server: {baseline:.1f} messages/s")
+    print(
+        f"on the wire (sending thread, handing each message over until the server's answer): "
+        f"{wire_seconds:.1f} s of {sending:.1f} s, {wire_seconds / max(wire_count, 1) * 1000:.1f} ms "
+        f"a message of {size / 1024:.1f} KiB on average"
+    )
+    print(
+        "CPU per message (whatever the load): this process {process:.2f} ms (building thread "
+        "{building thread:.2f} ms), SMTP server {SMTP server:.2f} ms, PostgreSQL backend "
+        "{PostgreSQL backend:.2f} ms".format_map(cpu_ms)
+    )
+    print(f"baseline, one digest sent again and again to the same server: {baseline:.1f} messages/s")
     print(f"digests at {rate / baseline:.0%} of the bare SMTP rate")
     verdict = "under" if projected < TARGET_SECONDS else "OVER"
     print(f"projected for {COMPANY:,} people: {projected / 60:.1f} min ({verdict} the 10 min target)")
@@ -191,6 +253,9 @@ def _measure(args, load_before) -> int:
         choosing_content_seconds=round(choosing[0], 2),
         reads_per_batch={"min": min(reads), "max": max(reads)},
         writes_per_message=1,
+        on_the_wire_seconds=round(wire_seconds, 2),
+        cpu_ms_per_message={k: round(v, 2) for k, v in cpu_ms.items()},
+        average_message_bytes=round(size),
         baseline_bare_smtp_per_second=round(baseline, 1),
         projected_minutes_for_100000=round(projected / 60, 1),
     )

@@ -199,8 +199,9 @@ def main(argv: list[str] | None = None) -> int:
             f"(quartiles {i['insert_index_cost_ms_quartiles']})"
         )
     over = [r.name for r in results if r.available and (r.p50_ms > TARGET_MS[0] or r.p95_ms > TARGET_MS[1])]
-    verdict = "over for " + ", ".join(over) if over else "met"
-    print(f"Targets {TARGET_MS[0]:.0f} ms p50 / {TARGET_MS[1]:.0f} ms p95: {verdict}")
+    if results:
+        verdict = "over for " + ", ".join(over) if over else "met"
+        print(f"Targets {TARGET_MS[0]:.0f} ms p50 / {TARGET_MS[1]:.0f} ms p95: {verdict}")
     results_write(
         args.output,
         database=args.database,

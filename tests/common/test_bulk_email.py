@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.mail import BadHeaderError, EmailMultiAlternatives
 
-from common.email import BulkEmail
+from common.email import BulkEmail, email_transmit
 
 TEXT = "Hi Zoë,\n\nHere is what you missed.\r\n.a line starting with a dot\n" + "long line " * 40 + "\n"
 HTML = (
@@ -100,3 +100,54 @@ def test_addresses_read_back_as_django_writes_them(to):
     ours, django = made
     assert str(ours["To"]) == str(django["To"])
     assert str(ours["From"]) == str(django["From"])
+
+
+class _Recorder:
+    """An SMTP handler that keeps each envelope as the server received it."""
+
+    def __init__(self) -> None:
+        self.envelopes: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    from aiosmtpd.controller import Controller
+
+    from tests.delivery.rig import free_port
+
+    recorder = _Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=free_port(), ready_timeout=10)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
+    yield recorder
+    controller.stop()
+
+
+@pytest.mark.parametrize("to", ["ada@example.com", "Ada Lovelace <ada@example.com>", "ada@exämple.com"])
+def test_transmitted_over_smtp_with_the_envelope_djangos_backend_would_give(smtp_server, to):
+    from django.core.mail.backends.smtp import EmailBackend
+
+    class SigningBackend(EmailBackend):
+        """A subclass may do more in _send (sign, log): it keeps Django's own path."""
+
+    sent = []
+    for connection in (mail.get_connection(), SigningBackend()):
+        message = BulkEmail(subject="Hi", body=TEXT, to=[to], from_email="Hive Ünïted <hive@example.com>")
+        message.attach_alternative(HTML, "text/html")
+        email_transmit(connection, message)
+        email_transmit(connection, message)  # the connection stays open for the next message
+        connection.close()
+        sent.append(message.message().as_bytes(linesep="\r\n"))
+    mail.get_connection().send_messages([message])  # Django's backend, for comparison
+
+    ours, ours_again, subclass, subclass_again, django = smtp_server.envelopes
+    for envelope in (ours, ours_again, subclass, subclass_again):
+        assert (envelope.mail_from, envelope.rcpt_tos) == (django.mail_from, django.rcpt_tos)
+    assert ours.original_content.replace(b"\r\n", b"\n") == sent[0].replace(b"\r\n", b"\n")
+    assert email.message_from_bytes(ours.original_content, policy=policy.default)["Subject"] == "Hi"

@@ -2,37 +2,18 @@
 before the session is read, never for anyone but the person the token was made for."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.core import signing
 from django.test import Client
-from django.utils import timezone
 
 from common import live
 from feed import services as feed_services
 from notifications.services import notify
-from tests.factories import PostFactory, ProfileFactory
+from tests.factories import ProfileFactory
 from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def follower(author):
-    fiona = ProfileFactory(display_name="Fiona Follower", user__email="fiona@example.com")
-    feed_services.follow_person_toggle(follower=fiona, followee=author)
-    return fiona
-
-
-@pytest.fixture
-def follower_client(follower):
-    return signed_in(follower)
-
-
-@pytest.fixture
-def top_post(author):
-    return PostFactory(author=author, body="Shipped it", created_at=timezone.now() - timedelta(minutes=5))
 
 
 def _token_of_page(client) -> str:

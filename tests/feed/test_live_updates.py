@@ -2,8 +2,6 @@
 from cache stamps with a bodiless 304 while nothing changed, and correctly from the database
 whenever the cache is missing or down."""
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 
@@ -24,25 +22,6 @@ NOTHING_NEW_MAX_QUERIES = 2
 # followed, groups), unread count, the count (follows and groups again, count), and the audience
 # saved in the session (an UPDATE, in a savepoint under the test's transaction).
 COLD_POLL_MAX_QUERIES = 14
-
-
-@pytest.fixture
-def follower(author):
-    """Fiona follows Ada, so Ada's posts belong to her Home feed."""
-    fiona = ProfileFactory(display_name="Fiona Follower", user__email="fiona@example.com")
-    feed_services.follow_person_toggle(follower=fiona, followee=author)
-    return fiona
-
-
-@pytest.fixture
-def follower_client(follower):
-    return signed_in(follower)
-
-
-@pytest.fixture
-def top_post(author):
-    """The newest post when the page was loaded: the prompt counts what came after it."""
-    return PostFactory(author=author, body="Shipped it", created_at=timezone.now() - timedelta(minutes=5))
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -27,6 +28,8 @@ from profiles import roles
 from projects.services import project_create, project_join
 from recognition.models import Reward
 from recognition.services import kudos_give, points_grant, reward_redeem
+from surveys.models import Respondent, Survey
+from surveys.services import survey_answer
 from tests.factories import CompanyValueFactory, DepartmentFactory, LocationFactory, ProfileFactory, in_group
 from tests.helpers import signed_in
 
@@ -62,6 +65,11 @@ class Company:
             creator=viewer, title="Town hall", description="Ask", hosts=[viewer],
             starts_at=timezone.now() - timedelta(minutes=5), ends_at=timezone.now() + timedelta(hours=1),
         )  # fmt: skip
+        # Pulse surveys (issue 11): one to answer, one whose results grow with every newcomer.
+        self.survey = _survey(viewer, "Open pulse")
+        self.answered = _survey(viewer, "Answered pulse")
+        for person in ProfileFactory.create_batch(5):  # its results show from the start (5 answers)
+            survey_answer(survey_id=self.answered.pk, profile=person, choices={1: 3}, texts={2: "Ok"})
         self.scheduled = scheduled_post_create(
             author=viewer, body="Later", publish_at=timezone.now() + timedelta(days=1), community=self.group
         )
@@ -114,6 +122,12 @@ class Company:
             rule_create(
                 actor=self.viewer, kind="word", pattern=f"watchword{n}", action="flag", where=["kudos"]
             )
+        # Pulse surveys (issue 11): everyone so far answers, in their own department and office.
+        Survey.objects.filter(pk=self.answered.pk).update(closes_at=timezone.now() + timedelta(days=1))
+        for person in self.star.direct_reports.filter(~Exists(Respondent.objects.filter(
+            survey=self.answered, profile=OuterRef("pk")))):  # fmt: skip
+            survey_answer(survey_id=self.answered.pk, profile=person, choices={1: 4}, texts={2: "Fine"})
+        Survey.objects.filter(pk=self.answered.pk).update(closes_at=timezone.now())
         # Recognition (issue 13): a private kudos with a point to the viewer and everyone who joined so
         # far, who each ask for a reward with it (the viewer reviews the requests).
         newcomers = list(self.star.direct_reports.all())
@@ -192,7 +206,24 @@ class Company:
             "already answered": "/questions/already-answered/?body=Who+runs+the+kubernetes+upgrades%3F",
             "similar groups": "/groups/new/similar/?name=Platform+people&description=kubernetes",
             "newcomer figures": "/newcomers/figures/",
+            # Pulse surveys (issue 11).
+            "surveys": "/surveys/",
+            "survey": f"/surveys/{self.survey.pk}/",
+            "surveys of the team": "/surveys/manage/",
+            "new survey": "/surveys/new/",
+            "open survey's progress": f"/surveys/{self.survey.pk}/results/",
+            "survey results": f"/surveys/{self.answered.pk}/results/",
         }
+
+
+def _survey(author, title: str) -> Survey:
+    """A sent survey to everyone (made directly: the company starts under the 5 people a survey needs)."""
+    survey = Survey.objects.create(
+        title=title, created_by=author, sent_at=timezone.now(), closes_at=timezone.now() + timedelta(days=3)
+    )
+    survey.questions.create(position=1, kind="likert", text="I feel informed")
+    survey.questions.create(position=2, kind="text", text="Anything else?")
+    return survey
 
 
 def _counts(client, pages: dict[str, str]) -> dict[str, int]:
@@ -212,11 +243,14 @@ def _counts(client, pages: dict[str, str]) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.newcomer_path  # the viewer joined this month: her checklist and tips on the pages
 def test_no_page_runs_more_queries_when_the_company_grows(colleague):
     in_group(in_group(colleague, roles.MODERATORS), roles.COMMUNICATIONS)  # every page opens to them
     company = Company(colleague)
     company.grow(2)
     client = signed_in(colleague)
+    # She joined this month: Home carries her first-week checklist, colleagues to follow included.
+    assert "data-newcomer-checklist" in client.get("/").content.decode()
     small = _counts(client, company.pages())
 
     # Three times the people, posts, cases...: a query per row shows as soon as there are more rows.

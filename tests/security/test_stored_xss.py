@@ -42,6 +42,8 @@ from profiles.services import profile_update
 from projects import services as projects
 from recognition.models import Reward
 from recognition.services import kudos_give, points_grant, reward_redeem
+from surveys.models import Survey
+from surveys.services import survey_answer, survey_close
 from tests.factories import CompanyValueFactory, ProfileFactory, in_group
 from tests.helpers import signed_in
 from tests.security.markup import audit
@@ -225,7 +227,27 @@ def world(payload, colleague, moderator, comms, django_capture_on_commit_callbac
         w.scheduled = scheduled_post_create(
             author=w.mallory, body=payload, publish_at=timezone.now() + timedelta(days=1), community=w.group
         )
+        # Pulse surveys (issue 11): hers, open for Colin to answer, and a closed one whose free-text
+        # answers (five of her department's) carry the payload.
+        w.survey = _survey(w, fit(one_line(payload), 150), closes_at=timezone.now() + timedelta(days=2))
+        w.closed_survey = _survey(w, "Closed pulse", closes_at=timezone.now() + timedelta(days=2))
+        for person in [
+            w.mallory,
+            *(ProfileFactory(department=w.department, location=w.location) for _ in range(4)),
+        ]:
+            survey_answer(survey_id=w.closed_survey.pk, profile=person, choices={1: 4}, texts={2: payload})
+        survey_close(actor=w.mallory, survey_id=w.closed_survey.pk)
     return w
+
+
+def _survey(w, title: str, *, closes_at) -> Survey:
+    survey = Survey.objects.create(
+        title=title, intro=w.payload, created_by=w.mallory, sent_at=timezone.now(), closes_at=closes_at,
+        audience_size=10,
+    )  # fmt: skip
+    survey.questions.create(position=1, kind="likert", text=fit(w.payload, 300))
+    survey.questions.create(position=2, kind="text", text=fit(w.payload, 300))
+    return survey
 
 
 def assert_safe(html: str, *, where: str, shows: list[str] = ()):
@@ -245,7 +267,10 @@ def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
     """What Colin reads: page name -> (url, what of Mallory's it must show as text)."""
     m = w.mallory
     return {
-        "home feed": ("/", [m.display_name, w.group_name, w.options[0]]),
+        "home feed": ("/", [m.display_name, w.group_name, w.options[0], w.survey.title]),
+        # Pulse surveys (issue 11): the list, and hers to answer.
+        "surveys": ("/surveys/", [w.survey.title]),
+        "survey to answer": (f"/surveys/{w.survey.pk}/", [w.survey.title, fit(w.payload, 300)]),
         "all company": ("/all/", [m.display_name, w.department.name]),
         "questions": ("/questions/", [m.display_name]),
         "post page": (w.post.get_absolute_url(), [m.display_name]),
@@ -381,6 +406,14 @@ def comms_pages(w) -> dict[str, tuple[str, list[str]]]:
         "recognition rings": ("/kudos/rings/", [w.mallory.display_name]),
         # Leaders (issue 15): what newcomers completed, counts only.
         "newcomer figures": ("/newcomers/figures/", []),
+        # Pulse surveys (issue 11): titles, questions, department names and free-text answers.
+        "surveys of the team": ("/surveys/manage/", [w.survey.title]),
+        "open survey's progress": (f"/surveys/{w.survey.pk}/results/", [w.survey.title]),
+        "survey results": (
+            f"/surveys/{w.closed_survey.pk}/results/",
+            [w.department.name, fit(w.payload, 300)],
+        ),
+        "new survey": ("/surveys/new/", [w.department.name]),
     }
 
 
@@ -395,13 +428,22 @@ def unsafe_pages(client, pages: dict[str, tuple[str, list[str]]]) -> list[str]:
     return problems
 
 
-def test_every_page_shows_her_writing_only_as_text(world, colin, moderator, comms):
+def test_every_page_shows_her_writing_only_as_text(world, colin, moderator, comms, settings):
     """One world per payload, every page read in it: building the world is most of the cost, and a
     failure names every page that breaks, not only the first."""
     problems = unsafe_pages(colin, colleague_pages(world))
     problems += unsafe_pages(signed_in(world.mallory), mallory_pages(world))
     problems += unsafe_pages(signed_in(moderator), moderator_pages(world))
     problems += unsafe_pages(signed_in(comms), comms_pages(world))
+    # Leaders (issue 15): Rita started this month; her first-week checklist on Home suggests
+    # following her manager, Mallory, with her title and office (the newcomer path, on for her).
+    settings.HIVE_NEWCOMER_DAYS = 30
+    rita_home = get(signed_in(world.report), "/")
+    assert "data-newcomer-checklist" in rita_home
+    problems += unsafe_pages(
+        signed_in(world.report),
+        {"newcomer checklist": ("/", [world.mallory.display_name, world.location.name])},
+    )
     assert problems == [], "\n".join(problems)
 
 
