@@ -360,10 +360,13 @@ DEPARTMENTS: list[DepartmentSpec] = [
     },
 ]
 
+# What newcomer@example.com lists in their first week (the checklist asks for three skills).
+NEWCOMER_SKILLS = ["Enterprise sales", "Discovery calls", "Negotiation"]
+
 CEO_TITLE = "Chief Executive Officer & Co-founder"
 CEO_DEPARTMENT = "Operations"
 
-# The four accounts people sign in with; each takes a member's seat in the first team of its department.
+# The accounts people sign in with; each takes a member's seat in the first team of its department.
 DEMO_ACCOUNTS: list[DemoAccount] = [
     {
         "email": "demo@example.com",
@@ -397,6 +400,17 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
         "years": 2.4,
         "role": "in the Communications group: the adoption dashboard",
         "group": roles.COMMUNICATIONS,
+    },
+    {
+        "email": "newcomer@example.com",
+        "first": "Riley",
+        "last": "Okafor",
+        "department": "Sales",
+        "title": "Account Executive",
+        "office": "Berlin",
+        "years": 0.01,  # started this week
+        "role": "started this week: the first-week checklist on Home, half done",
+        "group": None,
     },
     {
         "email": "admin@example.com",
@@ -1506,3 +1520,47 @@ GUIDELINE_FOR_REASON = {
     "confidential": "Keep confidential things confidential",
     "misinformation": "Share what you know to be true",
 }
+
+
+# Pulse surveys (demo/services.py _write_surveys): last quarter's, closed, and this month's, open.
+SURVEYS = [
+    {
+        "title": "Quarterly pulse: finding and sharing what we know",
+        "intro": "Five statements and a question, two minutes. Anonymous: results only for 5 people or more.",
+        "questions": [
+            ("likert", "I can find the information I need to do my job."),
+            ("likert", "I know what other departments are working on."),
+            ("likert", "Leadership explains the reasons behind big decisions."),
+            ("likert", "I feel recognised for my work."),
+            ("likert", "Hive helps me get answers faster than email."),
+            ("text", "What one thing would make sharing knowledge easier here?"),
+        ],
+        "comments": [
+            "A single place for project decisions, not five wikis.",
+            "More answers from the people who own the systems.",
+            "Tag questions by team so the right people see them.",
+            "Shorter announcements with a summary at the top.",
+            "Office hours with other departments once a month.",
+            "Better search across old posts.",
+            "Fewer meetings that could have been a post.",
+            "Translate the big announcements for every office.",
+        ],
+    },
+    {
+        "title": "How are we doing with Hive?",
+        "intro": "Three statements and one question. Anonymous: nobody can see which answer is yours.",
+        "questions": [
+            ("likert", "I check Hive at least once a day."),
+            ("likert", "I get useful answers when I ask a question on Hive."),
+            ("likert", "I know who to ask about things outside my team."),
+            ("text", "What should we change about Hive?"),
+        ],
+        "comments": [
+            "A mobile app.",
+            "Digest emails are too long.",
+            "Let groups pin a welcome post.",
+            "More kudos from managers.",
+            "Fewer notifications about reactions.",
+        ],
+    },
+]

@@ -32,6 +32,7 @@ from analytics.fill import placements_record, segments_backfill
 from analytics.models import ActiveDay
 from analytics.services import rollup_fill
 from communities.models import Community, Membership
+from communities.services import community_join
 from demo import content, projects_content, wiki_content
 from demo.rules import demo_rules_write
 from digests.models import DigestSetting
@@ -76,6 +77,8 @@ from recognition.services import (
     redemption_decide,
     reward_redeem,
 )
+from surveys import services as surveys
+from surveys.models import Survey
 from wiki import services as wiki
 from wiki import watches as wiki_watches
 from wiki.models import Page as WikiPage
@@ -84,12 +87,17 @@ from wiki.models import Version as WikiVersion
 SEED = 2026
 PASSWORD = "hive-demo-2026"
 ADMIN_EMAIL = "admin@example.com"
+NEWCOMER_EMAIL = "newcomer@example.com"
 DEMO_EMAILS = [account["email"] for account in content.DEMO_ACCOUNTS]
 DEFAULT_EMPLOYEES = 240
 # A CEO, a head per department, and at least a lead and one member in every department.
 MIN_EMPLOYEES = 25
 # Days of activity; the analytics rollup is filled for the DAYS days up to yesterday, as the dashboard shows.
 DAYS = 30
+# Before those days, a lighter year of history (fewer posts, no polls, flags or events) from the day
+# Hive was launched, with adoption growing unevenly across departments: what the adoption charts,
+# the silo map and the objectives need to mean something.
+HISTORY_DAYS = 365
 BATCH_SIZE = 1000
 
 CEO, HEAD, LEAD, MEMBER = range(4)
@@ -282,6 +290,9 @@ class _Builder:
         self.today = timezone.localdate(self.now)
         self.first_day = self.today - timedelta(days=DAYS)
         self.days = [self.first_day + timedelta(days=i) for i in range(DAYS + 1)]
+        self.history_start = self.today - timedelta(days=HISTORY_DAYS)
+        self.history = [self.history_start + timedelta(days=i) for i in range(HISTORY_DAYS - DAYS)]
+        self.window_start = self.first_day  # where _in_window starts: the history while it is planned
         self.zones = {office: ZoneInfo(tz) for office, (tz, _) in content.LOCATIONS.items()}
         self.fakers: dict[str, Faker] = {}
         self.company = settings.HIVE_COMPANY_NAME
@@ -290,6 +301,7 @@ class _Builder:
         self.decks: dict = {}
         self.comments: list[_Comment] = []
         self.counts: dict[str, int] = {}
+        self.department_lag: dict[str, float] = {}
 
     def run(self) -> dict[str, int]:
         self._plan_people()
@@ -305,9 +317,11 @@ class _Builder:
         self._write_wiki()
         self._write_rules()  # after the groups: it adds to their record of who was active
         self._write_must_read()
+        self._write_newcomer()
         self._write_polls()
         self._write_points()
         self._write_activity()
+        self._write_surveys()
         self._fill_rollups()
         return self.counts
 
@@ -416,7 +430,7 @@ class _Builder:
         return datetime.combine(day, clock(minutes // 60, minutes % 60), tzinfo=self.zones[person.office])
 
     def _in_window(self, at: datetime) -> bool:
-        return at <= self.now and timezone.localdate(at) >= self.first_day
+        return at <= self.now and timezone.localdate(at) >= self.window_start
 
     def _later(self, at: datetime, mean_minutes: float, person: _Person) -> datetime:
         """When `person` answers something said at `at`: mostly within hours, and most leave the
@@ -543,7 +557,8 @@ class _Builder:
                 manager=lead,
                 start_date=start - timedelta(days=start.weekday()),
                 demo=demo,
-                engagement=3.0,
+                # The newcomer has barely begun: the feed is written by the others.
+                engagement=3.0 if demo["years"] >= 0.1 else ENGAGEMENT_LEVELS[0][0],
             )
             return
         if self.rng.random() < 0.04:
@@ -906,10 +921,42 @@ class _Builder:
         self._plan_demo_content(values)
         self._plan_flag_bait()
         self._plan_findable()
+        self._plan_history(values)
         for post in self.posts:
             self._plan_reactions(post)
             self._plan_comments(post)
             self._plan_best_answer(post)
+
+    def _adoption(self, person: _Person, day: date) -> float:
+        """How much of their eventual habit `person` had on `day` of the history: from a third at the
+        launch to all of it when the detailed month starts, sooner in some departments than others."""
+        if day >= self.first_day:
+            return 1.0
+        progress = (day - self.history_start).days / max(1, (self.first_day - self.history_start).days)
+        lag = self.department_lag.setdefault(person.department, self.rng.uniform(0.0, 0.6))
+        return max(0.1, min(1.0, 0.35 + 0.65 * progress - lag * (1 - progress)))
+
+    def _plan_history(self, values: list) -> None:
+        """The year before the detailed month, lighter: updates, questions and kudos, at the rate each
+        author's department had taken Hive up by then."""
+        self.window_start = self.history_start
+        for day in self.history:
+            weekday = day.weekday() < 5
+            here = self._started_by(day)
+            if not here:
+                continue
+            weights = [p.engagement * self._adoption(p, day) for p in here]
+            for author in self.rng.choices(
+                here, weights=weights, k=self._poisson(self.size * (0.02 if weekday else 0.003))
+            ):
+                category, body = self._post_text(author)
+                self._post(author, self._moment(author, day), category, body)
+            if values:
+                for giver in self.rng.choices(
+                    here, weights=weights, k=self._poisson(self.size * (0.006 if weekday else 0.001))
+                ):
+                    self._plan_kudos(giver, self._recipient(giver, day), day, values)
+        self.window_start = self.first_day
 
     def _plan_findable(self) -> None:
         """The posts a newcomer's first searches find ("pricing page", "postmortem checkout slowdown"):
@@ -1210,7 +1257,7 @@ class _Builder:
         Reaction.objects.bulk_create(reactions, batch_size=BATCH_SIZE)
         self._stage(
             f"feed: {len(self.posts) - len(kudos)} posts, {len(kudos)} kudos, {len(comments)} comments, "
-            f"{len(reactions)} reactions over {DAYS} days"
+            f"{len(reactions)} reactions over {HISTORY_DAYS} days (the last {DAYS} in detail)"
         )
         self.counts.update(
             posts=len(self.posts) - len(kudos),
@@ -1473,6 +1520,37 @@ class _Builder:
             options={"pinned_days": 3, "must_read": False, "compliance": False, "remind_after_days": 3},
         )
 
+    def _write_newcomer(self) -> None:
+        """newcomer@example.com's first week half done (feed.newcomers): skills listed, a group joined,
+        two colleagues of five followed; no photo yet, so the profile step is still open."""
+        newcomer = next(p for p in self.people if p.email == NEWCOMER_EMAIL)
+        listed = set(
+            ProfileSkill.objects.filter(content_object=newcomer.profile).values_list("tag__name", flat=True)
+        )
+        wanted = [s for s in content.NEWCOMER_SKILLS if s not in listed][: max(0, 3 - len(listed))]
+        if wanted:
+            ProfileSkill.objects.bulk_create(
+                [
+                    ProfileSkill(content_object=newcomer.profile, tag=s, level=2)
+                    for s in skills_get_or_create(names=wanted)
+                ]
+            )
+            people_counts_recount()
+        FollowPerson.objects.filter(follower=newcomer.profile).delete()
+        manager = newcomer.manager
+        assert manager is not None  # a member of a team always has its lead
+        others = [p for p in self._team_of(newcomer) if p is not newcomer and p is not manager]
+        others += [
+            p for p in self.by_department[newcomer.department] if p is not newcomer and p is not manager
+        ]
+        FollowPerson.objects.bulk_create(
+            [FollowPerson(follower=newcomer.profile, followee=p.profile) for p in (manager, others[0])]
+        )
+        group = Community.objects.filter(visibility=Community.Visibility.PUBLIC).order_by("pk").first()
+        if group is not None and not Membership.objects.filter(profile=newcomer.profile).exists():
+            community_join(community=group, profile=newcomer.profile)
+        self._stage("newcomer: a first week half done for newcomer@example.com")
+
     def _write_events(self, ceo) -> None:
         """Leaders (issue 15): a past ask-me-anything with answers, and an upcoming town hall."""
         past = Event.objects.create(
@@ -1554,7 +1632,14 @@ class _Builder:
             for person in self._started_by(day):
                 if self.rng.random() < ACTIVE_ON_WEEKDAY[person.engagement] * factor:
                     active.add((person.profile.pk, day))
-        rows = [ActiveDay(profile_id=pk, day=day) for pk, day in sorted(active) if day >= self.first_day]
+        for day in self.history:
+            factor = 1 if day.weekday() < 5 else WEEKEND_FACTOR
+            for person in self._started_by(day):
+                if self.rng.random() < ACTIVE_ON_WEEKDAY[person.engagement] * factor * self._adoption(
+                    person, day
+                ):
+                    active.add((person.profile.pk, day))
+        rows = [ActiveDay(profile_id=pk, day=day) for pk, day in sorted(active) if day >= self.history_start]
         ActiveDay.objects.bulk_create(rows, batch_size=BATCH_SIZE)
         self._stage(f"activity: {len(rows)} active days")
         self.counts["active_days"] = len(rows)
@@ -1583,12 +1668,58 @@ class _Builder:
         DigestSetting.objects.bulk_create(rows, batch_size=BATCH_SIZE)
         self._stage(f"digest settings: {len(rows)} people")
 
+    def _write_surveys(self) -> None:
+        """Two pulse surveys from the Communications team, answered through the app's service (so the
+        answers are stored apart from who gave them): last quarter's, closed with its results, and
+        this month's, open, which the demo employee has not answered yet (the banner on their feed)."""
+        comms = next(p for p in self.people if p.email == "comms@example.com").profile
+        closed = self._survey(comms, content.SURVEYS[0], share=0.7)
+        sent = self.now - timedelta(days=75)
+        Survey.objects.filter(pk=closed.pk).update(sent_at=sent, closes_at=sent + timedelta(days=14))
+        self._survey(comms, content.SURVEYS[1], share=0.35)
+        self._stage(f"surveys: {closed.title!r} closed with its results, and one open")
+
+    def _survey(self, comms: Profile, spec: dict, *, share: float) -> Survey:
+        survey = surveys.survey_create(
+            author=comms,
+            title=spec["title"],
+            intro=spec["intro"],
+            questions=[surveys.QuestionDraft(kind, text) for kind, text in spec["questions"]],
+            closes_on=self.today + timedelta(days=10),
+        )
+        surveys.survey_send(actor=comms, survey_id=survey.pk)
+        texts = self._deck(("survey", survey.title), spec["comments"])
+        for person in self.people:
+            if person.demo or self.rng.random() > share * (0.6 + 0.4 * person.engagement / 3):
+                continue
+            # A department that took Hive up late agrees less that it helps.
+            lean = 0.6 - self.department_lag.get(person.department, 0.3) * 2
+            choices = {
+                n: max(1, min(5, round(self.rng.gauss(3.4 + lean, 1.0))))
+                for n, (kind, _) in enumerate(spec["questions"], start=1)
+                if kind == "likert" and self.rng.random() < 0.95
+            }
+            free = {
+                n: texts.draw()
+                for n, (kind, _) in enumerate(spec["questions"], start=1)
+                if kind == "text" and self.rng.random() < 0.3
+            }
+            if choices or free:
+                surveys.survey_answer(
+                    survey_id=survey.pk, profile=person.profile, choices=choices, texts=free
+                )
+        return survey
+
     def _fill_rollups(self) -> None:
         days = self.days[:-1]  # up to yesterday: today is not over, the nightly job will count it
         for day in days:
             rollup_fill(day=day)
-        # Where people sit from the first day on, then the dashboard's figures (analytics/fill.py).
-        placements_record(day=days[0])
-        segments_backfill(start=days[0], end=days[-1])
-        self._stage(f"analytics: rollups for {len(days)} days, {days[0]} to {days[-1]}")
+        # Where people sit from the first day of the history on, then the dashboard's figures for the
+        # whole year (analytics/fill.py).
+        placements_record(day=self.history_start)
+        filled = segments_backfill(start=self.history_start, end=days[-1])
+        self._stage(
+            f"analytics: rollups for {len(days)} days, figures for {filled} days"
+            f" ({self.history_start} to {days[-1]})"
+        )
         self.counts["rollup_days"] = len(days)

@@ -124,6 +124,9 @@ def _page_context(request, event, *, question_form=None, poll_form=None) -> dict
     )
     return {
         "event": event,
+        # Once, not once per question card (each card's flag form sends the flagger back here).
+        "event_url": event.get_absolute_url(),
+        "voting_open": not event.has_ended and not event.is_cancelled,
         "lists": lists,
         "can_manage": selectors.can_manage(event=event, viewer=viewer),
         "question_form": question_form or QuestionForm(),

@@ -5,11 +5,12 @@ found by meaning (the sentence model, common.similar_text) and by words (Postgre
 in a fixed number of queries whatever the number of questions:
 
   1. the viewer's groups (communities.selectors.member_community_ids)
-  2. the question vectors' freshness (common.vector_index; plus the new vectors when there are some)
-  3. answered questions sharing the draft's rarer words (feed_answered_question_words, migration 0016)
-  4. the candidate questions the viewer may read, with their answers (one query, joins)
-  5-6. posts sharing the draft's rarer words (search_post_body_english), ranked among the newest
-     matches, then the few shown
+  2. the draft's rarer words, for questions and for posts (PostgreSQL's statistics of each)
+  3. the question vectors' freshness (common.vector_index; plus the new vectors when there are some)
+  4. answered questions sharing those words (feed_answered_question_words, migration 0016)
+  5. the candidate questions the viewer may read, with their answers (one query, joins)
+  6. posts sharing those words, on their stored search_vector (search/migrations/0007), the best
+     ranked among the newest matches
   7-9. the skill vectors' freshness, skills named in or close to the draft, and their most endorsed
      holders (expertise.selectors.skill_holders_matching)
 
@@ -22,7 +23,8 @@ import functools
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import FloatField, Q
+from django.db.models.expressions import RawSQL
 
 from common import similar_text
 from communities.selectors import member_community_ids, readable_q
@@ -49,10 +51,11 @@ COMMON_WORD_SHARE = 0.02
 # test_already_answered.py holds examples). Found by words too, a little less is enough.
 QUESTION_FLOOR = 0.45
 QUESTION_FLOOR_WITH_WORDS = 0.35
-# Posts are looked for among the newest POSTS_WINDOW only: a word shared by thousands of posts made
-# PostgreSQL read each of their pages of a 1,000,000-post table (1.2 s cold, 18,000 pages:
-# bench/leaders/answered.py); within the newest 20,000 the SQL median halved under the same load.
+# Posts are looked for among the newest POSTS_WINDOW, the best by rank among the newest POSTS_POOL
+# matches: the window bounds how far a walk for words many posts share goes back (on their stored
+# vectors, bench/leaders/answered.py), the pool how many are ranked.
 POSTS_WINDOW = 20_000
+POSTS_POOL = 60
 # Shorter drafts are not looked up: "How" finds nothing worth showing.
 MIN_CHARS = 12
 
@@ -82,13 +85,19 @@ def already_answered(*, viewer: Profile, text: str, exclude_post_id: int | None 
         return AlreadyAnswered()
     draft = similar_text.draft_read(text)
     member_ids = member_community_ids(profile=viewer)
-    questions = _answered_questions(draft=draft, member_ids=member_ids, exclude_post_id=exclude_post_id)
+    words = _rare_words(draft.text) if connection.vendor == "postgresql" else None
+    questions = _answered_questions(
+        draft=draft,
+        word_ids=_answered_question_ids_by_words(draft.text, words),
+        member_ids=member_ids,
+        exclude_post_id=exclude_post_id,
+    )
     shown = {q.post.pk for q in questions}
     if exclude_post_id is not None:
         shown.add(exclude_post_id)
     return AlreadyAnswered(
         questions=questions,
-        posts=_posts_by_words(text=draft.text, member_ids=member_ids, exclude=shown),
+        posts=_posts_by_words(draft.text, words, member_ids=member_ids, exclude=shown),
         people=skill_holders_matching(
             text=draft.text, vector=draft.vector, exclude_id=viewer.pk, limit=PEOPLE_SHOWN
         ),
@@ -100,9 +109,12 @@ def _readable(member_ids: frozenset[int]) -> Q:
 
 
 def _answered_questions(
-    *, draft: similar_text.Draft, member_ids: frozenset[int], exclude_post_id: int | None
+    *,
+    draft: similar_text.Draft,
+    word_ids: list[int],
+    member_ids: frozenset[int],
+    exclude_post_id: int | None,
 ) -> list[AnsweredQuestion]:
-    word_ids = _answered_question_ids_by_words(draft.text)
     matches = similar_text.similar(kind=QUESTION_KIND, draft=draft, word_ids=word_ids, k=NEAREST)
     if not matches:
         return []
@@ -137,84 +149,119 @@ def _answered_questions(
     return found
 
 
-def _rare_lexemes_sql(*, index: str) -> str:
-    """SQL yielding `q`, the OR of the draft's lexemes (parameter 1) less the common ones of
-    `index`'s statistics (parameter 2, a share): NULL when nothing is left."""
-    return f"""
-        WITH common AS (
-            SELECT e.lex FROM pg_stats s,
-                unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lex, freq)
-            WHERE s.tablename = '{index}' AND e.lex IS NOT NULL AND e.freq > %s
-        ), wanted AS (
-            SELECT string_agg(quote_literal(lex), ' | ')::tsquery AS q
+@dataclass(frozen=True)
+class _RareWords:
+    """The draft's rarer words as tsquery texts: None when none is left."""
+
+    in_questions: str | None
+    in_posts: str | None
+
+
+def _rare_words(text: str) -> _RareWords:
+    """The draft's lexemes as two OR-queries (tsquery texts), for answered questions and for posts:
+    each less the lexemes that more than COMMON_WORD_SHARE of those rows hold (PostgreSQL's statistics
+    of feed_answered_question_words, and of the posts' stored search_vector); None when nothing is
+    left. One query. The queries that use them get them as literals, so that PostgreSQL plans each
+    from how rare its words are (a subquery computing them would hide that)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH common AS (
+                SELECT s.tablename, e.lex FROM pg_stats s,
+                    unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lex, freq)
+                WHERE s.schemaname = current_schema() AND e.lex IS NOT NULL AND e.freq > %s
+                    AND (s.tablename = 'feed_answered_question_words'
+                         OR (s.tablename = 'feed_post' AND s.attname = 'search_vector'))
+            )
+            SELECT lex,
+                lex IN (SELECT lex FROM common WHERE tablename = 'feed_answered_question_words'),
+                lex IN (SELECT lex FROM common WHERE tablename = 'feed_post')
             FROM unnest(tsvector_to_array(to_tsvector('english', %s))) AS lex
-            WHERE lex NOT IN (SELECT lex FROM common)
-        )"""
+            """,
+            [COMMON_WORD_SHARE, text],
+        )
+        rows = cursor.fetchall()
+    return _RareWords(
+        in_questions=_any_of([lex for lex, common_in_questions, _ in rows if not common_in_questions]),
+        in_posts=_any_of([lex for lex, _, common_in_posts in rows if not common_in_posts]),
+    )
 
 
-def _answered_question_ids_by_words(text: str) -> list[int]:
+def _any_of(lexemes: list[str]) -> str | None:
+    """A tsquery matching any of these lexemes, each quoted as tsquery's input expects."""
+    quoted = ["'" + lex.replace("\\", "\\\\").replace("'", "''") + "'" for lex in lexemes]
+    return " | ".join(quoted) or None
+
+
+def _answered_question_ids_by_words(text: str, words: _RareWords | None) -> list[int]:
     """Answered questions sharing the draft's rarer words, best full-text rank first, among the newest
-    WORD_POOL matches (ranking re-reads each body: the pool bounds that)."""
-    if connection.vendor != "postgresql":
+    WORD_POOL matches. Matched through feed_answered_question_words; ranked on the stored
+    search_vector (search/migrations/0007), not by parsing each body again."""
+    if words is None:  # SQLite
         return _scan_ids_by_words(
             text,
             Post.objects.filter(kind=Post.Kind.QUESTION, best_answer__isnull=False, removed_at__isnull=True),
         )
+    query = words.in_questions
+    if query is None:
+        return []
     with connection.cursor() as cursor:
         cursor.execute(
-            _rare_lexemes_sql(index="feed_answered_question_words")
-            + """, pool AS (
-                SELECT p.id, p.body FROM feed_post p, wanted
-                WHERE wanted.q IS NOT NULL AND p.kind = 'question' AND p.best_answer_id IS NOT NULL
-                    AND p.removed_at IS NULL AND to_tsvector('english', COALESCE(p.body, '')) @@ wanted.q
+            """
+            WITH pool AS (
+                SELECT p.id, p.search_vector FROM feed_post p
+                WHERE p.kind = 'question' AND p.best_answer_id IS NOT NULL AND p.removed_at IS NULL
+                    AND to_tsvector('english'::regconfig, COALESCE(p.body, '')) @@ %s::tsquery
                 ORDER BY p.id DESC LIMIT %s
             )
-            SELECT pool.id FROM pool, wanted
-            ORDER BY ts_rank(to_tsvector('english', COALESCE(pool.body, '')), wanted.q) DESC, pool.id DESC
-            LIMIT %s
+            SELECT id FROM pool ORDER BY ts_rank(search_vector, %s::tsquery) DESC, id DESC LIMIT %s
             """,
-            [COMMON_WORD_SHARE, text, WORD_POOL, WORD_CANDIDATES],
+            [query, WORD_POOL, query, WORD_CANDIDATES],
         )
         return [row[0] for row in cursor.fetchall()]
 
 
-def _posts_by_words(*, text: str, member_ids: frozenset[int], exclude: set[int]) -> list[Post]:
-    """Posts the viewer may read sharing the draft's rarer words, best rank among the newest matches."""
-    if connection.vendor != "postgresql":
-        ids = _scan_ids_by_words(text, Post.objects.filter(removed_at__isnull=True))
-    else:
-        readable = Post.objects.filter(_readable(member_ids)).values("id")
-        readable_sql, readable_params = readable.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _rare_lexemes_sql(index="search_post_body_english")
-                + f""", pool AS (
-                    SELECT p.id, p.body FROM feed_post p, wanted
-                    WHERE wanted.q IS NOT NULL AND p.removed_at IS NULL
-                        AND p.id > (SELECT max(id) FROM feed_post) - %s
-                        AND to_tsvector('english'::regconfig, COALESCE(p.body, '')) @@ wanted.q
-                        AND p.id IN ({readable_sql})
-                    ORDER BY p.id DESC LIMIT %s
-                )
-                SELECT pool.id FROM pool, wanted
-                ORDER BY ts_rank(to_tsvector('english', COALESCE(pool.body, '')), wanted.q) DESC, pool.id DESC
-                LIMIT %s
-                """,
-                [
-                    COMMON_WORD_SHARE,
-                    text,
-                    POSTS_WINDOW,
-                    *readable_params,
-                    WORD_POOL,
-                    POSTS_SHOWN + len(exclude),
-                ],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-    ids = [i for i in ids if i not in exclude][:POSTS_SHOWN]
-    if not ids:
+def _posts_by_words(
+    text: str, words: _RareWords | None, *, member_ids: frozenset[int], exclude: set[int]
+) -> list[Post]:
+    """Posts the viewer may read sharing the draft's rarer words, best rank among the newest
+    POSTS_POOL matches within the newest POSTS_WINDOW posts: one query. On the stored search_vector
+    (search/migrations/0007): words many posts share walk the newest posts checking each one's
+    vector (a microsecond, no parsing) and stop at the pool; rare ones are read through its GIN
+    index (search_post_vector); PostgreSQL chooses from their statistics."""
+    if words is None:  # SQLite
+        ids = [
+            i
+            for i in _scan_ids_by_words(text, Post.objects.filter(removed_at__isnull=True))
+            if i not in exclude
+        ]
+        by_id = {
+            p.pk: p for p in Post.objects.filter(_readable(member_ids), pk__in=ids).select_related("author")
+        }
+        return [by_id[i] for i in ids if i in by_id][:POSTS_SHOWN]
+    query = words.in_posts
+    if query is None:
         return []
-    by_id = {p.pk: p for p in Post.objects.filter(_readable(member_ids), pk__in=ids).select_related("author")}
-    return [by_id[i] for i in ids if i in by_id]
+    readable_sql, readable_params = (
+        Post.objects.filter(_readable(member_ids)).values("id").query.sql_with_params()
+    )
+    pool = RawSQL(
+        f"""
+        SELECT p.id FROM feed_post p
+        WHERE p.removed_at IS NULL AND p.search_vector @@ %s::tsquery
+            AND p.id > (SELECT max(id) FROM feed_post) - %s AND p.id IN ({readable_sql})
+        ORDER BY p.id DESC LIMIT %s
+        """,
+        [query, POSTS_WINDOW, *readable_params, POSTS_POOL],
+    )
+    rank = RawSQL("ts_rank(feed_post.search_vector, %s::tsquery)", [query], output_field=FloatField())
+    return list(
+        Post.objects.filter(pk__in=pool)
+        .exclude(pk__in=exclude)
+        .select_related("author")
+        .annotate(rank=rank)
+        .order_by("-rank", "-id")[:POSTS_SHOWN]
+    )
 
 
 # SQLite (the demo) has no full-text index: the newest rows sharing a word, checked in Python.

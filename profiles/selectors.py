@@ -40,8 +40,11 @@ def viewer_profile(request) -> Profile:
     cached = getattr(request, "_hive_viewer_profile", None)
     if cached is None:
         cached = (
-            Profile.objects.select_related("user", "department", "location").filter(user=request.user).first()
+            Profile.objects.select_related("department", "location").filter(user=request.user).first()
         ) or profile_ensure(user=request.user)
+        # The request's own user, not a copy joined in: what is worked out about it once per request
+        # (its roles, profiles.roles) then serves `viewer.user` too.
+        cached.user = request.user
         request._hive_viewer_profile = cached
     return cached
 

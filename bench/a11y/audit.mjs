@@ -27,6 +27,7 @@ const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable
 const ACCOUNTS = {
   demo: "demo@example.com", moderator: "moderator@example.com", comms: "comms@example.com", admin: "admin@example.com",
   manager: null, // the demo employee's manager: found from their profile's "Reports to" link (managerEmail)
+  newcomer: "newcomer@example.com",
 };
 
 // Pages to audit: a path, or a function that finds one by following links like a person would.
@@ -79,6 +80,7 @@ const PAGES = [
   { name: "event page", as: "demo", find: (p) => firstHref(p, "/events/", "a[href^='/events/'][href$='/']:not([href='/events/']):not([href='/events/new/'])") },
   { name: "new event", as: "comms", path: "/events/new/" },
   { name: "kudos leaderboard", as: "demo", path: "/kudos/leaderboard/" },
+  { name: "kudos wall", as: "demo", path: "/kudos/" },
   // Pulse surveys (issue 11): the employee's list and answer form, the team's list, editor and results.
   { name: "surveys", as: "demo", path: "/surveys/" },
   { name: "survey to answer", as: "demo", find: (p) => firstHref(p, "/surveys/", "a[href^='/surveys/']") },
@@ -93,6 +95,14 @@ const PAGES = [
   { name: "reward requests", as: "admin", path: "/kudos/rewards/requests/" },
   { name: "recognition rings", as: "admin", path: "/kudos/rings/" },
   { name: "most thanked profile, badges", as: "demo", find: (p) => firstHref(p, "/kudos/leaderboard/?period=year", "ol.card li a") },
+  // Leaders (issue 15): Home with the first-week checklist (the demo's newcomer, half done), and the
+  // "already answered?" panel as a question is typed into the compose box.
+  { name: "home, newcomer checklist", as: "newcomer", path: "/" },
+  { name: "home, already answered", as: "demo", path: "/", prepare: async (p) => {
+    await p.check("input[name=kind][value=question]");
+    await p.fill("#compose-form [name=body]", "How do I get access to the VPN from home?");
+    await p.waitForSelector("#already-answered section", { timeout: 15000 });
+  } },
 ];
 
 // The demo employee's manager: their profile says whom they report to, and that profile gives the address.
@@ -324,6 +334,10 @@ async function main() {
     if (!path) { report.pages.push({ name: spec.name, path: null, error: "no link found to follow" }); await page.close(); continue; }
     const response = await page.goto(BASE + path);
     const entry = { name: spec.name, as: spec.as, path, status: response.status() };
+    // What a person does first for what is audited to show (type a question, say).
+    if (spec.prepare) {
+      try { await spec.prepare(page); } catch (error) { entry.error = `could not prepare: ${error.message}`; }
+    }
     Object.assign(entry, await axe(page));
     entry.focusInvisible = await focusVisibility(page);
     report.pages.push(entry);

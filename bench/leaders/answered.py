@@ -5,8 +5,9 @@
     nice -n 10 .venv/bin/python bench/leaders/answered.py --fill-synthetic   # see below
 
 On this shared 2-core machine the model encodes about 20 questions a second under load, so the real
-vectors of 120,000 questions take hours. --fill-synthetic gives each question that still has no vector
-a random unit vector (seeded), stored with computed_at at the Unix epoch so that --drop-synthetic (and
+vectors of 120,000 questions take hours. --fill-synthetic gives each row (question, skill,
+group) that still has no vector a random unit vector (seeded), stored with computed_at at the Unix
+epoch so that --drop-synthetic (and
 nothing else) removes them. The look-up's cost depends on the number of vectors, not on what they say,
 so timings with them stand; what the panel finds is only meaningful for the questions with real
 vectors, and the figures say how many of each there were.
@@ -92,7 +93,7 @@ def counts() -> dict[str, int]:
         cursor.execute("SELECT kind, COUNT(*) FROM common_textvector GROUP BY kind")
         vectors = dict(cursor.fetchall())
         cursor.execute("SELECT COUNT(*) FROM common_textvector WHERE computed_at = %s", [EPOCH])
-        vectors["synthetic (random) feed.question"] = cursor.fetchone()[0]
+        vectors["synthetic (random, every kind)"] = cursor.fetchone()[0]
     return {
         "questions": questions,
         "answered_questions": answered,
@@ -119,35 +120,42 @@ EPOCH = "1970-01-01T00:00:00+00:00"
 
 
 def synthetic_fill(*, seed: int) -> int:
+    """Random unit vectors for the rows of every kind (questions, skills, groups) that have none."""
     import numpy as np
-    from django.db import connection
+    from django.db import connection, transaction
+    from psycopg2.extras import execute_values
 
     from common import sentence_embeddings
-    from feed.already_answered import QUESTION_KIND
+    from common.similar_text import kinds
 
     model = sentence_embeddings.encoder()
     assert model is not None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT p.id FROM feed_post p WHERE p.kind = 'question' AND p.removed_at IS NULL AND NOT EXISTS"
-            " (SELECT 1 FROM common_textvector v WHERE v.kind = %s AND v.object_id = p.id)",
-            [QUESTION_KIND],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        rng = np.random.default_rng(seed)
-        for start in range(0, len(ids), 5000):
-            chunk = ids[start : start + 5000]
-            vectors = rng.standard_normal((len(chunk), model.dim)).astype("<f4")
-            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            cursor.executemany(
-                "INSERT INTO common_textvector (kind, object_id, model, vector, computed_at)"
-                " VALUES (%s, %s, %s, %s, %s)",
-                [
-                    (QUESTION_KIND, pk, model.name, v.tobytes(), EPOCH)
-                    for pk, v in zip(chunk, vectors, strict=True)
-                ],
+    rng = np.random.default_rng(seed)
+    filled = 0
+    # One transaction, rows in pages: a commit per row waited for the disk each time (22 rows/s).
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, kind in sorted(kinds().items()):
+            cursor.execute(
+                "SELECT object_id FROM common_textvector WHERE kind = %s AND model = %s", [name, model.name]
             )
-    return len(ids)
+            have = {row[0] for row in cursor.fetchall()}
+            ids = [pk for pk in kind.all_ids() if pk not in have]
+            for start in range(0, len(ids), 5000):
+                chunk = ids[start : start + 5000]
+                vectors = rng.standard_normal((len(chunk), model.dim)).astype("<f4")
+                vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+                execute_values(
+                    cursor.cursor,
+                    "INSERT INTO common_textvector (kind, object_id, model, vector, computed_at)"
+                    " VALUES %s ON CONFLICT (kind, object_id) DO NOTHING",
+                    [
+                        (name, pk, model.name, v.tobytes(), EPOCH)
+                        for pk, v in zip(chunk, vectors, strict=True)
+                    ],
+                    page_size=1000,
+                )
+            filled += len(ids)
+    return filled
 
 
 def synthetic_drop() -> int:

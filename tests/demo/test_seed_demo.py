@@ -9,14 +9,15 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.test import override_settings
 from django.utils import timezone
 
-from analytics.models import ActiveDay, DailyRollup
+from analytics.models import ALL, ActiveDay, DailyRollup, InteractionDay, SegmentDay
 from common.days import company_today, company_yesterday
 from communities.models import Community, Membership
+from demo.services import HISTORY_DAYS
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill
 from feed.models import Comment, Poll, PollVote, Post, PostTag, Reaction
 from moderation.models import AuditEntry, Case, Flag
@@ -24,12 +25,19 @@ from profiles import roles
 from profiles.models import Department, Location, Profile, User
 from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
 from recognition.models import BadgeAward, Kudos, PointsAccount, PointsEntry, Redemption
+from surveys.models import Respondent, Survey
 from tests.factories import ProfileFactory
 
 # Small enough to keep each seed well under a second, big enough for every department to have a team.
 EMPLOYEES = 30
 PASSWORD = "hive-demo-2026"
-DEMO_EMAILS = ["demo@example.com", "moderator@example.com", "comms@example.com", "admin@example.com"]
+DEMO_EMAILS = [
+    "demo@example.com",
+    "moderator@example.com",
+    "comms@example.com",
+    "newcomer@example.com",
+    "admin@example.com",
+]
 SEEDED_MODELS = [
     User, Profile, Department, Location, Skill, ProfileSkill, Post, Comment, Reaction, Kudos,
     Case, Flag, AuditEntry, ActiveDay, DailyRollup, Endorsement, Interest, ProfileInterest,
@@ -176,11 +184,12 @@ class TestSeededCompany:
         ).filter(~Q(comments_n=F("comment_count")) | ~Q(reactions_n=F("reaction_count")))
         assert list(mismatched) == []
 
-    def test_content_is_from_the_last_month_and_replies_follow_their_posts(self, company):
+    def test_content_is_from_the_last_year_and_replies_follow_their_posts(self, company):
         now = timezone.now()
         assert not Post.objects.filter(
-            Q(created_at__gt=now) | Q(created_at__lt=now - timedelta(days=32))
+            Q(created_at__gt=now) | Q(created_at__lt=now - timedelta(days=HISTORY_DAYS + 2))
         ).exists()
+        assert Post.objects.filter(created_at__lt=now - timedelta(days=300)).exists()
         assert not Comment.objects.filter(created_at__lt=F("post__created_at")).exists()
         assert not Reaction.objects.filter(created_at__lt=F("post__created_at")).exists()
         assert not Reaction.objects.filter(profile=F("post__author")).exists()
@@ -227,6 +236,22 @@ class TestSeededCompany:
         demo = profile_of("demo@example.com")
         assert demo.posts.filter(kind=Post.Kind.UPDATE).count() >= 3
         assert demo.kudos_received.count() >= 3
+
+    @pytest.mark.newcomer_path
+    def test_the_newcomer_sees_a_first_week_checklist_half_done(self, company, client):
+        client.force_login(profile_of("newcomer@example.com").user)
+        home = client.get("/").content.decode()
+        checklist = re.search(r'<section[^>]*aria-labelledby="newcomer-title".*?</section>', home, re.S)
+        assert checklist, "no checklist on the newcomer's Home"
+        html = checklist.group(0)
+        # Skills listed and a group joined; the photo and three more colleagues to follow still to do
+        # (whether they already answered a teammate's question is left to the generator).
+        assert re.search(r"[23] of 5 done", html), html
+        for done in ("skills", "group"):
+            assert f'<li class="muted" data-step="{done}">' in html, html
+        for open_step in ("profile", "follow"):
+            assert f'<li data-step="{open_step}">' in html, html
+        assert "(2 of 5)" in html
 
     @pytest.mark.parametrize(
         "phrase", ["open enrolment benefits", "pricing page", "postmortem checkout slowdown"]
@@ -323,6 +348,48 @@ class TestSeededCompany:
         until = since + timedelta(days=30)
         updates = Post.objects.filter(kind=Post.Kind.UPDATE, created_at__gte=since, created_at__lt=until)
         assert sum(company_rows.values_list("posts", flat=True)) == updates.count()
+
+    def test_a_year_of_figures_with_adoption_growing(self, company):
+        """The adoption charts have a year to show, and it grows: the first month's average daily
+        active people is below the last month's."""
+        company_days = SegmentDay.objects.filter(
+            segment__department=ALL, segment__location=ALL, segment__tenure=ALL
+        )
+        yesterday = company_yesterday()
+        assert company_days.count() == HISTORY_DAYS
+        assert company_days.aggregate(first=Min("day"))["first"] == yesterday - timedelta(
+            days=HISTORY_DAYS - 1
+        )
+
+        def mean_active(start, end):
+            return company_days.filter(day__range=(start, end)).aggregate(n=Avg("active"))["n"]
+
+        first = yesterday - timedelta(days=HISTORY_DAYS - 1)
+        assert mean_active(first, first + timedelta(days=29)) < mean_active(
+            yesterday - timedelta(days=29), yesterday
+        )
+        assert InteractionDay.objects.filter(day__lt=yesterday - timedelta(days=300)).exists()
+
+    def test_pulse_surveys_one_closed_with_results_and_one_open_for_the_demo_employee(self, company, client):
+        closed, open_one = Survey.objects.order_by("closes_at")
+        assert closed.is_closed() and open_one.is_open()
+        assert (
+            closed.respondents >= EMPLOYEES // 3
+            and Respondent.objects.filter(survey=closed).count() == closed.respondents
+        )
+        client.force_login(profile_of("comms@example.com").user)
+        page = client.get(f"/surveys/{closed.pk}/results/").content.decode()
+        assert "Who answered" in page and "agree or strongly agree" in page  # results, not "fewer than 5"
+        client.force_login(profile_of("demo@example.com").user)
+        assert "A short survey is waiting for you" in client.get("/").content.decode()
+
+    def test_the_communications_pages_answer_on_the_demo(self, company, client):
+        client.force_login(profile_of("comms@example.com").user)
+        year_ago = (company_today() - timedelta(days=364)).isoformat()
+        for url in ("/analytics/", f"/analytics/?start={year_ago}", f"/analytics/silos/?start={year_ago}",
+                    "/analytics/groups/", "/analytics/objectives/", "/analytics/summary/",
+                    "/surveys/manage/", "/newcomers/figures/", "/search/gaps/"):  # fmt: skip
+            assert client.get(url).status_code == 200, url
 
     def test_second_run_changes_nothing(self, company):
         before = row_counts()

@@ -268,3 +268,35 @@ def test_the_event_page_shows_twenty_of_each_list_and_the_rest_by_cursor(leader,
     rest = client.get(more).content.decode()
     assert rest.count('id="question-') == 5
     assert "Question number 4." in rest and "Question number 0." in rest and "Question number 5." not in rest
+
+
+def test_the_live_list_shows_the_viewers_votes_and_reports_lead_back_to_the_event(leader, colleague, author):
+    event = _event(leader, starts_in=-timedelta(minutes=5))
+    voted = services.question_ask(
+        event_id=event.pk, author=author, body="Voted for this one?", anonymous=False
+    )
+    other = services.question_ask(event_id=event.pk, author=author, body="And this one?", anonymous=False)
+    services.question_vote(question_id=voted.pk, voter=colleague)
+
+    html = signed_in(colleague).get(f"/events/{event.pk}/questions/").content.decode()
+
+    cards = {
+        pk: html[html.index(f'id="question-{pk}"') :].split("</article>")[0] for pk in (voted.pk, other.pk)
+    }
+    assert "You voted for this." in cards[voted.pk] and "Vote up" not in cards[voted.pk]
+    assert "Vote up" in cards[other.pk] and "You voted for this." not in cards[other.pk]
+    # The list is fetched apart from its page (static/js/events.js): a report made from it returns to
+    # the event, not to the bare list.
+    assert f'name="next" value="{event.get_absolute_url()}"' in cards[other.pk]
+    assert f'value="/events/{event.pk}/questions/"' not in html
+
+
+def test_the_question_form_looks_up_what_is_already_answered_as_one_types(leader, colleague):
+    event = _event(leader)
+    html = signed_in(colleague).get(event.get_absolute_url()).content.decode()
+
+    box = re.search(r'<div id="already-answered"[^>]*>', html).group(0)
+    assert 'hx-get="/questions/already-answered/"' in box
+    assert 'hx-include="#ask-form [name=body]"' in box and 'id="ask-form"' in html
+    _end(event)
+    assert 'id="already-answered"' not in signed_in(colleague).get(event.get_absolute_url()).content.decode()

@@ -169,6 +169,7 @@ class Company:
             "reward requests": "/kudos/rewards/requests/",
             "my team's recognition": "/kudos/team/",
             "leaderboard": "/kudos/leaderboard/?period=year",
+            "kudos wall": "/kudos/",
             "recognition rings": "/kudos/rings/",
             "recognition preferences": "/kudos/preferences/",
             "notifications": "/notifications/",
@@ -242,11 +243,14 @@ def _counts(client, pages: dict[str, str]) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.newcomer_path  # the viewer joined this month: her checklist and tips on the pages
 def test_no_page_runs_more_queries_when_the_company_grows(colleague):
     in_group(in_group(colleague, roles.MODERATORS), roles.COMMUNICATIONS)  # every page opens to them
     company = Company(colleague)
     company.grow(2)
     client = signed_in(colleague)
+    # She joined this month: Home carries her first-week checklist, colleagues to follow included.
+    assert "data-newcomer-checklist" in client.get("/").content.decode()
     small = _counts(client, company.pages())
 
     # Three times the people, posts, cases...: a query per row shows as soon as there are more rows.

@@ -330,6 +330,7 @@ def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
         ),
         "rewards": ("/kudos/rewards/", [w.reward.name]),
         "leaderboard": ("/kudos/leaderboard/", [m.display_name, w.value.name, w.department.name]),
+        "kudos wall": ("/kudos/", [m.display_name, w.value.name, fit(w.payload, 500)]),
         "my team": ("/kudos/team/", []),
         "recognition preferences": ("/kudos/preferences/", []),
         "notifications": ("/notifications/", [m.display_name]),
@@ -427,13 +428,22 @@ def unsafe_pages(client, pages: dict[str, tuple[str, list[str]]]) -> list[str]:
     return problems
 
 
-def test_every_page_shows_her_writing_only_as_text(world, colin, moderator, comms):
+def test_every_page_shows_her_writing_only_as_text(world, colin, moderator, comms, settings):
     """One world per payload, every page read in it: building the world is most of the cost, and a
     failure names every page that breaks, not only the first."""
     problems = unsafe_pages(colin, colleague_pages(world))
     problems += unsafe_pages(signed_in(world.mallory), mallory_pages(world))
     problems += unsafe_pages(signed_in(moderator), moderator_pages(world))
     problems += unsafe_pages(signed_in(comms), comms_pages(world))
+    # Leaders (issue 15): Rita started this month; her first-week checklist on Home suggests
+    # following her manager, Mallory, with her title and office (the newcomer path, on for her).
+    settings.HIVE_NEWCOMER_DAYS = 30
+    rita_home = get(signed_in(world.report), "/")
+    assert "data-newcomer-checklist" in rita_home
+    problems += unsafe_pages(
+        signed_in(world.report),
+        {"newcomer checklist": ("/", [world.mallory.display_name, world.location.name])},
+    )
     assert problems == [], "\n".join(problems)
 
 
