@@ -16,6 +16,7 @@ from recognition.models import (
     BadgeAward,
     CompanyValue,
     Kudos,
+    KudosReceived,
     KudosRecipient,
     KudosTally,
     PointsAccount,
@@ -63,20 +64,45 @@ class ValueCount:
         return f"{self.emoji} {self.name}".strip()
 
 
-def values_recognised_for(
+@dataclass
+class ReceivedFigures:
+    total: int  # kudos received that the viewer may see
+    top_values: list[ValueCount]  # the values they are most recognised for, in those
+
+
+def kudos_received_figures(
     *, profile: Profile, viewer: Profile | None = None, limit: int = 3
-) -> list[ValueCount]:
-    """The company values this person is most recognised for, in the kudos this viewer may see. One query."""
-    rows = (
-        _received_visible(profile=profile, viewer=viewer)
-        .filter(kudos__values__isnull=False)
-        .values("kudos__values__name", "kudos__values__emoji")
-        .annotate(n=Count("id"))
-        .order_by("-n", "kudos__values__name")[:limit]
+) -> ReceivedFigures:
+    """How many kudos this person received that this viewer may see (as _received_visible says), and the
+    company values they are most recognised for in those: from their counts (KudosReceived, kept by
+    recognition.counts), not by counting their kudos, so the most thanked person's profile costs what anyone's
+    does. The private kudos a colleague gave them are added for that colleague (a few rows of the pair's
+    index). Two queries at most."""
+    sees_private = viewer is not None and viewer.pk in (profile.pk, profile.manager_id)
+    rows = KudosReceived.objects.filter(recipient=profile).values_list(
+        "value_id", "value__name", "value__emoji", "public", "private"
     )
-    return [
-        ValueCount(name=r["kudos__values__name"], emoji=r["kudos__values__emoji"], kudos=r["n"]) for r in rows
-    ]
+    shown: dict[int | None, int] = {}
+    names: dict[int, tuple[str, str]] = {}
+    for value_id, name, emoji, public, private in rows:
+        shown[value_id] = public + (private if sees_private else 0)
+        if value_id is not None:
+            names[value_id] = (name, emoji)
+    if viewer is not None and not sees_private:
+        given = KudosRecipient.objects.filter(
+            giver=viewer, recipient=profile, kudos__is_private=True, kudos__removed_at__isnull=True
+        ).values_list("kudos_id", "kudos__values")  # a row per kudos and value (one with None without)
+        kudos_ids = set()
+        for kudos_id, value_id in given:
+            kudos_ids.add(kudos_id)
+            if value_id is not None:
+                shown[value_id] = shown.get(value_id, 0) + 1
+        shown[None] = shown.get(None, 0) + len(kudos_ids)
+    ranked = sorted(
+        (ValueCount(name=names[pk][0], emoji=names[pk][1], kudos=n) for pk, n in shown.items() if pk and n),
+        key=lambda v: (-v.kudos, v.name),
+    )
+    return ReceivedFigures(total=shown.get(None, 0), top_values=ranked[:limit])
 
 
 def badges_of(*, profile: Profile) -> list[BadgeAward]:
@@ -86,10 +112,6 @@ def badges_of(*, profile: Profile) -> list[BadgeAward]:
         .select_related("badge")
         .order_by("-awarded_at", "-id")
     )
-
-
-def kudos_received_count(*, profile: Profile, viewer: Profile | None = None) -> int:
-    return _received_visible(profile=profile, viewer=viewer).count()
 
 
 def kudos_visible(*, kudos_id: int, viewer: Profile) -> Kudos | None:
@@ -108,6 +130,27 @@ def kudos_visible(*, kudos_id: int, viewer: Profile) -> Kudos | None:
     people = list(kudos.recipients.all())
     allowed = {kudos.giver_id, *(p.pk for p in people), *(p.manager_id for p in people if p.manager_id)}
     return kudos if viewer.pk in allowed else None
+
+
+WALL_PAGE_SIZE = 20
+
+
+def kudos_wall(*, value_id: int | None = None, cursor: str | None = None) -> Page:
+    """The company's public kudos, newest first, optionally for one value: what everyone may see (the post
+    up and not held for review), with giver, post, project, recipients and values in three queries whatever
+    the page holds. Read down kudos_created_idx; a cursor page costs what the first does."""
+    rows = Kudos.objects.filter(
+        is_private=False, post__removed_at__isnull=True, post__held_at__isnull=True
+    ).select_related("giver", "post", "project")
+    if value_id is not None:
+        rows = rows.filter(values=value_id)
+    return keyset_page(
+        rows.prefetch_related("recipients", "values"),
+        keys=("created_at", "id"),
+        cursor=cursor,
+        size=WALL_PAGE_SIZE,
+        descending=True,
+    )
 
 
 def points_allowance_left(*, profile: Profile) -> int:

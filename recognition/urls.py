@@ -4,6 +4,7 @@ from recognition import views
 
 app_name = "recognition"
 urlpatterns = [
+    path("", views.wall, name="wall"),
     path("give/", views.give, name="give"),
     path("<int:kudos_id>/", views.detail, name="detail"),
     path("rewards/", views.rewards, name="rewards"),

@@ -68,6 +68,22 @@ def give(request):
     return render(request, "recognition/give.html", context, status=400 if form.errors else 200)
 
 
+def wall(request):
+    """The company's public kudos, newest first, optionally for one company value."""
+    value_id = _int_or_none(request.GET.get("value"))
+    try:
+        page = selectors.kudos_wall(value_id=value_id, cursor=request.GET.get("cursor"))
+    except BadCursor as exc:
+        raise Http404(str(exc)) from exc
+    context = {
+        "page": page,
+        "values": selectors.active_values(),
+        "value_id": value_id,
+        "extra_query": f"value={value_id}" if value_id else "",
+    }
+    return render(request, "recognition/wall.html", context)
+
+
 def detail(request, kudos_id: int):
     kudos = selectors.kudos_visible(kudos_id=kudos_id, viewer=viewer_profile(request))
     if kudos is None:

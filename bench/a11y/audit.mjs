@@ -80,6 +80,7 @@ const PAGES = [
   { name: "event page", as: "demo", find: (p) => firstHref(p, "/events/", "a[href^='/events/'][href$='/']:not([href='/events/']):not([href='/events/new/'])") },
   { name: "new event", as: "comms", path: "/events/new/" },
   { name: "kudos leaderboard", as: "demo", path: "/kudos/leaderboard/" },
+  { name: "kudos wall", as: "demo", path: "/kudos/" },
   // Pulse surveys (issue 11): the employee's list and answer form, the team's list, editor and results.
   { name: "surveys", as: "demo", path: "/surveys/" },
   { name: "survey to answer", as: "demo", find: (p) => firstHref(p, "/surveys/", "a[href^='/surveys/']") },

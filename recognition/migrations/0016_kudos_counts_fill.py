@@ -5,8 +5,10 @@ The two INSERT ... SELECT statements take only what any SELECT takes on the kudo
 lock: writers do not wait for it) and write tables no running code reads yet; the tables, their indexes and
 foreign keys were created empty by 0012 and 0015, so no index build or constraint check runs over millions of
 rows while a lock on profiles is held. Kudos given by the previous release while this runs are not in this
-snapshot: the nightly recognition.counts_repair adds them. At 1,000,000 kudos (bench/recognition/measure.py)
-both statements together take about a minute on the bench machine.
+snapshot: the nightly recognition.counts_repair adds them. Run it before starting the new release: kudos
+given by the new code while it runs would wait for its rows. At 1,000,000 kudos (bench/recognition/measure.py,
+2 shared cores at load 23-27) it took 30 min when the tallies' four indexes were kept row by row; the ranking
+indexes are now built after the rows are in.
 
 The SQL is a copy, frozen here, of what recognition/counts.py counts: a migration must not run code that
 follows later schemas. The SQLite demo is seeded after it migrates, so it has nothing to count here."""
@@ -38,6 +40,7 @@ SELECT period, start, recipient_id, value_id, count(*), coalesce(sum(points), 0)
     SELECT 'year', date_trunc('year', day)::date, * FROM tagged
 ) AS periods
 GROUP BY period, start, recipient_id, value_id
+ORDER BY period, start, recipient_id, value_id NULLS FIRST  -- the unique index is then written in order
 ON CONFLICT ON CONSTRAINT kudos_tally_once DO NOTHING
 """
 
@@ -57,6 +60,7 @@ WITH counted AS (
 INSERT INTO recognition_kudosreceived (recipient_id, value_id, public, private)
 SELECT recipient_id, value_id, count(*) FILTER (WHERE NOT is_private), count(*) FILTER (WHERE is_private)
 FROM tagged GROUP BY recipient_id, value_id
+ORDER BY recipient_id, value_id NULLS FIRST
 ON CONFLICT ON CONSTRAINT kudos_received_once DO NOTHING
 """
 
@@ -65,11 +69,15 @@ def counts_fill(apps, schema_editor) -> None:
     connection = schema_editor.connection
     if connection.vendor != "postgresql":
         return
-    today = timezone.localdate()
-    first_day = today.replace(month=1, day=1)
+    first_day = timezone.localdate().replace(month=1, day=1)
+    tally = apps.get_model("recognition", "KudosTally")
     with connection.cursor() as cursor:
         cursor.execute("SELECT EXISTS (SELECT 1 FROM recognition_kudostally)")
         if not cursor.fetchone()[0]:  # else 0012 filled them, and kudos have kept them since
+            # The ranking indexes are built once the rows are in rather than kept row by row: much faster at
+            # millions of rows, and nothing reads the table yet. The unique one stays (ON CONFLICT uses it).
+            for index in tally._meta.indexes:
+                schema_editor.remove_index(tally, index)
             cursor.execute(
                 TALLIES_FILL,
                 {
@@ -77,6 +85,12 @@ def counts_fill(apps, schema_editor) -> None:
                     "since": datetime.combine(first_day, time.min, tzinfo=timezone.get_current_timezone()),
                 },
             )
+            # The rows' foreign keys are checked at commit (deferred); an index cannot be built over rows
+            # with checks pending, so they run now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for index in tally._meta.indexes:
+                schema_editor.add_index(tally, index)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(RECEIVED_FILL)
 
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from recognition.selectors import badges_of, kudos_received, kudos_received_count, values_recognised_for
+from recognition.selectors import badges_of, kudos_received, kudos_received_figures
 
 register = template.Library()
 
@@ -10,11 +10,12 @@ register = template.Library()
 @register.inclusion_tag("recognition/_profile_kudos.html", takes_context=True)
 def profile_kudos(context, profile):
     viewer = context.get("viewer")
+    figures = kudos_received_figures(profile=profile, viewer=viewer)
     return {
         "profile": profile,
         "kudos_list": kudos_received(profile=profile, viewer=viewer),
-        "total": kudos_received_count(profile=profile, viewer=viewer),
-        "top_values": values_recognised_for(profile=profile, viewer=viewer),
+        "total": figures.total,
+        "top_values": figures.top_values,
         "badges": badges_of(profile=profile),
         "can_give": viewer is not None and viewer.pk != profile.pk,
     }

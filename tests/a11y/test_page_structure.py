@@ -88,7 +88,7 @@ PAGES = [
     "projects", "project page", "give kudos", "notifications", "search", "content search", "comment search",
     "experts",
     "guidelines",  # moderation (issue 12)
-    "private kudos", "rewards", "leaderboard", "my team", "recognition preferences",  # recognition (issue 13)
+    "private kudos", "rewards", "leaderboard", "kudos wall", "my team", "recognition preferences",  # issue 13
     "events", "event page",  # leaders (issue 15)
 ]  # fmt: skip
 PAGES += ["leadership corner"]  # leaders (issue 15)

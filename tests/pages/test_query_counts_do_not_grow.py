@@ -172,6 +172,7 @@ class Company:
             "reward requests": "/kudos/rewards/requests/",
             "my team's recognition": "/kudos/team/",
             "leaderboard": "/kudos/leaderboard/?period=year",
+            "kudos wall": "/kudos/",
             "recognition rings": "/kudos/rings/",
             "recognition preferences": "/kudos/preferences/",
             "notifications": "/notifications/",

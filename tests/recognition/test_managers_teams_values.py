@@ -8,7 +8,7 @@ from notifications.models import Kind, Notification
 from projects.services import project_create, project_join
 from recognition import services
 from recognition.models import Kudos
-from recognition.selectors import values_recognised_for
+from recognition.selectors import kudos_received_figures
 from tests.factories import ProfileFactory
 from tests.helpers import signed_in
 
@@ -156,9 +156,15 @@ def test_profile_shows_the_values_someone_is_most_recognised_for_without_private
     for _ in range(3):
         _give(outsider, [colleague], [teamwork], is_private=True)
 
-    shown = values_recognised_for(profile=colleague, viewer=ProfileFactory())
-    assert [(v.name, v.kudos) for v in shown] == [("Be bold", 3), ("Teamwork", 1)]
-    own = values_recognised_for(profile=colleague, viewer=colleague)
-    assert [(v.name, v.kudos) for v in own] == [("Teamwork", 4), ("Be bold", 3)]
+    shown = kudos_received_figures(profile=colleague, viewer=ProfileFactory())
+    assert [(v.name, v.kudos) for v in shown.top_values] == [("Be bold", 3), ("Teamwork", 1)]
+    assert shown.total == 3
+    own = kudos_received_figures(profile=colleague, viewer=colleague)
+    assert [(v.name, v.kudos) for v in own.top_values] == [("Teamwork", 4), ("Be bold", 3)]
+    assert own.total == 6
+    giver = kudos_received_figures(profile=colleague, viewer=outsider)  # gave the private ones
+    assert [(v.name, v.kudos) for v in giver.top_values] == [("Teamwork", 4), ("Be bold", 3)]
+    assert giver.total == 6
+    assert kudos_received_figures(profile=colleague, viewer=None).total == 3
     page = signed_in(author).get(f"/people/{colleague.pk}/").content.decode()
     assert "Most recognised for: <strong>🚀 Be bold</strong> (3), <strong>🤝 Teamwork</strong> (1)" in page

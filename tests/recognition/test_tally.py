@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from feed.models import Post
 from feed.services import post_delete, post_remove_by_moderator, post_restore_by_moderator
-from recognition import counts, services
+from recognition import counts, selectors, services
 from recognition.models import KudosReceived, KudosRecipient, KudosTally
 from recognition.selectors import leaderboard, period_starts
 from tests.factories import ProfileFactory
@@ -345,3 +345,30 @@ def test_the_migration_counts_the_kudos_given_before_the_counts_existed(
 
     _assert_counts_right()
     assert _received()[(people[0].pk, None)] == (4, 1)  # six kudos: one private, one taken down
+
+
+def test_the_profile_figures_equal_what_each_viewer_may_see_after_removals(
+    author, moderator, teamwork, boldness
+):
+    manager = ProfileFactory()
+    people = [ProfileFactory(manager=manager) for _ in range(3)]
+    given = _some_kudos(author, people, [teamwork, boldness])
+    stranger = ProfileFactory()
+    services.kudos_give(
+        giver=stranger, recipients=[people[0]], values=[boldness], message="p", is_private=True
+    )
+    post_remove_by_moderator(object_id=given[1].post_id, moderator=moderator, at=timezone.now())
+    services.kudos_remove_by_moderator(object_id=given[4].pk, moderator=moderator, at=timezone.now())
+
+    for person in people:
+        for viewer in (person, manager, author, stranger, moderator, None):
+            seen = KudosRecipient.objects.filter(
+                pk__in=selectors._received_visible(profile=person, viewer=viewer).values("pk")
+            ).prefetch_related("kudos__values")
+            by_value: dict[str, int] = defaultdict(int)
+            for row in seen:
+                for value in row.kudos.values.all():
+                    by_value[value.name] += 1
+            figures = selectors.kudos_received_figures(profile=person, viewer=viewer, limit=10)
+            assert figures.total == len(seen)
+            assert {v.name: v.kudos for v in figures.top_values} == dict(by_value)

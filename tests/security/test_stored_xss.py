@@ -334,6 +334,7 @@ def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
         ),
         "rewards": ("/kudos/rewards/", [w.reward.name]),
         "leaderboard": ("/kudos/leaderboard/", [m.display_name, w.value.name, w.department.name]),
+        "kudos wall": ("/kudos/", [m.display_name, w.value.name, fit(w.payload, 500)]),
         "my team": ("/kudos/team/", []),
         "recognition preferences": ("/kudos/preferences/", []),
         "notifications": ("/notifications/", [m.display_name]),
