@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 # Fixed, whatever the amount of data: session, user, viewer profile, roles, people and tags followed,
 # viewer's groups, pinned announcement ids, the page's ids, its cards (pinned ones included),
-# viewer's reactions, pictures.
-HOME_FEED_MAX_QUERIES = 12
+# viewer's reactions, pictures, a pulse survey waiting for the viewer's answer (its banner, surveys/).
+HOME_FEED_MAX_QUERIES = 13
 # Session, user, viewer profile, roles, viewer's groups, the post, viewer's reactions, pictures,
 # the page's top-level comments, their replies.
 POST_PAGE_MAX_QUERIES = 10
