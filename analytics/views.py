@@ -16,6 +16,7 @@ from analytics.forms import DashboardFilterForm, ObjectiveForm, RangeForm
 from analytics.models import OTHER, GroupAction, Objective
 from analytics.templatetags.analytics_tags import figure, share
 from common.days import company_today
+from common.spreadsheet import spreadsheet_text
 from communities.models import Community
 from profiles import roles
 from profiles.selectors import viewer_profile
@@ -169,17 +170,14 @@ def export(request, table: str):
     else:
         writer.writerow([table, *[f.name for f in FIGURES]])
         for row in board.breakdowns.get(table, []):
-            writer.writerow([_csv_text(row.label), *[_csv_number(row.figures[f.name]) for f in FIGURES]])
+            writer.writerow(
+                [spreadsheet_text(row.label), *[_csv_number(row.figures[f.name]) for f in FIGURES]]
+            )
     return response
 
 
 def _csv_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
-
-
-def _csv_text(text: str) -> str:
-    """A department name an admin typed must not run as a spreadsheet formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @require_GET

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from common.spreadsheet import spreadsheet_text
 from feed.models import Acknowledgement, AcknowledgementReminder, MustRead, Post
 from moderation.services import audit_record
 from notifications.models import Kind
@@ -153,12 +154,6 @@ def acknowledgement_figures(*, must_read: MustRead) -> AcknowledgementFigures:
 CSV_HEADER = ["name", "email", "department", "location", "manager"]
 
 
-def _csv_cell(value: str | None) -> str:
-    """A cell a spreadsheet shows as text: a leading =, +, - or @ would make it a formula."""
-    value = value or ""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def not_acknowledged_rows(*, must_read: MustRead, department_id: int | None = None) -> Iterator[list[str]]:
     """Everyone in the audience who has not acknowledged, by department then name, streamed in
     chunks (100,000 people never sit in memory at once)."""
@@ -176,7 +171,7 @@ def not_acknowledged_rows(*, must_read: MustRead, department_id: int | None = No
         )
         .iterator(chunk_size=2000)
     ):
-        yield [_csv_cell(value) for value in row]
+        yield [spreadsheet_text(value) for value in row]
 
 
 class _Echo:

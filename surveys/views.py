@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.spreadsheet import spreadsheet_text
 from profiles import roles
 from profiles.selectors import viewer_profile
 from surveys import selectors, services
@@ -175,11 +176,6 @@ def act(request, survey_id: int, action: str):
     return redirect("surveys:results", survey_id=survey_id)
 
 
-def _csv_text(text: str) -> str:
-    """Text someone typed must not run as a spreadsheet formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @require_GET
 def export(request, survey_id: int, table: str):
     """The results as CSV: the agree/disagree counts with every breakdown shown on the page, or the
@@ -211,12 +207,15 @@ def export(request, survey_id: int, table: str):
             for axis, rows in [("all", [q.total]), *q.breakdowns.items()]:
                 for row in rows:
                     writer.writerow(
-                        [q.question.position, _csv_text(q.question.text), axis, _csv_text(row.label),
+                        [q.question.position, spreadsheet_text(q.question.text), axis,
+                         spreadsheet_text(row.label),
                          row.answered, *row.counts, f"{row.mean:.2f}", f"{100 * row.favourable:.1f}"]
                     )  # fmt: skip
     else:
         writer.writerow(["question", "text", "answer"])
         for q in found.questions:
             for text in q.texts:
-                writer.writerow([q.question.position, _csv_text(q.question.text), _csv_text(text)])
+                writer.writerow(
+                    [q.question.position, spreadsheet_text(q.question.text), spreadsheet_text(text)]
+                )
     return response
