@@ -298,7 +298,11 @@ def _places(query: str) -> list[PlaceHit]:
         .values_list(Value(param), "id", "name", "people")[:PLACES_SHOWN]
         for model, param in ((Department, "department"), (Location, "location"))
     ]
-    rows = sorted(first.union(second, all=True), key=lambda r: (list(kinds).index(r[0]), -r[3], r[2]))
+    if connection.features.supports_slicing_ordering_in_compound:
+        found = list(first.union(second, all=True))
+    else:  # SQLite (the laptop demo) refuses LIMIT inside UNION: two queries there
+        found = [*first, *second]
+    rows = sorted(found, key=lambda r: (list(kinds).index(r[0]), -r[3], r[2]))
     return [
         PlaceHit(kinds[param], name, people, f"{directory}?{param}={pk}") for param, pk, name, people in rows
     ]
