@@ -68,6 +68,7 @@ class SearchBackend(Protocol):
         also: list[str],
         fields: tuple[str, ...],
         limit: int,
+        group_id: int | None = None,
     ) -> list[dict]: ...
 
     def content_display(

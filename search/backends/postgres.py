@@ -28,6 +28,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection, transaction
 from django.db.models import (
+    BigIntegerField,
     Case,
     DateTimeField,
     DurationField,
@@ -35,6 +36,7 @@ from django.db.models import (
     Expression,
     ExpressionWrapper,
     F,
+    Field,
     FloatField,
     Func,
     OuterRef,
@@ -280,14 +282,23 @@ class StoredVector(Expression):
     The models do not name it (SQLite has no tsvector), so this names it as a column of the query's
     main table, whatever its alias."""
 
-    output_field = SearchVectorField()
+    column = "search_vector"
+    output_field: Field = SearchVectorField()
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
         assert query is not None
-        field = SearchVectorField()
-        field.set_attributes_from_name("search_vector")
+        field = type(self.output_field)()
+        field.set_attributes_from_name(self.column)
         field.model = query.model
         return Col(query.get_initial_alias(), field)
+
+
+class StoredGroup(StoredVector):
+    """The `search_community_id` column search/migrations/0012 adds to feed_comment: its post's group,
+    copied by the comment's trigger (for `in:group`; readability is still checked on the post)."""
+
+    column = "search_community_id"
+    output_field = BigIntegerField()
 
 
 class _Unindexed(Func):
@@ -298,7 +309,14 @@ class _Unindexed(Func):
 
 
 def content_candidates(
-    rows: QuerySet, *, text: str, phrases: list[str], also: list[str], fields: tuple[str, ...], limit: int
+    rows: QuerySet,
+    *,
+    text: str,
+    phrases: list[str],
+    also: list[str],
+    fields: tuple[str, ...],
+    limit: int,
+    group_id: int | None = None,
 ) -> list[dict]:
     """The `limit` newest of `rows` (posts or comments, already narrowed to what the viewer may read)
     whose body matches, each with its full-text `rank`: one query.
@@ -311,6 +329,10 @@ def content_candidates(
     hundred times too low (words that come together, "office hours questions"), and it would then
     read every match of all time. PostgreSQL runs the older part only while rows are missing
     (UNION ALL under one LIMIT). Only the rows kept are ranked, from the stored vector.
+
+    `group_id` (`in:group`, already among `rows`' conditions) is also matched on comments' stored copy
+    of their post's group, so a group's comments are walked like its posts (search_comment_group)
+    rather than every comment joined to its post.
     """
     tsq = _content_tsquery(text=text, phrases=phrases, also=also)
     if tsq is None:
@@ -325,6 +347,8 @@ def content_candidates(
             .order_by("-created_at", "-id")
             .values(*fields, "rank")
         )
+    if group_id is not None and rows.model is Comment:
+        rows = rows.alias(stored_group=StoredGroup()).filter(stored_group=group_id)
     since = timezone.now() - timedelta(days=RECENT_DAYS[rows.model])
     recent = (
         rows.alias(doc=_Unindexed(StoredVector()))

@@ -34,6 +34,7 @@ INDEXES = {
     "search_post_vector",
     "search_comment_vector",
     "search_wiki_page_vector",
+    "search_comment_group",
 }
 
 
@@ -146,3 +147,28 @@ def test_the_stored_vector_follows_every_insert_and_edit(author):
     assert [r["id"] for r in postgres.content_candidates(visible_posts(), text="agenda", **words)] == [
         post.pk
     ]
+
+
+def test_a_groups_comments_are_walked_through_their_stored_group(author):
+    """`in:group` reads the group's comments off search_comment_group (their stored copy of the post's
+    group, search/migrations/0012), not every recent comment joined to its post."""
+    from communities import services as communities
+
+    group = communities.community_create(creator=author, name="Guild", category="work", visibility="public")
+    post = Post.objects.create(author=author, body="Guild meeting", community=group)
+    elsewhere = Post.objects.create(author=author, body="Company meeting")
+    Comment.objects.bulk_create(
+        Comment(post=p, author=author, body="Meeting notes attached") for p in (post, elsewhere)
+    )
+    rows = Comment.objects.filter(removed_at__isnull=True, post__community=group)
+
+    def candidates():
+        postgres.content_planning()
+        found = postgres.content_candidates(
+            rows, text="notes", phrases=[], also=[], fields=("id",), limit=10, group_id=group.pk
+        )
+        assert [r["id"] for r in found] == list(
+            Comment.objects.filter(post=post).values_list("id", flat=True)
+        )
+
+    assert "search_comment_group" in _plans_of(candidates)
