@@ -793,8 +793,7 @@ def content_search(
             )
         if not parsed.has_filters:  # filters speak of posts, comments and pages
             _event_search(result, backend=backend, words=words, member_ids=member_ids)
-        # Last: from here on, the transaction's queries may walk indexes in order.
-        backend.content_planning()
+        # Last: from the first of these on, the transaction's queries may walk indexes in order.
         post_rows = backend.content_candidates(posts, **words, fields=_POST_FIELDS, limit=CONTENT_CANDIDATES)
         comment_rows = backend.content_candidates(
             comments, **words, fields=_COMMENT_FIELDS, limit=CONTENT_CANDIDATES, group_id=group_id

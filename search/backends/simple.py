@@ -24,10 +24,6 @@ def session() -> nullcontext[None]:
     return nullcontext()
 
 
-def content_planning() -> None:
-    pass
-
-
 def _closeness(query: str, name: str) -> float:
     """difflib's ratio against the whole name or its best word: "kubernets" ~ "Kubernetes operators"."""
     query, name = query.lower(), name.lower()
