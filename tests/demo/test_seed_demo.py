@@ -141,9 +141,7 @@ class TestSeededCompany:
         assert ProjectUpdate.objects.exists()
 
     @pytest.mark.sentence_model
-    def test_a_draft_like_a_seeded_project_shows_both_tiers_of_the_look_alike_box_with_reasons(
-        self, company
-    ):
+    def test_a_draft_like_a_seeded_project_shows_both_tiers_of_the_look_alike_box_with_reasons(self, company):
         project_embeddings_backfill()  # the class's seed ran with the sentence model off
         found = project_look_alikes(
             name="Chatbot on the website",
