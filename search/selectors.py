@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db import connection
 from django.db.models import (
@@ -31,6 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Ln
 from django.urls import reverse
 from django.utils import timezone
@@ -683,7 +684,7 @@ def _readable_by_group_id(*, hidden: frozenset[int], prefix: str = "community") 
     """communities.selectors.readable_q without joining the group: no group, or none of the `hidden`
     ones. A search reads thousands of rows: checking a hashed list of ids costs less per row than
     joining each row's group."""
-    return Q(**{f"{prefix}__isnull": True}) | _NoneOf(f"{prefix}_id", hidden)
+    return Q(**{f"{prefix}__isnull": True}) | Q(_NoneOf(f"{prefix}_id", hidden))
 
 
 class _NoneOf(Expression):
@@ -694,15 +695,15 @@ class _NoneOf(Expression):
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, column: str | Expression, ids: Iterable[int]) -> None:
+    def __init__(self, column: str | Combinable, ids: Iterable[int]) -> None:
         super().__init__()
-        self.column = F(column) if isinstance(column, str) else column
+        self.column: Combinable | Expression = F(column) if isinstance(column, str) else column
         self.ids = sorted(ids)
 
-    def get_source_expressions(self) -> list[Expression]:
+    def get_source_expressions(self) -> list[Any]:
         return [self.column]
 
-    def set_source_expressions(self, exprs: list[Expression]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Combinable | Expression]) -> None:
         (self.column,) = exprs
 
     def as_sql(self, compiler, connection):

@@ -412,12 +412,13 @@ def _rare(table: str, *, text: str, phrases: list[str], also: list[str]) -> tupl
     the planner would multiply; a word not among them is rarer than the least common listed; a prefix
     counts every listed lexeme it starts. Not sure (no statistics yet, only stop words): no.
     """
-    groups, params = [], []
+    groups: list[tuple[str, str]] = []  # (words that must all match, a prefix that must match too)
+    params: list[str] = []
     words = words_of(text)
     if words:
-        exact, last = [*words[:-1], *(w for p in phrases for w in words_of(p))], words[-1]
+        every, last = [*words[:-1], *(w for p in phrases for w in words_of(p))], words[-1]
         prefix = last if len(last) > 1 else ""
-        groups.append((" ".join(exact if prefix else [*exact, last]), prefix))
+        groups.append((" ".join(every if prefix else [*every, last]), prefix))
     groups += [(" ".join(words_of(alt)), "") for alt in also if words_of(alt)]
     bounds = []
     for exact, prefix in groups:
