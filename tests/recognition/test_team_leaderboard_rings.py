@@ -9,7 +9,6 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from feed.services import post_remove_by_moderator
-
 from recognition import services
 from recognition.selectors import leaderboard
 from tests.factories import DepartmentFactory, KudosFactory, ProfileFactory
