@@ -24,6 +24,8 @@ from moderation.models import AuditEntry, Case, Flag
 from profiles import roles
 from profiles.models import Department, Location, Profile, User
 from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
+from projects.selectors import project_look_alikes
+from projects.services import project_embeddings_backfill
 from recognition.models import BadgeAward, Kudos, PointsAccount, PointsEntry, Redemption
 from surveys.models import Respondent, Survey
 from tests.factories import ProfileFactory
@@ -137,6 +139,18 @@ class TestSeededCompany:
             assert project.memberships.filter(role="lead").exists()
             assert project.tags.exists()
         assert ProjectUpdate.objects.exists()
+
+    @pytest.mark.sentence_model
+    def test_a_draft_like_a_seeded_project_shows_both_tiers_of_the_look_alike_box_with_reasons(self, company):
+        project_embeddings_backfill()  # the class's seed ran with the sentence model off
+        found = project_look_alikes(
+            name="Chatbot on the website",
+            summary="A bot that answers customers' simple questions at night and passes harder ones to "
+            "the support team.",
+        )
+        assert [s.project.name for s in found.same] == ["Customer support chatbot"]
+        assert "Support ticket triage" in [s.project.name for s in found.related]
+        assert all(s.reasons for s in found.same + found.related)
 
     def test_groups_have_members_and_a_private_one_keeps_its_posts_inside(self, company):
         groups = Community.objects.annotate(n=Count("memberships"))
