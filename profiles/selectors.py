@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from common.pagination import Page, keyset_page
@@ -269,18 +270,25 @@ def people_named(*, name: Q, email_prefix: str, limit: int = 8) -> list[Profile]
     people as a name is typed (the people picker, @mention), one request per keystroke pause.
 
     On PostgreSQL the name and the email are matched in two arms, each ordered and limited on its
-    own, then merged: with the OR across the two tables, PostgreSQL walked the whole directory in
-    name order joining every person's account to test the email (a name typed with no match read all
-    100,000 people). Apart, the name arm can use profile_name_upper_trgm (profiles/migrations/0010,
-    the trigram index on exactly the expression `icontains`/`istartswith` render) or the directory
-    index, as the expression's statistics say is cheaper, and the email arm search_user_email_upper.
-    Only what the suggestions show is loaded (no bio, phone or password hash).
+    own, then merged: with the OR across the two tables, PostgreSQL walked the directory in name
+    order joining every person's account to test the email ("@ann" read 6,651 people and their
+    accounts, 26,644 pages; a name with no match, every person). Apart, the name arm can use
+    profile_name_upper_trgm (profiles/migrations/0010, the trigram index on exactly the expression
+    `icontains`/`istartswith` render) or walk the directory index without touching accounts, as the
+    expression's statistics say is cheaper; the email arm reads search_user_email_upper and sorts
+    what it found. It sorts on the name as an expression (same order, same ties) so that PostgreSQL
+    cannot take the directory walk there instead: that walk tests every person's account for the
+    few whose email starts so. Only what the suggestions show is loaded (no bio, phone or password).
     """
     email = Q(user__email__istartswith=email_prefix)
-    ordered = active_profiles().order_by("display_name", "id")
     if connection.features.supports_slicing_ordering_in_compound:
-        by_name = ordered.filter(name).values("id")[:limit]
-        by_email = ordered.filter(email).values("id")[:limit]
+        by_name = active_profiles().filter(name).order_by("display_name", "id").values("id")[:limit]
+        by_email = (
+            active_profiles()
+            .filter(email)
+            .order_by(Concat("display_name", Value("")), "id")
+            .values("id")[:limit]
+        )
         found = Profile.objects.filter(id__in=by_name.union(by_email, all=True))
     else:  # SQLite (the laptop demo) refuses LIMIT inside UNION; its few hundred people need no index
         found = active_profiles().filter(name | email)
