@@ -4,7 +4,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from common.pagination import Page, keyset_page
@@ -145,15 +145,28 @@ WALL_PAGE_SIZE = 20
 
 def kudos_wall(*, value_id: int | None = None, cursor: str | None = None) -> Page:
     """The company's public kudos, newest first, optionally for one value: what everyone may see (the post
-    up and not held for review), with giver, post, project, recipients and values in three queries whatever
-    the page holds. Read down kudos_created_idx; a cursor page costs what the first does."""
-    rows = Kudos.objects.filter(
-        is_private=False, post__removed_at__isnull=True, post__held_at__isnull=True
-    ).select_related("giver", "post", "project")
+    up and not held for review), with giver, project, recipients (`people`) and values (`value_list`) as
+    plain lists, in three queries whatever the page holds. Read down kudos_created_idx; a cursor page costs
+    what the first does.
+
+    Only the columns a wall card shows are read (a profile row carries its bio, links and languages; the post
+    is only filtered on, its address made from post_id), and the recipients and values come as lists rather
+    than related managers the template would build again at each use: the wall's cost is mostly Python."""
+    rows = (
+        Kudos.objects.filter(is_private=False, post__removed_at__isnull=True, post__held_at__isnull=True)
+        .select_related("giver", "project")
+        .only(
+            "id", "created_at", "message", "points_each", "post_id", "giver", "giver__display_name",
+            "project", "project__name",
+        )
+    )  # fmt: skip
     if value_id is not None:
         rows = rows.filter(values=value_id)
     return keyset_page(
-        rows.prefetch_related("recipients", "values"),
+        rows.prefetch_related(
+            Prefetch("recipients", queryset=Profile.objects.only("id", "display_name"), to_attr="people"),
+            Prefetch("values", to_attr="value_list"),
+        ),
         keys=("created_at", "id"),
         cursor=cursor,
         size=WALL_PAGE_SIZE,
