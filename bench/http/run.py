@@ -32,9 +32,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 POLL_SECONDS = 30
-# A poll's answer is recomputed at least every feed.live.ANSWER_SECONDS (600 s): an idle tab
-# polling every 30 s recomputes one poll in twenty.
-IDLE_RECOMPUTE_SHARE = 30 / 600
+# static/js/live.js: a tab nobody has touched for 5 minutes asks every 2 minutes (a hidden tab not at all).
+LEFT_OPEN_POLL_SECONDS = 120
+# A poll's answer is recomputed at least every feed.live.ANSWER_SECONDS (600 s): a tab polling
+# every 30 s recomputes one poll in twenty, a tab left open one in five.
+ANSWER_SECONDS = 600
 TOKEN_ROW = "/live/ home, 304 with the poll token"
 
 # Run in a subprocess with Hive's settings: defines session_key_for(user), a signed-in session's key.
@@ -274,9 +276,14 @@ def main(argv: list[str] | None = None) -> int:
                 ("/live/ home, recomputed (200)", live_url, {}),
             ]
             token = re.search(r'data-live-token="([^"]+)"', home)
-            if token:  # the tab's poll token: the 304 is answered before the session (feed/middleware.py)
+            if token:  # the tab's poll token: the 304 is answered before the session (feed/live_gate.py)
                 tokened = {"If-None-Match": etag, "X-Hive-Live": token.group(1)}
                 get(live_url, cookie=cookie, headers=tokened)  # the Django path stores the audience
+                # Without the session cookie: only the gate can answer it with a 304 (Django would
+                # send a browser without a session to the sign-in page).
+                status = get(live_url, cookie="", headers=tokened)[0]
+                if status != 304:
+                    raise SystemExit(f"the poll with its token and no session answered {status}, not 304")
                 targets.append((TOKEN_ROW, live_url, tokened))
         else:
             targets += [
@@ -346,15 +353,18 @@ def main(argv: list[str] | None = None) -> int:
         idle = polls.get(TOKEN_ROW) or polls["/live/ home, nothing new (304)"]
         changed = polls["/live/ home, recomputed (200)"]
 
-        def tabs(recomputed: float) -> float:
-            return 0.5 / (((1 - recomputed) / idle + recomputed / changed) / POLL_SECONDS)
+        def tabs(recomputed: float, period: int = POLL_SECONDS) -> float:
+            return 0.5 / (((1 - recomputed) / idle + recomputed / changed) / period)
 
         estimates = {
-            "idle tabs (1 poll in 20 recomputed: the 10-minute expiry)": tabs(IDLE_RECOMPUTE_SHARE),
-            f"Home tabs, {args.changed_share:.0%} of polls recomputed (--changed-share)": tabs(
+            "idle tabs in use (every 30 s; 1 poll in 20 recomputed)": tabs(POLL_SECONDS / ANSWER_SECONDS),
+            "idle tabs left open (every 120 s; 1 poll in 5 recomputed)": tabs(
+                LEFT_OPEN_POLL_SECONDS / ANSWER_SECONDS, LEFT_OPEN_POLL_SECONDS
+            ),
+            f"Home tabs in use, {args.changed_share:.0%} of polls recomputed (--changed-share)": tabs(
                 args.changed_share
             ),
-            "tabs if every poll were a 304": tabs(0.0),
+            "tabs in use if every poll were a 304": tabs(0.0),
         }
     else:
         new_posts, badge = list(polls.values())
