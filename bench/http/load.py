@@ -69,6 +69,7 @@ CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
 POST_LINK = re.compile(r'href="/posts/(\d+)/"')
 PROFILE_LINK = re.compile(r'href="/people/(\d+)/"')
 AFTER = re.compile(r'data-after="(\d+)"')
+LIVE_TOKEN = re.compile(r'data-live-token="([^"]+)"')
 
 
 class Stats:
@@ -95,6 +96,7 @@ class Person:
         self.profiles: list[str] = []
         self.after = ""
         self.etag = ""
+        self.live_token = ""
 
     async def request(self, action: str, method: str, path: str, **kwargs) -> tuple[int, str]:
         started = time.perf_counter()
@@ -104,8 +106,9 @@ class Person:
             ) as response:
                 text = await response.text()
                 status = response.status
-                if action == "live" and response.headers.get("ETag"):
-                    self.etag = response.headers["ETag"]
+                if action == "live":
+                    self.etag = response.headers.get("ETag", self.etag)
+                    self.live_token = response.headers.get("X-Hive-Live", self.live_token)
         except (TimeoutError, aiohttp.ClientError) as exc:
             self.stats.record(action, (time.perf_counter() - started) * 1000, type(exc).__name__)
             return 0, ""
@@ -122,6 +125,8 @@ class Person:
             self.profiles = list(dict.fromkeys(people))[:40]
         if after := AFTER.search(page):
             self.after = after.group(1)
+        if live_token := LIVE_TOKEN.search(page):
+            self.live_token = live_token.group(1)
 
     def write(self, data: dict) -> dict:
         return {"data": {**data, "csrfmiddlewaretoken": self.csrf}, "headers": {"X-CSRFToken": self.csrf}}
@@ -130,6 +135,8 @@ class Person:
         await asyncio.sleep(random.uniform(0, LIVE_SECONDS))
         while time.monotonic() < self.until:
             headers = {"If-None-Match": self.etag} if self.etag else {}
+            if self.live_token:  # static/js/live.js sends the page's poll token (feed/live_gate.py)
+                headers["X-Hive-Live"] = self.live_token
             query = f"?after={self.after}&scope=home" if self.after else "?scope=home"
             await self.request("live", "GET", "/live/" + query, headers=headers)
             await asyncio.sleep(LIVE_SECONDS)

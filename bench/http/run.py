@@ -159,6 +159,47 @@ def _ms(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(*, master: int, database: str, server: str) -> list[int]:
+    """gunicorn's workers (the master's children) and the PostgreSQL backends connected to the bench
+    database: the processes whose CPU a request costs the server (wrk's own is left out)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            pids.append(int(stat.parent.name))
+    backends = subprocess.run(
+        ["psql", f"{server.rstrip('/')}/postgres", "-Atc",
+         f"SELECT pid FROM pg_stat_activity WHERE datname = '{database}'"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    return pids + [int(pid) for pid in backends]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+def redis_cpu_seconds(url: str) -> float:
+    """redis-server's CPU so far: every client's, so over a run an upper bound of the bench's share."""
+    import redis
+
+    info = redis.Redis.from_url(url).info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
 def wrk(url: str, *, cookie: str, headers: dict, seconds: int, connections: int) -> dict:
     command = [
         "wrk",
@@ -301,11 +342,16 @@ def main(argv: list[str] | None = None) -> int:
 
         results = []
         for name, url, headers in targets:
+            pids = server_pids(master=server.pid, database=args.database, server=args.server)
+            cpu, redis_cpu = cpu_seconds(pids), redis_cpu_seconds(args.redis)
             result = wrk(
                 url, cookie=cookie, headers=headers, seconds=args.seconds, connections=args.connections
             )
+            requests = max(result["requests"], 1)
+            result["cpu_ms"] = 1000 * (cpu_seconds(pids) - cpu) / requests
+            result["redis_cpu_ms"] = 1000 * (redis_cpu_seconds(args.redis) - redis_cpu) / requests
             results.append({"name": name, **result})
-            print(f"  {name:<38} {result['rps']:8.1f} req/s", flush=True)
+            print(f"  {name:<38} {result['rps']:8.1f} req/s {result['cpu_ms']:7.2f} CPU ms", flush=True)
     finally:
         server.terminate()
         try:
@@ -321,7 +367,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.label or args.code}: wrk -t2 -c{args.connections} -d{args.seconds}s, gunicorn 2 sync workers,"
     )
     print(f"database {args.database}, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
-    print(f"{'endpoint':<38} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p99 ms':>8}  status")
+    print(
+        f"{'endpoint':<38} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms':>7} {'+Redis':>7}"
+        "  status"
+    )
     missed = []
     for r in results:
         status = (
@@ -335,8 +384,8 @@ def main(argv: list[str] | None = None) -> int:
         if target is not None and share < target:
             missed.append(r["name"])
         print(
-            f"{r['name']:<38} {r['rps']:8.1f} {share:6.1f}% {r['p50_ms']:8.2f} {r['p99_ms']:8.2f}  {status}"
-            + verdict
+            f"{r['name']:<38} {r['rps']:8.1f} {share:6.1f}% {r['p50_ms']:8.2f} {r['p99_ms']:8.2f}"
+            f" {r['cpu_ms']:7.2f} {r['redis_cpu_ms']:7.2f}  {status}" + verdict
         )
     if args.pages:
         print(f"\n{len(page_targets) - len(missed)} of {len(page_targets)} pages at their target share")
@@ -345,35 +394,51 @@ def main(argv: list[str] | None = None) -> int:
                 out.write(json.dumps({"label": args.label, "pages": results, "trivial_rps": trivial}) + "\n")
         return 0
 
-    # Capacity: a request of an endpoint measured at R req/s (the machine saturated) uses 1/R of the
-    # machine's second. An idle tab makes its polls; half capacity is 0.5 machine-seconds a second.
-    polls = {r["name"]: r["rps"] for r in results[1:-1]}
+    # Capacity, two ways. From req/s: a request of an endpoint measured at R req/s (the machine
+    # saturated, wrk included) uses 1/R of the machine's second, and half capacity is 0.5 machine-
+    # seconds a second. From CPU: a request costs the server (gunicorn's workers and PostgreSQL's
+    # backends, not wrk) its CPU ms plus redis-server's (all of it: an upper bound while other work
+    # uses the same Redis), and half capacity is half the cores' seconds a second; steadier on a
+    # machine shared with other work, which slows every request's wall time but not its CPU.
+    rows = {r["name"]: r for r in results[1:-1]}
+    half = {"req/s": 0.5, "CPU": (os.cpu_count() or 1) / 2}
+
+    def cost(row: dict, how: str) -> float:  # machine-seconds (req/s) or core-seconds (CPU) per request
+        return 1 / row["rps"] if how == "req/s" else (row["cpu_ms"] + row["redis_cpu_ms"]) / 1000
+
+    estimates: dict[str, dict[str, float]] = {}
     if has_live:
-        # With a poll token, an idle tab's 304 is the token's (answered before the session).
-        idle = polls.get(TOKEN_ROW) or polls["/live/ home, nothing new (304)"]
-        changed = polls["/live/ home, recomputed (200)"]
+        # With a poll token, an idle tab's 304 is the token's (answered in front of Django).
+        idle = rows.get(TOKEN_ROW) or rows["/live/ home, nothing new (304)"]
+        changed = rows["/live/ home, recomputed (200)"]
 
-        def tabs(recomputed: float, period: int = POLL_SECONDS) -> float:
-            return 0.5 / (((1 - recomputed) / idle + recomputed / changed) / period)
+        def tabs(how: str, recomputed: float, period: int = POLL_SECONDS) -> float:
+            per_poll = (1 - recomputed) * cost(idle, how) + recomputed * cost(changed, how)
+            return half[how] / (per_poll / period)
 
-        estimates = {
-            "idle tabs in use (every 30 s; 1 poll in 20 recomputed)": tabs(POLL_SECONDS / ANSWER_SECONDS),
-            "idle tabs left open (every 120 s; 1 poll in 5 recomputed)": tabs(
-                LEFT_OPEN_POLL_SECONDS / ANSWER_SECONDS, LEFT_OPEN_POLL_SECONDS
+        cases = {
+            "idle tabs in use (every 30 s; 1 poll in 20 recomputed)": (POLL_SECONDS / ANSWER_SECONDS,),
+            "idle tabs left open (every 120 s; 1 poll in 5 recomputed)": (
+                LEFT_OPEN_POLL_SECONDS / ANSWER_SECONDS,
+                LEFT_OPEN_POLL_SECONDS,
             ),
-            f"Home tabs in use, {args.changed_share:.0%} of polls recomputed (--changed-share)": tabs(
-                args.changed_share
+            f"Home tabs in use, {args.changed_share:.0%} of polls recomputed (--changed-share)": (
+                args.changed_share,
             ),
-            "tabs in use if every poll were a 304": tabs(0.0),
+            "tabs in use if every poll were a 304": (0.0,),
         }
+        for name, case in cases.items():
+            estimates[name] = {how: tabs(how, *case) for how in half}
     else:
-        new_posts, badge = list(polls.values())
-        per_tab = 1 / (POLL_SECONDS * new_posts) + 1 / (60 * badge)
-        estimates = {"idle tabs (prompt every 30 s, badge every 60 s)": 0.5 / per_tab}
+        new_posts, badge = list(rows.values())
+        per_tab = {how: cost(new_posts, how) / POLL_SECONDS + cost(badge, how) / 60 for how in half}
+        estimates["idle tabs (prompt every 30 s, badge every 60 s)"] = {
+            how: half[how] / per_tab[how] for how in half
+        }
     print()
-    print("Open tabs one such machine serves at half its capacity (from the req/s above):")
-    for name, tabs in estimates.items():
-        print(f"  {name:<62} {tabs:10,.0f}")
+    print("Open tabs one such machine serves at half its capacity:    from req/s  from CPU+Redis")
+    for name, by in estimates.items():
+        print(f"  {name:<62} {by['req/s']:10,.0f} {by['CPU']:12,.0f}")
     if args.output:
         with open(args.output, "a") as out:
             record = {
