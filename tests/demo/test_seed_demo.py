@@ -273,6 +273,35 @@ class TestSeededCompany:
         told = Notification.objects.filter(recipient=demo, kind="celebration", read_at__isnull=True)
         assert told.exists()  # a teammate's day, this morning
 
+    def test_the_year_has_one_source_of_kudos_at_the_months_pace(self, company):
+        # Two planners once added kudos over the same year (recognition's year and the history's): about
+        # 40% too many. The year before the detailed month is planned once, at the month's weekday and
+        # weekend pace with the seasons; expected within Poisson noise.
+        from demo.services import DAYS, KUDOS_DAYS, KUDOS_SEASON
+
+        today = timezone.localdate()
+        expected = 0.0
+        for back in range(KUDOS_DAYS, DAYS, -1):
+            day = today - timedelta(days=back)
+            expected += EMPLOYEES * (0.016 if day.weekday() < 5 else 0.002) * KUDOS_SEASON.get(day.month, 1.0)
+        before = timezone.now() - timedelta(days=DAYS + 1)
+        year = Kudos.objects.filter(created_at__lt=before)
+        assert 0.7 * expected <= year.count() <= 1.25 * expected, (year.count(), expected)
+
+    def test_the_history_year_plans_no_kudos_of_its_own(self, company):
+        # The year's kudos are _plan_kudos_year's alone (the history once planned its own on top of them).
+        from demo.services import _Builder
+
+        builder = _Builder(employees=EMPLOYEES, progress=lambda line: None)
+        builder._plan_people()
+        builder._plan_history()
+        assert builder.posts and not [p for p in builder.posts if p.kind == Post.Kind.KUDOS]
+
+    def test_connector_is_a_minoritys_badge(self, company):
+        people = Profile.objects.filter(user__is_active=True).count()
+        connectors = BadgeAward.objects.filter(badge__slug="connector").count()
+        assert 1 <= connectors <= 0.25 * people, (connectors, people)
+
     @pytest.mark.parametrize("who", ["demo", "manager", "admin"])
     def test_every_recognition_page_answers_as_an_employee_a_manager_and_an_admin(self, company, client, who):
         demo = profile_of("demo@example.com")
