@@ -334,7 +334,7 @@ def project_look_alikes(
             name=name, summary=summary, tags=tags, candidate=c.scored.candidate, cosine=cosine
         )
         project = projects[c.scored.candidate.id]
-        if department_id is not None and project.department_id == department_id:
+        if department_id is not None and project.department and project.department_id == department_id:
             why.append(f"same department ({project.department.name})")
         return Suggestion(
             project,
