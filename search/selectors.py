@@ -522,8 +522,8 @@ def experts_find(*, topic: str, viewer: Profile | None) -> ExpertResults:
         result.elsewhere = [expert(e) for e in ranked[: NEAR_LIMIT + ELSEWHERE_LIMIT]]
     else:
         result.location_name = location.name
-        result.near = [expert(e) for e in ranked if e[3]][:NEAR_LIMIT]
-        result.elsewhere = [expert(e) for e in ranked if not e[3]][:ELSEWHERE_LIMIT]
+        result.near = [expert(e) for e in [e for e in ranked if e[3]][:NEAR_LIMIT]]
+        result.elsewhere = [expert(e) for e in [e for e in ranked if not e[3]][:ELSEWHERE_LIMIT]]
     return result
 
 
