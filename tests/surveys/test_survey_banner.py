@@ -52,6 +52,7 @@ def test_a_closing_date_moved_in_admin_brings_the_banner_back(
         services.survey_close(actor=comms, survey_id=survey.pk)
     assert WAITING not in seller.get("/").content.decode()
 
+    survey.refresh_from_db()
     survey.closes_at = timezone.now() + timedelta(days=2)
     request = RequestFactory().post("/admin/")
     with django_capture_on_commit_callbacks(execute=True):
