@@ -19,8 +19,10 @@ Look-alike projects use it, and so can "already answered?" (questions like the o
 Vectors of any kind are stored in common.TextVector; projects keep theirs in their own table and
 register it as a source (`source_register`, in projects/apps.py). Each process holds one
 VectorIndex per kind (common.vector_index): a float32 matrix of the unit vectors, one matrix product
-per look-up (2-3 ms at 20,000 rows), refreshed from the newest `computed_at` (one indexed query per
-look-up). Memory: 1.5 KB per row, so 30 MB per process at 20,000 rows and 180 MB at 120,000.
+per look-up (2-3 ms at 20,000 rows), refreshed from the newest `computed_at`: for the kinds stored
+here, one indexed query every STORED_CHECK_SECONDS at most (a vector another process stores is found
+that much later; one this process stores, at once); for a registered source, at every look-up.
+Memory: 1.5 KB per row, so 30 MB per process at 20,000 rows and 180 MB at 120,000.
 Cosines of all-MiniLM-L6-v2 between a company's texts: about 0.2 unrelated, 0.45 a similar topic,
 0.6 and above close paraphrases (projects.similarity tunes its own thresholds on labelled pairs).
 """
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -42,6 +45,9 @@ from common.vector_index import Row, VectorIndex
 
 # Drafts past this many characters are cut before the model reads them (it reads 256 word pieces).
 DRAFT_CHARS = 3000
+# How often a process asks whether the vectors of a kind kept in common.TextVector changed: a look-up
+# as someone types ("already answered?" asks for two kinds each time) then costs no query for it.
+STORED_CHECK_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,17 @@ def vector_index(*, kind: str, model_name: str) -> VectorIndex:
     return VectorIndex(
         latest=functools.partial(source.latest, model_name),
         rows=functools.partial(source.rows, model_name),
+        # A registered source's rows are written by its app, which does not tell this module.
+        check_every=0.0 if kind in _SOURCES else STORED_CHECK_SECONDS,
     )
+
+
+def _stored(kind: str, model_name: str) -> None:
+    """Rows of `kind` were stored or deleted here: this process's index looks at the next look-up,
+    and again once the transaction commits (a look-up in between would not see them yet)."""
+    index = vector_index(kind=kind, model_name=model_name)
+    index.recheck()
+    transaction.on_commit(index.recheck)
 
 
 @functools.lru_cache(maxsize=256)
@@ -161,6 +177,7 @@ def text_vectors_store(*, kind: str, texts: dict[int, str]) -> int:
         unique_fields=["kind", "object_id"],
         update_fields=["model", "vector", "computed_at"],
     )
+    _stored(kind, model.name)
     return len(ids)
 
 

@@ -119,7 +119,7 @@ class SentenceEncoder:
         # One BLAS thread: the matrices of a sentence are small, and OpenBLAS's waiting threads
         # spin on cores that other processes need (a draft: 200 ms with two threads on a busy
         # machine, 18 ms with one). Web and worker processes are the parallelism.
-        with _blas().limit(limits=1, user_api="blas"):
+        with one_blas_thread():
             for start in range(0, len(order), BATCH_SIZE):
                 chunk = order[start : start + BATCH_SIZE]
                 out[chunk] = self._forward([texts[i] or "" for i in chunk])
@@ -179,6 +179,11 @@ class SentenceEncoder:
 @functools.cache
 def _blas() -> ThreadpoolController:
     return ThreadpoolController()
+
+
+def one_blas_thread():
+    """A context in which numpy's BLAS uses one thread (see `encode`; the vector index's product too)."""
+    return _blas().limit(limits=1, user_api="blas")
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:

@@ -76,6 +76,36 @@ PROJECTS = [
         "pipeline question.",
         ["Paused until the warehouse migration lands."],
     ),
+    # The look-alike box's two tiers: "Chatbot on the website, answers customers' simple questions at
+    # night" finds the chatbot as possibly the same work and the ticket triage as related; "One login
+    # for every company tool" finds the sign-on project by meaning, sharing almost no word.
+    (
+        "Customer support chatbot",
+        "Customer Success",
+        "active",
+        ["Customer success", "Python"],
+        "Answer the simplest support questions on the website at any hour, handing the rest to an agent "
+        "with the conversation so far.",
+        ["First version answers billing and password questions; 31% of chats closed without an agent."],
+    ),
+    (
+        "Support ticket triage",
+        "Customer Success",
+        "active",
+        ["Customer success", "Data analysis"],
+        "Send each incoming support ticket to the right team by product and language, so customers wait "
+        "less.",
+        ["Language detection is live; routing by product starts next sprint."],
+    ),
+    (
+        "Single sign-on for every SaaS tool",
+        "Operations",
+        "active",
+        ["SSO setup"],
+        "One Okta login for Slack, Jira, Workday and the rest of our cloud tools, so nobody keeps a "
+        "password per app and leavers lose every access at once.",
+        ["Slack and Jira are behind Okta. Workday next."],
+    ),
 ]
 PRONOUNS = ["she/her", "he/him", "they/them", "she/they", "he/they"]
 LANGUAGES = {"Lisbon": "Portuguese", "Berlin": "German", "Toronto": "French", "Singapore": "Mandarin"}

@@ -1017,10 +1017,11 @@ class _Builder:
         if values:
             self._plan_kudos_year(values)
         self._plan_experts()
+        self._plan_connectors()
         self._plan_demo_content(values)
         self._plan_flag_bait()
         self._plan_findable()
-        self._plan_history(values)
+        self._plan_history()
         for post in self.posts:
             self._plan_reactions(post)
             self._plan_comments(post)
@@ -1035,9 +1036,9 @@ class _Builder:
         lag = self.department_lag.setdefault(person.department, self.rng.uniform(0.0, 0.6))
         return max(0.1, min(1.0, 0.35 + 0.65 * progress - lag * (1 - progress)))
 
-    def _plan_history(self, values: list) -> None:
-        """The year before the detailed month, lighter: updates, questions and kudos, at the rate each
-        author's department had taken Hive up by then."""
+    def _plan_history(self) -> None:
+        """The year before the detailed month, lighter: updates and questions, at the rate each author's
+        department had taken Hive up by then (its kudos are _plan_kudos_year's)."""
         self.window_start = self.history_start
         for day in self.history:
             weekday = day.weekday() < 5
@@ -1050,11 +1051,7 @@ class _Builder:
             ):
                 category, body = self._post_text(author)
                 self._post(author, self._moment(author, day), category, body)
-            if values:
-                for giver in self.rng.choices(
-                    here, weights=weights, k=self._poisson(self.size * (0.006 if weekday else 0.001))
-                ):
-                    self._plan_kudos(giver, self._recipient(giver, day), day, values)
+            # Its kudos are _plan_kudos_year's: the one source of the year's kudos.
         self.window_start = self.first_day
 
     def _plan_findable(self) -> None:
@@ -1172,15 +1169,50 @@ class _Builder:
                 post.best = _Comment(expert, at, self._fill(text, expert))
                 post.comments.append(post.best)
 
+    def _plan_connectors(self) -> None:
+        """A few people whose work spans the company (about one in 25, at least one) answer people of three
+        other departments twice each within one calendar month: what the "connector" badge recognises. The
+        feed's ordinary replies stay mostly within teams and departments, so it stays a minority's badge."""
+        pool = [p for p in self.people if p.level in (LEAD, MEMBER) and not p.demo]
+        for connector in self.rng.sample(pool, min(max(1, self.size // 25), len(pool))):
+            by_month: dict[tuple[int, int], dict[str, list[_Post]]] = defaultdict(lambda: defaultdict(list))
+            for post in self.posts:
+                if (
+                    post.kind != Post.Kind.KUDOS
+                    and post.author.department != connector.department
+                    and post.at.date() >= max(self.first_day, connector.start_date)
+                    and post.at <= self.now - timedelta(hours=6)
+                ):
+                    local = timezone.localtime(post.at)
+                    by_month[(local.year, local.month)][post.author.department].append(post)
+            months = [m for m, found in by_month.items() if sum(len(v) >= 2 for v in found.values()) >= 3]
+            if not months:
+                continue
+            departments = by_month[max(months)]
+            chosen = self.rng.sample(sorted(d for d, posts in departments.items() if len(posts) >= 2), 3)
+            for department in chosen:
+                for post in self.rng.sample(departments[department], 2):
+                    # Within the post's month, and before now: a reply that slips into the next month or
+                    # the future is one the rule would not count.
+                    at = min(post.at + timedelta(minutes=self.rng.randint(20, 240)), self.now)
+                    if timezone.localtime(at).month != timezone.localtime(post.at).month:
+                        at = post.at + timedelta(minutes=1)
+                    deck = self._deck(("comments", post.category), content.COMMENTS[post.category])
+                    subject = post.subject or post.author
+                    body = self._fill(deck.draw(), connector, author=post.author.first, subject=subject.first)
+                    post.comments.append(_Comment(author=connector, at=at, body=body))
+
     def _plan_kudos_year(self, values: list) -> None:
-        """The year of kudos before the feed's month, at the month's pace, with the seasons."""
+        """The year of kudos before the feed's month, at the month's pace, with the seasons; given most by
+        the departments that had taken Hive up (as the history's posts are). The only kudos of that year:
+        the history adds none of its own."""
         for back in range(KUDOS_DAYS, DAYS, -1):
             day = self.today - timedelta(days=back)
             here = self._started_by(day)
             if not here:
                 continue
             rate = (0.016 if day.weekday() < 5 else 0.002) * KUDOS_SEASON.get(day.month, 1.0)
-            weights = [p.engagement for p in here]
+            weights = [p.engagement * self._adoption(p, day) for p in here]
             for giver in self.rng.choices(here, weights=weights, k=self._poisson(self.size * rate)):
                 self._plan_kudos(giver, self._recipient(giver, day), day, values, history=True)
 

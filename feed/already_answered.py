@@ -37,8 +37,9 @@ QUESTION_KIND = "feed.question"
 QUESTIONS_SHOWN = 3
 POSTS_SHOWN = 3
 PEOPLE_SHOWN = 3
-# The nearest questions by meaning looked at (answered or not: the index holds every question, so
-# that one gets found the moment its answer is accepted); the readable, answered ones are kept.
+# The nearest questions by meaning looked at; the readable ones whose answer is still up are kept.
+# The index holds answered questions only (QUESTION_VECTORS): a quarter of the questions at the feed
+# bench's scale, so a quarter of the matrix product and of the memory.
 NEAREST = 40
 # Questions found by words: the best this many by full-text rank among the newest WORD_POOL matches.
 WORD_CANDIDATES = 20
@@ -299,19 +300,22 @@ def _words(text: str) -> frozenset[str]:
 # --- The vectors of questions (registered in FeedConfig.ready) --------------------------------------
 
 
+# Only answered questions have a vector: feed.services.answer_mark computes it (after commit) when a
+# question gets its answer and forgets it when the answer is cleared; the hourly backfill fills any gap.
+# A question whose answer or itself was removed keeps its vector until then: the panel's query skips it.
+
+
+def _answered_questions_up():
+    return Post.objects.filter(kind=Post.Kind.QUESTION, best_answer__isnull=False, removed_at__isnull=True)
+
+
 def question_texts(ids: list[int]) -> dict[int, str]:
-    """The text each question is found by: its body (questions still up)."""
-    return dict(
-        Post.objects.filter(pk__in=ids, kind=Post.Kind.QUESTION, removed_at__isnull=True).values_list(
-            "pk", "body"
-        )
-    )
+    """The text each question is found by: its body (answered questions still up)."""
+    return dict(_answered_questions_up().filter(pk__in=ids).values_list("pk", "body"))
 
 
 def question_ids() -> list[int]:
-    return list(
-        Post.objects.filter(kind=Post.Kind.QUESTION, removed_at__isnull=True).values_list("pk", flat=True)
-    )
+    return list(_answered_questions_up().values_list("pk", flat=True))
 
 
 QUESTION_VECTORS = similar_text.Kind(name=QUESTION_KIND, texts=question_texts, all_ids=question_ids)

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from feed.mentions import mentions_find
-from feed.models import Comment, Post, PostTag, Reaction
+from feed.models import Comment, Post, PostTag
 from profiles.models import Profile, User
 
 # Posts Hive writes in someone's name (a celebration card) or that carry a kudos are not their own words.
@@ -77,15 +77,16 @@ def newcomer_first_repliers(*, minimum: int, days: int) -> set[int]:
 
 
 def interactions_sql(*, since: datetime | None, actor_ids: list[int] | None = None) -> tuple[str, list]:
-    """SQL selecting (actor_id, target_id, at) for every reply, reaction and @mention since `since` (ever
-    without one), for recognition to join with its kudos and count in one statement:
+    """SQL selecting (actor_id, target_id, at) for every reply and @mention since `since` (ever without
+    one), for recognition to join with its kudos and count in one statement:
 
     - a reply goes to the comment it answers, else to the post's author (as analytics' silo figures count);
-    - a reaction goes to the post's author;
     - an @mention in a post or a comment goes to the colleague it names (feed.mentions: the first part of
       their work email).
 
-    Only what is up counts (not removed, not held); talking to oneself does not."""
+    Reactions are left out: a click on a post someone scrolled past is not talking to its author (counted,
+    they made "connectors" of most of the company). Only what is up counts (not removed, not held); talking
+    to oneself does not."""
     visible = {"removed_at__isnull": True, "held_at__isnull": True}
     when = {"created_at__gte": since} if since else {}
     by = {"author_id__in": actor_ids} if actor_ids is not None else {}
@@ -96,19 +97,8 @@ def interactions_sql(*, since: datetime | None, actor_ids: list[int] | None = No
         .values(actor=F("author_id"), target=F("replied_to"), happened=F("created_at"))
         .order_by()
     )
-    reactions = (
-        Reaction.objects.filter(
-            **when,
-            **({"profile_id__in": actor_ids} if actor_ids is not None else {}),
-            post__removed_at__isnull=True,
-        )
-        .exclude(post__author_id=F("profile_id"))
-        .values(actor=F("profile_id"), target=F("post__author_id"), happened=F("created_at"))
-        .order_by()
-    )
     parts: list[tuple[str, Sequence[Any]]] = [
         replies.query.sql_with_params(),
-        reactions.query.sql_with_params(),
         _mentions_sql(since=since, actor_ids=actor_ids),
     ]
     return " UNION ALL ".join(f"SELECT * FROM ({sql}) AS part{n}" for n, (sql, _) in enumerate(parts)), [

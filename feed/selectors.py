@@ -480,12 +480,45 @@ def post_image(*, post: Post, image_id: int) -> PostImage | None:
     return PostImage.objects.filter(pk=image_id, post=post).first()
 
 
+def _own_posts_up() -> QuerySet[Post]:
+    # Kudos posts aside, and celebrations, which Hive writes in their name.
+    return Post.objects.filter(removed_at__isnull=True, held_at__isnull=True).exclude(
+        kind__in=[Post.Kind.KUDOS, Post.Kind.CELEBRATION]
+    )
+
+
+def post_counts_of(*, profile_ids: list[int]) -> dict[int, int]:
+    """How many posts each of these people wrote that are up (as post_counts_among counts them); people
+    without any are left out. One aggregate query (recognition's badges, right after a kudos)."""
+    return dict(
+        _own_posts_up()
+        .filter(author_id__in=profile_ids)
+        .values("author_id")
+        .annotate(n=Count("id"))
+        .values_list("author_id", "n")
+    )
+
+
+def best_answer_counts_of(*, profile_ids: list[int]) -> dict[int, int]:
+    """How many answers of each of these people were chosen as the best (as best_answer_counts_among counts
+    them); people without any are left out. One aggregate query."""
+    return dict(
+        Post.objects.filter(
+            best_answer__isnull=False,
+            removed_at__isnull=True,
+            best_answer__removed_at__isnull=True,
+            best_answer__author_id__in=profile_ids,
+        )
+        .values("best_answer__author_id")
+        .annotate(n=Count("id"))
+        .values_list("best_answer__author_id", "n")
+    )
+
+
 def post_counts_among(*, profile_ids: list[int] | None, minimum: int) -> set[int]:
     """People (among these, or anyone) with at least `minimum` posts they wrote that are up (kudos posts
     aside, and celebrations, which Hive writes in their name): one aggregate query (recognition's badges)."""
-    qs = Post.objects.filter(removed_at__isnull=True, held_at__isnull=True).exclude(
-        kind__in=[Post.Kind.KUDOS, Post.Kind.CELEBRATION]
-    )
+    qs = _own_posts_up()
     if profile_ids is not None:
         qs = qs.filter(author_id__in=profile_ids)
     return set(

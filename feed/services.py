@@ -87,8 +87,6 @@ def post_create(
     if post.held_at is None:  # a held post is announced when a moderator publishes it (feed/holds.py)
         feed_notify.mentions_notify(post=post, actor=author, text=body, url=post.get_absolute_url())
         feed_live.post_changed(post=post, tag_ids=tag_ids)
-    if kind == Post.Kind.QUESTION:  # found by meaning by the next "already answered?" (feed.already_answered)
-        similar_text.vectors_compute_after_commit(kind=QUESTION_KIND, object_id=post.pk)
     return post
 
 
@@ -239,8 +237,13 @@ def answer_mark(*, post_id: int, comment_id: int | None, actor: Profile) -> Post
         comment = Comment.objects.filter(pk=comment_id, post=post, removed_at__isnull=True).first()
         if comment is None:
             raise ValidationError("That answer no longer exists.")
+    answered_before = post.best_answer_id is not None
     post.best_answer = comment
     post.save(update_fields=["best_answer"])
+    if answered_before != (comment is not None):
+        # "Already answered?" finds by meaning only answered questions (feed.already_answered): the
+        # question's vector is computed once it has an answer, and forgotten once it has none.
+        similar_text.vectors_compute_after_commit(kind=QUESTION_KIND, object_id=post.pk)
     if comment is not None:
         feed_notify.answer_notify(post=post, answer=comment, actor=actor)
     return post

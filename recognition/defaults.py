@@ -21,8 +21,8 @@ DEFAULT_BADGES = [
         "connector",
         "🔗",
         "Connector",
-        "In one month, replied to, reacted to, @mentioned or thanked people of 3 departments "
-        "other than their own.",
+        "In one month, replied to, @mentioned or thanked people of 3 departments other than their own, "
+        "at least twice each (reactions don't count).",
         "connector",
         3,
     ),

@@ -341,7 +341,7 @@ class Badge(models.Model):
         POSTS = "posts", "Wrote at least N posts"
         BEST_ANSWERS = "answers", "Had at least N answers chosen as the best"
         TAG_ANSWERS = "tag", "Had at least N answers chosen as the best on questions with the badge's #tag"
-        CONNECTOR = "connector", "Replied to, reacted to, mentioned or thanked people of N other departments"
+        CONNECTOR = "connector", "Replied to, mentioned or thanked people of N other departments, twice each"
         WELCOMER = "welcomer", "Was the first to reply to the posts of N newcomers"
         MANUAL = "manual", "Given by an admin"
 

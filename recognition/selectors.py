@@ -32,6 +32,14 @@ def active_values() -> list[CompanyValue]:
     return list(CompanyValue.objects.filter(is_active=True))
 
 
+def _shown(prefix: str = "") -> Q:
+    """Kudos still shown (`prefix` leads from the queried model to the kudos): a public one while its post is
+    up, a private one until a moderator removes it; what the counts (recognition.counts) count."""
+    return Q(**{f"{prefix}is_private": True, f"{prefix}removed_at__isnull": True}) | Q(
+        **{f"{prefix}is_private": False, f"{prefix}post__removed_at__isnull": True}
+    )
+
+
 def _received_visible(*, profile: Profile, viewer: Profile | None) -> QuerySet[KudosRecipient]:
     """Kudos this person received that this viewer may see: public ones whose post is still up; private
     ones only for the person, their manager and the giver."""
@@ -241,7 +249,8 @@ class TeamMember:
 def team_recognition(*, manager: Profile, window_days: int = 90) -> list[TeamMember]:
     """The manager's direct reports with when they were last recognised and what they received and gave in
     the window, people recognised longest ago (or never) first. Three queries whatever the team's size;
-    private kudos count too (a manager may see them)."""
+    private kudos count too (a manager may see them), kudos taken down do not (a public one whose post a
+    moderator or its giver removed, a private one a moderator removed), as everywhere else."""
     reports = list(active_profiles().filter(manager=manager).select_related("department"))
     if not reports:
         return []
@@ -249,12 +258,12 @@ def team_recognition(*, manager: Profile, window_days: int = 90) -> list[TeamMem
     since = timezone.now() - timedelta(days=window_days)
     received = {
         row["recipient"]: row
-        for row in KudosRecipient.objects.filter(recipient__in=ids)
+        for row in KudosRecipient.objects.filter(_shown("kudos__"), recipient__in=ids)
         .values("recipient")
         .annotate(last=Max("created_at"), recent=Count("id", filter=Q(created_at__gte=since)))
     }
     given = dict(
-        Kudos.objects.filter(giver__in=ids, created_at__gte=since)
+        Kudos.objects.filter(_shown(), giver__in=ids, created_at__gte=since)
         .values("giver")
         .annotate(n=Count("id"))
         .values_list("giver", "n")

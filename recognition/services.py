@@ -22,7 +22,13 @@ from feed.contribution import (
     newcomer_first_repliers,
 )
 from feed.models import Post
-from feed.selectors import best_answer_counts_among, followers_of, post_counts_among
+from feed.selectors import (
+    best_answer_counts_among,
+    best_answer_counts_of,
+    followers_of,
+    post_counts_among,
+    post_counts_of,
+)
 from feed.services import (
     post_create,
     post_remove_by_moderator,
@@ -637,12 +643,17 @@ def badge_qualifiers(*, badge: Badge, profile_ids: list[int] | None) -> set[int]
     return set()  # given by hand, or per #tag (_tag_badges_award)
 
 
-def connectors_among(*, profile_ids: list[int] | None, minimum: int) -> set[int]:
-    """People (among these, or anyone) who, in some calendar month (company time zone), replied to, reacted
-    to, @mentioned or gave kudos to people of at least `minimum` departments other than their own (the
-    departments people are in now). Kudos a moderator removed do not count; feed.contribution says what
-    counts in the feed. One statement. Among these people (after a kudos) only the current month is read:
-    earlier months cannot have changed."""
+# A connector talks with each of those departments more than once in the month: a single reply can be a
+# passing remark; two interactions with people of a department (replies, @mentions or kudos) are a contact.
+CONNECTOR_PER_DEPARTMENT = 2
+
+
+def _connector_reach_sql(*, profile_ids: list[int] | None) -> tuple[str, list]:
+    """SQL selecting (actor, month, departments): in each calendar month (company time zone), how many
+    departments other than their own (the departments people are in now) each person replied to, @mentioned
+    or gave kudos to people of, at least CONNECTOR_PER_DEPARTMENT times each. Reactions do not count
+    (feed.contribution.interactions_sql), nor kudos a moderator removed. Among these people (after a kudos)
+    only the current month is read: earlier months cannot have changed."""
     since = _company_midnight(timezone.localdate().replace(day=1)) if profile_ids is not None else None
     feed_sql, feed_params = interactions_sql(since=since, actor_ids=profile_ids)
     kudos = KudosRecipient.objects.filter(kudos__removed_at__isnull=True)
@@ -658,20 +669,44 @@ def connectors_among(*, profile_ids: list[int] | None, minimum: int) -> set[int]
     month_sql, month_params = interaction_month_sql("i.happened")
     profiles = Profile._meta.db_table
     sql = f"""
-        SELECT DISTINCT connected.actor FROM (
-            SELECT i.actor, {month_sql} AS month
+        SELECT contact.actor, contact.month, COUNT(*) AS departments FROM (
+            SELECT i.actor, {month_sql} AS month, t.department_id
             FROM ({feed_sql} UNION ALL SELECT * FROM ({kudos_sql}) AS kudos) AS i
             JOIN {profiles} a ON a.id = i.actor
             JOIN {profiles} t ON t.id = i.target
             WHERE t.department_id IS NOT NULL
               AND (a.department_id IS NULL OR t.department_id <> a.department_id)
-            GROUP BY 1, 2
-            HAVING COUNT(DISTINCT t.department_id) >= %s
-        ) AS connected
+            GROUP BY 1, 2, 3
+            HAVING COUNT(*) >= %s
+        ) AS contact
+        GROUP BY 1, 2
     """  # noqa: S608 (our tables; every value is a parameter)
+    return sql, [*month_params, *feed_params, *kudos_params, CONNECTOR_PER_DEPARTMENT]
+
+
+def connectors_among(*, profile_ids: list[int] | None, minimum: int) -> set[int]:
+    """People (among these, or anyone) who, in some calendar month, were in contact with people of at least
+    `minimum` departments other than their own (_connector_reach_sql says what counts). One statement."""
+    reach_sql, params = _connector_reach_sql(profile_ids=profile_ids)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*month_params, *feed_params, *kudos_params, minimum])
+        cursor.execute(
+            f"SELECT DISTINCT actor FROM ({reach_sql}) AS reach WHERE departments >= %s",  # noqa: S608
+            [*params, minimum],
+        )
         return {row[0] for row in cursor.fetchall()}
+
+
+def connector_reach_of(*, profile_ids: list[int]) -> dict[int, int]:
+    """For each of these people, the most departments they were in contact with this month (people with
+    none are left out): the award run after a kudos compares it with every connector badge's threshold.
+    One statement."""
+    reach_sql, params = _connector_reach_sql(profile_ids=profile_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT actor, MAX(departments) FROM ({reach_sql}) AS reach GROUP BY actor",  # noqa: S608
+            params,
+        )
+        return dict(cursor.fetchall())
 
 
 def _awards_insert(
@@ -729,12 +764,16 @@ def _awards_announce(
 
 
 BADGE_BATCH = 5000
-# What a kudos can change: the award run after a kudos checks only these, for its giver and recipients. The
-# others (posts, answers, #tags, welcomes) are checked nightly for everyone.
-KUDOS_RULES = [
+# What the award run right after a kudos checks, for its giver and recipients: what the kudos changed (kudos
+# given and received, a value's champion, connector) and what people did since the last run (posts, best
+# answers), so a first post or a fifth best answer is recognised with their next kudos, not only at night.
+# The rest (#tags, welcomes) is counted for everyone at once, nightly.
+AT_THE_MOMENT_RULES = [
     Badge.Rule.KUDOS_GIVEN,
     Badge.Rule.KUDOS_RECEIVED,
     Badge.Rule.VALUE_KUDOS,
+    Badge.Rule.POSTS,
+    Badge.Rule.BEST_ANSWERS,
     Badge.Rule.CONNECTOR,
 ]
 
@@ -753,22 +792,80 @@ def _badge_award_batch(*, badge: Badge, profile_ids: list[int] | None) -> list[i
     return [pk for _, pk in awarded]
 
 
+def _contribution_of(*, rules: set[str], profile_ids: list[int]) -> dict[str, dict]:
+    """What these people did, per rule present in `rules`: {rule: {person: count}}, and for value badges
+    {person, value}: count}. One aggregate query per rule, whatever the number of badges or people."""
+    found: dict[str, dict] = {}
+    if Badge.Rule.KUDOS_GIVEN in rules:
+        found[Badge.Rule.KUDOS_GIVEN] = dict(
+            Kudos.objects.filter(giver_id__in=profile_ids)
+            .values("giver_id")
+            .annotate(n=Count("id"))
+            .values_list("giver_id", "n")
+        )
+    received = _public_received().filter(recipient_id__in=profile_ids)
+    if Badge.Rule.KUDOS_RECEIVED in rules:
+        found[Badge.Rule.KUDOS_RECEIVED] = dict(
+            received.values("recipient_id").annotate(n=Count("id")).values_list("recipient_id", "n")
+        )
+    if Badge.Rule.VALUE_KUDOS in rules:
+        found[Badge.Rule.VALUE_KUDOS] = {
+            (person, value): n
+            for person, value, n in received.filter(kudos__values__isnull=False)
+            .values("recipient_id", "kudos__values")
+            .annotate(n=Count("id"))
+            .values_list("recipient_id", "kudos__values", "n")
+        }
+    if Badge.Rule.POSTS in rules:
+        found[Badge.Rule.POSTS] = post_counts_of(profile_ids=profile_ids)
+    if Badge.Rule.BEST_ANSWERS in rules:
+        found[Badge.Rule.BEST_ANSWERS] = best_answer_counts_of(profile_ids=profile_ids)
+    if Badge.Rule.CONNECTOR in rules:
+        found[Badge.Rule.CONNECTOR] = connector_reach_of(profile_ids=profile_ids)
+    return found
+
+
+@transaction.atomic
+def _badges_award_among(*, profile_ids: list[int]) -> int:
+    """The run after a kudos: every badge of AT_THE_MOMENT_RULES these people now qualify for, counted once
+    per rule, awarded in one statement and told in one notification each. A fixed number of queries."""
+    badges = list(Badge.objects.filter(is_active=True, rule__in=AT_THE_MOMENT_RULES))
+    if not badges:
+        return 0
+    did = _contribution_of(rules={b.rule for b in badges}, profile_ids=profile_ids)
+    pairs = []
+    for badge in badges:
+        counts = did[badge.rule]
+        for pk in profile_ids:
+            key = (pk, badge.value_id) if badge.rule == Badge.Rule.VALUE_KUDOS else pk
+            if counts.get(key, 0) >= badge.threshold:
+                pairs.append((badge.pk, pk))
+    if not pairs:
+        return 0
+    # People who left keep the badges they had, and earn no new ones.
+    active = set(active_profiles().filter(pk__in={pk for _, pk in pairs}).values_list("pk", flat=True))
+    awarded = _awards_insert(
+        pairs=[(b, pk) for b, pk in pairs if pk in active], at=timezone.now(), awarded_by=None, note=""
+    )
+    _awards_announce(awarded=awarded, badges={b.pk: b for b in badges}, actor=None)
+    return len(awarded)
+
+
 def badges_award(*, profile_ids: list[int] | None = None) -> int:
-    """Awards every active rule badge to everyone (or, after a kudos, these people, for what a kudos can
-    change) who now meets its rule and does not have it yet, and tells them; returns how many awards it made.
-    Idempotent: a rerun, or two runs at once, award and tell nobody twice. Each badge commits on its own
-    (the #tag badges together), so a crash loses no finished badge. A fixed number of queries per badge
-    and one set for all #tags, whatever the number of people."""
+    """Awards every active rule badge to everyone (or, after a kudos, these people, for AT_THE_MOMENT_RULES)
+    who now meets its rule and does not have it yet, and tells them; returns how many awards it made.
+    Idempotent: a rerun, or two runs at once, award and tell nobody twice. For everyone, each badge commits
+    on its own (the #tag badges together), so a crash loses no finished badge: a fixed number of queries per
+    badge and one set for all #tags, whatever the number of people. For a few people, one transaction and a
+    fixed number of queries whatever the number of badges."""
     badges_ensure()
+    if profile_ids is not None:
+        return _badges_award_among(profile_ids=sorted(set(profile_ids)))
     total = 0
     rules = Badge.objects.filter(is_active=True).exclude(rule__in=[Badge.Rule.MANUAL, Badge.Rule.TAG_ANSWERS])
-    if profile_ids is not None:
-        rules = rules.filter(rule__in=KUDOS_RULES)
     for badge in rules:
-        total += len(_badge_award_batch(badge=badge, profile_ids=profile_ids))
-    if profile_ids is None:
-        total += len(_tag_badges_award())
-    return total
+        total += len(_badge_award_batch(badge=badge, profile_ids=None))
+    return total + len(_tag_badges_award())
 
 
 @transaction.atomic

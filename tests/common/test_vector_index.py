@@ -111,3 +111,23 @@ def test_an_empty_index_or_a_vector_of_another_size_finds_nothing():
     assert table.index().nearest(_unit(1, 0), k=3) == []
     table.put(1, _unit(1, 0, 0), T0)
     assert table.index().nearest(_unit(1, 0), k=3) == []
+
+
+def test_with_check_every_the_newest_time_is_asked_once_in_that_time_unless_told_to_recheck(monkeypatch):
+    table = FakeTable()
+    asked = []
+    table.put(1, _unit(1, 0), T0)
+    index = VectorIndex(latest=lambda: asked.append(1) or table.latest(), rows=table.read, check_every=60)
+    now = [1000.0]
+    monkeypatch.setattr(vector_index.time, "monotonic", lambda: now[0])
+    index.nearest(_unit(1, 0), k=1)
+    table.put(2, _unit(0, 1), T0 + timedelta(seconds=5))  # stored by another process
+    assert index.nearest(_unit(0, 1), k=1)[0][0] == 1 and len(asked) == 1  # not asked again yet
+    now[0] += 61
+    assert index.nearest(_unit(0, 1), k=1)[0][0] == 2 and len(asked) == 2
+    table.put(3, _unit(-1, 0), T0 + timedelta(seconds=9))  # stored by this process, which says so
+    index.recheck()
+    assert index.nearest(_unit(-1, 0), k=1)[0][0] == 3 and len(asked) == 3
+    index.discard()  # rows were deleted: read again at once, whatever the interval
+    index.nearest(_unit(1, 0), k=1)
+    assert table.reads[-1] is None and len(asked) == 4

@@ -24,6 +24,8 @@ from moderation.models import AuditEntry, Case, Flag
 from profiles import roles
 from profiles.models import Department, Location, Profile, User
 from projects.models import Project, ProjectMember, ProjectTag, ProjectUpdate
+from projects.selectors import project_look_alikes
+from projects.services import project_embeddings_backfill
 from recognition.models import BadgeAward, Kudos, PointsAccount, PointsEntry, Redemption
 from surveys.models import Respondent, Survey
 from tests.factories import ProfileFactory
@@ -137,6 +139,18 @@ class TestSeededCompany:
             assert project.memberships.filter(role="lead").exists()
             assert project.tags.exists()
         assert ProjectUpdate.objects.exists()
+
+    @pytest.mark.sentence_model
+    def test_a_draft_like_a_seeded_project_shows_both_tiers_of_the_look_alike_box_with_reasons(self, company):
+        project_embeddings_backfill()  # the class's seed ran with the sentence model off
+        found = project_look_alikes(
+            name="Chatbot on the website",
+            summary="A bot that answers customers' simple questions at night and passes harder ones to "
+            "the support team.",
+        )
+        assert [s.project.name for s in found.same] == ["Customer support chatbot"]
+        assert "Support ticket triage" in [s.project.name for s in found.related]
+        assert all(s.reasons for s in found.same + found.related)
 
     def test_groups_have_members_and_a_private_one_keeps_its_posts_inside(self, company):
         groups = Community.objects.annotate(n=Count("memberships"))
@@ -258,6 +272,35 @@ class TestSeededCompany:
 
         told = Notification.objects.filter(recipient=demo, kind="celebration", read_at__isnull=True)
         assert told.exists()  # a teammate's day, this morning
+
+    def test_the_year_has_one_source_of_kudos_at_the_months_pace(self, company):
+        # Two planners once added kudos over the same year (recognition's year and the history's): about
+        # 40% too many. The year before the detailed month is planned once, at the month's weekday and
+        # weekend pace with the seasons; expected within Poisson noise.
+        from demo.services import DAYS, KUDOS_DAYS, KUDOS_SEASON
+
+        today = timezone.localdate()
+        expected = 0.0
+        for back in range(KUDOS_DAYS, DAYS, -1):
+            day = today - timedelta(days=back)
+            expected += EMPLOYEES * (0.016 if day.weekday() < 5 else 0.002) * KUDOS_SEASON.get(day.month, 1.0)
+        before = timezone.now() - timedelta(days=DAYS + 1)
+        year = Kudos.objects.filter(created_at__lt=before)
+        assert 0.7 * expected <= year.count() <= 1.25 * expected, (year.count(), expected)
+
+    def test_the_history_year_plans_no_kudos_of_its_own(self, company):
+        # The year's kudos are _plan_kudos_year's alone (the history once planned its own on top of them).
+        from demo.services import _Builder
+
+        builder = _Builder(employees=EMPLOYEES, progress=lambda line: None)
+        builder._plan_people()
+        builder._plan_history()
+        assert builder.posts and not [p for p in builder.posts if p.kind == Post.Kind.KUDOS]
+
+    def test_connector_is_a_minoritys_badge(self, company):
+        people = Profile.objects.filter(user__is_active=True).count()
+        connectors = BadgeAward.objects.filter(badge__slug="connector").count()
+        assert 1 <= connectors <= 0.25 * people, (connectors, people)
 
     @pytest.mark.parametrize("who", ["demo", "manager", "admin"])
     def test_every_recognition_page_answers_as_an_employee_a_manager_and_an_admin(self, company, client, who):

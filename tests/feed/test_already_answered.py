@@ -231,12 +231,16 @@ def test_the_panel_escapes_what_people_wrote(author, colleague, outsider, client
 
 
 @pytest.mark.sentence_model
-def test_a_new_question_gets_its_vector_after_commit_and_an_update_does_not(
-    author, celery_eager, django_capture_on_commit_callbacks
+def test_a_question_gets_its_vector_once_answered_and_loses_it_when_the_answer_is_cleared(
+    author, colleague, celery_eager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         question = post_create(author=author, body="How do I get a second monitor?", kind=Post.Kind.QUESTION)
         post_create(author=author, body="Shipped the new onboarding flow today.")
+    assert not TextVector.objects.exists()  # an open question is never shown: no vector, no product
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = comment_create(post_id=question.pk, author=colleague, body="Ask IT for one.")
+        answer_mark(post_id=question.pk, comment_id=reply.pk, actor=author)
     stored = TextVector.objects.get()
     assert (stored.kind, stored.object_id, stored.model) == (
         aa.QUESTION_KIND,
@@ -244,6 +248,20 @@ def test_a_new_question_gets_its_vector_after_commit_and_an_update_does_not(
         "all-MiniLM-L6-v2",
     )
     assert len(stored.vector) == 384 * 4
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_mark(post_id=question.pk, comment_id=None, actor=author)
+    assert not TextVector.objects.exists()
+
+
+@pytest.mark.sentence_model
+def test_a_question_answered_after_a_look_up_is_found_by_the_next_one(answered, author, colleague, outsider):
+    """The index asks whether vectors changed at most every few seconds
+    (common.retrieval.STORED_CHECK_SECONDS), but a vector this process stores is seen at once."""
+    text = "Where do I pick up a visitor badge for a guest?"
+    assert aa.already_answered(viewer=outsider, text=text).questions == []
+    _ask(author, "How do I get a badge for a visitor?", answer="At reception.", answerer=colleague)
+    vectors_backfill(kind=aa.QUESTION_KIND)
+    assert _shown(aa.already_answered(viewer=outsider, text=text)) == ["How do I get a badge for a visitor?"]
 
 
 @pytest.mark.sentence_model

@@ -102,8 +102,25 @@ def test_a_new_project_is_found_by_meaning_without_restarting(colleague, identit
 def test_odd_drafts_get_a_page_not_an_error(author_client, identity_projects, name, summary):
     response = author_client.get(reverse("projects:similar"), {"name": name, "summary": summary, "tags": ""})
     assert response.status_code == 200
+    html = response.content.decode()
+    same, related = _tiers(html)
     if not name:
-        assert "This may already exist" not in response.content.decode()
+        assert html.strip() == ""  # nothing typed yet: no box at all
+    else:  # never an unrelated project as the same work, whatever the draft
+        assert not any(n in same for n in ("Office plant care rota", "Warehouse slotting", "Payroll"))
+
+
+@pytest.mark.sentence_model
+def test_a_box_with_only_related_projects_does_not_say_the_work_may_already_exist(
+    author_client, identity_projects
+):
+    html = author_client.get(
+        reverse("projects:similar"),
+        {"name": "Passkeys for staff laptops", "summary": "Replace passwords with passkeys.", "tags": ""},
+    ).content.decode()
+    same, related = _tiers(html)
+    assert not same and related
+    assert "Similar projects" in html and "This may already exist" not in html
 
 
 def test_without_a_sentence_model_words_still_give_both_tiers(author_client, colleague):

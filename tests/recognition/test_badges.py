@@ -54,6 +54,43 @@ def test_five_public_kudos_for_a_value_make_a_champion_private_ones_do_not_count
     assert Badge.objects.get(slug=f"value-{teamwork.pk}").name == "Champion of Teamwork"
 
 
+def test_a_kudos_awards_its_giver_and_recipients_the_post_and_helper_badges_they_earned_since(
+    author, colleague, teamwork, django_capture_on_commit_callbacks
+):
+    # Before the badge rules for #tags and connectors, the run after a kudos checked every rule for its
+    # people; then only the kudos rules, so a first post or a fifth best answer waited for the night.
+    PostFactory(author=author, body="Hello Hive")
+    for n in range(5):
+        question = PostFactory(author=author, body=f"How do I {n}?", kind="question")
+        answer = comment_create(post_id=question.pk, author=colleague, body="Like this")
+        answer_mark(post_id=question.pk, comment_id=answer.pk, actor=author)
+
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs after commit (eager here)
+        _give(author, [colleague], [teamwork])
+
+    assert _badges(author) == {"first-kudos-given", "first-post"}
+    assert _badges(colleague) == {"helper"}
+    assert Notification.objects.get(recipient=author, kind=Kind.BADGE).summary == (
+        "You earned 2 badges: 🎉 First thanks, ✍️ First post."
+    )
+
+
+def test_the_award_run_after_a_kudos_takes_the_same_queries_for_one_person_or_twenty(teamwork):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.badges_ensure()
+    counted = []
+    for size in (1, 20):
+        people = [ProfileFactory() for _ in range(size)]
+        for person in people:
+            PostFactory(author=person, body="Hi")
+        with CaptureQueriesContext(connection) as queries:
+            assert services.badges_award(profile_ids=[p.pk for p in people]) == size
+        counted.append(len(queries))
+    assert counted[0] == counted[1] <= 16
+
+
 def test_nightly_run_awards_post_and_best_answer_badges_and_a_rerun_changes_nothing(author, colleague):
     PostFactory(author=author, body="Hello Hive")
     for n in range(5):

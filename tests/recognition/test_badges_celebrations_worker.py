@@ -28,13 +28,14 @@ def test_the_worker_awards_badges_and_posts_celebrations_once_whatever_the_rerun
     kudos = Kudos.objects.create(giver=colleague, message="x", is_private=True)
     KudosRecipient.objects.create(kudos=kudos, recipient=author, giver=colleague)
     ProfileFactory(display_name="Vera Veteran", start_date=date(2020, 3, 10))
-    # Ada talks to three other departments this month (a connector); Colin answers her #python questions
+    # Ada talks with three other departments this month (a connector); Colin answers her #python questions
     # (the go-to person for it) and is the first to reply to Nina, who started last week (a welcomer).
     for name, department in [("Sam Sales", "Sales"), ("Fay Finance", "Finance"), ("Oli Ops", "Operations")]:
         other = ProfileFactory(
             display_name=name, department=DepartmentFactory(name=department), start_date=date(2019, 1, 7)
         )
-        CommentFactory(post=PostFactory(author=other), author=author)
+        for _ in range(2):  # in contact: twice each
+            CommentFactory(post=PostFactory(author=other), author=author)
     for _ in range(3):
         question = PostFactory(author=author, body="How? #python", kind=Post.Kind.QUESTION)
         question.tags.add("python")

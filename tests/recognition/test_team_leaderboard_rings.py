@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from feed.services import post_remove_by_moderator
 from recognition import services
 from recognition.selectors import leaderboard
 from tests.factories import DepartmentFactory, KudosFactory, ProfileFactory
@@ -51,6 +52,29 @@ def test_manager_sees_who_on_the_team_has_gone_unrecognised_longest_first(author
     assert "<strong>2</strong> have not been recognised in 60 days and <strong>1</strong> in 90" in page
     assert "your team received 3 kudos and gave 1" in page  # the private kudos counts for the manager
     assert f'href="/kudos/give/?to={never.pk}">Recognise Nia Never' in page
+
+
+def test_manager_view_does_not_count_kudos_a_moderator_removed(author, colleague, moderator, teamwork):
+    manager = ProfileFactory(display_name="Maya Manager")
+    kept = ProfileFactory(display_name="Kim Kept", manager=manager)
+    removed = ProfileFactory(display_name="Ray Removed", manager=manager)
+    _kudos(author, kept, days_ago=70)
+    public = _kudos(author, removed, days_ago=1)
+    private = services.kudos_give(
+        giver=colleague, recipients=[removed], values=[teamwork], message="Quiet", is_private=True
+    )
+    gave = _kudos(removed, author, days_ago=1)
+    for kudos in (public, private, gave):  # a moderator's decision on a flag
+        services.kudos_remove_by_moderator(object_id=kudos.pk, moderator=moderator, at=timezone.now())
+    post_taken_down = _kudos(author, kept, days_ago=3)  # its post removed as a post (the feed's flag)
+    post_remove_by_moderator(object_id=post_taken_down.post_id, moderator=moderator, at=timezone.now())
+
+    page = _text(signed_in(manager).get("/kudos/team/"))
+
+    # Ray counts as never recognised, Kim as last recognised 70 days ago; nothing in the window either way.
+    assert page.index("Ray Removed") < page.index("Kim Kept")
+    assert "<strong>2</strong> have not been recognised in 60 days and <strong>1</strong> in 90" in page
+    assert "your team received 1 kudos and gave 0" in page
 
 
 def test_someone_without_reports_is_told_there_is_no_team(author_client):
