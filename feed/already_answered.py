@@ -116,7 +116,13 @@ def _answered_questions(
     member_ids: frozenset[int],
     exclude_post_id: int | None,
 ) -> list[AnsweredQuestion]:
-    matches = similar_text.similar(kind=QUESTION_KIND, draft=draft, word_ids=word_ids, k=NEAREST)
+    # Only the candidates close enough to be shown are read: a row costs a few hundred microseconds
+    # of Python (post, author, answer, its author, group), and most of the nearest 40 are not.
+    matches = [
+        m
+        for m in similar_text.similar(kind=QUESTION_KIND, draft=draft, word_ids=word_ids, k=NEAREST)
+        if _reason(m, draft) is not None
+    ]
     if not matches:
         return []
     rows = {
@@ -134,20 +140,25 @@ def _answered_questions(
         post = rows.get(match.id)
         if post is None or post.pk == exclude_post_id or post.best_answer is None:
             continue
-        if match.cosine is None:
-            if match.by_words is None or draft.vector is not None:
-                continue  # no vector yet while the model is on: cannot tell how close it is
-            reason = "shares words with your question"
-        elif match.cosine >= QUESTION_FLOOR:
-            reason = "very close in meaning" if match.cosine >= 0.7 else "close in meaning"
-        elif match.by_words is not None and match.cosine >= QUESTION_FLOOR_WITH_WORDS:
-            reason = "shares words and meaning with your question"
-        else:
-            continue
+        reason = _reason(match, draft)
+        assert reason is not None  # kept above
         found.append(AnsweredQuestion(post=post, answer=post.best_answer, cosine=match.cosine, reason=reason))
         if len(found) == QUESTIONS_SHOWN:
             break
     return found
+
+
+def _reason(match: similar_text.Match, draft: similar_text.Draft) -> str | None:
+    """Why the question is shown, None when it is not close enough to the draft."""
+    if match.cosine is None:
+        if match.by_words is None or draft.vector is not None:
+            return None  # no vector yet while the model is on: cannot tell how close it is
+        return "shares words with your question"
+    if match.cosine >= QUESTION_FLOOR:
+        return "very close in meaning" if match.cosine >= 0.7 else "close in meaning"
+    if match.by_words is not None and match.cosine >= QUESTION_FLOOR_WITH_WORDS:
+        return "shares words and meaning with your question"
+    return None
 
 
 @dataclass(frozen=True)
