@@ -6,13 +6,14 @@ in a fixed number of queries whatever the number of questions:
 
   1. the viewer's groups (communities.selectors.member_community_ids)
   2. the draft's rarer words, for questions and for posts (PostgreSQL's statistics of each)
-  3. the question vectors' freshness (common.vector_index; plus the new vectors when there are some)
+  3. the question vectors' freshness (common.vector_index; plus the new vectors when there are some),
+     at most every common.retrieval.STORED_CHECK_SECONDS: most look-ups skip it
   4. answered questions sharing those words (feed_answered_question_words, migration 0016)
   5. the candidate questions the viewer may read, with their answers (one query, joins)
   6. posts sharing those words, on their stored search_vector (search/migrations/0007), the best
      ranked among the newest matches
-  7-9. the skill vectors' freshness, skills named in or close to the draft, and their most endorsed
-     holders (expertise.selectors.skill_holders_matching)
+  7-8. the skill vectors' freshness (as in 3), then the skills named in or close to the draft with
+     their most endorsed holders, in one statement (expertise.selectors.skill_holders_matching)
 
 The event page asks the same for a question to a host (events reads this module).
 """
