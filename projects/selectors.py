@@ -262,6 +262,7 @@ def project_look_alikes(
     exclude_id: int | None = None,
     same_threshold: float | None = None,
     related_floor: float | None = None,
+    department_id: int | None = None,
 ) -> LookAlikes:
     """Existing projects like the draft, in two tiers: "possibly the same work" and "related".
 
@@ -269,7 +270,8 @@ def project_look_alikes(
     the draft's nearest neighbours by meaning (common.retrieval) when a sentence model is on. A fixed
     number of queries whatever the size: the vectors' state, candidates, their rows, tags and the
     corpus size (the candidates' cosines come from the in-process index). Scoring is
-    projects.similarity.
+    projects.similarity. `department_id`, the draft's department, only adds a reason ("same
+    department") to the projects of that department: it decides nothing.
     """
     nothing = LookAlikes(same=[], related=[], considered=[])
     name, summary, tags = (
@@ -331,8 +333,11 @@ def project_look_alikes(
         why = similarity.reasons(
             name=name, summary=summary, tags=tags, candidate=c.scored.candidate, cosine=cosine
         )
+        project = projects[c.scored.candidate.id]
+        if department_id is not None and project.department and project.department_id == department_id:
+            why.append(f"same department ({project.department.name})")
         return Suggestion(
-            projects[c.scored.candidate.id],
+            project,
             score=c.confidence,
             features=c.features,
             reasons=why,

@@ -124,6 +124,7 @@ def create(request):
             name=request.POST.get("name", ""),
             summary=request.POST.get("summary", ""),
             tags=_tag_list(request.POST.get("tags", "")),
+            department_id=_department_id(request.POST.get("department")),
         )
     return render(request, "projects/form.html", {"form": form, "creating": True, "look_alikes": look_alikes})
 
@@ -135,6 +136,13 @@ def _tag_list(raw: str) -> list[str]:
         return []
 
 
+def _department_id(raw: str | None) -> int | None:
+    """The draft's department as the form sent it; anything but a positive number is no department."""
+    if not raw or len(raw) > 10 or not (raw.isascii() and raw.isdigit()):
+        return None
+    return int(raw) or None
+
+
 @require_GET
 def similar(request):
     """htmx: existing projects like the draft on /projects/new/, "possibly the same work" and "related"."""
@@ -142,6 +150,7 @@ def similar(request):
         name=request.GET.get("name", ""),
         summary=request.GET.get("summary", ""),
         tags=_tag_list(request.GET.get("tags", "")),
+        department_id=_department_id(request.GET.get("department")),
     )
     return render(request, "projects/_similar.html", {"look_alikes": look_alikes})
 

@@ -92,6 +92,19 @@ b and c once, live (`run.py --authors --reuse --distractors 20000 --save F2`, 20
   ordering added one "same" pair on a. One call over 20,120 projects in that run: median 201 ms, p95
   308 ms at load average 9.9 (niced); speed.py breaks this down (CPU ~52 ms of it).
 
+Checked again 2026-12-07 (stop 22) by another helper, on a bench database built afresh
+(`speed.py --setup 20000`, 20,360 projects), `run.py --authors --reuse --distractors 20000
+--save-depth 20 --save F`, then `--load F --tier-depth 5` (the box's depth): the same figures to
+the pair as the second pass above. With 95% (Wilson) intervals, since one author is 60 "same"
+pairs: c's recall counting either tier 54/60 = 0.90 (0.80-0.95), c's hard positives 19/25 = 0.76
+(0.57-0.89), b's "same" precision 28/32 = 0.875 (0.72-0.95), c's 20/23 = 0.870 (0.68-0.95). The
+point figures meet every target; c's recall sits on the bar, not above it with any confidence.
+Nothing was retuned: every knob left was set by the a-only grid above (depths 5, 6 and 8 tied on
+a), and a change chosen after seeing c's 0.90 would be tuned on c. No fourth blind author was
+added this stop. The before, rerun the same day with this file at 9d483c0 (the detector as it
+was, `run.py --authors`, 400 distractors, load 12-17): the figures above to the pair (a 0.453 /
+0.483 / 0.00 / 57%, b 0.493 / 0.583 / 0.00 / 58%, c 0.478 / 0.533 / 0.04 / 57%).
+
 Figures of 2026-12-01, 208 pairs (104 same, 104 different), 400 distractors unless said:
 
                                                   dev P / R        test P / R       all P / R

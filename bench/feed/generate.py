@@ -475,7 +475,8 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     with connection.cursor() as cursor:
         # Replica mode skipped every trigger, search's too (search/migrations/0007 keeps each post's and
-        # comment's search_vector): touching the body fires it, so the vectors are search's own.
+        # comment's search_vector, and 0012 each comment's copy of its post's group): touching the body
+        # fires it, so the vectors and copies are search's own.
         for table in ("feed_post", "feed_comment"):
             if _has_column(cursor, table, "search_vector"):
                 cursor.execute(f"UPDATE {table} SET body = body WHERE search_vector IS NULL")

@@ -49,8 +49,6 @@ class SearchBackend(Protocol):
 
     def session(self) -> AbstractContextManager[object]: ...
 
-    def content_planning(self) -> None: ...
-
     def skills_matching(self, query: str, *, limit: int) -> list[SkillMatch]: ...
 
     def people_matching(self, query: str, *, limit: int) -> list[PersonMatch]: ...
@@ -68,6 +66,7 @@ class SearchBackend(Protocol):
         also: list[str],
         fields: tuple[str, ...],
         limit: int,
+        group_id: int | None = None,
     ) -> list[dict]: ...
 
     def content_display(

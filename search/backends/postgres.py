@@ -26,8 +26,10 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
+    BigIntegerField,
     Case,
     DateTimeField,
     DurationField,
@@ -35,6 +37,7 @@ from django.db.models import (
     Expression,
     ExpressionWrapper,
     F,
+    Field,
     FloatField,
     Func,
     OuterRef,
@@ -73,13 +76,6 @@ CANDIDATE_CAP = 500
 NAME_CANDIDATES = 100
 
 
-def content_planning() -> None:
-    """Inside session(), before content_candidates: its recent part walks the newest rows in order
-    (post_feed_idx, comment_created_idx), a bounded read, so index scans are allowed again."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_indexscan = on")
-
-
 @contextmanager
 def session() -> Iterator[None]:
     """One transaction for a page's search queries, planned to read through the indexes.
@@ -87,8 +83,8 @@ def session() -> Iterator[None]:
     With a LIMIT in a candidate query, PostgreSQL's estimates often favour walking an index in
     order until enough rows match: a disaster when few do (a rare word, or common words that
     rarely meet: every row of the table is read), where bitmap scans of the GIN indexes cost a
-    millisecond or two whatever the word. So index scans are off (content_planning() allows them
-    for the bounded walks of content_candidates). Those settings make every plan look expensive,
+    millisecond or two whatever the word. So index scans are off (content_candidates allows them
+    for its bounded walks, and the rest of the transaction). Those settings make every plan look expensive,
     which would turn on JIT compilation (hundreds of milliseconds per query for nothing: these
     queries read few rows), so JIT is off too; and no parallel workers, whose start costs more than
     these queries and which may run content_candidates' parts out of order. The trigram bar is
@@ -254,12 +250,16 @@ CONTENT_CONFIG = "english"
 # rare in comments ("workshop": 36 of the last fortnight's 38,000) read every one of them.
 RECENT_DAYS = {Post: 14, Comment: 7}
 NO_TIME = Value(timedelta(0), output_field=DurationField())
+# A query matching fewer than this share of a table's rows is read through the GIN index even in the
+# recent window: the walk would not find CONTENT_CANDIDATES there before reading it all (~19,000 rows
+# of each table on the feed bench), and a word that matches nothing read all of them for nothing.
+RARE_SHARE = 0.01
 # Control characters mark the matches in ts_headline's output, which is then split on them and each
 # part escaped by the template: a body holding them can at worst mark the wrong words, never add markup.
 MARK_START, MARK_STOP = "\x02", "\x03"
 
 
-def _content_tsquery(*, text: str, phrases: list[str], also: list[str]) -> SearchQuery | None:
+def _content_tsquery_text(*, text: str, phrases: list[str], also: list[str]) -> str | None:
     """Every word of the query (the last one also as a prefix, for typing), every quoted phrase word
     after word, or any corrected spelling. Only \\w characters reach to_tsquery."""
     words = words_of(text)
@@ -269,9 +269,12 @@ def _content_tsquery(*, text: str, phrases: list[str], also: list[str]) -> Searc
         terms += [" <-> ".join(words_of(p)) for p in phrases if words_of(p)]
         groups.append("(" + " & ".join(f"({t})" for t in terms) + ")")
     groups += ["(" + " & ".join(words_of(alt)) + ")" for alt in also if words_of(alt)]
-    if not groups:
-        return None
-    return SearchQuery(" | ".join(groups), search_type="raw", config=CONTENT_CONFIG)
+    return " | ".join(groups) if groups else None
+
+
+def _content_tsquery(*, text: str, phrases: list[str], also: list[str]) -> SearchQuery | None:
+    ts = _content_tsquery_text(text=text, phrases=phrases, also=also)
+    return None if ts is None else SearchQuery(ts, search_type="raw", config=CONTENT_CONFIG)
 
 
 class StoredVector(Expression):
@@ -280,14 +283,23 @@ class StoredVector(Expression):
     The models do not name it (SQLite has no tsvector), so this names it as a column of the query's
     main table, whatever its alias."""
 
-    output_field = SearchVectorField()
+    column = "search_vector"
+    output_field: Field = SearchVectorField()
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
         assert query is not None
-        field = SearchVectorField()
-        field.set_attributes_from_name("search_vector")
+        field = type(self.output_field)()
+        field.set_attributes_from_name(self.column)
         field.model = query.model
         return Col(query.get_initial_alias(), field)
+
+
+class StoredGroup(StoredVector):
+    """The `search_community_id` column search/migrations/0012 adds to feed_comment: its post's group,
+    copied by the comment's trigger (for `in:group`; readability is still checked on the post)."""
+
+    column = "search_community_id"
+    output_field = BigIntegerField()
 
 
 class _Unindexed(Func):
@@ -298,23 +310,39 @@ class _Unindexed(Func):
 
 
 def content_candidates(
-    rows: QuerySet, *, text: str, phrases: list[str], also: list[str], fields: tuple[str, ...], limit: int
+    rows: QuerySet,
+    *,
+    text: str,
+    phrases: list[str],
+    also: list[str],
+    fields: tuple[str, ...],
+    limit: int,
+    group_id: int | None = None,
 ) -> list[dict]:
     """The `limit` newest of `rows` (posts or comments, already narrowed to what the viewer may read)
-    whose body matches, each with its full-text `rank`: one query.
+    whose body matches, each with its full-text `rank`: one query (which also allows index scans for
+    the rest of session()'s transaction).
 
     The last RECENT_DAYS (per table) are read first, newest first, checking each row's stored vector (a
     microsecond): a word everyone writes ("workshop", 78,000 of 1,000,000 posts) stops after a few
-    thousand rows; a rarer one reads those rows and goes on further back only then, where
-    PostgreSQL reads just its older matches through the GIN index. The recent rows are never read
-    through the GIN index: the planner's estimate of how many rows match several words is often a
-    hundred times too low (words that come together, "office hours questions"), and it would then
-    read every match of all time. PostgreSQL runs the older part only while rows are missing
-    (UNION ALL under one LIMIT). Only the rows kept are ranked, from the stored vector.
+    thousand rows. The planner is not asked to choose how: its estimate of how many rows match several
+    words is often a hundred times too low (words that come together, "office hours questions"), and
+    it would then read every match of all time through the GIN index. But a query too rare for the
+    walk to stop early (_rare: a bound from the planner's per-word statistics, which the planner itself
+    would multiply) reads the recent rows' matches through the GIN index instead; a word that matches
+    nothing no longer reads 19,000 rows to find it out. Older matches always come from the GIN index,
+    and PostgreSQL reads them only while rows are missing (UNION ALL under one LIMIT; the walk and the
+    recent GIN part are gated by `rare`, computed once). Only the rows kept are ranked, from the
+    stored vector.
+
+    `group_id` (`in:group`, already among `rows`' conditions) is also matched on comments' stored copy
+    of their post's group, so a group's comments are walked like its posts (search_comment_group)
+    rather than every comment joined to its post.
     """
-    tsq = _content_tsquery(text=text, phrases=phrases, also=also)
-    if tsq is None:
+    ts = _content_tsquery_text(text=text, phrases=phrases, also=also)
+    if ts is None:
         return []
+    tsq = SearchQuery(ts, search_type="raw", config=CONTENT_CONFIG)
     if rows.model not in (Post, Comment):
         # A smaller table with an expression index of its own (events' questions): its matches, ranked.
         vector = SearchVector("body", config=CONTENT_CONFIG)
@@ -325,28 +353,97 @@ def content_candidates(
             .order_by("-created_at", "-id")
             .values(*fields, "rank")
         )
+    if group_id is not None and rows.model is Comment:
+        rows = rows.alias(stored_group=StoredGroup()).filter(stored_group=group_id)
     since = timezone.now() - timedelta(days=RECENT_DAYS[rows.model])
-    recent = (
+    walk = (
         rows.alias(doc=_Unindexed(StoredVector()))
         .filter(doc=tsq, created_at__gte=since)
         .order_by("-created_at", "-id")
         .values("id")[:limit]
     )
-    older = (
-        rows.alias(
-            doc=StoredVector(), at=ExpressionWrapper(F("created_at") + NO_TIME, output_field=DateTimeField())
-        )
-        # Ordered by an expression no index has: never a walk back through two years of rows.
-        .filter(doc=tsq, created_at__lt=since)
-        .order_by("-at", "-id")
-        .values("id")[:limit]
+    # Ordered by an expression no index has: never a walk back through two years of rows.
+    at = ExpressionWrapper(F("created_at") + NO_TIME, output_field=DateTimeField())
+    indexed = rows.alias(doc=StoredVector(), at=at).filter(doc=tsq).order_by("-at", "-id").values("id")
+    older = indexed.filter(created_at__lt=since)[:limit]
+    # A rare query's matches of all time, in one read of the GIN index (the created_at index has no
+    # say: the planner, wrong about how many rows the last days hold, would walk them again).
+    every = indexed[:limit]
+    # SQL text around the compiled parts: as querysets inside the outer filter, Django cloned and
+    # resolved every part again (a few ms of CPU per search, twice per page).
+    try:
+        parts = [part.query.sql_with_params() for part in (walk, older, every)]
+    except EmptyResultSet:  # a filter Django knows matches nothing (a #tag nobody used)
+        return []
+    table = rows.model._meta.db_table
+    rare_sql, rare_params = _rare(table, text=text, phrases=phrases, also=also)
+    # `fields` are the table's columns, or its post's (post__best_answer_id: a comment's post).
+    quote = connection.ops.quote_name
+    columns = [
+        f"post.{quote(f.removeprefix('post__'))} AS {quote(f)}" if f.startswith("post__") else f"t.{quote(f)}"
+        for f in fields
+    ]
+    post = ""
+    if rows.model is Comment:
+        post = f" JOIN {quote(Post._meta.db_table)} AS post ON post.id = t.post_id"
+    sql = (
+        # The walk goes through an index in order: index scans are allowed from here on (session()).
+        "SET LOCAL enable_indexscan = on; "
+        f"WITH rare AS MATERIALIZED ({rare_sql}) "
+        f"SELECT {', '.join(columns)}, ts_rank(t.search_vector, to_tsquery(%s::regconfig, %s)) AS rank "
+        f"FROM {quote(table)} AS t{post} WHERE t.id IN (SELECT id FROM ("
+        f"(SELECT id FROM ({parts[0][0]}) AS walk WHERE NOT (SELECT yes FROM rare)) "
+        f"UNION ALL (SELECT id FROM ({parts[1][0]}) AS older WHERE NOT (SELECT yes FROM rare)) "
+        f"UNION ALL (SELECT id FROM ({parts[2][0]}) AS every WHERE (SELECT yes FROM rare))"
+        f") AS newest LIMIT {int(limit)}) "
+        "ORDER BY t.created_at DESC, t.id DESC"
     )
-    newest = recent.union(older, all=True)[:limit]
-    return list(
-        rows.model.objects.filter(id__in=newest)
-        .annotate(rank=SearchRank(StoredVector(), tsq))
-        .order_by("-created_at", "-id")
-        .values(*fields, "rank")
+    params = (*rare_params, CONTENT_CONFIG, ts, *parts[0][1], *parts[1][1], *parts[2][1])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c.name for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _rare(table: str, *, text: str, phrases: list[str], also: list[str]) -> tuple[str, list]:
+    """SQL of one row, `yes`: whether the query's words are too rare in `table` for the walk through the
+    recent rows to stop early, so those rows are better read through the GIN index.
+
+    From the planner's lexeme frequencies (pg_stats' most common elements of search_vector, kept for
+    ~10,000 lexemes by 0007's statistics target): every word must match, so the rarest word's
+    frequency bounds the query's (for an alternative spelling, the sum of the alternatives'), whatever
+    the planner would multiply; a word not among them is rarer than the least common listed; a prefix
+    counts every listed lexeme it starts. Not sure (no statistics yet, only stop words): no.
+    """
+    groups: list[tuple[str, str]] = []  # (words that must all match, a prefix that must match too)
+    params: list[str] = []
+    words = words_of(text)
+    if words:
+        every, last = [*words[:-1], *(w for p in phrases for w in words_of(p))], words[-1]
+        prefix = last if len(last) > 1 else ""
+        groups.append((" ".join(every if prefix else [*every, last]), prefix))
+    groups += [(" ".join(words_of(alt)), "") for alt in also if words_of(alt)]
+    bounds = []
+    for exact, prefix in groups:
+        bounds.append(
+            "(SELECT min(b) FROM ("
+            "SELECT coalesce(s.f[array_position(s.e, l)], s.least) AS b "
+            f"FROM unnest(tsvector_to_array(to_tsvector('{CONTENT_CONFIG}', %s))) AS l "
+            "UNION ALL SELECT s.least + coalesce((SELECT sum(x.f) "
+            "FROM unnest(s.e, s.f[1:array_length(s.e, 1)]) AS x(e, f) WHERE starts_with(x.e, l)), 0) "
+            f"FROM unnest(tsvector_to_array(to_tsvector('{CONTENT_CONFIG}', %s))) AS l) AS t)"
+        )
+        params += [exact, prefix]
+    if not bounds:
+        return "SELECT false AS yes", []
+    stats = (
+        "SELECT e, f, f[array_length(e, 1) + 1] AS least FROM (SELECT most_common_elems::text::text[] AS e, "
+        "most_common_elem_freqs AS f FROM pg_stats WHERE schemaname = current_schema() "
+        "AND tablename = %s AND attname = 'search_vector') AS x"
+    )
+    return (
+        f"SELECT coalesce((SELECT {' + '.join(bounds)} FROM ({stats}) AS s) < %s, false) AS yes",
+        [*params, table, RARE_SHARE],
     )
 
 

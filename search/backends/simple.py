@@ -24,10 +24,6 @@ def session() -> nullcontext[None]:
     return nullcontext()
 
 
-def content_planning() -> None:
-    pass
-
-
 def _closeness(query: str, name: str) -> float:
     """difflib's ratio against the whole name or its best word: "kubernets" ~ "Kubernetes operators"."""
     query, name = query.lower(), name.lower()
@@ -127,10 +123,18 @@ def _content_match(*, text: str, phrases: list[str], also: list[str], field: str
 
 
 def content_candidates(
-    rows, *, text: str, phrases: list[str], also: list[str], fields: tuple[str, ...], limit: int
+    rows,
+    *,
+    text: str,
+    phrases: list[str],
+    also: list[str],
+    fields: tuple[str, ...],
+    limit: int,
+    group_id: int | None = None,
 ) -> list[dict]:
     """The newest matches, ranked by the share of the query's words they contain (0.1 for all of
-    them: about what PostgreSQL's ts_rank gives a short post with every word once)."""
+    them: about what PostgreSQL's ts_rank gives a short post with every word once). `group_id` is
+    already among `rows`' conditions (the demo's comments join their post)."""
     match = _content_match(text=text, phrases=phrases, also=also)
     if match is None:
         return []

@@ -154,3 +154,33 @@ def test_a_deleted_project_is_no_longer_suggested(identity_projects):
     for _ in range(2):  # the first look-up notices the deleted neighbour, the next reads again
         found = selectors.project_look_alikes(**draft)
         assert sso.pk not in [s.project.pk for s in found.same + found.related]
+
+
+def test_a_project_of_the_drafts_department_says_so_among_its_reasons(author_client, colleague):
+    payroll = make_project(
+        colleague,
+        name="Global payroll platform",
+        summary="Run payroll for every country on one platform instead of twelve local providers.",
+        department=colleague.department,
+    )
+    draft = {"name": "One payroll system for all countries", "summary": "A single global payroll platform."}
+    same, _ = _tiers(
+        author_client.get(
+            reverse("projects:similar"), {**draft, "tags": "", "department": str(payroll.department_id)}
+        ).content.decode()
+    )
+    assert payroll.name in same and f"same department ({colleague.department.name})" in same
+    elsewhere, _ = _tiers(
+        author_client.get(reverse("projects:similar"), {**draft, "tags": ""}).content.decode()
+    )
+    assert payroll.name in elsewhere and "same department" not in elsewhere
+
+
+@pytest.mark.parametrize("department", ["", "abc", "-1", "0", "²", "9" * 5000, "12345678901"])
+def test_a_department_that_is_no_number_is_ignored_not_an_error(author_client, colleague, department):
+    make_project(colleague, name="Global payroll platform", summary="Run payroll on one platform.")
+    response = author_client.get(
+        reverse("projects:similar"),
+        {"name": "One payroll platform", "summary": "Payroll on one platform.", "department": department},
+    )
+    assert response.status_code == 200 and "same department" not in response.content.decode()

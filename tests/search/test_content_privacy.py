@@ -124,3 +124,80 @@ def test_a_member_who_leaves_no_longer_finds_it(room, author, colleague):
     assert len(hits(search(client, SECRET))) == 2
     Membership.objects.filter(community=room["group"], profile=colleague).delete()
     assert hits(search(client, SECRET)) == []
+
+
+def _stored_group(comment_id: int) -> int | None:
+    """The copy of its post's group that search keeps on a comment (search/migrations/0012)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_community_id FROM feed_comment WHERE id = %s", [comment_id])
+        return cursor.fetchone()[0]
+
+
+@pytest.fixture
+def lounge(author, outsider):
+    """A public group both Ada and Olga may read, with a thread in it."""
+    group = communities.community_create(
+        creator=author, name="Lounge", category="social", visibility="public"
+    )
+    post = feed.post_create(author=author, body="Zanzibar lounge quiz tonight", community=group)
+    comment = feed.comment_create(post_id=post.pk, author=author, body=f"Zanzibar {SECRET} quiz round")
+    return {"group": group, "post": post, "comment": comment}
+
+
+def test_group_filter_on_comments_never_trusts_their_stored_group_alone(room, lounge, outsider_client):
+    # The comment's copy of its group is what `in:group` walks; readability is the post's own group.
+    assert _stored_group(room["answer"].pk) == room["group"].pk
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # a copy gone wrong, as no code path writes it
+        cursor.execute(
+            "UPDATE feed_comment SET search_community_id = %s WHERE id = %s",
+            [lounge["group"].pk, room["answer"].pk],
+        )
+    page = search(outsider_client, f"zanzibar {SECRET} in:{lounge['group'].slug}")
+    assert links(page) == [lounge["comment"].get_absolute_url()]
+    assert "board signs" not in page
+
+
+def test_a_thread_moved_into_a_private_group_leaves_outsiders_results(
+    room, lounge, author_client, outsider_client
+):
+    slug = lounge["group"].slug
+    assert links(search(outsider_client, f"quiz round in:{slug}")) == [lounge["comment"].get_absolute_url()]
+
+    from feed.models import Post
+
+    # Only an admin can move a post (no service does): its comments' stored group follows it.
+    Post.objects.filter(pk=lounge["post"].pk).update(community=room["group"])
+    assert _stored_group(lounge["comment"].pk) == room["group"].pk
+    assert hits(search(outsider_client, "quiz round")) == []
+    assert hits(search(outsider_client, f"quiz round in:{slug}")) == []
+    assert links(search(author_client, f"quiz round in:{room['group'].slug}")) == [
+        lounge["comment"].get_absolute_url()
+    ]
+
+
+def test_the_private_groups_a_viewer_is_outside_are_one_parameter(room, outsider_client):
+    """However many private groups there are, the readability rule binds them as one array (<> ALL),
+    not one parameter per group in each query (~400 per query at 2,000 groups)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(12):
+        communities.community_create(
+            creator=room["question"].author, name=f"Back room {n}", category="work", visibility="private"
+        )
+    with CaptureQueriesContext(connection) as ctx:
+        page = search(outsider_client, "zanzibar")
+    assert links(page) == [room["public"].get_absolute_url()]
+    candidates = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "search_vector" in q["sql"]
+        and ('FROM "feed_post"' in q["sql"] or 'FROM "feed_comment"' in q["sql"])
+    ]
+    assert len(candidates) >= 2  # posts and comments
+    for sql in candidates:
+        assert "<> ALL(" in sql and "NOT IN" not in sql

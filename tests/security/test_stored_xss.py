@@ -318,8 +318,15 @@ def colleague_pages(w) -> dict[str, tuple[str, list[str]]]:
         "project page": (w.project.get_absolute_url(), [w.project_name, m.display_name]),
         "similar projects": (
             "/projects/similar/?"
-            + urlencode({"name": w.project.name, "summary": w.project.summary, "tags": w.skill}),
-            [w.project_name],
+            + urlencode(
+                {
+                    "name": w.project.name,
+                    "summary": w.project.summary,
+                    "tags": w.skill,
+                    "department": w.department.pk,  # her department's name among the reasons
+                }
+            ),
+            [w.project_name, w.department.name],
         ),
         # "Already answered?" (issue 15): her answer to the question about deploying, her group's name.
         "already answered": (
