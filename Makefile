@@ -10,7 +10,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # one (worksteal), so a long test near the end does not leave a core waiting.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test check install lint worker beat backup
+.PHONY: run test check install lint worker beat backup demo-smoke test-schema
 
 $(VENV)/.installed: pyproject.toml model-requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ test: install
 	DJANGO_ALLOWED_HOSTS=testserver,localhost DJANGO_SECURE_SSL_REDIRECT=false CELERY_TASK_ALWAYS_EAGER=true \
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 
+# tests/schema.sql: the migrated test database as SQL, which a clean checkout loads instead of migrating
+# (tests/database.py). Run it after adding a migration; until then the suite migrates, and says so.
+test-schema: install
+	DJANGO_SECRET_KEY=test-only-secret DJANGO_DEBUG=false \
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	$(PY) -m tests.database
+
 # The gates CI passes before the tests (.ci/run): lint, formatting, migrations in step with the models,
 # the import contracts between apps (.importlinter) and types (mypy, [tool.mypy] in pyproject.toml).
 # Schema and type checks run in a bare environment: nothing from the shell (DATABASE_URL...) leaks in.
@@ -43,6 +50,11 @@ check: install
 	$(BARE) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
 	$(BARE) $(PY) -m mypy
+
+# `make run`'s demo as CI checks it (.ci/demo_smoke.py): a scratch SQLite demo, every audited page, searches,
+# a post and a comment. The suite runs only on PostgreSQL; this is what keeps the SQLite demo working.
+demo-smoke: install
+	env -i PATH="$$PATH" HOME="$$HOME" $(PY) .ci/demo_smoke.py
 
 lint: install
 	$(PY) -m ruff check .

@@ -145,7 +145,7 @@ def audience_forget(*, user_id: int) -> None:
 
 
 # A value kept beside the stamps (a person's audience, see feed.live): JSON under its own key, so a
-# poll answered before Django's session (feed.middleware) can read it.
+# poll answered in front of Django (feed.live_gate) can read it.
 
 
 def value_get(key: str):

@@ -26,9 +26,10 @@ SCOPES = ("home", "all")
 # The header static/js/live.js sends the tab's poll token in (common.live.poll_token), and in which
 # an answer that came through the session hands it a fresh one.
 TOKEN_HEADER = "X-Hive-Live"
-# How long a viewer's audience list is kept, and the longest an answer is reused without asking
-# the database: bounds the harm of a stamp renewal lost while the cache was unreachable.
-AUDIENCE_SECONDS = 600
+# The longest an answer, and the viewer's audience list it was built on, are reused without asking
+# the database: bounds the harm of a stamp renewal lost while the cache was unreachable. Each
+# person's windows start at their own offset (_window), so a company's open tabs do not all go to
+# the database in the same half minute.
 ANSWER_SECONDS = 600
 
 
@@ -76,16 +77,18 @@ def poll_stamps(
     feed's audience is not held.
 
     The audience is held in the cache beside the stamps, with the token of the person's audience
-    stamp (common.live.audience_forget renews it, and so does signing out): while it holds, a poll
-    costs two cache round trips. It is worked out again (`viewer` loads the profile) when that
-    token changed, and at least every AUDIENCE_SECONDS.
+    stamp (common.live.audience_forget renews it, and so does signing out) and the answer window it
+    was worked out in: while both hold, a poll costs two cache round trips. It is worked out again
+    (`viewer` loads the profile) when that token changed, and in each new window, where the answer
+    is recomputed anyway (its ETag changes with the window): one trip to the database per window.
     """
     changed_key = live.audience_stamp_key(user_id=user_id)
     if scope is None:
         return live.stamps_get([*keys, changed_key])
+    window = _window(user_id=user_id)
     held = live.value_get(_held_key(user_id=user_id, scope=scope))
     stamps = live.stamps_get([*keys, changed_key, *(held[1] if held else [])])
-    if stamps is None or (held is not None and held[0] == stamps[changed_key]):
+    if stamps is None or (held is not None and held[0] == stamps[changed_key] and held[2:] == [window]):
         return stamps
     if viewer is None:
         return None
@@ -93,7 +96,9 @@ def poll_stamps(
     # next poll works the audience out once more.
     audience = viewer_audience(viewer=viewer(), scope=scope)
     live.value_set(
-        _held_key(user_id=user_id, scope=scope), [stamps[changed_key], audience], seconds=AUDIENCE_SECONDS
+        _held_key(user_id=user_id, scope=scope),
+        [stamps[changed_key], audience, window],
+        seconds=ANSWER_SECONDS,
     )
     more = live.stamps_get(audience)
     return None if more is None else {**stamps, **more}
@@ -110,7 +115,9 @@ def poll_etag(
         keys=[unread_stamp_key(user_id=user_id)],
         viewer=viewer,
     )
-    return None if stamps is None else _etag(parts=[str(user_id), scope, str(after)], stamps=stamps)
+    if stamps is None:
+        return None
+    return _etag(parts=[str(user_id), scope, str(after), str(_window(user_id=user_id))], stamps=stamps)
 
 
 def poll_not_modified(etag: str) -> HttpResponseNotModified:
@@ -123,7 +130,7 @@ def poll_not_modified(etag: str) -> HttpResponseNotModified:
 def early_poll_answer(
     *, token: str, after: str | None, scope: str, if_none_match: str
 ) -> HttpResponseNotModified | None:
-    """A tab's poll answered from its token and the stamps alone (feed.middleware): a 304 when
+    """A tab's poll answered from its token and the stamps alone (feed.live_gate): a 304 when
     nothing it shows changed for the person the token names. None sends the poll the long way,
     through the session, which also answers whatever is malformed."""
     user_id = live.poll_token_user(token)
@@ -139,12 +146,17 @@ def early_poll_answer(
     return poll_not_modified(etag)
 
 
+def _window(*, user_id: int) -> int:
+    """The person's current answer window: ANSWER_SECONDS long, from an offset of their own (7919 is
+    prime to ANSWER_SECONDS, so consecutive people are spread over the whole window)."""
+    return int((time.time() + user_id * 7919 % ANSWER_SECONDS) // ANSWER_SECONDS)
+
+
 def _etag(*, parts: list[str], stamps: dict[str, str]) -> str:
-    """An entity tag for a poll's answer: it changes when any stamp is renewed, and at least every
-    ANSWER_SECONDS."""
-    epoch = str(int(time.time() // ANSWER_SECONDS))
+    """An entity tag for a poll's answer: it changes when any stamp is renewed, and with the answer
+    window (parts)."""
     digest = hashlib.sha1(
-        "|".join([*parts, epoch, *(f"{k}={stamps[k]}" for k in sorted(stamps))]).encode(),
+        "|".join([*parts, *(f"{k}={stamps[k]}" for k in sorted(stamps))]).encode(),
         usedforsecurity=False,
     )
     return f'"{digest.hexdigest()[:20]}"'

@@ -124,7 +124,7 @@ def live(request):
     `after` (the top post's id) and `scope` come from a feed page; elsewhere only the badge is
     asked for. The answer carries an ETag built from cache stamps (common.live) of everything it
     depends on: when the client's If-None-Match still matches, it gets a 304 without a query
-    beyond the session's (and, with the tab's poll token, before the session: feed.middleware).
+    beyond the session's (and, with the tab's poll token, in front of Django: feed.live_gate).
     On any cache trouble the answer is computed from the database.
     """
     after_raw = request.GET.get("after")

@@ -1,9 +1,11 @@
 import calendar
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -68,6 +70,16 @@ def give(request):
     return render(request, "recognition/give.html", context, status=400 if form.errors else 200)
 
 
+_MARKER = 987654321987
+
+
+def _url_of(name: str) -> Callable[[int], str]:
+    """The address of `name` for any id, from one reverse(): a wall page links some 60 profiles and posts,
+    and reversing each (namespaces, language, script prefix, every time) was a third of its CPU."""
+    before, after = reverse(name, args=[_MARKER]).split(str(_MARKER))
+    return lambda pk: f"{before}{pk}{after}"
+
+
 def wall(request):
     """The company's public kudos, newest first, optionally for one company value."""
     value_id = _int_or_none(request.GET.get("value"))
@@ -75,6 +87,11 @@ def wall(request):
         page = selectors.kudos_wall(value_id=value_id, cursor=request.GET.get("cursor"))
     except BadCursor as exc:
         raise Http404(str(exc)) from exc
+    profile_url, post_url = _url_of("profiles:detail"), _url_of("feed:post")
+    for kudos in page.items:
+        kudos.giver_url, kudos.post_url = profile_url(kudos.giver_id), post_url(kudos.post_id)
+        for person in kudos.people:
+            person.url = profile_url(person.pk)
     context = {
         "page": page,
         "values": selectors.active_values(),

@@ -34,7 +34,7 @@ import aiohttp
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from run import ROOT, SIGNED_IN_SESSION, bench_env, wait_up  # noqa: E402
+from run import ROOT, SIGNED_IN_SESSION, ServerCPU, bench_env, wait_up  # noqa: E402
 
 LIVE_SECONDS = 30
 ACTIONS = {  # weight: a reading-heavy day, as an intranet's traffic is
@@ -69,6 +69,7 @@ CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
 POST_LINK = re.compile(r'href="/posts/(\d+)/"')
 PROFILE_LINK = re.compile(r'href="/people/(\d+)/"')
 AFTER = re.compile(r'data-after="(\d+)"')
+LIVE_TOKEN = re.compile(r'data-live-token="([^"]+)"')
 
 
 class Stats:
@@ -89,12 +90,19 @@ class Person:
         self.think = think
         jar = aiohttp.CookieJar(unsafe=True)  # 127.0.0.1 is an IP address
         jar.update_cookies({"sessionid": session_key})
-        self.http = aiohttp.ClientSession(cookie_jar=jar, timeout=aiohttp.ClientTimeout(total=120))
+        # gunicorn closes an idle kept-alive connection after 2 s (--keep-alive); a client that reuses
+        # it at that moment gets a reset (a browser retries such a request, aiohttp does not), so
+        # connections are reused only within 1 s.
+        connector = aiohttp.TCPConnector(keepalive_timeout=1.0)
+        self.http = aiohttp.ClientSession(
+            connector=connector, cookie_jar=jar, timeout=aiohttp.ClientTimeout(total=120)
+        )
         self.csrf = ""
         self.posts: list[str] = []
         self.profiles: list[str] = []
         self.after = ""
         self.etag = ""
+        self.live_token = ""
 
     async def request(self, action: str, method: str, path: str, **kwargs) -> tuple[int, str]:
         started = time.perf_counter()
@@ -104,8 +112,9 @@ class Person:
             ) as response:
                 text = await response.text()
                 status = response.status
-                if action == "live" and response.headers.get("ETag"):
-                    self.etag = response.headers["ETag"]
+                if action == "live":
+                    self.etag = response.headers.get("ETag", self.etag)
+                    self.live_token = response.headers.get("X-Hive-Live", self.live_token)
         except (TimeoutError, aiohttp.ClientError) as exc:
             self.stats.record(action, (time.perf_counter() - started) * 1000, type(exc).__name__)
             return 0, ""
@@ -122,6 +131,8 @@ class Person:
             self.profiles = list(dict.fromkeys(people))[:40]
         if after := AFTER.search(page):
             self.after = after.group(1)
+        if live_token := LIVE_TOKEN.search(page):
+            self.live_token = live_token.group(1)
 
     def write(self, data: dict) -> dict:
         return {"data": {**data, "csrfmiddlewaretoken": self.csrf}, "headers": {"X-CSRFToken": self.csrf}}
@@ -130,6 +141,8 @@ class Person:
         await asyncio.sleep(random.uniform(0, LIVE_SECONDS))
         while time.monotonic() < self.until:
             headers = {"If-None-Match": self.etag} if self.etag else {}
+            if self.live_token:  # static/js/live.js sends the page's poll token (feed/live_gate.py)
+                headers["X-Hive-Live"] = self.live_token
             query = f"?after={self.after}&scope=home" if self.after else "?scope=home"
             await self.request("live", "GET", "/live/" + query, headers=headers)
             await asyncio.sleep(LIVE_SECONDS)
@@ -217,11 +230,21 @@ def report(stats: Stats, *, seconds: float) -> int:
     return 1 if total_5xx or total_failed else 0
 
 
-async def load(*, base: str, sessions: list[str], seconds: float, think: float) -> Stats:
+async def load(*, base: str, sessions: list[str], seconds: float, think: float, cpu: ServerCPU) -> Stats:
     stats = Stats()
     until = time.monotonic() + seconds
     people = [Person(base=base, session_key=s, stats=stats, until=until, think=think) for s in sessions]
+    done = asyncio.Event()
+
+    async def sample() -> None:  # PostgreSQL backends come and go: look for them now and then
+        while not done.is_set():
+            await asyncio.to_thread(cpu.sample)
+            await asyncio.sleep(2)
+
+    sampler = asyncio.create_task(sample())
     await asyncio.gather(*(p.run() for p in people))
+    done.set()
+    await sampler
     return stats
 
 
@@ -266,9 +289,13 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     try:
         wait_up(base + "/healthz", cookie=f"sessionid={sessions[0]}")
+        cpu = ServerCPU(master=server.pid, database=args.database)
         started = time.monotonic()
-        stats = asyncio.run(load(base=base, sessions=sessions, seconds=args.seconds, think=args.think))
+        stats = asyncio.run(
+            load(base=base, sessions=sessions, seconds=args.seconds, think=args.think, cpu=cpu)
+        )
         elapsed = time.monotonic() - started
+        server_cpu = cpu.sample()
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -278,6 +305,16 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.people} people, {elapsed:.0f} s, think mean {args.think} s, gunicorn {args.workers}"
         f" gthread workers x {args.threads} threads, database {args.database},"
         f" load average {load_avg[0]:.1f} {load_avg[1]:.1f} {load_avg[2]:.1f}"
+    )
+    requests = sum(len(times) for times in stats.times.values())
+    per_request = server_cpu / max(requests, 1)
+    # What the people ask when answers are instant: an action per think time, a poll per 30 s. Their
+    # CPU against the machine's cores says whether the mix fits at all, whatever else runs beside it.
+    asked = args.people / args.think + args.people / LIVE_SECONDS
+    print(
+        f"server CPU (gunicorn workers, PostgreSQL backends): {server_cpu:.0f} s, {1000 * per_request:.1f} ms"
+        f" a request; {args.people} people ask about {asked:.0f} requests/s, {asked * per_request:.2f} cores"
+        f" of this machine's {os.cpu_count()}"
     )
     return report(stats, seconds=elapsed)
 

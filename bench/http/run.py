@@ -32,9 +32,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 POLL_SECONDS = 30
-# A poll's answer is recomputed at least every feed.live.ANSWER_SECONDS (600 s): an idle tab
-# polling every 30 s recomputes one poll in twenty.
-IDLE_RECOMPUTE_SHARE = 30 / 600
+# static/js/live.js: a tab nobody has touched for 5 minutes asks every 2 minutes (a hidden tab not at all).
+LEFT_OPEN_POLL_SECONDS = 120
+# A poll's answer is recomputed at least every feed.live.ANSWER_SECONDS (600 s): a tab polling
+# every 30 s recomputes one poll in twenty, a tab left open one in five.
+ANSWER_SECONDS = 600
 TOKEN_ROW = "/live/ home, 304 with the poll token"
 
 # Run in a subprocess with Hive's settings: defines session_key_for(user), a signed-in session's key.
@@ -157,6 +159,58 @@ def _ms(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(*, master: int, database: str) -> list[int]:
+    """gunicorn's workers (the master's children) and the PostgreSQL backends connected to the bench
+    database (their process title names it): the processes whose CPU a request costs the server."""
+    pids = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            title = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if int(fields[1]) == master or (title.startswith("postgres: ") and f" {database} " in title):
+            pids.append(int(proc.name))
+    return pids
+
+
+class ServerCPU:
+    """The CPU the server's processes used since it was made; sample() now and then picks up the
+    PostgreSQL backends that connect later (a new backend's CPU all counts)."""
+
+    def __init__(self, *, master: int, database: str) -> None:
+        self.master, self.database = master, database
+        self.start = {pid: cpu_seconds([pid]) for pid in server_pids(master=master, database=database)}
+        self.last = dict(self.start)
+
+    def sample(self) -> float:
+        for pid in server_pids(master=self.master, database=self.database):
+            self.last[pid] = max(self.last.get(pid, 0.0), cpu_seconds([pid]))
+        return sum(self.last[pid] - self.start.get(pid, 0.0) for pid in self.last)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+def redis_cpu_seconds(url: str) -> float:
+    """redis-server's CPU so far: every client's, so over a run an upper bound of the bench's share."""
+    import redis
+
+    info = redis.Redis.from_url(url).info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
 def wrk(url: str, *, cookie: str, headers: dict, seconds: int, connections: int) -> dict:
     command = [
         "wrk",
@@ -274,9 +328,14 @@ def main(argv: list[str] | None = None) -> int:
                 ("/live/ home, recomputed (200)", live_url, {}),
             ]
             token = re.search(r'data-live-token="([^"]+)"', home)
-            if token:  # the tab's poll token: the 304 is answered before the session (feed/middleware.py)
+            if token:  # the tab's poll token: the 304 is answered before the session (feed/live_gate.py)
                 tokened = {"If-None-Match": etag, "X-Hive-Live": token.group(1)}
                 get(live_url, cookie=cookie, headers=tokened)  # the Django path stores the audience
+                # Without the session cookie: only the gate can answer it with a 304 (Django would
+                # send a browser without a session to the sign-in page).
+                status = get(live_url, cookie="", headers=tokened)[0]
+                if status != 304:
+                    raise SystemExit(f"the poll with its token and no session answered {status}, not 304")
                 targets.append((TOKEN_ROW, live_url, tokened))
         else:
             targets += [
@@ -294,11 +353,29 @@ def main(argv: list[str] | None = None) -> int:
 
         results = []
         for name, url, headers in targets:
-            result = wrk(
-                url, cookie=cookie, headers=headers, seconds=args.seconds, connections=args.connections
-            )
+            for _attempt in range(3):
+                if "If-None-Match" in headers:
+                    # The ETag of an answer changes with the person's answer window (feed.live): take
+                    # the current one, and measure again if the window ended during the row (its
+                    # requests were then recomputed, not 304s).
+                    _, fresh, _ = get(url, cookie=cookie)
+                    headers = {**headers, "If-None-Match": fresh["ETag"]}
+                    if "X-Hive-Live" in headers:
+                        headers["X-Hive-Live"] = fresh["X-Hive-Live"]
+                        get(url, cookie=cookie, headers=headers)  # through Django: holds the audience
+                cpu = ServerCPU(master=server.pid, database=args.database)
+                redis_cpu = redis_cpu_seconds(args.redis)
+                result = wrk(
+                    url, cookie=cookie, headers=headers, seconds=args.seconds, connections=args.connections
+                )
+                requests = max(result["requests"], 1)
+                result["cpu_ms"] = 1000 * cpu.sample() / requests
+                result["redis_cpu_ms"] = 1000 * (redis_cpu_seconds(args.redis) - redis_cpu) / requests
+                if "If-None-Match" not in headers or get(url, cookie=cookie, headers=headers)[0] == 304:
+                    break
+                print(f"  {name}: the answer window ended during the row; measuring it again", flush=True)
             results.append({"name": name, **result})
-            print(f"  {name:<38} {result['rps']:8.1f} req/s", flush=True)
+            print(f"  {name:<38} {result['rps']:8.1f} req/s {result['cpu_ms']:7.2f} CPU ms", flush=True)
     finally:
         server.terminate()
         try:
@@ -314,7 +391,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.label or args.code}: wrk -t2 -c{args.connections} -d{args.seconds}s, gunicorn 2 sync workers,"
     )
     print(f"database {args.database}, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
-    print(f"{'endpoint':<38} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p99 ms':>8}  status")
+    print(
+        f"{'endpoint':<38} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms':>7} {'+Redis':>7}"
+        "  status"
+    )
     missed = []
     for r in results:
         status = (
@@ -328,8 +408,8 @@ def main(argv: list[str] | None = None) -> int:
         if target is not None and share < target:
             missed.append(r["name"])
         print(
-            f"{r['name']:<38} {r['rps']:8.1f} {share:6.1f}% {r['p50_ms']:8.2f} {r['p99_ms']:8.2f}  {status}"
-            + verdict
+            f"{r['name']:<38} {r['rps']:8.1f} {share:6.1f}% {r['p50_ms']:8.2f} {r['p99_ms']:8.2f}"
+            f" {r['cpu_ms']:7.2f} {r['redis_cpu_ms']:7.2f}  {status}" + verdict
         )
     if args.pages:
         print(f"\n{len(page_targets) - len(missed)} of {len(page_targets)} pages at their target share")
@@ -338,32 +418,51 @@ def main(argv: list[str] | None = None) -> int:
                 out.write(json.dumps({"label": args.label, "pages": results, "trivial_rps": trivial}) + "\n")
         return 0
 
-    # Capacity: a request of an endpoint measured at R req/s (the machine saturated) uses 1/R of the
-    # machine's second. An idle tab makes its polls; half capacity is 0.5 machine-seconds a second.
-    polls = {r["name"]: r["rps"] for r in results[1:-1]}
+    # Capacity, two ways. From req/s: a request of an endpoint measured at R req/s (the machine
+    # saturated, wrk included) uses 1/R of the machine's second, and half capacity is 0.5 machine-
+    # seconds a second. From CPU: a request costs the server (gunicorn's workers and PostgreSQL's
+    # backends, not wrk) its CPU ms plus redis-server's (all of it: an upper bound while other work
+    # uses the same Redis), and half capacity is half the cores' seconds a second; steadier on a
+    # machine shared with other work, which slows every request's wall time but not its CPU.
+    rows = {r["name"]: r for r in results[1:-1]}
+    half = {"req/s": 0.5, "CPU": (os.cpu_count() or 1) / 2}
+
+    def cost(row: dict, how: str) -> float:  # machine-seconds (req/s) or core-seconds (CPU) per request
+        return 1 / row["rps"] if how == "req/s" else (row["cpu_ms"] + row["redis_cpu_ms"]) / 1000
+
+    estimates: dict[str, dict[str, float]] = {}
     if has_live:
-        # With a poll token, an idle tab's 304 is the token's (answered before the session).
-        idle = polls.get(TOKEN_ROW) or polls["/live/ home, nothing new (304)"]
-        changed = polls["/live/ home, recomputed (200)"]
+        # With a poll token, an idle tab's 304 is the token's (answered in front of Django).
+        idle = rows.get(TOKEN_ROW) or rows["/live/ home, nothing new (304)"]
+        changed = rows["/live/ home, recomputed (200)"]
 
-        def tabs(recomputed: float) -> float:
-            return 0.5 / (((1 - recomputed) / idle + recomputed / changed) / POLL_SECONDS)
+        def tabs(how: str, recomputed: float, period: int = POLL_SECONDS) -> float:
+            per_poll = (1 - recomputed) * cost(idle, how) + recomputed * cost(changed, how)
+            return half[how] / (per_poll / period)
 
-        estimates = {
-            "idle tabs (1 poll in 20 recomputed: the 10-minute expiry)": tabs(IDLE_RECOMPUTE_SHARE),
-            f"Home tabs, {args.changed_share:.0%} of polls recomputed (--changed-share)": tabs(
-                args.changed_share
+        cases = {
+            "idle tabs in use (every 30 s; 1 poll in 20 recomputed)": (POLL_SECONDS / ANSWER_SECONDS,),
+            "idle tabs left open (every 120 s; 1 poll in 5 recomputed)": (
+                LEFT_OPEN_POLL_SECONDS / ANSWER_SECONDS,
+                LEFT_OPEN_POLL_SECONDS,
             ),
-            "tabs if every poll were a 304": tabs(0.0),
+            f"Home tabs in use, {args.changed_share:.0%} of polls recomputed (--changed-share)": (
+                args.changed_share,
+            ),
+            "tabs in use if every poll were a 304": (0.0,),
         }
+        for name, case in cases.items():
+            estimates[name] = {how: tabs(how, *case) for how in half}
     else:
-        new_posts, badge = list(polls.values())
-        per_tab = 1 / (POLL_SECONDS * new_posts) + 1 / (60 * badge)
-        estimates = {"idle tabs (prompt every 30 s, badge every 60 s)": 0.5 / per_tab}
+        new_posts, badge = list(rows.values())
+        per_tab = {how: cost(new_posts, how) / POLL_SECONDS + cost(badge, how) / 60 for how in half}
+        estimates["idle tabs (prompt every 30 s, badge every 60 s)"] = {
+            how: half[how] / per_tab[how] for how in half
+        }
     print()
-    print("Open tabs one such machine serves at half its capacity (from the req/s above):")
-    for name, tabs in estimates.items():
-        print(f"  {name:<62} {tabs:10,.0f}")
+    print("Open tabs one such machine serves at half its capacity:    from req/s  from CPU+Redis")
+    for name, by in estimates.items():
+        print(f"  {name:<62} {by['req/s']:10,.0f} {by['CPU']:12,.0f}")
     if args.output:
         with open(args.output, "a") as out:
             record = {

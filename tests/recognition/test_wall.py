@@ -44,6 +44,11 @@ def test_the_wall_shows_public_kudos_newest_first_with_whom_and_what_for(
         "Kudos to <a" in page and "Ada Author</a> and <a" in page and "Colin Colleague</a></strong>" in page
     )
     assert "<em>🤝 Teamwork</em>, <em>🚀 Be bold</em>" in page
+    # The addresses the view makes from one reverse() each are the ones reverse() gives.
+    second = Kudos.objects.get(message="Wall second")
+    assert f'href="{colleague.get_absolute_url()}">Colin Colleague</a>' in page
+    assert f'href="{outsider.get_absolute_url()}">{outsider.display_name}</a> ·' in page
+    assert f'href="{second.post.get_absolute_url()}">Comment or react' in page
     assert 'href="/kudos/"' in page  # in recognition's menu
 
 
