@@ -87,6 +87,7 @@ from recognition.services import (
 )
 from surveys import services as surveys
 from surveys.models import Survey
+from surveys.selectors import surveys_open_until_forget
 from wiki import services as wiki
 from wiki import watches as wiki_watches
 from wiki.models import Page as WikiPage
@@ -1872,6 +1873,7 @@ class _Builder:
         sent = self.now - timedelta(days=75)
         Survey.objects.filter(pk=closed.pk).update(sent_at=sent, closes_at=sent + timedelta(days=14))
         self._survey(comms, content.SURVEYS[1], share=0.35)
+        surveys_open_until_forget()  # the dates were set here, not by the survey services
         self._stage(f"surveys: {closed.title!r} closed with its results, and one open")
 
     def _survey(self, comms: Profile, spec: dict, *, share: float) -> Survey:

@@ -668,6 +668,11 @@ def _connector_reach_sql(*, profile_ids: list[int] | None) -> tuple[str, list]:
     )
     month_sql, month_params = interaction_month_sql("i.happened")
     profiles = Profile._meta.db_table
+    # Said again of the actors' rows (the interactions were already theirs): PostgreSQL then expects a few
+    # rows and looks the people up by key, rather than hashing all the profiles twice (0.9 s at 100,000).
+    among, among_params = (
+        ("", []) if profile_ids is None else ("\n              AND a.id = ANY(%s)", [list(profile_ids)])
+    )
     sql = f"""
         SELECT contact.actor, contact.month, COUNT(*) AS departments FROM (
             SELECT i.actor, {month_sql} AS month, t.department_id
@@ -675,13 +680,13 @@ def _connector_reach_sql(*, profile_ids: list[int] | None) -> tuple[str, list]:
             JOIN {profiles} a ON a.id = i.actor
             JOIN {profiles} t ON t.id = i.target
             WHERE t.department_id IS NOT NULL
-              AND (a.department_id IS NULL OR t.department_id <> a.department_id)
+              AND (a.department_id IS NULL OR t.department_id <> a.department_id){among}
             GROUP BY 1, 2, 3
             HAVING COUNT(*) >= %s
         ) AS contact
         GROUP BY 1, 2
     """  # noqa: S608 (our tables; every value is a parameter)
-    return sql, [*month_params, *feed_params, *kudos_params, CONNECTOR_PER_DEPARTMENT]
+    return sql, [*month_params, *feed_params, *kudos_params, *among_params, CONNECTOR_PER_DEPARTMENT]
 
 
 def connectors_among(*, profile_ids: list[int] | None, minimum: int) -> set[int]:

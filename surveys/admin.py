@@ -2,8 +2,10 @@
 are not registered: an admin reads results on the results page, under the same rules as the team."""
 
 from django.contrib import admin
+from django.db import transaction
 
 from surveys.models import Question, Survey
+from surveys.selectors import surveys_open_until_forget
 
 
 class QuestionInline(admin.TabularInline):
@@ -29,3 +31,8 @@ class SurveyAdmin(admin.ModelAdmin):
         "created_at",
     ]
     inlines = [QuestionInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # A closing date moved here opens or closes the feed's banner (surveys.selectors.surveys_open_until).
+        transaction.on_commit(surveys_open_until_forget)

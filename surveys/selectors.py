@@ -5,7 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.core.cache import cache
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from common.days import company_today
@@ -32,10 +33,39 @@ def _answered(profile: Profile):
     return Exists(Respondent.objects.filter(survey=OuterRef("pk"), profile=profile))
 
 
+OPEN_UNTIL_KEY = "surveys:open_until"
+# Forgotten when a survey is sent, closed or edited (surveys_open_until_forget); the expiry only bounds
+# what a forget that could not reach the shared cache (Redis down: common/cache.py) leaves behind.
+OPEN_UNTIL_SECONDS = 60
+
+
+def surveys_open_until() -> datetime | None:
+    """When the last sent survey closes (None when none was ever sent), cached for every process.
+
+    The feed asks for a waiting survey on every Home view; after this moment no survey waits for
+    anyone, so on most days the banner costs a cache read instead of a query (3 ms of Python).
+    """
+    found = cache.get(OPEN_UNTIL_KEY)
+    if found is None:
+        latest = Survey.objects.filter(sent_at__isnull=False).aggregate(latest=Max("closes_at"))["latest"]
+        found = (latest,)  # in a tuple: "no survey" is cached too
+        cache.set(OPEN_UNTIL_KEY, found, OPEN_UNTIL_SECONDS)
+    return found[0]
+
+
+def surveys_open_until_forget() -> None:
+    cache.delete(OPEN_UNTIL_KEY)
+
+
 def survey_waiting(*, profile: Profile) -> Survey | None:
-    """The open survey meant for `profile` that they have not answered, closing soonest: one query."""
+    """The open survey meant for `profile` that they have not answered, closing soonest: one query,
+    none when no survey is open (surveys_open_until)."""
+    now = timezone.now()
+    open_until = surveys_open_until()
+    if open_until is None or open_until <= now:
+        return None
     return (
-        Survey.objects.filter(_pending_q(profile=profile, now=timezone.now()))
+        Survey.objects.filter(_pending_q(profile=profile, now=now))
         .filter(~_answered(profile))
         .order_by("closes_at", "id")
         .first()

@@ -19,6 +19,7 @@ from notifications.models import Kind
 from notifications.services import notify
 from profiles.models import Department, Location, Profile
 from profiles.tenure import TENURE_LABELS, tenure_band, tenure_q
+from surveys import selectors
 from surveys.models import MIN_ANSWERS, Answer, Question, Respondent, Response, Survey, Tally
 
 MAX_QUESTIONS = 20
@@ -144,6 +145,7 @@ def survey_send(*, actor: Profile, survey_id: int) -> Survey:
     )
     survey.sent_at = now
     survey.save(update_fields=["sent_at", "audience_size"])
+    transaction.on_commit(selectors.surveys_open_until_forget)  # the banner shows at once
     audit_record(actor=actor, action="survey.send", target=survey, audience=survey.audience_size)
     from surveys.tasks import survey_notify
 
@@ -159,6 +161,7 @@ def survey_close(*, actor: Profile, survey_id: int) -> Survey:
         raise ValidationError("Only an open survey can be closed.")
     survey.closes_at = timezone.now()
     survey.save(update_fields=["closes_at"])
+    transaction.on_commit(selectors.surveys_open_until_forget)
     audit_record(actor=actor, action="survey.close", target=survey)
     return survey
 

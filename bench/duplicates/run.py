@@ -101,7 +101,9 @@ pairs: c's recall counting either tier 54/60 = 0.90 (0.80-0.95), c's hard positi
 point figures meet every target; c's recall sits on the bar, not above it with any confidence.
 Nothing was retuned: every knob left was set by the a-only grid above (depths 5, 6 and 8 tied on
 a), and a change chosen after seeing c's 0.90 would be tuned on c. No fourth blind author was
-added this stop.
+added this stop. The before, rerun the same day with this file at 9d483c0 (the detector as it
+was, `run.py --authors`, 400 distractors, load 12-17): the figures above to the pair (a 0.453 /
+0.483 / 0.00 / 57%, b 0.493 / 0.583 / 0.00 / 58%, c 0.478 / 0.533 / 0.04 / 57%).
 
 Figures of 2026-12-01, 208 pairs (104 same, 104 different), 400 distractors unless said:
 
