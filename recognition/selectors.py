@@ -3,7 +3,6 @@
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
@@ -332,9 +331,9 @@ def leaderboard(
         period = "month"
     start = period_starts(day=today or timezone.localdate())[period]
     if department_id is not None and connection.vendor == "postgresql":
-        found = _department_top(period=period, start=start, value_id=value_id, department_id=department_id)
-        ranked = Profile.objects.select_related("department").in_bulk([pk for pk, _, _ in found])
-        return [Ranked(profile=ranked[pk], kudos=kudos, points=points) for pk, kudos, points in found]
+        top = _department_top(period=period, start=start, value_id=value_id, department_id=department_id)
+        people = Profile.objects.select_related("department").in_bulk([pk for pk, _, _ in top])
+        return [Ranked(profile=people[pk], kudos=kudos, points=points) for pk, kudos, points in top]
     rows = KudosTally.objects.filter(
         # kudos > 0: a row stays at zero once its kudos were all taken down.
         period=period,
@@ -381,9 +380,9 @@ def _department_top(
         ORDER BY t.kudos DESC, t.points DESC, p.id
         LIMIT %s
     """  # noqa: S608 (our tables; every value is a parameter)
-    params: list[Any] = [period, start, *([] if value_id is None else [value_id]), department_id]
+    params = [period, start, *([] if value_id is None else [value_id]), department_id, LEADERBOARD_SIZE]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, LEADERBOARD_SIZE])
+        cursor.execute(sql, params)
         return [(pk, kudos, points) for pk, kudos, points in cursor.fetchall()]
 
 
