@@ -40,11 +40,16 @@ _client: tuple[str, redis.Redis] | None = None
 _down_until = 0.0
 
 
-def _key(key: str) -> str:
+def _prefix() -> str:
     # Under the test suite's parallel processes, each one's stamps live under its own prefix
-    # (config/settings.py), where its cache clearing finds them.
+    # (config/settings.py), where its cache clearing finds them. Read once per call, not per key:
+    # a Home poll names about 65 keys, and each settings look-up costs a few microseconds.
     own = getattr(settings, "REDIS_KEY_PREFIX", "")
-    return f"{own}:{PREFIX}{key}" if own else PREFIX + key
+    return f"{own}:{PREFIX}" if own else PREFIX
+
+
+def _key(key: str) -> str:
+    return _prefix() + key
 
 
 class Unavailable(Exception):
@@ -98,7 +103,8 @@ def _token() -> str:
 
 def stamps_get(keys: list[str]) -> dict[str, str] | None:
     """The current token of each key (a missing key gets a fresh one); None when the cache is down."""
-    full = [_key(k) for k in keys]
+    prefix = _prefix()
+    full = [prefix + k for k in keys]
     try:
         found = _read(full)
         fresh = {k: _token() for k in full if k not in found}
@@ -112,7 +118,7 @@ def stamps_get(keys: list[str]) -> dict[str, str] | None:
     except Exception:  # any cache failure means "ask the database"
         _failed("unavailable")
         return None
-    return {k: found[_key(k)] for k in keys}
+    return {k: found[f] for k, f in zip(keys, full, strict=True)}
 
 
 def stamps_renew(keys: list[str]) -> None:
@@ -123,9 +129,10 @@ def stamps_renew(keys: list[str]) -> None:
 
 
 def _renew(keys: list[str]) -> None:
+    prefix = _prefix()
     try:
         # Tried even while polls leave Redis alone: a renewal lost is an answer stale for minutes.
-        _write({_key(k): _token() for k in keys}, retry=True)
+        _write({prefix + k: _token() for k in keys}, retry=True)
     except Exception:  # the change is committed; pollers catch up at their expiry
         _failed(f"not renewed: {keys}")
 

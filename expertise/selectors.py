@@ -13,7 +13,7 @@ from django.db.models.functions import Lower, RowNumber
 from common import similar_text
 from common.pagination import Page, keyset_page
 from expertise.models import Endorsement, Interest, ProfileInterest, ProfileSkill, Skill, SkillAlias
-from profiles.models import Profile, User
+from profiles.models import Department, Profile, User
 from profiles.selectors import active_profiles
 
 # Endorsers named next to a skill on a profile; the rest are "and N more".
@@ -452,17 +452,36 @@ class SkillHolder:
     endorsement_count: int
 
 
-def skills_matching(*, text: str, vector: np.ndarray | None, limit: int = SKILLS_MATCHED) -> list[Skill]:
-    """Skills (or their aliases) named in `text`, longest name first, then skills close to its
-    meaning (`vector`, the draft's sentence vector): one query, after the vectors' freshness check."""
+def _skill_grams(text: str) -> set[str]:
+    """The draft's words and runs of two or three, lower case: the names a skill may go by."""
     words = [w.strip(".-").lower() for w in _GRAM.findall(text or "")]
     words = [w for w in words if w]
-    grams = {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
-    near = {
+    return {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
+
+
+def _skills_near(vector: np.ndarray | None, *, limit: int) -> dict[int, float]:
+    return {
         pk: cosine
         for pk, cosine in similar_text.nearest(kind=SKILL_KIND, vector=vector, k=limit)
         if cosine >= SKILL_FLOOR
     }
+
+
+def _skills_chosen(
+    rows: list[tuple[Skill, str]], *, grams: set[str], near: dict[int, float], limit: int
+) -> list[Skill]:
+    """Of the candidate skills (each with its name in lower case as the database has it), those named
+    in the draft, longest name first, then those close in meaning, closest first."""
+    named = sorted((s for s, lname in rows if s.pk not in near or lname in grams), key=lambda s: -len(s.name))
+    close = sorted((s for s, _ in rows if s not in named), key=lambda s: -near[s.pk])
+    return [*named, *close][:limit]
+
+
+def skills_matching(*, text: str, vector: np.ndarray | None, limit: int = SKILLS_MATCHED) -> list[Skill]:
+    """Skills (or their aliases) named in `text`, longest name first, then skills close to its
+    meaning (`vector`, the draft's sentence vector): one query, after the vectors' freshness check."""
+    grams = _skill_grams(text)
+    near = _skills_near(vector, limit=limit)
     if not grams and not near:
         return []
     aliased = SkillAlias.objects.annotate(al=Lower("name")).filter(al__in=grams).values("skill_id")
@@ -471,16 +490,108 @@ def skills_matching(*, text: str, vector: np.ndarray | None, limit: int = SKILLS
         .filter(Q(lname__in=grams) | Q(pk__in=aliased) | Q(pk__in=list(near)))
         .order_by("-people_count", "name")[: limit * 4]
     )
-    named = sorted((s for s in rows if s.pk not in near or s.lname in grams), key=lambda s: -len(s.name))
-    close = sorted((s for s in rows if s not in named), key=lambda s: -near[s.pk])
-    return [*named, *close][:limit]
+    return _skills_chosen([(s, s.lname) for s in rows], grams=grams, near=near, limit=limit)
+
+
+# The candidate skills (as in skills_matching) and the best `limit` holders of each, in one statement:
+# each skill's holders along skill_people_ranked_idx, stopping at `limit` (LATERAL).
+_HOLDERS_SQL = """
+WITH skill AS (
+    SELECT s.id, s.name, s.slug, s.people_count, lower(s.name) AS lname FROM expertise_skill s
+    WHERE lower(s.name) = ANY(%(grams)s)
+        OR s.id IN (SELECT a.skill_id FROM expertise_skillalias a WHERE lower(a.name) = ANY(%(grams)s))
+        OR s.id = ANY(%(near)s)
+    ORDER BY s.people_count DESC, s.name LIMIT %(candidates)s
+)
+SELECT skill.id, skill.name, skill.slug, skill.people_count, skill.lname,
+    h.level, h.endorsement_count, h.profile_id, h.display_name, h.department_id, h.department_name
+FROM skill LEFT JOIN LATERAL (
+    SELECT ps.level, ps.endorsement_count, ps.content_object_id AS profile_id, p.display_name,
+        p.department_id, d.name AS department_name
+    FROM expertise_profileskill ps
+    JOIN profiles_profile p ON p.id = ps.content_object_id
+    JOIN profiles_user u ON u.id = p.user_id
+    LEFT JOIN profiles_department d ON d.id = p.department_id
+    WHERE ps.tag_id = skill.id AND u.is_active AND ps.content_object_id <> %(exclude)s
+    ORDER BY ps.endorsement_count DESC, ps.level DESC, ps.content_object_id
+    LIMIT %(limit)s
+) h ON true
+"""
 
 
 def skill_holders_matching(
     *, text: str, vector: np.ndarray | None, exclude_id: int | None, limit: int = 3
 ) -> list[SkillHolder]:
     """The most endorsed people still here holding the skills `text` is about (skills_matching),
-    taken in turn from each skill, never `exclude_id` (the asker): one query after the skills'."""
+    taken in turn from each skill, never `exclude_id` (the asker): on PostgreSQL one query (skills and
+    holders together) after the vectors' freshness check; elsewhere one after the skills'."""
+    if connection.vendor != "postgresql":
+        return _skill_holders_matching_portable(text=text, vector=vector, exclude_id=exclude_id, limit=limit)
+    grams = _skill_grams(text)
+    near = _skills_near(vector, limit=SKILLS_MATCHED)
+    if not grams and not near:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _HOLDERS_SQL,
+            {
+                "grams": sorted(grams),
+                "near": list(near),
+                "candidates": SKILLS_MATCHED * 4,
+                "exclude": exclude_id or 0,
+                "limit": limit,
+            },
+        )
+        rows = cursor.fetchall()
+    db = connection.alias
+    candidates: dict[int, tuple[Skill, str]] = {}
+    per_skill: dict[int, list[SkillHolder]] = {}
+    for row in rows:
+        skill_id, name, slug, people_count, lname, level, endorsements = row[:7]
+        if skill_id not in candidates:
+            fields = ["id", "name", "slug", "people_count"]
+            candidates[skill_id] = (Skill.from_db(db, fields, [skill_id, name, slug, people_count]), lname)
+            per_skill[skill_id] = []
+        profile_id, display_name, department_id, department_name = row[7:]
+        if profile_id is None:
+            continue  # nobody still here holds it
+        profile = Profile.from_db(
+            db, ["id", "display_name", "department_id"], [profile_id, display_name, department_id]
+        )
+        if department_id is not None:
+            profile.department = Department.from_db(db, ["id", "name"], [department_id, department_name])
+        per_skill[skill_id].append(
+            SkillHolder(
+                profile=profile,
+                skill=candidates[skill_id][0],
+                level_label=ProfileSkill.Level(level).label,
+                endorsement_count=endorsements,
+            )
+        )
+    skills = _skills_chosen(list(candidates.values()), grams=grams, near=near, limit=SKILLS_MATCHED)
+    return _holders_in_turn([per_skill[s.pk] for s in skills], limit=limit)
+
+
+def _holders_in_turn(queues: list[list[SkillHolder]], *, limit: int) -> list[SkillHolder]:
+    """One holder from each skill in turn (best first), each person once, up to `limit`."""
+    holders: list[SkillHolder] = []
+    seen: set[int] = set()
+    while len(holders) < limit and any(queues):
+        for queue in queues:
+            while queue and queue[0].profile.pk in seen:
+                queue.pop(0)
+            if queue and len(holders) < limit:
+                holder = queue.pop(0)
+                seen.add(holder.profile.pk)
+                holders.append(holder)
+    return holders
+
+
+def _skill_holders_matching_portable(
+    *, text: str, vector: np.ndarray | None, exclude_id: int | None, limit: int
+) -> list[SkillHolder]:
+    """skill_holders_matching on SQLite (the demo), which has no LATERAL: the skills, then their
+    holders in one more query."""
     skills = skills_matching(text=text, vector=vector)
     if not skills:
         return []
@@ -488,35 +599,23 @@ def skill_holders_matching(
         content_object_id=exclude_id
     )
     ranked = rows.order_by("-endorsement_count", "-level", "content_object_id").values_list("id", flat=True)
-    # Each skill's best few along skill_people_ranked_idx, in one statement.
     best = [ranked.filter(tag_id=s.pk)[:limit] for s in skills]
     chosen = best[0].union(*best[1:], all=True) if len(best) > 1 else best[0]
-    per_skill: dict[int, list[ProfileSkill]] = {s.pk: [] for s in skills}
+    per_skill: dict[int, list[SkillHolder]] = {s.pk: [] for s in skills}
     for item in (
         ProfileSkill.objects.filter(pk__in=chosen)
         .select_related("content_object__department", "tag")
         .order_by("-endorsement_count", "-level", "content_object_id")
     ):
-        per_skill[item.tag_id].append(item)
-    holders: list[SkillHolder] = []
-    seen: set[int] = set()
-    queues = [per_skill[s.pk] for s in skills]
-    while len(holders) < limit and any(queues):
-        for queue in queues:
-            while queue and queue[0].content_object_id in seen:
-                queue.pop(0)
-            if queue and len(holders) < limit:
-                item = queue.pop(0)
-                seen.add(item.content_object_id)
-                holders.append(
-                    SkillHolder(
-                        profile=item.content_object,
-                        skill=item.tag,
-                        level_label=item.get_level_display(),
-                        endorsement_count=item.endorsement_count,
-                    )
-                )
-    return holders
+        per_skill[item.tag_id].append(
+            SkillHolder(
+                profile=item.content_object,
+                skill=item.tag,
+                level_label=item.get_level_display(),
+                endorsement_count=item.endorsement_count,
+            )
+        )
+    return _holders_in_turn([per_skill[s.pk] for s in skills], limit=limit)
 
 
 def skill_texts(ids: list[int]) -> dict[int, str]:

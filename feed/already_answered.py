@@ -6,13 +6,14 @@ in a fixed number of queries whatever the number of questions:
 
   1. the viewer's groups (communities.selectors.member_community_ids)
   2. the draft's rarer words, for questions and for posts (PostgreSQL's statistics of each)
-  3. the question vectors' freshness (common.vector_index; plus the new vectors when there are some)
+  3. the question vectors' freshness (common.vector_index; plus the new vectors when there are some),
+     at most every common.retrieval.STORED_CHECK_SECONDS: most look-ups skip it
   4. answered questions sharing those words (feed_answered_question_words, migration 0016)
   5. the candidate questions the viewer may read, with their answers (one query, joins)
   6. posts sharing those words, on their stored search_vector (search/migrations/0007), the best
      ranked among the newest matches
-  7-9. the skill vectors' freshness, skills named in or close to the draft, and their most endorsed
-     holders (expertise.selectors.skill_holders_matching)
+  7-8. the skill vectors' freshness (as in 3), then the skills named in or close to the draft with
+     their most endorsed holders, in one statement (expertise.selectors.skill_holders_matching)
 
 The event page asks the same for a question to a host (events reads this module).
 """
@@ -116,7 +117,13 @@ def _answered_questions(
     member_ids: frozenset[int],
     exclude_post_id: int | None,
 ) -> list[AnsweredQuestion]:
-    matches = similar_text.similar(kind=QUESTION_KIND, draft=draft, word_ids=word_ids, k=NEAREST)
+    # Only the candidates close enough to be shown are read: a row costs a few hundred microseconds
+    # of Python (post, author, answer, its author, group), and most of the nearest 40 are not.
+    matches = [
+        m
+        for m in similar_text.similar(kind=QUESTION_KIND, draft=draft, word_ids=word_ids, k=NEAREST)
+        if _reason(m, draft) is not None
+    ]
     if not matches:
         return []
     rows = {
@@ -134,20 +141,25 @@ def _answered_questions(
         post = rows.get(match.id)
         if post is None or post.pk == exclude_post_id or post.best_answer is None:
             continue
-        if match.cosine is None:
-            if match.by_words is None or draft.vector is not None:
-                continue  # no vector yet while the model is on: cannot tell how close it is
-            reason = "shares words with your question"
-        elif match.cosine >= QUESTION_FLOOR:
-            reason = "very close in meaning" if match.cosine >= 0.7 else "close in meaning"
-        elif match.by_words is not None and match.cosine >= QUESTION_FLOOR_WITH_WORDS:
-            reason = "shares words and meaning with your question"
-        else:
-            continue
+        reason = _reason(match, draft)
+        assert reason is not None  # kept above
         found.append(AnsweredQuestion(post=post, answer=post.best_answer, cosine=match.cosine, reason=reason))
         if len(found) == QUESTIONS_SHOWN:
             break
     return found
+
+
+def _reason(match: similar_text.Match, draft: similar_text.Draft) -> str | None:
+    """Why the question is shown, None when it is not close enough to the draft."""
+    if match.cosine is None:
+        if match.by_words is None or draft.vector is not None:
+            return None  # no vector yet while the model is on: cannot tell how close it is
+        return "shares words with your question"
+    if match.cosine >= QUESTION_FLOOR:
+        return "very close in meaning" if match.cosine >= 0.7 else "close in meaning"
+    if match.by_words is not None and match.cosine >= QUESTION_FLOOR_WITH_WORDS:
+        return "shares words and meaning with your question"
+    return None
 
 
 @dataclass(frozen=True)
