@@ -29,6 +29,7 @@ from feed.models import (
 )
 from moderation.protocol import Reach
 from profiles.models import Profile
+from profiles.selectors import people_named
 
 
 def visible_posts() -> QuerySet[Post]:
@@ -462,16 +463,8 @@ def mention_candidates(*, query: str, limit: int = 8) -> list[MentionCandidate]:
     query = query.strip().lstrip("@")
     if len(query) < 2:
         return []
-    match = (
-        Q(display_name__istartswith=query)
-        | Q(display_name__icontains=f" {query}")
-        | Q(user__email__istartswith=query)
-    )
-    people = list(
-        Profile.objects.filter(match, user__is_active=True)
-        .select_related("user", "department")
-        .order_by("display_name", "id")[:limit]
-    )
+    name = Q(display_name__istartswith=query) | Q(display_name__icontains=f" {query}")
+    people = people_named(name=name, email_prefix=query, limit=limit)
     return [MentionCandidate(person=p, handle=p.user.email.split("@", 1)[0].lower()) for p in people]
 
 

@@ -270,6 +270,13 @@ def main(argv: list[str] | None = None) -> int:
         help="measure issue #18's pages (Home, post pages, search, suggestions...) instead of the poll,"
         " each against its target share of the trivial view",
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="with --pages: only the pages whose name starts with NAME (repeatable; e.g. 'expert', 'skills')",
+    )
     args = parser.parse_args(argv)
 
     env = bench_env(database_url=f"{args.server.rstrip('/')}/{args.database}", redis_url=args.redis)
@@ -313,6 +320,8 @@ def main(argv: list[str] | None = None) -> int:
             ).stdout.splitlines()  # fmt: skip
             for line in found:
                 page = json.loads(line)
+                if args.only and not any(page["name"].startswith(prefix) for prefix in args.only):
+                    continue
                 targets.append((page["name"], base + page["path"], {}))
                 page_targets[page["name"]] = page["target"]
         elif has_live:

@@ -4,12 +4,13 @@ Both modules offer the same functions (skills_matching, people_matching, project
 post_authors); search.selectors picks one per call and does everything else the same way.
 """
 
+from collections import Counter
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from expertise.models import Skill
 from feed.models import Post
@@ -17,15 +18,15 @@ from profiles.models import Profile
 from projects.models import Project
 
 
-def authors_by_post_count(post_ids: QuerySet[Post, Any], *, limit: int) -> dict[int, int]:
-    """The authors of those posts with how many each wrote, most first (ties by id, so stable)."""
-    rows = (
-        Post.objects.filter(id__in=post_ids)
-        .values("author_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "author_id")[:limit]
-    )
-    return {row["author_id"]: row["n"] for row in rows}
+def authors_by_post_count(author_ids: QuerySet[Post, int], *, limit: int) -> dict[int, int]:
+    """The authors of those posts (a values_list of each post's author_id) with how many each wrote,
+    most first (ties by id, so stable).
+
+    Counted here, not by GROUP BY around the posts' query: that read every post found a second time
+    by its id (2,000 index probes for "python" at 1,000,000 posts) to get the author it already had.
+    """
+    counts = Counter(author_ids)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit])
 
 
 @dataclass(frozen=True)

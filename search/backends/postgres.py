@@ -235,7 +235,7 @@ def post_authors(topic: str, *, also: list[str], recent: int, limit: int) -> dic
         .alias(doc=SearchVector("body", config=CONFIG))
         .filter(doc=_tsquery(ts))
         .order_by("-created_at")
-        .values("id")[:recent]
+        .values_list("author_id", flat=True)[:recent]
     )
     return authors_by_post_count(newest, limit=limit)
 

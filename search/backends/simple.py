@@ -99,7 +99,10 @@ def post_authors(topic: str, *, also: list[str], recent: int, limit: int) -> dic
         return {}
     newest = (
         # Only what everyone may read: a private group's posts must not show who wrote what there.
-        public_posts().filter(match, kind=Post.Kind.UPDATE).order_by("-created_at").values("id")[:recent]
+        public_posts()
+        .filter(match, kind=Post.Kind.UPDATE)
+        .order_by("-created_at")
+        .values_list("author_id", flat=True)[:recent]
     )
     return authors_by_post_count(newest, limit=limit)
 
