@@ -3,16 +3,14 @@
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from common.pagination import Page, keyset_page
 from feed.selectors import answerers_of
 from moderation.protocol import Reach
-from profiles.models import Profile, User
+from profiles.models import Profile
 from profiles.selectors import active_profiles
 from recognition.models import (
     BadgeAward,
@@ -325,16 +323,11 @@ def leaderboard(
 ) -> list[Ranked]:
     """The most recognised people this calendar month, quarter or year, by public kudos received (private
     kudos are nobody else's business), optionally for one value or one department. People who opted out, or
-    left, are never ranked. Two queries, reading the tallies (KudosTally) rather than summing the kudos: the
-    company's ranking down its index; one department's through its people (_department_top; the SQLite demo
-    filters the ranking)."""
+    left, are never ranked. Two queries, reading the tallies (KudosTally) down their ranking index rather
+    than summing the kudos."""
     if period not in PERIODS:
         period = "month"
     start = period_starts(day=today or timezone.localdate())[period]
-    if department_id is not None and connection.vendor == "postgresql":
-        found = _department_top(period=period, start=start, value_id=value_id, department_id=department_id)
-        ranked = Profile.objects.select_related("department").in_bulk([pk for pk, _, _ in found])
-        return [Ranked(profile=ranked[pk], kudos=kudos, points=points) for pk, kudos, points in found]
     rows = KudosTally.objects.filter(
         # kudos > 0: a row stays at zero once its kudos were all taken down.
         period=period,
@@ -352,39 +345,6 @@ def leaderboard(
     )
     people = Profile.objects.select_related("department").in_bulk([row["recipient"] for row in top])
     return [Ranked(profile=people[row["recipient"]], kudos=row["kudos"], points=row["points"]) for row in top]
-
-
-def _department_top(
-    *, period: str, start: date, value_id: int | None, department_id: int
-) -> list[tuple[int, int, int]]:
-    """(person, kudos, points) of the department's most recognised, as leaderboard() ranks them, reading only
-    that department's rows: its people through the profiles' department index, and each one's tally row
-    through the tallies' unique index (period, start, recipient, value). Filtering the company's ranking by
-    department instead read it until 20 people of the department turned up, and for a month hashed all of
-    it (32,641 rows for one department of 2,000 at 1,000,000 kudos). The cost grows with the department's
-    size, not the company's. LIMIT 1 (the unique key allows one row anyway) keeps the lookup per person:
-    without it PostgreSQL folds the subquery into a join and may scan the ranking again."""
-    value = "t.value_id IS NULL" if value_id is None else "t.value_id = %s"
-    sql = f"""
-        SELECT p.id, t.kudos, t.points
-        FROM {Profile._meta.db_table} p
-        CROSS JOIN LATERAL (
-            SELECT t.kudos, t.points FROM {KudosTally._meta.db_table} t
-            JOIN {User._meta.db_table} u ON u.id = p.user_id AND u.is_active
-            WHERE t.period = %s AND t.start = %s AND t.recipient_id = p.id AND {value} AND t.kudos > 0
-            LIMIT 1
-        ) AS t
-        WHERE p.department_id = %s AND NOT EXISTS (
-            SELECT 1 FROM {RecognitionPreference._meta.db_table} r
-            WHERE r.profile_id = p.id AND r.leaderboard_opt_out
-        )
-        ORDER BY t.kudos DESC, t.points DESC, p.id
-        LIMIT %s
-    """  # noqa: S608 (our tables; every value is a parameter)
-    params: list[Any] = [period, start, *([] if value_id is None else [value_id]), department_id]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, LEADERBOARD_SIZE])
-        return [(pk, kudos, points) for pk, kudos, points in cursor.fetchall()]
 
 
 def recognition_preference(*, profile: Profile) -> RecognitionPreference:
