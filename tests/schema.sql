@@ -1,4 +1,4 @@
--- hive test template 9c0bd60b502582c0ead177c6140de35c
+-- hive test template a2dabce07f123f7206ab0fda4a0bfaa5
 -- Written by `make test-schema` (tests/database.py); do not edit.
 --
 -- PostgreSQL database dump
@@ -37,6 +37,35 @@ BEGIN
     RAISE EXCEPTION 'The moderation audit log is append-only: % refused', TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END;
+$$;
+
+
+--
+-- Name: search_comment_fill(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.search_comment_fill() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.search_vector := to_tsvector('english'::regconfig, COALESCE(NEW.body, ''));
+    NEW.search_community_id := (SELECT community_id FROM feed_post WHERE id = NEW.post_id);
+    RETURN NEW;
+END
+$$;
+
+
+--
+-- Name: search_post_group_moved(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.search_post_group_moved() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    UPDATE feed_comment SET search_community_id = NEW.community_id WHERE post_id = NEW.id;
+    RETURN NULL;
+END
 $$;
 
 
@@ -1281,7 +1310,8 @@ CREATE TABLE public.feed_comment (
     parent_id bigint,
     held_at timestamp with time zone,
     edited_by_moderator_at timestamp with time zone,
-    search_vector tsvector
+    search_vector tsvector,
+    search_community_id bigint
 );
 ALTER TABLE ONLY public.feed_comment ALTER COLUMN search_vector SET STATISTICS 1000;
 
@@ -4481,74 +4511,78 @@ COPY public.django_migrations (id, app, name, applied) FROM stdin;
 86	expertise	0006_skill_aliases	2000-01-01 00:00:00+00
 87	feed	0018_moderator_edits	2000-01-01 00:00:00+00
 88	feed	0019_celebrations	2000-01-01 00:00:00+00
-89	moderation	0001_initial	2000-01-01 00:00:00+00
-90	moderation	0002_initial	2000-01-01 00:00:00+00
-91	moderation	0003_case_withdrawn_status	2000-01-01 00:00:00+00
-92	moderation	0004_rate_limits	2000-01-01 00:00:00+00
-93	moderation	0005_guidelines_clauses_flag_weights	2000-01-01 00:00:00+00
-94	moderation	0006_legacy_reasons_audit_append_only	2000-01-01 00:00:00+00
-95	moderation	0007_watched_rules	2000-01-01 00:00:00+00
-96	moderation	0008_decisions_claims_suspensions_appeals	2000-01-01 00:00:00+00
-97	moderation	0009_case_hidden_at	2000-01-01 00:00:00+00
-98	moderation	0010_moderator_edits	2000-01-01 00:00:00+00
-99	moderation	0011_case_reach_group	2000-01-01 00:00:00+00
-100	notifications	0001_initial	2000-01-01 00:00:00+00
-101	notifications	0002_answer_kind	2000-01-01 00:00:00+00
-102	notifications	0003_group_kind_label	2000-01-01 00:00:00+00
-103	notifications	0004_project_kind	2000-01-01 00:00:00+00
-104	notifications	0005_announcement_event_kinds	2000-01-01 00:00:00+00
-105	notifications	0006_moderation_kind	2000-01-01 00:00:00+00
-106	notifications	0007_wiki_kind	2000-01-01 00:00:00+00
-107	notifications	0008_team_kudos_and_badge_kinds	2000-01-01 00:00:00+00
-108	notifications	0009_celebration_kind	2000-01-01 00:00:00+00
-109	notifications	0010_survey_kind	2000-01-01 00:00:00+00
-110	projects	0001_initial	2000-01-01 00:00:00+00
-111	projects	0002_similarity_indexes	2000-01-01 00:00:00+00
-112	projects	0003_project_embeddings	2000-01-01 00:00:00+00
-113	projects	0004_embedding_newest_index	2000-01-01 00:00:00+00
-114	provisioning	0001_initial	2000-01-01 00:00:00+00
-115	provisioning	0002_scim_identity_user_name_ci	2000-01-01 00:00:00+00
-116	provisioning	0003_scim_group_renamed_from	2000-01-01 00:00:00+00
-117	recognition	0001_initial	2000-01-01 00:00:00+00
-118	recognition	0002_default_values	2000-01-01 00:00:00+00
-119	recognition	0003_kudos_many_recipients_and_points_ledger	2000-01-01 00:00:00+00
-120	recognition	0004_kudos_recipients_from_single_recipient	2000-01-01 00:00:00+00
-121	recognition	0005_kudos_drop_single_recipient_and_value	2000-01-01 00:00:00+00
-122	recognition	0006_allowance_settings_and_rules	2000-01-01 00:00:00+00
-123	recognition	0007_rewards_and_redemptions	2000-01-01 00:00:00+00
-124	recognition	0008_recognition_preferences	2000-01-01 00:00:00+00
-125	recognition	0009_moderation_removal	2000-01-01 00:00:00+00
-126	recognition	0010_kudos_to_a_project_team	2000-01-01 00:00:00+00
-127	recognition	0011_badges	2000-01-01 00:00:00+00
-128	recognition	0012_kudos_tally	2000-01-01 00:00:00+00
-129	recognition	0013_celebrations	2000-01-01 00:00:00+00
-130	recognition	0014_kudos_tally_all_values_index	2000-01-01 00:00:00+00
-131	recognition	0015_kudos_received	2000-01-01 00:00:00+00
-132	recognition	0016_kudos_counts_fill	2000-01-01 00:00:00+00
-133	recognition	0017_badge_rules_tag_connector_welcomer	2000-01-01 00:00:00+00
-134	wiki	0001_initial	2000-01-01 00:00:00+00
-135	wiki	0002_watches	2000-01-01 00:00:00+00
-136	search	0001_search_indexes	2000-01-01 00:00:00+00
-137	search	0002_holder_rank_and_project_name_indexes	2000-01-01 00:00:00+00
-138	search	0003_content_indexes	2000-01-01 00:00:00+00
-139	search	0004_wiki_index	2000-01-01 00:00:00+00
-140	search	0005_zero_result_searches	2000-01-01 00:00:00+00
-141	search	0006_event_question_index	2000-01-01 00:00:00+00
-142	search	0007_stored_content_vectors	2000-01-01 00:00:00+00
-143	search	0008_drop_content_expression_indexes	2000-01-01 00:00:00+00
-144	search	0009_wiki_stored_vector	2000-01-01 00:00:00+00
-145	search	0010_author_email_index	2000-01-01 00:00:00+00
-146	search	0011_searchday	2000-01-01 00:00:00+00
-147	sessions	0001_initial	2000-01-01 00:00:00+00
-148	sites	0001_initial	2000-01-01 00:00:00+00
-149	sites	0002_alter_domain_unique	2000-01-01 00:00:00+00
-150	socialaccount	0001_initial	2000-01-01 00:00:00+00
-151	socialaccount	0002_token_max_lengths	2000-01-01 00:00:00+00
-152	socialaccount	0003_extra_data_default_dict	2000-01-01 00:00:00+00
-153	socialaccount	0004_app_provider_id_settings	2000-01-01 00:00:00+00
-154	socialaccount	0005_socialtoken_nullable_app	2000-01-01 00:00:00+00
-155	socialaccount	0006_alter_socialaccount_extra_data	2000-01-01 00:00:00+00
-156	surveys	0001_initial	2000-01-01 00:00:00+00
+89	feed	0020_question_vectors_answered_only	2000-01-01 00:00:00+00
+90	moderation	0001_initial	2000-01-01 00:00:00+00
+91	moderation	0002_initial	2000-01-01 00:00:00+00
+92	moderation	0003_case_withdrawn_status	2000-01-01 00:00:00+00
+93	moderation	0004_rate_limits	2000-01-01 00:00:00+00
+94	moderation	0005_guidelines_clauses_flag_weights	2000-01-01 00:00:00+00
+95	moderation	0006_legacy_reasons_audit_append_only	2000-01-01 00:00:00+00
+96	moderation	0007_watched_rules	2000-01-01 00:00:00+00
+97	moderation	0008_decisions_claims_suspensions_appeals	2000-01-01 00:00:00+00
+98	moderation	0009_case_hidden_at	2000-01-01 00:00:00+00
+99	moderation	0010_moderator_edits	2000-01-01 00:00:00+00
+100	moderation	0011_case_reach_group	2000-01-01 00:00:00+00
+101	notifications	0001_initial	2000-01-01 00:00:00+00
+102	notifications	0002_answer_kind	2000-01-01 00:00:00+00
+103	notifications	0003_group_kind_label	2000-01-01 00:00:00+00
+104	notifications	0004_project_kind	2000-01-01 00:00:00+00
+105	notifications	0005_announcement_event_kinds	2000-01-01 00:00:00+00
+106	notifications	0006_moderation_kind	2000-01-01 00:00:00+00
+107	notifications	0007_wiki_kind	2000-01-01 00:00:00+00
+108	notifications	0008_team_kudos_and_badge_kinds	2000-01-01 00:00:00+00
+109	notifications	0009_celebration_kind	2000-01-01 00:00:00+00
+110	notifications	0010_survey_kind	2000-01-01 00:00:00+00
+111	profiles	0010_profile_name_upper_trgm	2000-01-01 00:00:00+00
+112	projects	0001_initial	2000-01-01 00:00:00+00
+113	projects	0002_similarity_indexes	2000-01-01 00:00:00+00
+114	projects	0003_project_embeddings	2000-01-01 00:00:00+00
+115	projects	0004_embedding_newest_index	2000-01-01 00:00:00+00
+116	provisioning	0001_initial	2000-01-01 00:00:00+00
+117	provisioning	0002_scim_identity_user_name_ci	2000-01-01 00:00:00+00
+118	provisioning	0003_scim_group_renamed_from	2000-01-01 00:00:00+00
+119	recognition	0001_initial	2000-01-01 00:00:00+00
+120	recognition	0002_default_values	2000-01-01 00:00:00+00
+121	recognition	0003_kudos_many_recipients_and_points_ledger	2000-01-01 00:00:00+00
+122	recognition	0004_kudos_recipients_from_single_recipient	2000-01-01 00:00:00+00
+123	recognition	0005_kudos_drop_single_recipient_and_value	2000-01-01 00:00:00+00
+124	recognition	0006_allowance_settings_and_rules	2000-01-01 00:00:00+00
+125	recognition	0007_rewards_and_redemptions	2000-01-01 00:00:00+00
+126	recognition	0008_recognition_preferences	2000-01-01 00:00:00+00
+127	recognition	0009_moderation_removal	2000-01-01 00:00:00+00
+128	recognition	0010_kudos_to_a_project_team	2000-01-01 00:00:00+00
+129	recognition	0011_badges	2000-01-01 00:00:00+00
+130	recognition	0012_kudos_tally	2000-01-01 00:00:00+00
+131	recognition	0013_celebrations	2000-01-01 00:00:00+00
+132	recognition	0014_kudos_tally_all_values_index	2000-01-01 00:00:00+00
+133	recognition	0015_kudos_received	2000-01-01 00:00:00+00
+134	recognition	0016_kudos_counts_fill	2000-01-01 00:00:00+00
+135	recognition	0017_badge_rules_tag_connector_welcomer	2000-01-01 00:00:00+00
+136	recognition	0018_connector_contact_twice	2000-01-01 00:00:00+00
+137	wiki	0001_initial	2000-01-01 00:00:00+00
+138	wiki	0002_watches	2000-01-01 00:00:00+00
+139	search	0001_search_indexes	2000-01-01 00:00:00+00
+140	search	0002_holder_rank_and_project_name_indexes	2000-01-01 00:00:00+00
+141	search	0003_content_indexes	2000-01-01 00:00:00+00
+142	search	0004_wiki_index	2000-01-01 00:00:00+00
+143	search	0005_zero_result_searches	2000-01-01 00:00:00+00
+144	search	0006_event_question_index	2000-01-01 00:00:00+00
+145	search	0007_stored_content_vectors	2000-01-01 00:00:00+00
+146	search	0008_drop_content_expression_indexes	2000-01-01 00:00:00+00
+147	search	0009_wiki_stored_vector	2000-01-01 00:00:00+00
+148	search	0010_author_email_index	2000-01-01 00:00:00+00
+149	search	0011_searchday	2000-01-01 00:00:00+00
+150	search	0012_comment_stored_group	2000-01-01 00:00:00+00
+151	sessions	0001_initial	2000-01-01 00:00:00+00
+152	sites	0001_initial	2000-01-01 00:00:00+00
+153	sites	0002_alter_domain_unique	2000-01-01 00:00:00+00
+154	socialaccount	0001_initial	2000-01-01 00:00:00+00
+155	socialaccount	0002_token_max_lengths	2000-01-01 00:00:00+00
+156	socialaccount	0003_extra_data_default_dict	2000-01-01 00:00:00+00
+157	socialaccount	0004_app_provider_id_settings	2000-01-01 00:00:00+00
+158	socialaccount	0005_socialtoken_nullable_app	2000-01-01 00:00:00+00
+159	socialaccount	0006_alter_socialaccount_extra_data	2000-01-01 00:00:00+00
+160	surveys	0001_initial	2000-01-01 00:00:00+00
 \.
 
 
@@ -4685,7 +4719,7 @@ COPY public.feed_announcementview (id, seen_at, post_id, profile_id) FROM stdin;
 -- Data for Name: feed_comment; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.feed_comment (id, body, created_at, removed_at, author_id, removed_by_id, post_id, parent_id, held_at, edited_by_moderator_at, search_vector) FROM stdin;
+COPY public.feed_comment (id, body, created_at, removed_at, author_id, removed_by_id, post_id, parent_id, held_at, edited_by_moderator_at, search_vector, search_community_id) FROM stdin;
 \.
 
 
@@ -5506,7 +5540,7 @@ SELECT pg_catalog.setval('public.django_content_type_id_seq', 118, true);
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 156, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 160, true);
 
 
 --
@@ -9086,6 +9120,13 @@ CREATE INDEX profile_loc_directory_idx ON public.profiles_profile USING btree (l
 
 
 --
+-- Name: profile_name_upper_trgm; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX profile_name_upper_trgm ON public.profiles_profile USING gin (upper((display_name)::text) public.gin_trgm_ops);
+
+
+--
 -- Name: profile_start_date_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -9632,6 +9673,13 @@ CREATE INDEX scim_member_profile_idx ON public.provisioning_scimgroupmember USIN
 
 
 --
+-- Name: search_comment_group; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX search_comment_group ON public.feed_comment USING btree (search_community_id, created_at DESC, id DESC) WHERE ((removed_at IS NULL) AND (search_community_id IS NOT NULL));
+
+
+--
 -- Name: search_comment_vector; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -10090,7 +10138,14 @@ CREATE UNIQUE INDEX wiki_watch_space_once ON public.wiki_watch USING btree (prof
 -- Name: feed_comment feed_comment_search_vector; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER feed_comment_search_vector BEFORE INSERT OR UPDATE OF body ON public.feed_comment FOR EACH ROW EXECUTE FUNCTION public.search_vector_fill();
+CREATE TRIGGER feed_comment_search_vector BEFORE INSERT OR UPDATE OF body, post_id ON public.feed_comment FOR EACH ROW EXECUTE FUNCTION public.search_comment_fill();
+
+
+--
+-- Name: feed_post feed_post_search_group; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER feed_post_search_group AFTER UPDATE OF community_id ON public.feed_post FOR EACH ROW WHEN ((old.community_id IS DISTINCT FROM new.community_id)) EXECUTE FUNCTION public.search_post_group_moved();
 
 
 --
