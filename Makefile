@@ -5,12 +5,10 @@ PY := $(VENV)/bin/python
 # Tests run on PostgreSQL and Redis; these defaults match a local install with trust auth.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hive
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
-# One test process per core plus one (pytest-xdist), each on its own database (test_hive_gw0, _gw1...) and
-# its own Redis keys: a process waiting on PostgreSQL, a worker or a sleep leaves its core to the extra one
-# (2 cores, same clone, one run each: 2 processes 306 s, 3 processes 243 s, 4 processes 289 s).
-# PYTEST_WORKERS=0 runs the suite in this process. Idle processes take tests queued for a busy one
-# (worksteal), so a long test near the end does not leave a core waiting.
-PYTEST_WORKERS ?= $(shell expr $$(nproc) + 1)
+# One test process per core (pytest-xdist), each on its own database (test_hive_gw0, _gw1...) and its own
+# Redis keys; PYTEST_WORKERS=0 runs the suite in this process. Idle processes take tests queued for a busy
+# one (worksteal), so a long test near the end does not leave a core waiting.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test check install lint worker beat backup demo-smoke test-schema
 
