@@ -26,22 +26,15 @@ import django
 def main() -> None:
     sys.path.insert(0, os.getcwd())
     django.setup()
-    from django.db.models import Count
     from django.test import Client
 
+    from bench.feed.measure import find_viewer
     from communities.models import Membership
-    from feed.models import FollowPerson
     from feed.selectors import readable_posts
-    from profiles.models import Profile
 
-    top = (
-        FollowPerson.objects.values("follower")
-        .annotate(n=Count("id"))
-        .order_by("-n", "follower")
-        .values_list("follower", flat=True)
-        .first()
-    )
-    viewer = Profile.objects.select_related("user").get(pk=top)
+    viewer = find_viewer()
+    if viewer is None:
+        raise SystemExit("No viewer: build the feed bench first (bench/feed/generate.py).")
     group = Membership.objects.filter(profile=viewer).select_related("community").first().community
     readable = readable_posts(viewer=viewer).filter(community__isnull=True)
     typical = readable.filter(comment_count__gte=3, comment_count__lte=10).order_by("-id").first()
