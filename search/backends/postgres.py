@@ -30,16 +30,13 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
-    DateTimeField,
-    DurationField,
     Exists,
     Expression,
-    ExpressionWrapper,
     F,
     Field,
     FloatField,
-    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -249,7 +246,6 @@ CONTENT_CONFIG = "english"
 # 19,000 rows of each on the feed bench (1,000,000 posts and 2,000,000 comments in two years). A word
 # rare in comments ("workshop": 36 of the last fortnight's 38,000) read every one of them.
 RECENT_DAYS = {Post: 14, Comment: 7}
-NO_TIME = Value(timedelta(0), output_field=DurationField())
 # A query matching fewer than this share of a table's rows is read through the GIN index even in the
 # recent window: the walk would not find CONTENT_CANDIDATES there before reading it all (~19,000 rows
 # of each table on the feed bench), and a word that matches nothing read all of them for nothing.
@@ -302,11 +298,15 @@ class StoredGroup(StoredVector):
     output_field = BigIntegerField()
 
 
-class _Unindexed(Func):
-    """The stored vector as an expression no index answers (concatenating nothing changes nothing)."""
+class _Slot(Expression):
+    """A condition compiled as a marker, for content_candidates to put each part's own condition in."""
 
-    template = "(%(expressions)s || ''::tsvector)"
-    output_field = SearchVectorField()
+    MARK = "(/*part*/ TRUE)"
+    conditional = True
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection):
+        return self.MARK, ()
 
 
 def content_candidates(
@@ -356,29 +356,41 @@ def content_candidates(
     if group_id is not None and rows.model is Comment:
         rows = rows.alias(stored_group=StoredGroup()).filter(stored_group=group_id)
     since = timezone.now() - timedelta(days=RECENT_DAYS[rows.model])
-    walk = (
-        rows.alias(doc=_Unindexed(StoredVector()))
-        .filter(doc=tsq, created_at__gte=since)
-        .order_by("-created_at", "-id")
-        .values("id")[:limit]
-    )
-    # Ordered by an expression no index has: never a walk back through two years of rows.
-    at = ExpressionWrapper(F("created_at") + NO_TIME, output_field=DateTimeField())
-    indexed = rows.alias(doc=StoredVector(), at=at).filter(doc=tsq).order_by("-at", "-id").values("id")
-    older = indexed.filter(created_at__lt=since)[:limit]
-    # A rare query's matches of all time, in one read of the GIN index (the created_at index has no
-    # say: the planner, wrong about how many rows the last days hold, would walk them again).
-    every = indexed[:limit]
-    # SQL text around the compiled parts: as querysets inside the outer filter, Django cloned and
-    # resolved every part again (a few ms of CPU per search, twice per page).
+    # `rows`' conditions are compiled once, with a slot for each part's own (Django compiled and
+    # resolved every part's whole query apart: a few ms of CPU per search, twice per page).
     try:
-        parts = [part.query.sql_with_params() for part in (walk, older, every)]
+        base_sql, base_params = rows.filter(_Slot()).order_by().values("id").query.sql_with_params()
     except EmptyResultSet:  # a filter Django knows matches nothing (a #tag nobody used)
         return []
     table = rows.model._meta.db_table
+    quote = connection.ops.quote_name
+    own = quote(table)
+    matches = f"{own}.search_vector @@ to_tsquery(%s::regconfig, %s)"
+
+    def part(condition: str, order: str, params: tuple) -> tuple[str, tuple]:
+        # The slot is the last condition, and nothing after it takes parameters.
+        assert base_sql.count(_Slot.MARK) == 1
+        sql = base_sql.replace(_Slot.MARK, condition)
+        ordered = f"{sql} ORDER BY {order} DESC, {own}.{quote('id')} DESC LIMIT {int(limit)}"
+        return ordered, (*base_params, *params)
+
+    created = f"{own}.{quote('created_at')}"
+    # The walk: the vector as an expression no index answers (concatenating nothing changes nothing),
+    # in the order of the created_at index.
+    walk = part(
+        f"({own}.search_vector || ''::tsvector) @@ to_tsquery(%s::regconfig, %s) AND {created} >= %s",
+        created,
+        (CONTENT_CONFIG, ts, since),
+    )
+    # Ordered by an expression no index has: never a walk back through two years of rows.
+    at = f"({created} + '00:00:00'::interval)"
+    older = part(f"{matches} AND {created} < %s", at, (CONTENT_CONFIG, ts, since))
+    # A rare query's matches of all time, in one read of the GIN index (the created_at index has no
+    # say: the planner, wrong about how many rows the last days hold, would walk them again).
+    every = part(matches, at, (CONTENT_CONFIG, ts))
+    parts = [walk, older, every]
     rare_sql, rare_params = _rare(table, text=text, phrases=phrases, also=also)
     # `fields` are the table's columns, or its post's (post__best_answer_id: a comment's post).
-    quote = connection.ops.quote_name
     columns = [
         f"post.{quote(f.removeprefix('post__'))} AS {quote(f)}" if f.startswith("post__") else f"t.{quote(f)}"
         for f in fields
