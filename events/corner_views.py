@@ -18,7 +18,7 @@ def leadership_corner(request):
     team = selectors.leaders()
     leader_ids = [p.pk for p in team]
     page = feed_selectors.authors_feed_page(
-        viewer=viewer, author_ids=leader_ids, cursor=request.GET.get("cursor")
+        viewer=viewer, author_ids=leader_ids, cursor=request.GET.get("cursor"), memo=True
     )
     if request.headers.get("HX-Request"):
         return render(request, "feed/_post_page.html", {"page": page})

@@ -11,6 +11,11 @@ least-recently-used memo: there is nothing to invalidate and nothing can be serv
 values that differ per request, the CSRF token and the page's path (the reaction form's "next"),
 are rendered as markers and put in on the way out.
 
+A feed page's display read (feed.selectors.cards_for_display) looks its cards up from one row of
+plain values per post (card_row_key gives card_key's very key): a card the memo holds comes as a
+MemoCard (its HTML), and only the others are built as model objects, which was most of what a page
+with every card memoised still spent (bench/http/README.md).
+
 Cards whose content is not all in that key are rendered every time: a kind with a card part from
 another app (a kudos: feed/kinds.py), a poll (votes) and a must-read announcement (the viewer's
 acknowledgement).
@@ -65,15 +70,15 @@ def card_key(post: Post, *, viewer: Profile | None, now: datetime | None = None)
     community = post.community
     best = post.best_answer
     reactions = getattr(post, "viewer_reactions", None)
-    return (
+    return _key(
         post.pk,
         post.kind,
         post.body,
         post.created_at,
-        ago(post.created_at, now),
-        post.edited_at is not None,
-        post.held_at is not None and (post.author_id == (viewer.pk if viewer else None)),
-        post.held_at is not None,
+        post.edited_at,
+        post.held_at,
+        post.author_id,
+        viewer.pk if viewer else None,
         post.reaction_count,
         post.comment_count,
         reactions[0].kind if reactions else None,
@@ -81,11 +86,107 @@ def card_key(post: Post, *, viewer: Profile | None, now: datetime | None = None)
         (community.pk, community.name, community.slug) if community else None,
         (best.pk, best.author.display_name) if best else None,
         tuple((p.pk, p.width, p.height) for p in post.images.all()),
+        now,
     )
 
 
-def card_render(context: Context, post: Post) -> SafeString:
+def _key(
+    pk, kind, body, created_at, edited_at, held_at, author_id, viewer_id, reactions, comments, mine, person,
+    community, best, images, now,
+) -> tuple:  # fmt: skip
+    return (
+        pk,
+        kind,
+        body,
+        created_at,
+        ago(created_at, now),
+        edited_at is not None,
+        held_at is not None and author_id == viewer_id,
+        held_at is not None,
+        reactions,
+        comments,
+        mine,
+        person,
+        community,
+        best,
+        images,
+    )
+
+
+# What card_row_key reads of a post, in this order: one row per post (feed.selectors.post_card_rows).
+CARD_ROW_FIELDS = (
+    "id", "kind", "body", "created_at", "edited_at", "held_at", "author_id", "reaction_count",
+    "comment_count", "author__display_name", "author__photo", "author__department__name",
+    "community_id", "community__name", "community__slug", "best_answer_id",
+    "best_answer__author__display_name",
+)  # fmt: skip
+
+
+def card_row_key(row: tuple, *, viewer: Profile, now: datetime) -> tuple | None:
+    """card_key from a post's row (CARD_ROW_FIELDS, then the viewer's reaction, the pictures as
+    (id, width, height) and whether it is a must-read) rather than its model objects."""
+    (
+        pk, kind, body, created_at, edited_at, held_at, author_id, reactions, comments, name, photo,
+        department, community_id, community_name, community_slug, best_id, best_name, mine, images,
+        must_read,
+    ) = row  # fmt: skip
+    if kind == Post.Kind.POLL or kind_card_template(kind) or must_read:
+        return None
+    return _key(
+        pk,
+        kind,
+        body,
+        created_at,
+        edited_at,
+        held_at,
+        author_id,
+        viewer.pk,
+        reactions,
+        comments,
+        mine,
+        (author_id, name, photo, department),
+        (community_id, community_name, community_slug) if community_id is not None else None,
+        (best_id, best_name) if best_id is not None else None,
+        tuple(tuple(image) for image in images or ()),
+        now,
+    )
+
+
+class MemoCard:
+    """A post whose card the memo held when the page was read: its HTML, without the post's objects."""
+
+    __slots__ = ("html", "load", "pk")
+
+    def __init__(self, *, pk: int, html: str, load: Callable[[], Post | None]) -> None:
+        self.pk = pk
+        self.html = html
+        self.load = load  # the post with its display objects, should the page render it after all
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+def memo_card(key: tuple) -> str | None:
+    """The rendered card under this card_key (feed/_post.html), if the memo holds it."""
+    found = (TEMPLATE, *key)
+    with _lock:
+        html = _memo.get(found)
+        if html is not None:
+            _memo.move_to_end(found)
+    return html
+
+
+def card_render(context: Context, post: Post | MemoCard) -> SafeString:
     """The card of `post` in this template context (a page's), from the memo when it holds it."""
+    if isinstance(post, MemoCard):
+        request, csrf_token = context.get("request"), context.get("csrf_token")
+        if request is not None and csrf_token not in (None, CSRF_MARK) and str(csrf_token) != "NOTPROVIDED":
+            return _filled(post.html, csrf_token=csrf_token, request=request)
+        loaded = post.load()  # a page rendered without a request's CSRF token: rendered in full
+        if loaded is None:
+            return mark_safe("")  # gone since the page was read
+        post = loaded
     return _memo_render(
         context, TEMPLATE, {"post": post}, key=lambda: card_key(post, viewer=context.get("viewer"))
     )
@@ -155,6 +256,10 @@ def _memo_render(context: Context, name: str, values: dict, *, key: Callable[[],
             _memo[found] = html
             if len(_memo) > MEMO_SIZE:
                 _memo.popitem(last=False)
+    return _filled(html, csrf_token=csrf_token, request=request)
+
+
+def _filled(html: str, *, csrf_token, request) -> SafeString:
     html = html.replace(CSRF_MARK, str(csrf_token)).replace(NEXT_MARK, escape(request.get_full_path()))
     return mark_safe(html)  # noqa: S308 - rendered by the template; the path is escaped just above
 

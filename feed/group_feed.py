@@ -54,7 +54,9 @@ def group_feed(
     status = 400 if form.errors else 200
     if not readable:
         return GroupPagePart(html=SafeString(""), status=status)
-    page = community_feed_page(viewer=viewer, community=community, cursor=request.GET.get("cursor"))
+    page = community_feed_page(
+        viewer=viewer, community=community, cursor=request.GET.get("cursor"), memo=True
+    )
     html = render_to_string(
         "feed/_group_feed.html",
         {"community": community, "membership": membership, "form": form, "page": page},

@@ -3,9 +3,26 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -13,6 +30,7 @@ from common.pagination import Page, keyset_cursor_at, keyset_page
 from communities.models import Community
 from communities.selectors import member_community_ids, readable_q
 from expertise.selectors import skill_names_lowercase_of
+from feed import cards
 from feed.kinds import kind_cards_prefetch_related, kind_cards_select_related
 from feed.models import (
     Acknowledgement,
@@ -92,32 +110,95 @@ def posts_for_display(*, ids: list[int], viewer: Profile) -> list[Post]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+def post_card_rows(*, ids: list[int], viewer: Profile) -> list[tuple]:
+    """What the cards of these posts show, as one row of plain values each (feed.cards.card_row_key):
+    one query, no model objects (those cost most of a feed page's time when its cards are memoised).
+    Removed posts are left out."""
+    reaction = Reaction.objects.filter(post=OuterRef("pk"), profile=viewer).values("kind")[:1]
+    images = PostImage.objects.filter(post=OuterRef("pk")).order_by("position", "id")
+    image_parts = Func(
+        F("id"),
+        F("width"),
+        F("height"),
+        template="ARRAY[%(expressions)s]",
+        output_field=ArrayField(IntegerField()),
+    )
+    return list(
+        _shown_to(viewer)
+        .filter(pk__in=ids)
+        .annotate(
+            card_reaction=Subquery(reaction),
+            card_images=ArraySubquery(images.values_list(image_parts)),
+            card_must_read=Exists(MustRead.objects.filter(post=OuterRef("pk"))),
+        )
+        .values_list(*cards.CARD_ROW_FIELDS, "card_reaction", "card_images", "card_must_read")
+    )
+
+
+def cards_for_display(*, ids: list[int], viewer: Profile) -> list[Post | cards.MemoCard]:
+    """posts_for_display for a page that shows them with {% post_card %}: the posts whose card the
+    memo (feed.cards) holds come as that card, read from one row of values each; only the others are
+    built as model objects, in posts_for_display's queries."""
+    if not ids:
+        return []
+    if connection.vendor != "postgresql":  # the rows' arrays (the demo's SQLite): every post in full
+        return list(posts_for_display(ids=ids, viewer=viewer))
+    now = timezone.now()
+    found: dict[int, Post | cards.MemoCard] = {}
+    missing = []
+    for row in post_card_rows(ids=ids, viewer=viewer):
+        key = cards.card_row_key(row, viewer=viewer, now=now)
+        html = cards.memo_card(key) if key is not None else None
+        if html is None:
+            missing.append(row[0])
+        else:
+            load = partial(_one_for_display, row[0], viewer)
+            found[row[0]] = cards.MemoCard(pk=row[0], html=html, load=load)
+    if missing:
+        found.update((p.pk, p) for p in posts_for_display(ids=missing, viewer=viewer))
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _one_for_display(pk: int, viewer: Profile) -> Post | None:
+    posts = posts_for_display(ids=[pk], viewer=viewer)
+    return posts[0] if posts else None
+
+
 @dataclass
 class FeedPage(Page):
     # Posts shown above the first page: pinned announcements on Home and All company, questions
-    # matching the viewer's expertise on Questions.
-    pinned: list[Post] = field(default_factory=list)
+    # matching the viewer's expertise on Questions. (Posts or, with `memo`, feed.cards.MemoCard.)
+    pinned: list[Post | cards.MemoCard] = field(default_factory=list)
 
 
 def _feed_page(
-    qs: QuerySet[Post], *, viewer: Profile, cursor: str | None, size: int, top_ids: Sequence[int] = ()
+    qs: QuerySet[Post],
+    *,
+    viewer: Profile,
+    cursor: str | None,
+    size: int,
+    top_ids: Sequence[int] = (),
+    memo: bool = False,
 ) -> FeedPage:
     """Two steps: the page's ids by keyset (a narrow query on the feed index), then the cards.
 
     Measured at 1,000,000 posts (bench/feed): planning the one wide query with its ten joins cost
     more than running it; the narrow one plans in a third of the time. The cards of `top_ids` (shown
     above the first page) come in the same display query, and such a post is shown once, at the top.
+    With `memo` (a page that shows the posts with {% post_card %}), posts whose card the memo holds
+    come as that card (cards_for_display).
     """
     page = keyset_page(
         qs.only("id", "created_at"), keys=("created_at", "id"), cursor=cursor, size=size, descending=True
     )
     top_ids = list(top_ids)
     page_ids = [p.pk for p in page.items if p.pk not in top_ids]
-    cards = {p.pk: p for p in posts_for_display(ids=top_ids + page_ids, viewer=viewer)}
+    display = cards_for_display if memo else posts_for_display
+    shown = {p.pk: p for p in display(ids=top_ids + page_ids, viewer=viewer)}
     return FeedPage(
-        items=[cards[pk] for pk in page_ids if pk in cards],
+        items=[shown[pk] for pk in page_ids if pk in shown],
         next_cursor=page.next_cursor,
-        pinned=[cards[pk] for pk in top_ids if pk in cards],
+        pinned=[shown[pk] for pk in top_ids if pk in shown],
     )
 
 
@@ -126,7 +207,7 @@ def _pinned_top(*, viewer: Profile, with_pinned: bool, cursor: str | None) -> li
 
 
 def company_feed_page(
-    *, viewer: Profile, cursor: str | None, size: int = 20, with_pinned: bool = False
+    *, viewer: Profile, cursor: str | None, size: int = 20, with_pinned: bool = False, memo: bool = False
 ) -> FeedPage:
     return _feed_page(
         readable_posts(viewer=viewer),
@@ -134,6 +215,7 @@ def company_feed_page(
         cursor=cursor,
         size=size,
         top_ids=_pinned_top(viewer=viewer, with_pinned=with_pinned, cursor=cursor),
+        memo=memo,
     )
 
 
@@ -171,22 +253,24 @@ def home_posts(*, viewer: Profile, after_id: int | None = None) -> QuerySet[Post
 
 
 def home_feed_page(
-    *, viewer: Profile, cursor: str | None, size: int = 20, with_pinned: bool = False
+    *, viewer: Profile, cursor: str | None, size: int = 20, with_pinned: bool = False, memo: bool = False
 ) -> FeedPage | None:
     qs = home_posts(viewer=viewer)
     if qs is None:
         return None
     top_ids = _pinned_top(viewer=viewer, with_pinned=with_pinned, cursor=cursor)
-    return _feed_page(qs, viewer=viewer, cursor=cursor, size=size, top_ids=top_ids)
+    return _feed_page(qs, viewer=viewer, cursor=cursor, size=size, top_ids=top_ids, memo=memo)
 
 
 def tag_by_name(*, name: str) -> Tag | None:
     return Tag.objects.filter(name=name.lower()).first()
 
 
-def tag_feed_page(*, viewer: Profile, tag: Tag, cursor: str | None, size: int = 20) -> Page:
+def tag_feed_page(
+    *, viewer: Profile, tag: Tag, cursor: str | None, size: int = 20, memo: bool = False
+) -> Page:
     qs = readable_posts(viewer=viewer).filter(tag_items__tag=tag)
-    return _feed_page(qs, viewer=viewer, cursor=cursor, size=size)
+    return _feed_page(qs, viewer=viewer, cursor=cursor, size=size, memo=memo)
 
 
 def follows_person(*, viewer: Profile, person: Profile) -> bool:
@@ -205,10 +289,12 @@ def author_posts(*, viewer: Profile, author: Profile, limit: int = 10) -> list[P
     )
 
 
-def authors_feed_page(*, viewer: Profile, author_ids: list[int], cursor: str | None, size: int = 20) -> Page:
+def authors_feed_page(
+    *, viewer: Profile, author_ids: list[int], cursor: str | None, size: int = 20, memo: bool = False
+) -> Page:
     """These people's posts that the viewer may read, newest first (the leadership corner)."""
     qs = readable_posts(viewer=viewer).filter(author_id__in=author_ids)
-    return _feed_page(qs, viewer=viewer, cursor=cursor, size=size)
+    return _feed_page(qs, viewer=viewer, cursor=cursor, size=size, memo=memo)
 
 
 def followed_among(*, viewer: Profile, people_ids: list[int]) -> set[int]:
@@ -233,9 +319,12 @@ def post_detail(*, viewer: Profile, post_id: int, held_too: bool = False) -> Pos
     return _for_display(qs, viewer=viewer).first()
 
 
-def community_feed_page(*, viewer: Profile, community: Community, cursor: str | None, size: int = 20) -> Page:
+def community_feed_page(
+    *, viewer: Profile, community: Community, cursor: str | None, size: int = 20, memo: bool = False
+) -> Page:
     """A group's own feed; the caller has checked the viewer may read the group."""
-    return _feed_page(_shown_to(viewer).filter(community=community), viewer=viewer, cursor=cursor, size=size)
+    qs = _shown_to(viewer).filter(community=community)
+    return _feed_page(qs, viewer=viewer, cursor=cursor, size=size, memo=memo)
 
 
 THREAD_PAGE_SIZE = 30
@@ -378,13 +467,13 @@ def _open_questions(*, viewer: Profile) -> QuerySet[Post]:
 
 
 def open_questions_page(
-    *, viewer: Profile, cursor: str | None, size: int = 20, with_expertise: bool = False
+    *, viewer: Profile, cursor: str | None, size: int = 20, with_expertise: bool = False, memo: bool = False
 ) -> FeedPage:
     """Open questions, newest first; on the first page, those matching the viewer's skills on top
     (in `pinned`)."""
     questions = _open_questions(viewer=viewer)  # the viewer's groups read once, for both queries
     top_ids = _expertise_question_ids(questions, viewer=viewer) if with_expertise and cursor is None else []
-    return _feed_page(questions, viewer=viewer, cursor=cursor, size=size, top_ids=top_ids)
+    return _feed_page(questions, viewer=viewer, cursor=cursor, size=size, top_ids=top_ids, memo=memo)
 
 
 def _expertise_question_ids(questions: QuerySet[Post], *, viewer: Profile, limit: int = 5) -> list[int]:

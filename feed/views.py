@@ -66,13 +66,13 @@ def _feed(request, *, scope: str):
     cursor = request.GET.get("cursor")
     partial = bool(request.headers.get("HX-Request"))  # "Older posts": no pinned announcements
     page = (
-        selectors.home_feed_page(viewer=viewer, cursor=cursor, with_pinned=not partial)
+        selectors.home_feed_page(viewer=viewer, cursor=cursor, with_pinned=not partial, memo=True)
         if scope == "home"
         else None
     )
     following_nothing = scope == "home" and page is None
     if page is None:
-        page = selectors.company_feed_page(viewer=viewer, cursor=cursor, with_pinned=not partial)
+        page = selectors.company_feed_page(viewer=viewer, cursor=cursor, with_pinned=not partial, memo=True)
     if partial:
         return render(request, "feed/_post_page.html", {"page": page})
     _record_announcements_seen(request, viewer, [p.pk for p in page.pinned])
@@ -174,7 +174,7 @@ def tag(request, name: str):
     if found is None:
         raise Http404("Nobody has used that tag yet.")
     viewer = viewer_profile(request)
-    page = selectors.tag_feed_page(viewer=viewer, tag=found, cursor=request.GET.get("cursor"))
+    page = selectors.tag_feed_page(viewer=viewer, tag=found, cursor=request.GET.get("cursor"), memo=True)
     following = selectors.follows_tag(viewer=viewer, tag=found)
     return render(request, "feed/tag.html", {"tag": found, "page": page, "following": following})
 
@@ -404,7 +404,9 @@ def answer_mark(request, post_id: int):
 @require_GET
 def questions(request):
     viewer = viewer_profile(request)
-    page = selectors.open_questions_page(viewer=viewer, cursor=request.GET.get("cursor"), with_expertise=True)
+    page = selectors.open_questions_page(
+        viewer=viewer, cursor=request.GET.get("cursor"), with_expertise=True, memo=True
+    )
     return render(request, "feed/questions.html", {"page": page, "for_you": page.pinned})
 
 

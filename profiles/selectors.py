@@ -126,6 +126,16 @@ def locations() -> list[Location]:
     return list(Location.objects.all())
 
 
+def department_choices() -> tuple[tuple[int, str], ...]:
+    """(id, name) of every department, by name: a filter's options (and its memo key: values, not objects)."""
+    return tuple(Department.objects.values_list("id", "name"))
+
+
+def location_choices() -> tuple[tuple[int, str], ...]:
+    """(id, name) of every office, by name."""
+    return tuple(Location.objects.values_list("id", "name"))
+
+
 def profile_detail(*, profile_id: int) -> Profile | None:
     return (
         Profile.objects.select_related("user", "department", "location", "manager")

@@ -52,8 +52,8 @@ def directory(request):
         "profiles/directory.html",
         {
             "page": page,
-            "departments": selectors.departments(),
-            "locations": selectors.locations(),
+            "departments": selectors.department_choices(),
+            "locations": selectors.location_choices(),
             "tenure_choices": selectors.TENURE_CHOICES.items(),
             "department_id": department_id,
             "location_id": location_id,

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from communities import services
 from communities.models import GroupInvitation, JoinRequest, Membership
+from feed import cards
 from notifications.models import Kind, Notification
 from tests.factories import PostFactory, ProfileFactory
 from tests.helpers import signed_in
@@ -206,6 +207,7 @@ def test_invitee_group_page_runs_a_fixed_number_of_queries(
     PostFactory(author=author, community=public_group)
     url = f"/groups/{public_group.slug}/"
     outsider_client.get(url)
+    cards.memo_clear()  # both times with no card rendered before: cards the memo holds cost 2 queries fewer
     with django_assert_max_num_queries(20) as small:
         assert "You're invited by" in outsider_client.get(url).content.decode()
     for _ in range(20):
@@ -213,5 +215,6 @@ def test_invitee_group_page_runs_a_fixed_number_of_queries(
         services.community_join(community=public_group, profile=member)
         PostFactory(author=member, community=public_group)
         services.invitation_create(community=public_group, inviter=author, invitee=ProfileFactory())
+    cards.memo_clear()
     with django_assert_max_num_queries(len(small.captured_queries)):
         outsider_client.get(url)

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from feed import cards
-from feed.models import Reaction
+from feed.models import Post, Reaction
 from tests.factories import CommentFactory, PostFactory, ProfileFactory, ReactionFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +128,80 @@ def test_a_held_post_s_card_tells_its_author_and_nobody_else_sees_it(author, aut
     other_client = Client()
     other_client.force_login(other.user)
     assert f'id="post-{post.pk}"' not in other_client.get("/all/").content.decode()
+
+
+def test_a_card_read_as_a_row_has_the_key_of_the_card_read_as_objects(author, colleague):
+    """The page's display read looks the memo up from plain rows (selectors.cards_for_display): the rows
+    must give the very key the rendered card was stored under, or every card would be built again."""
+    from django.utils import timezone
+
+    from communities.services import community_create
+    from feed.models import MustRead, Poll, PostImage
+    from feed.selectors import post_card_rows, posts_for_display
+
+    public_group = community_create(
+        creator=author, name="Running club", category="social", visibility="public"
+    )
+    nobody = ProfileFactory(department=None)
+    plain = PostFactory(author=author, body="Plain words")
+    grouped = PostFactory(author=nobody, community=public_group, body="In a group", comment_count=3)
+    question = PostFactory(author=author, kind=Post.Kind.QUESTION, body="How?", edited_at=timezone.now())
+    question.best_answer = CommentFactory(post=question, author=nobody, body="Like this")
+    question.save(update_fields=["best_answer"])
+    pictured = PostFactory(author=colleague, body="Look", held_at=timezone.now(), reaction_count=1)
+    for position, (width, height) in enumerate([(640, 480), (10, 20)]):
+        PostImage.objects.create(
+            post=pictured, image="post-images/x.png", width=width, height=height, position=position
+        )
+    ReactionFactory(post=pictured, profile=colleague, kind="support")
+    poll = PostFactory(author=author, kind=Post.Kind.POLL, body="Lunch?")
+    Poll.objects.create(post=poll, closes_at=timezone.now())
+    must = PostFactory(author=author, kind=Post.Kind.ANNOUNCEMENT, body="Read me")
+    MustRead.objects.create(post=must, ask_until=timezone.now())
+    ids = [plain.pk, grouped.pk, question.pk, pictured.pk, poll.pk, must.pk]
+    now = timezone.now()
+
+    for viewer in (colleague, author):
+        rows = {row[0]: row for row in post_card_rows(ids=ids, viewer=viewer)}
+        posts = posts_for_display(ids=ids, viewer=viewer)
+        assert [p.pk for p in posts] == [pk for pk in ids if pk in rows]
+        for post in posts:
+            expected = cards.card_key(post, viewer=viewer, now=now)
+            assert cards.card_row_key(rows[post.pk], viewer=viewer, now=now) == expected
+    assert cards.card_key(poll, viewer=author, now=now) is None
+    assert cards.card_row_key(rows[must.pk], viewer=author, now=now) is None
+
+
+def test_cards_seen_before_come_from_the_memo_without_their_posts_objects(
+    author, colleague, colleague_client
+):
+    from feed.selectors import company_feed_page
+
+    posts = [PostFactory(author=author, body=f"Words {n}") for n in range(3)]
+    first = colleague_client.get("/all/").content.decode()
+
+    page = company_feed_page(viewer=colleague, cursor=None, memo=True)
+    assert [p.pk for p in page.items] == [p.pk for p in reversed(posts)]
+    assert all(isinstance(p, cards.MemoCard) for p in page.items)
+    again = colleague_client.get("/all/").content.decode()
+    token = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": "|data-live-token=")[^"]+"')
+    assert token.sub(r"\1", again) == token.sub(r"\1", first)
+    # Elsewhere (selectors called without `memo`) the posts are the models, as ever.
+    assert all(isinstance(p, Post) for p in company_feed_page(viewer=colleague, cursor=None).items)
+
+
+def test_a_card_from_the_memo_rendered_without_a_request_is_rendered_in_full(
+    author, colleague, colleague_client
+):
+    from django.template.loader import render_to_string
+
+    from feed.selectors import company_feed_page
+
+    PostFactory(author=author, body="Words for everyone")
+    colleague_client.get("/all/")
+    page = company_feed_page(viewer=colleague, cursor=None, memo=True)
+    assert isinstance(page.items[0], cards.MemoCard)
+
+    html = render_to_string("feed/_post_page.html", {"page": page, "viewer": colleague})
+
+    assert "Words for everyone" in html and cards.CSRF_MARK not in html
